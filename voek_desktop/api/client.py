@@ -1,0 +1,220 @@
+"""The API client: typed methods over ``requests``.
+
+Every call has a timeout; only idempotent calls are retried (with back-off, honouring
+``Retry-After``); every failure is an :class:`ApiError` carrying the server's code, Russian
+message and per-field texts. Not thread-safe: the app calls it from one worker thread.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from voek_desktop import __version__
+from voek_desktop.api.errors import ApiError, NetworkError
+from voek_desktop.api.models import EmailChange, Profile, Registration, SentMail, Session
+
+# (connect, read) seconds.
+DEFAULT_TIMEOUT = (3.05, 20.0)
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+
+
+def extract_token(text: str) -> str:
+    """The token from a pasted e-mail link (``…?token=X``) or the bare code."""
+    text = text.strip()
+    if "token=" in text:
+        values = parse_qs(urlsplit(text).query).get("token") or parse_qs(text).get("token")
+        if values:
+            return values[0].strip()
+    return text
+
+
+class CabinetClient:
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        *,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        retries: int = 3,
+    ) -> None:
+        self.base_url = base_url.rstrip("/") + "/api/v1"
+        self.token = token
+        self.timeout = timeout
+        self.http = requests.Session()
+        self.http.headers["User-Agent"] = f"voek-desktop/{__version__}"
+        self.http.headers["Accept"] = "application/json"
+        retry = Retry(
+            total=retries,
+            connect=retries,
+            read=retries,
+            status=retries,
+            backoff_factor=0.5,
+            allowed_methods=IDEMPOTENT,
+            status_forcelist=(502, 503, 504),
+            respect_retry_after_header=True,
+            raise_on_status=False,
+        )
+        # POST and PATCH are never resent: the first attempt may have reached the server.
+        self.http.mount("http://", HTTPAdapter(max_retries=retry))
+        self.http.mount("https://", HTTPAdapter(max_retries=retry))
+
+    # --- plumbing -------------------------------------------------------------------------
+
+    def request(
+        self, method: str, path: str, json: Any = None, params: dict[str, Any] | None = None
+    ) -> Any:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        try:
+            response = self.http.request(
+                method,
+                self.base_url + path,
+                json=json,
+                params=params,
+                headers=headers,
+                timeout=self.timeout,
+            )
+        except requests.Timeout:
+            raise NetworkError(
+                "Сервер не ответил вовремя. Проверьте подключение и повторите попытку."
+            ) from None
+        except requests.RequestException:
+            raise NetworkError() from None
+        if response.status_code >= 400:
+            raise _error_from(response)
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise ApiError(
+                response.status_code, "bad_response", "Сервер прислал непонятный ответ."
+            ) from None
+
+    def close(self) -> None:
+        self.http.close()
+
+    # --- identity -------------------------------------------------------------------------
+
+    def health(self) -> dict[str, Any]:
+        return self.request("GET", "/health")
+
+    def register(self, form: dict[str, Any]) -> Registration:
+        data = self.request("POST", "/registrations", json=form)
+        return Registration(data["message"], Profile.from_json(data["consumer"]))
+
+    def activate(self, token_or_link: str) -> str:
+        data = self.request("POST", "/activations", json={"token": extract_token(token_or_link)})
+        return data["message"]
+
+    def resend_activation(self, email: str) -> str:
+        return self.request("POST", "/activations/resend", json={"email": email})["message"]
+
+    def log_in(self, consumer_type: str, login: str, password: str, remember: bool) -> Session:
+        data = self.request(
+            "POST",
+            "/sessions",
+            json={
+                "consumer_type": consumer_type,
+                "login": login,
+                "password": password,
+                "remember": remember,
+            },
+        )
+        session = Session.from_json(data)
+        self.token = session.token
+        return session
+
+    def log_out(self) -> None:
+        try:
+            if self.token:
+                self.request("DELETE", "/sessions/current")
+        except ApiError as exc:
+            if exc.status != 401:  # already over on the server: that is what we wanted
+                raise
+        finally:
+            self.token = None
+
+    def request_password_reset(self, email: str) -> str:
+        return self.request("POST", "/password-resets", json={"email": email})["message"]
+
+    def confirm_password_reset(self, token_or_link: str, password: str, confirmation: str) -> str:
+        data = self.request(
+            "POST",
+            "/password-resets/confirm",
+            json={
+                "token": extract_token(token_or_link),
+                "password": password,
+                "password_confirmation": confirmation,
+            },
+        )
+        return data["message"]
+
+    def profile(self) -> Profile:
+        return Profile.from_json(self.request("GET", "/profile"))
+
+    def update_phone(self, phone: str) -> Profile:
+        return Profile.from_json(self.request("PATCH", "/profile", json={"phone": phone}))
+
+    def change_password(self, current: str, new: str, confirmation: str) -> str:
+        data = self.request(
+            "POST",
+            "/profile/password",
+            json={
+                "current_password": current,
+                "new_password": new,
+                "new_password_confirmation": confirmation,
+            },
+        )
+        return data["message"]
+
+    def change_email(self, email: str) -> EmailChange:
+        data = self.request("POST", "/profile/email", json={"email": email})
+        return EmailChange(data["message"], Profile.from_json(data["profile"]))
+
+    def confirm_email(self, token_or_link: str) -> str:
+        data = self.request(
+            "POST", "/email-confirmations", json={"token": extract_token(token_or_link)}
+        )
+        return data["message"]
+
+    # --- /dev (servers started with --dev) ------------------------------------------------
+
+    def dev_outbox(self) -> list[SentMail]:
+        return [SentMail.from_json(m) for m in self.request("GET", "/dev/outbox")["items"]]
+
+    def dev_clock(self) -> str:
+        return self.request("GET", "/dev/clock")["now"]
+
+    def dev_set_clock(self, now: str | None = None, advance_seconds: float | None = None) -> str:
+        body: dict[str, Any] = {}
+        if now is not None:
+            body["now"] = now
+        if advance_seconds is not None:
+            body["advance_seconds"] = advance_seconds
+        return self.request("POST", "/dev/clock", json=body)["now"]
+
+
+def _error_from(response: requests.Response) -> ApiError:
+    retry_after = response.headers.get("Retry-After")
+    try:
+        error = response.json()["error"]
+        code, message = str(error["code"]), str(error["message"])
+        fields = error.get("fields") or {}
+        correlation_id = error.get("correlation_id")
+    except (ValueError, KeyError, TypeError):
+        code = "http_error"
+        message = f"Сервер ответил ошибкой {response.status_code}. Повторите попытку позже."
+        fields, correlation_id = {}, None
+    return ApiError(
+        response.status_code,
+        code,
+        message,
+        fields if isinstance(fields, dict) else {},
+        int(retry_after) if retry_after and retry_after.isdigit() else None,
+        correlation_id,
+    )

@@ -1,0 +1,62 @@
+"""Typed shapes of the API's answers (SPEC §7)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, Self
+
+
+class _FromJson:
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclass(frozen=True)
+class Profile(_FromJson):
+    id: int
+    consumer_type: str
+    login: str
+    email: str
+    phone: str
+    consumer_type_label: str = ""
+    pending_email: str | None = None
+    snils: str | None = None
+    inn: str | None = None
+    ogrn: str | None = None
+    ogrnip: str | None = None
+    created_at: str = ""
+    activated_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Session:
+    token: str
+    expires_at: str
+    consumer: Profile
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Session:
+        return cls(data["token"], data["expires_at"], Profile.from_json(data["consumer"]))
+
+
+@dataclass(frozen=True)
+class Registration:
+    message: str
+    consumer: Profile
+
+
+@dataclass(frozen=True)
+class EmailChange:
+    message: str
+    profile: Profile
+
+
+@dataclass(frozen=True)
+class SentMail(_FromJson):
+    id: str
+    to: str
+    subject: str
+    text: str
+    sent_at: str

@@ -1,0 +1,42 @@
+"""The reference server of the consumer-cabinet API: WSGI on the standard library, SQLite.
+
+Never imports Qt. ``start_embedded`` runs it in-process on a free loopback port.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from voek_desktop.api.server.app import CabinetApp, ServerConfig, create_app
+from voek_desktop.api.server.httpd import CabinetHTTPServer, EmbeddedServer
+
+__all__ = [
+    "CabinetApp",
+    "CabinetHTTPServer",
+    "EmbeddedServer",
+    "ServerConfig",
+    "create_app",
+    "start_embedded",
+]
+
+
+def start_embedded(
+    data_dir: Path, *, demo: bool = True, dev: bool = True, port: int = 0
+) -> EmbeddedServer:
+    """Start a server on 127.0.0.1 with its database and outbox in ``data_dir``."""
+    import socket
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if port == 0:
+        # Links in e-mails need the port before the app exists, so pick it first.
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+    config = ServerConfig(
+        db_path=data_dir / "cabinet.sqlite3",
+        public_url=f"http://127.0.0.1:{port}",
+        dev=dev,
+        demo=demo,
+        outbox_dir=data_dir / "outbox",
+    )
+    return EmbeddedServer(create_app(config), port=port).start()

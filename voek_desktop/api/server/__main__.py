@@ -1,0 +1,72 @@
+"""``voek-server``: run the reference server."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from voek_desktop.api.server.app import ServerConfig, create_app
+from voek_desktop.api.server.httpd import CabinetHTTPServer
+
+
+def _smtp(value: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit():
+        raise argparse.ArgumentTypeError("ожидается HOST:PORT")
+    return host, int(port)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        prog="voek-server", description="Эталонный сервер API личного кабинета АО «ВОЭК»"
+    )
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--db", type=Path, default=Path("voek-cabinet.sqlite3"), help="файл SQLite")
+    p.add_argument("--demo", action="store_true", help="загрузить демонстрационные данные")
+    p.add_argument("--dev", action="store_true", help="включить маршруты /api/v1/dev/*")
+    p.add_argument("--smtp", type=_smtp, help="отправлять почту через HOST:PORT")
+    p.add_argument("--outbox", type=Path, default=Path("outbox"), help="папка для .eml без --smtp")
+    p.add_argument("--public-url", help="адрес сервера для ссылок в письмах")
+    p.add_argument("--workers", type=int, default=16)
+    p.add_argument("--socket-timeout", type=float, default=30.0)
+    p.add_argument("--log-level", default="INFO")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    config = ServerConfig(
+        db_path=args.db,
+        public_url=args.public_url or f"http://{args.host}:{args.port}",
+        dev=args.dev,
+        demo=args.demo,
+        outbox_dir=None if args.smtp else args.outbox,
+        smtp=args.smtp,
+    )
+    app = create_app(config)
+    httpd = CabinetHTTPServer(
+        (args.host, args.port), app, workers=args.workers, socket_timeout=args.socket_timeout
+    )
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    logging.getLogger("voek.server").info(
+        "listening on http://%s:%d/api/v1", *httpd.server_address[:2]
+    )
+    try:
+        httpd.serve_forever()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        httpd.server_close()
+        app.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""The cabinet as one WSGI application: routing, authentication, errors, response headers."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from voek_desktop.api.server import dev, identity, openapi, sessions
+from voek_desktop.api.server.clock import Clock
+from voek_desktop.api.server.db import Database
+from voek_desktop.api.server.mail import Mailer
+from voek_desktop.api.server.web import STATUS_TEXT, HttpError, Request, Response, Router
+
+log = logging.getLogger("voek.server")
+
+API_PREFIX = "/api/v1"
+
+
+@dataclass
+class ServerConfig:
+    db_path: Path
+    public_url: str = "http://127.0.0.1:8080"
+    dev: bool = False
+    demo: bool = False
+    outbox_dir: Path | None = None
+    smtp: tuple[str, int] | None = None
+    clock: Clock = field(default_factory=Clock)
+
+
+class CabinetApp:
+    """``app(environ, start_response)``; runs unchanged under wsgiref, waitress or gunicorn."""
+
+    def __init__(self, config: ServerConfig) -> None:
+        self.config = config
+        self.config.public_url = config.public_url.rstrip("/")
+        self.clock = config.clock
+        self.db = Database(config.db_path)
+        self.mailer = Mailer(config.outbox_dir, config.smtp)
+        self.router = Router()
+        self.router.include(identity.route.routes)
+        if config.dev:
+            self.router.include(dev.route.routes)
+        self.router.include(openapi.route.routes)
+        if config.demo:
+            from voek_desktop.api.server import demo
+
+            demo.load(self)
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        started = time.perf_counter()
+        request_id = uuid.uuid4().hex[:16]
+        connection = environ.setdefault("voek.connection", {})
+        method = environ.get("REQUEST_METHOD", "GET")
+        path = environ.get("PATH_INFO", "")
+        authenticated = False
+        try:
+            if not path.startswith(API_PREFIX + "/"):
+                raise HttpError(404, "not_found", "Такого адреса нет в API")
+            route, params = self.router.match(method, path[len(API_PREFIX) :])
+            req = Request(environ, params)
+            if route.auth:
+                req.consumer, req.session_id = sessions.authenticate(
+                    self.db, req.header("Authorization"), self.clock.now()
+                )
+                authenticated = True
+            response = route.handler(self, req, **params)
+        except HttpError as exc:
+            response = Response.json(exc.body(), exc.status, exc.headers)
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                response = self._internal_error(request_id)
+            else:
+                response = Response.json(
+                    {"error": {"code": "busy", "message": "Сервер занят, повторите попытку"}},
+                    503,
+                    {"Retry-After": "1"},
+                )
+        except Exception:
+            response = self._internal_error(request_id)
+        if _length(environ) > 0 and not connection.get("read"):
+            connection["drain"] = True
+        headers = {
+            "X-Request-Id": request_id,
+            "X-Content-Type-Options": "nosniff",
+            **response.headers,
+        }
+        if authenticated or response.headers.get("Content-Type", "").startswith("application/json"):
+            headers.setdefault("Cache-Control", "no-store")
+        if response.status != 204:
+            headers["Content-Length"] = str(len(response.body))
+        start_response(
+            f"{response.status} {STATUS_TEXT.get(response.status, 'Unknown')}",
+            list(headers.items()),
+        )
+        log.info(
+            "%s %s %d %.1fms id=%s",
+            method,
+            path,  # never the query string: it may carry a token
+            response.status,
+            (time.perf_counter() - started) * 1000,
+            request_id,
+        )
+        return [response.body] if response.status != 204 else []
+
+    def _internal_error(self, request_id: str) -> Response:
+        log.exception("unhandled error, request id %s", request_id)
+        return Response.json(
+            {
+                "error": {
+                    "code": "internal_error",
+                    "message": "Внутренняя ошибка сервера. Сообщите в поддержку код обращения "
+                    f"{request_id}.",
+                    "correlation_id": request_id,
+                }
+            },
+            500,
+        )
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _length(environ: dict[str, Any]) -> int:
+    try:
+        return int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def create_app(config: ServerConfig) -> CabinetApp:
+    return CabinetApp(config)

@@ -1,0 +1,222 @@
+"""A small WSGI toolkit: requests, JSON responses, routing, errors. Standard library only."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs
+
+JSON_TYPE = "application/json; charset=utf-8"
+JSON_BODY_LIMIT = 1024 * 1024
+
+STATUS_TEXT = {
+    200: "OK",
+    201: "Created",
+    202: "Accepted",
+    204: "No Content",
+    206: "Partial Content",
+    304: "Not Modified",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    411: "Length Required",
+    413: "Content Too Large",
+    415: "Unsupported Media Type",
+    416: "Range Not Satisfiable",
+    422: "Unprocessable Content",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+
+
+class HttpError(Exception):
+    """An answer with the error body of SPEC §7. ``message`` is Russian, for the user."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        fields: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(f"{status} {code}")
+        self.status = status
+        self.code = code
+        self.message = message
+        self.fields = fields or {}
+        self.headers = headers or {}
+
+    def body(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.fields:
+            error["fields"] = self.fields
+        return {"error": error}
+
+
+def validation_failed(fields: dict[str, str]) -> HttpError:
+    return HttpError(422, "validation_failed", "Проверьте правильность заполнения полей", fields)
+
+
+def not_found() -> HttpError:
+    return HttpError(404, "not_found", "Запрошенный объект не найден")
+
+
+@dataclass
+class Response:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def json(cls, data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        return cls(status, payload, {"Content-Type": JSON_TYPE, **(headers or {})})
+
+    @classmethod
+    def html(cls, text: str, status: int = 200) -> Response:
+        return cls(
+            status,
+            text.encode(),
+            {"Content-Type": "text/html; charset=utf-8", "Referrer-Policy": "no-referrer"},
+        )
+
+    @classmethod
+    def empty(cls) -> Response:
+        return cls(204)
+
+
+class Request:
+    def __init__(self, environ: dict[str, Any], params: dict[str, str]) -> None:
+        self.environ = environ
+        self.method: str = environ["REQUEST_METHOD"]
+        self.path: str = environ.get("PATH_INFO", "")
+        self.params = params
+        self.query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+        self.consumer: Any = None  # sqlite3.Row of the logged-in consumer, set for auth routes
+        self.session_id: int | None = None
+        self._json: Any = None
+
+    def header(self, name: str) -> str:
+        key = "HTTP_" + name.upper().replace("-", "_")
+        if name.lower() in ("content-type", "content-length"):
+            key = key[5:]
+        return self.environ.get(key, "")
+
+    def content_length(self) -> int:
+        try:
+            return max(0, int(self.header("Content-Length") or 0))
+        except ValueError:
+            raise HttpError(400, "bad_request", "Неверный заголовок Content-Length") from None
+
+    def read_body(self, limit: int) -> bytes:
+        length = self.content_length()
+        if length > limit:
+            # The socket still holds the body; the HTTP layer drains it before closing.
+            self.environ.get("voek.connection", {})["drain"] = True
+            raise HttpError(
+                413,
+                "payload_too_large",
+                f"Слишком большой запрос: не более {limit // (1024 * 1024)} МБ",
+            )
+        self.environ.setdefault("voek.connection", {})["read"] = True
+        stream = self.environ["wsgi.input"]
+        chunks, remaining = [], length
+        while remaining > 0:
+            chunk = stream.read(min(remaining, 65536))
+            if not chunk:
+                raise HttpError(400, "bad_request", "Тело запроса получено не полностью")
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+
+    def json(self) -> dict[str, Any]:
+        """The JSON object in the body; anything else is a 400 the client can act on."""
+        if self._json is None:
+            raw = self.read_body(JSON_BODY_LIMIT)
+            try:
+                data = json.loads(raw.decode("utf-8")) if raw.strip() else {}
+            except (UnicodeDecodeError, ValueError):
+                raise HttpError(
+                    400, "invalid_json", "Тело запроса не является корректным JSON"
+                ) from None
+            if not isinstance(data, dict):
+                raise HttpError(400, "invalid_json", "Тело запроса должно быть объектом JSON")
+            self._json = data
+        return self._json
+
+
+Handler = Callable[..., Response]
+
+
+@dataclass
+class Route:
+    method: str
+    pattern: str  # OpenAPI style: /applications/{id}
+    handler: Handler
+    auth: bool
+    doc: dict[str, Any]
+    regex: re.Pattern[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.regex = re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", self.pattern) + "$")
+
+
+class Router:
+    def __init__(self) -> None:
+        self.routes: list[Route] = []
+
+    def add(
+        self, method: str, pattern: str, handler: Handler, *, auth: bool, doc: dict[str, Any]
+    ) -> None:
+        self.routes.append(Route(method, pattern, handler, auth, doc))
+
+    def include(self, routes: Iterable[Route]) -> None:
+        self.routes.extend(routes)
+
+    def match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
+        allowed = []
+        for route in self.routes:
+            m = route.regex.match(path)
+            if m is None:
+                continue
+            if route.method == method:
+                return route, m.groupdict()
+            allowed.append(route.method)
+        if allowed:
+            raise HttpError(
+                405,
+                "method_not_allowed",
+                "Этот метод не поддерживается для данного адреса",
+                headers={"Allow": ", ".join(sorted(set(allowed)))},
+            )
+        raise HttpError(404, "not_found", "Такого адреса нет в API")
+
+
+class RouteTable:
+    """Collects a module's routes with a decorator, with the OpenAPI fragment beside each."""
+
+    def __init__(self) -> None:
+        self.routes: list[Route] = []
+
+    def __call__(
+        self, method: str, pattern: str, *, auth: bool = True, **doc: Any
+    ) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self.routes.append(Route(method, pattern, handler, auth, doc))
+            return handler
+
+        return register
+
+
+def text_field(body: dict[str, Any], key: str) -> str:
+    """A string field of a JSON body; any other type counts as empty (validation reports it)."""
+    value = body.get(key)
+    return value if isinstance(value, str) else ""
