@@ -1,0 +1,33 @@
+"""Shared fixtures: a real server on a free loopback port, a client, an in-memory keyring."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from voek_desktop.api.server import EmbeddedServer, start_embedded  # noqa: E402
+
+DEMO_PASSWORD = "demo-Password-2026"
+DEMO_SNILS = "112-233-445 95"
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[EmbeddedServer]:
+    """The bundled server with demo data and /dev routes, over real HTTP on 127.0.0.1."""
+    srv = start_embedded(tmp_path / "server", demo=True, dev=True)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def client(server: EmbeddedServer):
+    from voek_desktop.api.client import CabinetClient
+
+    c = CabinetClient(server.url, retries=0)
+    yield c
+    c.close()
