@@ -1,0 +1,78 @@
+"""GUI fixtures: the app's files in a temporary folder, an in-memory keyring, modal boxes
+recorded instead of shown."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+
+from voek_desktop.account import Account
+from voek_desktop.ui import feedback
+from voek_desktop.ui.context import Context
+from voek_desktop.ui.tasks import Tasks
+
+
+class MemoryKeyring(KeyringBackend):
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        from keyring.errors import PasswordDeleteError
+
+        if self.items.pop((service, username), None) is None:
+            raise PasswordDeleteError("not found")
+
+
+@pytest.fixture(autouse=True)
+def app_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    monkeypatch.setenv("VOEK_DATA_DIR", str(home / "data"))
+    monkeypatch.setenv("VOEK_CONFIG_DIR", str(home / "config"))
+    return home
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Modal message boxes would block a test: record what they would have said."""
+    shown: list[tuple[str, str]] = []
+
+    def record(kind: str):
+        def show(parent, what, title=""):  # noqa: ANN001, ANN202
+            text = what if isinstance(what, str) else feedback.describe(what)
+            shown.append((kind, text))
+
+        return show
+
+    monkeypatch.setattr(feedback, "error", record("error"))
+    monkeypatch.setattr(feedback, "info", record("info"))
+    return shown
+
+
+@pytest.fixture
+def ctx(server, qtbot) -> Iterator[Context]:  # noqa: ANN001
+    tasks = Tasks()
+    context = Context(Account(server.url), tasks)
+    yield context
+    tasks.shutdown()

@@ -1,0 +1,218 @@
+"""Walks through the identity flow in a real window against the real bundled server."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from voek_desktop.credentials import SERVICE
+from voek_desktop.ui.main_window import MainWindow
+from voek_desktop.ui.registration import RegistrationDialog
+
+DEMO_SNILS = "112-233-445 95"
+DEMO_PASSWORD = "demo-Password-2026"
+
+
+@pytest.fixture
+def window(qtbot, ctx) -> MainWindow:  # noqa: ANN001
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def files_under(path: Path) -> list[Path]:
+    return [p for p in path.rglob("*") if p.is_file()] if path.exists() else []
+
+
+def log_in(qtbot, window: MainWindow, login: str, password: str, remember: bool) -> None:  # noqa: ANN001
+    lv = window.login_view
+    lv.login.set_text("")
+    qtbot.keyClicks(lv.login.edit, login)
+    qtbot.keyClicks(lv.password.edit, password)
+    lv.remember.setChecked(remember)
+    qtbot.mouseClick(lv.submit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.cabinet is not None, timeout=10_000)
+
+
+def test_wrong_snils_shows_message_next_to_field_and_keeps_text(qtbot, ctx) -> None:  # noqa: ANN001
+    dialog = RegistrationDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    snils = dialog.form.fields["snils"]
+    qtbot.keyClicks(snils.edit, "112-233-445 96")
+    snils.edit.editingFinished.emit()
+    assert snils.error.text() == "Неверное контрольное число СНИЛС"
+    assert not snils.error.isHidden()
+    qtbot.keyClicks(dialog.password.edit, "Correct horse battery")
+    qtbot.keyClicks(dialog.confirmation.edit, "Correct horse batterx")
+    dialog.confirmation.edit.editingFinished.emit()
+    assert dialog.confirmation.error.text() == "Пароли не совпадают"
+    # Submitting does not send anything while fields are wrong, and keeps what was typed.
+    qtbot.mouseClick(dialog.submit, Qt.MouseButton.LeftButton)
+    assert dialog.pages.currentIndex() == 0
+    assert snils.text() == "112-233-445 96"
+    assert dialog.consent_error.text().startswith("Необходимо согласие")
+    # Fixing the digit clears the message as the user types.
+    snils.edit.backspace()
+    qtbot.keyClicks(snils.edit, "5")
+    assert snils.error.isHidden()
+
+
+def test_identifier_fields_follow_consumer_type(qtbot, ctx) -> None:  # noqa: ANN001
+    dialog = RegistrationDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    visible = lambda: [f.key for f in dialog.form.visible_fields()]  # noqa: E731
+    assert visible()[0] == "snils"
+    dialog.set_consumer_type("entrepreneur")
+    assert visible()[:2] == ["inn", "ogrnip"]
+    qtbot.keyClicks(dialog.inn.edit, "3337234788")  # a company's 10-digit ИНН
+    dialog.inn.edit.editingFinished.emit()
+    assert dialog.inn.error.text() == "ИНН должен содержать 12 цифр"
+    dialog.set_consumer_type("company")
+    assert visible()[:2] == ["inn", "ogrn"]
+    assert dialog.inn.error.isHidden()  # the same digits are right for a company
+
+
+REGISTRATIONS = [
+    ("individual", {"snils": "034-230-302 90"}, "034-230-302 90"),
+    ("entrepreneur", {"inn": "332183105418", "ogrnip": "309336919733641"}, "309336919733641"),
+    ("company", {"inn": "3334298582", "ogrn": "5133301584862"}, "5133301584862"),
+]
+
+
+@pytest.mark.parametrize(("ctype", "identifiers", "login"), REGISTRATIONS)
+def test_register_activate_from_outbox_and_log_in(
+    qtbot, ctx, window, ctype, identifiers, login  # noqa: ANN001
+) -> None:
+    dialog = RegistrationDialog(ctx, window)
+    qtbot.addWidget(dialog)
+    dialog.set_consumer_type(ctype)
+    dialog.show()
+    for key, value in identifiers.items():
+        qtbot.keyClicks(dialog.form.fields[key].edit, value)
+    email = f"{ctype}@example.test"
+    qtbot.keyClicks(dialog.form.fields["email"].edit, email)
+    qtbot.keyClicks(dialog.password.edit, "Warm evening 2026")
+    qtbot.keyClicks(dialog.confirmation.edit, "Warm evening 2026")
+    qtbot.keyClicks(dialog.form.fields["phone"].edit, "8 (920) 555-44-33")
+    dialog.consent.setChecked(True)
+    qtbot.mouseClick(dialog.submit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1, timeout=10_000)
+    assert email in dialog.done_text.text()
+
+    mail = next(m for m in ctx.account.client.dev_outbox() if m.to == email)
+    link = re.search(r"http://\S+activate\?token=\S+", mail.text).group(0)
+    qtbot.keyClicks(dialog.activation.token.edit, link)
+    qtbot.mouseClick(dialog.activation.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "активирована" in dialog.done_title.text(), timeout=10_000)
+    dialog.accept()
+
+    window.login_view.picker.set_value(ctype)
+    log_in(qtbot, window, login, "Warm evening 2026", remember=False)
+    assert window.cabinet.profile_page.email_label.text() == email
+    assert window.cabinet.profile_page.phone.text() == "+7 (920) 555-44-33"
+
+
+def test_login_before_activation_says_so(qtbot, ctx, window) -> None:  # noqa: ANN001
+    ctx.account.client.register(
+        {
+            "consumer_type": "individual",
+            "snils": "613-166-273 65",
+            "email": "late@example.test",
+            "password": "Warm evening 2026",
+            "password_confirmation": "Warm evening 2026",
+            "phone": "+79205554433",
+            "personal_data_consent": True,
+        }
+    )
+    lv = window.login_view
+    qtbot.keyClicks(lv.login.edit, "613-166-273 65")
+    qtbot.keyClicks(lv.password.edit, "Warm evening 2026")
+    qtbot.mouseClick(lv.submit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not lv.form_error.isHidden(), timeout=10_000)
+    assert "не активирована" in lv.form_error.text()
+    assert window.cabinet is None
+
+
+def test_wrong_password_keeps_login_and_says_generic_error(qtbot, window) -> None:  # noqa: ANN001
+    lv = window.login_view
+    qtbot.keyClicks(lv.login.edit, DEMO_SNILS)
+    qtbot.keyClicks(lv.password.edit, "not-the-password")
+    qtbot.mouseClick(lv.submit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not lv.form_error.isHidden(), timeout=10_000)
+    assert lv.form_error.text() == "Неверный логин или пароль"
+    assert lv.login.text() == DEMO_SNILS
+    assert lv.submit.isEnabled()
+
+
+def test_remember_me_change_phone_and_log_out_leaves_nothing(
+    qtbot, ctx, window, memory_keyring, app_dirs  # noqa: ANN001
+) -> None:
+    log_in(qtbot, window, DEMO_SNILS, DEMO_PASSWORD, remember=True)
+    token = memory_keyring.items.get((SERVICE, ctx.account.server_url))
+    assert token, "«Запомнить меня» keeps the session token in the keyring"
+    assert DEMO_PASSWORD not in memory_keyring.items.values()
+    assert files_under(app_dirs / "data"), "the profile is cached for offline use"
+    assert "112-233-445 95" in window.cabinet.who_label.text()
+
+    page = window.cabinet.profile_page
+    page.phone.set_text("")
+    qtbot.keyClicks(page.phone.edit, "8 (910) 000-11-22")
+    assert page.save_phone.isEnabled()
+    qtbot.mouseClick(page.save_phone, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.profile.phone == "+79100001122", timeout=10_000)
+    assert ctx.account.client.profile().phone == "+79100001122"
+
+    with qtbot.waitSignal(window.logged_out, timeout=10_000):
+        qtbot.mouseClick(window.cabinet.logout_button, Qt.MouseButton.LeftButton)
+    assert window.cabinet is None
+    assert memory_keyring.items == {}
+    assert files_under(app_dirs / "data") == []
+    assert window.login_view.password.text() == ""
+    # The token is dead on the server too.
+    from voek_desktop.api.client import CabinetClient
+    from voek_desktop.api.errors import ApiError
+
+    with pytest.raises(ApiError) as err:
+        CabinetClient(ctx.account.server_url, token, retries=0).profile()
+    assert err.value.status == 401
+
+
+def test_remembered_session_resumes_in_a_new_window(qtbot, ctx, window, memory_keyring) -> None:  # noqa: ANN001
+    log_in(qtbot, window, DEMO_SNILS, DEMO_PASSWORD, remember=True)
+    from voek_desktop.account import Account
+    from voek_desktop.ui.context import Context
+
+    second = MainWindow(Context(Account(ctx.account.server_url), ctx.tasks))
+    qtbot.addWidget(second)
+    second.try_resume()
+    qtbot.waitUntil(lambda: second.cabinet is not None, timeout=10_000)
+    assert "112-233-445 95" in second.cabinet.who_label.text()
+
+
+def test_log_out_without_server_still_wipes_local_data(
+    qtbot, ctx, window, server, memory_keyring, app_dirs  # noqa: ANN001
+) -> None:
+    log_in(qtbot, window, DEMO_SNILS, DEMO_PASSWORD, remember=True)
+    server.stop()
+    with qtbot.waitSignal(window.logged_out, timeout=30_000):
+        qtbot.mouseClick(window.cabinet.logout_button, Qt.MouseButton.LeftButton)
+    assert memory_keyring.items == {}
+    assert files_under(app_dirs / "data") == []
+    assert "Сервер недоступен" in window.statusBar().currentMessage()
+
+
+def test_no_keyring_backend_gives_a_clear_message_not_a_crash(qtbot, window, boxes) -> None:  # noqa: ANN001
+    import keyring
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())
+    log_in(qtbot, window, DEMO_SNILS, DEMO_PASSWORD, remember=True)
+    assert any("хранилища паролей" in text for _, text in boxes)
+    assert window.cabinet is not None

@@ -1,0 +1,33 @@
+"""Files the app keeps about the logged-in consumer, so it can show them without a network.
+
+Everything of one consumer lives in one folder, so logging out deletes it in one go, even
+when the server cannot be reached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from voek_desktop.settings import data_dir, write_atomically
+
+
+class ConsumerCache:
+    def __init__(self, server_url: str, consumer_id: int, root: Path | None = None) -> None:
+        key = hashlib.sha256(f"{server_url.rstrip('/')}#{consumer_id}".encode()).hexdigest()[:24]
+        self.root = (root or data_dir() / "cache") / key
+
+    def put(self, name: str, data: Any) -> None:
+        write_atomically(self.root / f"{name}.json", json.dumps(data, ensure_ascii=False).encode())
+
+    def get(self, name: str) -> Any:
+        try:
+            return json.loads((self.root / f"{name}.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def wipe(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)

@@ -1,0 +1,76 @@
+"""Where the app keeps its files, and the preferences file (JSON, written atomically).
+
+Preferences hold nothing personal: no identifiers, no tokens (those go to the OS keyring).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+APP_DIR_NAME = "voek_desktop"
+
+
+def _base(env: str, windows_env: str, xdg_env: str, xdg_default: str) -> Path:
+    override = os.environ.get(env)
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        return Path(os.environ.get(windows_env) or Path.home() / "AppData" / "Roaming") / (
+            APP_DIR_NAME
+        )
+    return Path(os.environ.get(xdg_env) or Path.home() / xdg_default) / APP_DIR_NAME
+
+
+def config_dir() -> Path:
+    return _base("VOEK_CONFIG_DIR", "APPDATA", "XDG_CONFIG_HOME", ".config")
+
+
+def data_dir() -> Path:
+    return _base("VOEK_DATA_DIR", "LOCALAPPDATA", "XDG_DATA_HOME", ".local/share")
+
+
+def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Write to a temporary file beside ``path`` and rename it over: never a half file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.chmod(tmp, mode)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass
+class Settings:
+    server_url: str = ""
+    consumer_type: str = "individual"  # the tab the login screen opens on
+
+    @classmethod
+    def path(cls) -> Path:
+        return config_dir() / "settings.json"
+
+    @classmethod
+    def load(cls) -> Settings:
+        try:
+            raw: Any = json.loads(cls.path().read_text("utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        if not isinstance(raw, dict):
+            return cls()
+        known = {f.name: f for f in fields(cls)}
+        return cls(**{k: v for k, v in raw.items() if k in known and isinstance(v, str)})
+
+    def save(self) -> None:
+        text = json.dumps(asdict(self), ensure_ascii=False, indent=2)
+        write_atomically(self.path(), text.encode())

@@ -1,0 +1,1 @@
+"""Everything that imports Qt lives here (a test enforces it)."""

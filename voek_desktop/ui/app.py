@@ -1,0 +1,78 @@
+"""Start-up: the Qt application, Russian for Qt's own dialogs, the crash hook, the window."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from voek_desktop.account import Account
+from voek_desktop.settings import Settings, data_dir
+from voek_desktop.ui import demo, feedback
+from voek_desktop.ui.context import Context
+from voek_desktop.ui.main_window import MainWindow
+from voek_desktop.ui.style import STYLE_SHEET
+from voek_desktop.ui.tasks import Tasks
+
+DEFAULT_SERVER = "http://127.0.0.1:8080"
+
+
+def make_application(argv: list[str]) -> QApplication:
+    app = QApplication.instance() or QApplication(argv)
+    app.setApplicationName("voek_desktop")
+    app.setApplicationDisplayName("Личный кабинет АО «ВОЭК»")
+    app.setOrganizationName("АО «ВОЭК»")
+    QLocale.setDefault(QLocale(QLocale.Language.Russian, QLocale.Country.Russia))
+    translator = QTranslator(app)
+    # Qt's own buttons and dialogs («Отмена», «Открыть файл») in Russian.
+    if translator.load("qtbase_ru", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)
+    app.setStyleSheet(STYLE_SHEET)
+    return app
+
+
+def build_context(args: argparse.Namespace, settings: Settings) -> tuple[Context, object]:
+    """The account and worker; in demo mode the bundled server starts on the worker first."""
+    tasks = Tasks()
+    if args.demo:
+        port = demo.pick_port()
+        account = Account(f"http://127.0.0.1:{port}", keyring_account=demo.KEYRING_ACCOUNT)
+        ctx = Context(account, tasks, demo=True, demo_logins=demo.logins())
+        server_future = tasks.run(
+            lambda: demo.start(data_dir() / "demo-server", port), label="Запуск демо-сервера…"
+        )
+        return ctx, server_future
+    url = args.server or settings.server_url or DEFAULT_SERVER
+    return Context(Account(url), tasks), None
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    app = make_application(sys.argv[:1])
+    feedback.install_excepthook()
+    settings = Settings.load()
+    ctx, server_future = build_context(args, settings)
+    window = MainWindow(ctx)
+    window.login_view.picker.set_value(settings.consumer_type)
+    if args.exit_when_ready:
+        window.first_painted.connect(app.quit)
+    else:
+        window.try_resume()
+
+    def remember_choice() -> None:
+        settings.consumer_type = window.login_view.picker.value()
+        try:
+            settings.save()
+        except OSError:
+            pass
+
+    app.aboutToQuit.connect(remember_choice)
+    window.show()
+    code = app.exec()
+    ctx.tasks.shutdown()
+    if server_future is not None and server_future.done() and not server_future.exception():
+        server_future.result().stop()
+    return code

@@ -1,0 +1,58 @@
+"""Small widgets several screens share."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton, QWidget
+
+from voek_desktop.domain.consumers import CONSUMER_TYPES
+
+
+def link_button(text: str, parent: QWidget | None = None) -> QPushButton:
+    button = QPushButton(text, parent)
+    button.setObjectName("link")
+    button.setCursor(Qt.CursorShape.PointingHandCursor)
+    button.setFlat(True)
+    return button
+
+
+def primary_button(text: str, parent: QWidget | None = None) -> QPushButton:
+    button = QPushButton(text, parent)
+    button.setObjectName("primary")
+    button.setDefault(True)
+    button.setAutoDefault(True)
+    return button
+
+
+class ConsumerTypePicker(QWidget):
+    """Физическое лицо | ИП | Юридическое лицо, as one row of toggle buttons."""
+
+    changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.group = QButtonGroup(self)
+        self.buttons: dict[str, QPushButton] = {}
+        for ctype in CONSUMER_TYPES.values():
+            button = QPushButton(ctype.label, self)
+            button.setObjectName("segment")
+            button.setCheckable(True)
+            button.setAutoDefault(False)
+            button.setProperty("consumer_type", ctype.key)
+            self.group.addButton(button)
+            layout.addWidget(button)
+            self.buttons[ctype.key] = button
+        self.buttons["individual"].setChecked(True)
+        self.group.buttonToggled.connect(
+            lambda b, on: on and self.changed.emit(b.property("consumer_type"))
+        )
+
+    def value(self) -> str:
+        return self.group.checkedButton().property("consumer_type")
+
+    def set_value(self, key: str) -> None:
+        if key in self.buttons:
+            self.buttons[key].setChecked(True)

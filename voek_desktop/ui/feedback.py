@@ -1,0 +1,141 @@
+"""The one place that tells the user something: errors, notices, confirmations, crashes."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import traceback
+from types import TracebackType
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voek_desktop.api.errors import ApiError
+from voek_desktop.credentials import KeyringUnavailable
+
+log = logging.getLogger("voek.ui")
+
+
+class _Bus(QObject):
+    notice = Signal(str)
+
+
+bus = _Bus()
+
+
+def is_expected(exc: BaseException) -> bool:
+    """Errors that are part of life (the server said no, the network is down)."""
+    return isinstance(exc, ApiError | KeyringUnavailable | OSError)
+
+
+def describe(exc: BaseException) -> str:
+    if isinstance(exc, ApiError):
+        text = exc.message
+        if exc.retry_after and "Повторите через" not in text:
+            minutes = max(1, -(-exc.retry_after // 60))
+            text += f" Повторите через {minutes} мин."
+        return text
+    if isinstance(exc, KeyringUnavailable):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"Ошибка работы с файлом: {exc.strerror or exc}"
+    return "Непредвиденная ошибка."
+
+
+def notice(text: str) -> None:
+    """A short message in the window's status line; nothing to click."""
+    bus.notice.emit(text)
+
+
+def error(parent: QWidget | QObject | None, what: BaseException | str, title: str = "") -> None:
+    text = what if isinstance(what, str) else describe(what)
+    box = QMessageBox(parent if isinstance(parent, QWidget) else None)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(title or "Ошибка")
+    box.setText(text)
+    box.exec()
+
+
+def info(parent: QWidget | None, text: str, title: str = "Готово") -> None:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.exec()
+
+
+def confirm(parent: QWidget | None, text: str, title: str = "Подтверждение", yes: str = "Да") -> bool:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(title)
+    box.setText(text)
+    ok = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Отмена", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return box.clickedButton() is ok
+
+
+class CrashDialog(QDialog):
+    def __init__(self, details: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Непредвиденная ошибка")
+        layout = QVBoxLayout(self)
+        label = QLabel(
+            "В приложении произошла непредвиденная ошибка. Введённые данные сохранены там, где"
+            " это возможно. Сообщите о ней в поддержку АО «ВОЭК», приложив подробности."
+        )
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        self.details = QPlainTextEdit(details)
+        self.details.setReadOnly(True)
+        self.details.setMinimumSize(520, 200)
+        layout.addWidget(self.details)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        copy = buttons.addButton("Скопировать подробности", QDialogButtonBox.ButtonRole.ActionRole)
+        copy.clicked.connect(lambda: QApplication.clipboard().setText(details))
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+
+_showing = threading.Lock()
+
+
+def show_crash(
+    kind: type[BaseException], exc: BaseException, tb: TracebackType | None
+) -> None:
+    details = "".join(traceback.format_exception(kind, exc, tb))
+    log.error("unhandled exception\n%s", details)
+    app = QApplication.instance()
+    if app is None or threading.current_thread() is not threading.main_thread():
+        sys.__excepthook__(kind, exc, tb)
+        return
+    if not _showing.acquire(blocking=False):
+        return  # one dialog at a time: an error in a paint handler would repeat forever
+    try:
+        CrashDialog(details, QApplication.activeWindow()).exec()
+    finally:
+        _showing.release()
+
+
+def install_excepthook() -> None:
+    sys.excepthook = show_crash
+
+    def thread_hook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is not None:
+            log.error(
+                "unhandled exception in %s",
+                args.thread.name if args.thread else "?",
+                exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+            )
+
+    threading.excepthook = thread_hook

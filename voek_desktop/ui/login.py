@@ -1,0 +1,201 @@
+"""The login screen: consumer type, identifier, password, «Запомнить меня» (SPEC §3.2)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voek_desktop.account import LoginResult
+from voek_desktop.api.errors import ApiError
+from voek_desktop.domain.consumers import CONSUMER_TYPES
+from voek_desktop.ui import feedback
+from voek_desktop.ui.common import ConsumerTypePicker, link_button, primary_button
+from voek_desktop.ui.context import Context
+from voek_desktop.ui.widgets import ErrorLabel, Field, Form, checker
+
+
+class LoginView(QWidget):
+    logged_in = Signal(object)  # Profile
+
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        card = QFrame(self)
+        card.setObjectName("card")
+        card.setMaximumWidth(640)
+        card.setMinimumWidth(520)
+        row.addWidget(card, 4)
+        row.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(2)
+
+        layout = QVBoxLayout(card)
+        layout.setContentsMargins(32, 28, 32, 24)
+        layout.setSpacing(12)
+        title = QLabel("Личный кабинет потребителя", card)
+        title.setObjectName("title")
+        subtitle = QLabel("АО «ВОЭК» — Владимирская областная электросетевая компания", card)
+        subtitle.setObjectName("subtitle")
+        subtitle.setWordWrap(True)
+        layout.addWidget(title)
+        layout.addWidget(subtitle)
+
+        self.picker = ConsumerTypePicker(card)
+        layout.addWidget(self.picker)
+
+        self.form = Form(card)
+        self.login = self.form.add(Field("login", "СНИЛС"))
+        self.password = self.form.add(Field("password", "Пароль", password=True))
+        layout.addWidget(self.form)
+
+        self.remember = QCheckBox("Запомнить меня", card)
+        self.remember.setToolTip(
+            "Вход сохранится на этом компьютере в системном хранилище паролей до 30 дней."
+            " Не отмечайте на чужом или общем компьютере."
+        )
+        layout.addWidget(self.remember)
+
+        self.form_error = ErrorLabel(card)
+        self.form_error.setObjectName("formError")
+        layout.addWidget(self.form_error)
+
+        self.submit = primary_button("Войти", card)
+        self.submit.clicked.connect(self._submit)
+        layout.addWidget(self.submit)
+
+        links = QHBoxLayout()
+        self.forgot_button = link_button("Забыли пароль?", card)
+        self.register_button = link_button("Регистрация", card)
+        self.activate_button = link_button("Активировать учётную запись", card)
+        for b in (self.forgot_button, self.register_button, self.activate_button):
+            links.addWidget(b)
+        links.addStretch(1)
+        layout.addLayout(links)
+
+        self.demo_box = QFrame(card)
+        self.demo_box.setObjectName("demoBox")
+        self.demo_layout = QGridLayout(self.demo_box)
+        self.demo_box.setVisible(ctx.demo)
+        layout.addWidget(self.demo_box)
+
+        self.server_label = QLabel(card)
+        self.server_label.setObjectName("fieldHint")
+        self.server_label.setText(f"Сервер: {ctx.account.server_url}")
+        layout.addWidget(self.server_label)
+
+        self.picker.changed.connect(self._type_changed)
+        self.login.edit.returnPressed.connect(self.password.edit.setFocus)
+        self.password.edit.returnPressed.connect(self._submit)
+        self._type_changed(self.picker.value())
+        self._fill_demo_box()
+
+    # --- demo ------------------------------------------------------------------------------
+
+    def _fill_demo_box(self) -> None:
+        if not self.ctx.demo:
+            return
+        head = QLabel(
+            "<b>Демонстрационный режим.</b> Сервер работает на этом компьютере с учебными"
+            " данными; письма не уходят, а видны в «Почте (демо)».",
+            self.demo_box,
+        )
+        head.setWordWrap(True)
+        self.demo_layout.addWidget(head, 0, 0, 1, 3)
+        for i, demo in enumerate(self.ctx.demo_logins, start=1):
+            ctype = CONSUMER_TYPES[demo.consumer_type]
+            label = QLabel(
+                f"{ctype.label}: {ctype.login.label} {demo.login}", self.demo_box
+            )
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.demo_layout.addWidget(label, i, 0)
+            use = QPushButton("Подставить", self.demo_box)
+            use.setAutoDefault(False)
+            use.setObjectName(f"demo_{demo.consumer_type}")
+            use.clicked.connect(lambda _=False, d=demo: self.use_demo(d))
+            self.demo_layout.addWidget(use, i, 1)
+        if self.ctx.demo_logins:
+            pw = QLabel(f"Пароль всех демо-потребителей: {self.ctx.demo_logins[0].password}")
+            pw.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.demo_layout.addWidget(pw, len(self.ctx.demo_logins) + 1, 0, 1, 2)
+        self.mail_button = QPushButton("Почта (демо)…", self.demo_box)
+        self.mail_button.setAutoDefault(False)
+        self.demo_layout.addWidget(self.mail_button, len(self.ctx.demo_logins) + 1, 1)
+
+    def use_demo(self, demo: object) -> None:
+        self.picker.set_value(demo.consumer_type)
+        self.login.set_text(demo.login)
+        self.password.set_text(demo.password)
+        self.form.clear_errors()
+        self.submit.setFocus()
+
+    # --- behaviour -------------------------------------------------------------------------
+
+    def _type_changed(self, key: str) -> None:
+        ident = CONSUMER_TYPES[key].login
+        self.login.label_text = ident.label
+        self.form.layout_.labelForField(self.login).setText(ident.label + ":")
+        self.login.edit.setAccessibleName(ident.label)
+        self.login.edit.setPlaceholderText(ident.placeholder)
+        self.login.check = checker(ident.normalize)
+        self.password.check = lambda t: None if t else "Укажите пароль"
+        if self.login.text():
+            self.login.validate()
+        self.form_error.show_message(None)
+
+    def reset(self) -> None:
+        """Back to a clean screen after logout: no password left in a widget."""
+        self.password.set_text("")
+        self.form.clear_errors()
+        self.form_error.show_message(None)
+        self.set_busy(False)
+
+    def set_busy(self, busy: bool) -> None:
+        self.submit.setEnabled(not busy)
+        self.submit.setText("Вход…" if busy else "Войти")
+
+    def _submit(self) -> None:
+        self.form_error.show_message(None)
+        if not self.form.validate():
+            return
+        ctype, login, password = self.picker.value(), self.login.text(), self.password.text()
+        remember = self.remember.isChecked()
+        self.set_busy(True)
+        self.ctx.tasks.run(
+            lambda: self.ctx.account.log_in(ctype, login, password, remember),
+            self._done,
+            self._failed,
+            owner=self,
+            label="Вход в личный кабинет…",
+        )
+
+    def _done(self, result: LoginResult) -> None:
+        self.set_busy(False)
+        self.password.set_text("")
+        if result.warning:
+            feedback.error(self, result.warning, "Вход не запомнен")
+        self.logged_in.emit(result.profile)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.set_busy(False)
+        if isinstance(exc, ApiError) and exc.fields:
+            rest = self.form.apply_errors(exc.fields)
+            if rest:
+                self.form_error.show_message(" ".join(rest.values()))
+            return
+        self.form_error.show_message(feedback.describe(exc))
+        if isinstance(exc, ApiError) and exc.code == "invalid_credentials":
+            self.password.edit.selectAll()
+            self.password.edit.setFocus()

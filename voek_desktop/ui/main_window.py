@@ -1,0 +1,124 @@
+"""The one window: the login screen or the cabinet, and a status line for every network action."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QIcon
+from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QStackedWidget
+
+from voek_desktop.api.models import Profile
+from voek_desktop.ui import feedback
+from voek_desktop.ui.cabinet import CabinetView
+from voek_desktop.ui.context import Context
+from voek_desktop.ui.dialogs import ActivationDialog, OutboxDialog, PasswordResetDialog
+from voek_desktop.ui.login import LoginView
+from voek_desktop.ui.registration import RegistrationDialog
+from voek_desktop.resources import resource_path
+
+
+class MainWindow(QMainWindow):
+    first_painted = Signal()
+    logged_out = Signal()
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle("Личный кабинет потребителя — АО «ВОЭК»")
+        self.setWindowIcon(QIcon(str(resource_path("icons/voek.svg"))))
+        self.resize(1100, 760)
+        self.stack = QStackedWidget(self)
+        self.setCentralWidget(self.stack)
+        self.login_view = LoginView(ctx, self)
+        self.stack.addWidget(self.login_view)
+        self.cabinet: CabinetView | None = None
+
+        self.busy_label = QLabel(self)
+        self.busy_bar = QProgressBar(self)
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setMaximumWidth(120)
+        self.busy_bar.hide()
+        self.statusBar().addPermanentWidget(self.busy_label)
+        self.statusBar().addPermanentWidget(self.busy_bar)
+        ctx.tasks.busy_changed.connect(self._busy)
+        # A bound method, not a lambda: Qt drops the connection when this window is deleted.
+        feedback.bus.notice.connect(self.show_notice)
+
+        lv = self.login_view
+        lv.logged_in.connect(self.show_cabinet)
+        lv.register_button.clicked.connect(self.open_registration)
+        lv.forgot_button.clicked.connect(lambda: PasswordResetDialog(ctx, self).exec())
+        lv.activate_button.clicked.connect(lambda: ActivationDialog(ctx, self).exec())
+        if ctx.demo:
+            lv.mail_button.clicked.connect(self.open_outbox)
+        self._painted = False
+        self.installEventFilter(self)
+
+    # --- navigation --------------------------------------------------------------------------
+
+    def show_cabinet(self, profile: Profile) -> None:
+        self._drop_cabinet()
+        self.cabinet = CabinetView(self.ctx, self)
+        self.cabinet.logout_requested.connect(self.log_out)
+        self.cabinet.show_profile(profile)
+        self.stack.addWidget(self.cabinet)
+        self.stack.setCurrentWidget(self.cabinet)
+
+    def log_out(self) -> None:
+        # Personal data leaves the screen at once; the server call and the wipe follow.
+        self._drop_cabinet()
+        self.login_view.reset()
+        self.stack.setCurrentWidget(self.login_view)
+        self.ctx.tasks.run(
+            self.ctx.account.log_out, self._logged_out, self._logged_out, label="Выход…"
+        )
+
+    def _logged_out(self, warning: object) -> None:
+        feedback.notice(warning if isinstance(warning, str) else "Вы вышли из личного кабинета")
+        self.logged_out.emit()
+
+    def _drop_cabinet(self) -> None:
+        if self.cabinet is not None:
+            self.stack.removeWidget(self.cabinet)
+            self.cabinet.deleteLater()
+            self.cabinet = None
+
+    def open_registration(self) -> None:
+        dialog = RegistrationDialog(self.ctx, self)
+        dialog.set_consumer_type(self.login_view.picker.value())
+        dialog.exec()
+
+    def open_outbox(self) -> None:
+        OutboxDialog(self.ctx, self).show()
+
+    def try_resume(self) -> None:
+        """«Запомнить меня» from an earlier run: go straight to the cabinet if still valid."""
+        self.ctx.tasks.run(
+            self.ctx.account.resume,
+            lambda profile: profile is not None and self.show_cabinet(profile),
+            lambda exc: feedback.notice(
+                "Не удалось восстановить сохранённый вход: " + feedback.describe(exc)
+            ),
+            owner=self,
+            label="Проверка сохранённого входа…",
+        )
+
+    # --- status ------------------------------------------------------------------------------
+
+    def show_notice(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def _busy(self, label: str) -> None:
+        self.busy_label.setText(label)
+        self.busy_bar.setVisible(bool(label))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if not self._painted and watched is self and event.type() == QEvent.Type.Paint:
+            self._painted = True
+            QTimer.singleShot(0, self.first_painted.emit)
+        return super().eventFilter(watched, event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        self.ctx.tasks.shutdown()
+        super().closeEvent(event)
+
+

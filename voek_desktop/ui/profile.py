@@ -1,0 +1,159 @@
+"""«Контактные данные» (SPEC §4): identifiers read-only; phone, e-mail and password changeable."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voek_desktop.api.models import Profile
+from voek_desktop.domain.consumers import CONSUMER_TYPES
+from voek_desktop.domain.contacts import format_phone, normalize_phone
+from voek_desktop.ui import feedback
+from voek_desktop.ui.common import primary_button
+from voek_desktop.ui.context import Context
+from voek_desktop.ui.dialogs import EmailChangeDialog, PasswordChangeDialog, _show_api_error
+from voek_desktop.ui.widgets import ErrorLabel, Field, Form, checker
+
+
+def _value_label(parent: QWidget, name: str) -> QLabel:
+    label = QLabel(parent)
+    label.setObjectName(name)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class ProfilePage(QWidget):
+    profile_changed = Signal(object)
+
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
+        title = QLabel("Контактные данные", self)
+        title.setObjectName("sectionTitle")
+        layout.addWidget(title)
+
+        ids = QGroupBox("Учётная запись", self)
+        self.ids_layout = QFormLayout(ids)
+        self.type_label = _value_label(ids, "consumer_type")
+        self.ids_layout.addRow("Тип потребителя:", self.type_label)
+        self.identifier_labels: dict[str, QLabel] = {}
+        for key, text in (("snils", "СНИЛС"), ("inn", "ИНН"), ("ogrnip", "ОГРНИП"),
+                          ("ogrn", "ОГРН")):
+            label = _value_label(ids, f"value_{key}")
+            self.ids_layout.addRow(f"{text}:", label)
+            self.identifier_labels[key] = label
+        layout.addWidget(ids)
+
+        contacts = QGroupBox("Связь с вами", self)
+        c = QVBoxLayout(contacts)
+        grid = QFormLayout()
+        email_row = QHBoxLayout()
+        self.email_label = _value_label(contacts, "value_email")
+        email_row.addWidget(self.email_label, 1)
+        self.email_button = QPushButton("Изменить e-mail…", contacts)
+        self.email_button.clicked.connect(self._change_email)
+        email_row.addWidget(self.email_button)
+        grid.addRow("E-mail:", email_row)
+        self.pending_label = _value_label(contacts, "value_pending_email")
+        self.pending_label.setWordWrap(True)
+        grid.addRow("", self.pending_label)
+        c.addLayout(grid)
+
+        self.phone_form = Form(contacts)
+        self.phone = self.phone_form.add(
+            Field("phone", "Контактный телефон", placeholder="+7 (920) 123-45-67",
+                  check=checker(normalize_phone))
+        )
+        c.addWidget(self.phone_form)
+        phone_row = QHBoxLayout()
+        self.phone_error = ErrorLabel(contacts)
+        phone_row.addWidget(self.phone_error, 1)
+        self.save_phone = primary_button("Сохранить телефон", contacts)
+        self.save_phone.setEnabled(False)
+        self.save_phone.clicked.connect(self._save_phone)
+        phone_row.addWidget(self.save_phone)
+        c.addLayout(phone_row)
+        self.phone.changed.connect(self._phone_edited)
+        self.phone.edit.returnPressed.connect(self._save_phone)
+        layout.addWidget(contacts)
+
+        security = QGroupBox("Безопасность", self)
+        s = QHBoxLayout(security)
+        note = QLabel("Пароль не хранится на этом компьютере.", security)
+        note.setObjectName("fieldHint")
+        s.addWidget(note, 1)
+        self.password_button = QPushButton("Сменить пароль…", security)
+        self.password_button.clicked.connect(self._change_password)
+        s.addWidget(self.password_button)
+        layout.addWidget(security)
+        layout.addStretch(1)
+        self.profile: Profile | None = None
+
+    def show_profile(self, profile: Profile) -> None:
+        self.profile = profile
+        ctype = CONSUMER_TYPES[profile.consumer_type]
+        self.type_label.setText(ctype.label)
+        for key, label in self.identifier_labels.items():
+            value = getattr(profile, key)
+            shown = key in {f.key for f in ctype.identifiers}
+            self.ids_layout.setRowVisible(label, shown)
+            label.setText(ctype.identifier(key).display(value) if shown and value else "")
+        self.email_label.setText(profile.email)
+        self.pending_label.setText(
+            f"Ожидает подтверждения: {profile.pending_email} — перейдите по ссылке из письма"
+            " на этот адрес." if profile.pending_email else ""
+        )
+        self.pending_label.setVisible(bool(profile.pending_email))
+        self.phone.set_text(format_phone(profile.phone))
+        self.phone.set_error(None)
+        self.save_phone.setEnabled(False)
+
+    def _phone_edited(self) -> None:
+        current = format_phone(self.profile.phone) if self.profile else ""
+        self.save_phone.setEnabled(self.phone.text() != current)
+
+    def _save_phone(self) -> None:
+        self.phone_error.show_message(None)
+        if not self.save_phone.isEnabled() or not self.phone_form.validate():
+            return
+        phone = self.phone.text()
+        self.save_phone.setEnabled(False)
+        self.ctx.tasks.run(
+            lambda: self.ctx.account.client.update_phone(phone),
+            self._phone_saved,
+            self._phone_failed,
+            owner=self,
+            label="Сохранение телефона…",
+        )
+
+    def _phone_saved(self, profile: Profile) -> None:
+        self.ctx.account.remember_profile(profile)
+        self.show_profile(profile)
+        self.profile_changed.emit(profile)
+        feedback.notice("Телефон сохранён")
+
+    def _phone_failed(self, exc: BaseException) -> None:
+        self.save_phone.setEnabled(True)
+        _show_api_error(self.phone_form, self.phone_error, exc)
+
+    def _change_email(self) -> None:
+        dialog = EmailChangeDialog(self.ctx, self)
+        dialog.profile_changed.connect(self._profile_from_dialog)
+        dialog.exec()
+
+    def _profile_from_dialog(self, profile: Profile) -> None:
+        self.show_profile(profile)
+        self.profile_changed.emit(profile)
+
+    def _change_password(self) -> None:
+        PasswordChangeDialog(self.ctx, self).exec()

@@ -1,0 +1,182 @@
+"""Form building blocks: a field with its error shown right under it, and a form of them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QIcon
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voek_desktop.domain import InvalidValue
+from voek_desktop.resources import resource_path
+
+Check = Callable[[str], str | None]
+
+
+def checker(normalize: Callable[[str], object]) -> Check:
+    """Turn a domain ``normalize_*`` (raises InvalidValue) into a check returning the message."""
+
+    def check(text: str) -> str | None:
+        try:
+            normalize(text)
+        except InvalidValue as exc:
+            return exc.message
+        return None
+
+    return check
+
+
+class ErrorLabel(QLabel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("fieldError")
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_message(self, message: str | None) -> None:
+        self.setText(message or "")
+        self.setVisible(bool(message))
+
+
+class Field(QWidget):
+    """A line edit with its own error label. Checks as the user types once they have left it
+    (no red text while typing the first characters), and at once when an error is shown."""
+
+    changed = Signal()
+
+    def __init__(
+        self,
+        key: str,
+        label: str,
+        *,
+        check: Check | None = None,
+        placeholder: str = "",
+        password: bool = False,
+        hint: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.key = key
+        self.label_text = label
+        self.check = check
+        self._touched = False
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.edit = QLineEdit(self)
+        self.edit.setObjectName(f"field_{key}")
+        self.edit.setPlaceholderText(placeholder)
+        self.edit.setAccessibleName(label)
+        if password:
+            self.edit.setEchoMode(QLineEdit.EchoMode.Password)
+            toggle = QAction(QIcon(str(resource_path("icons/eye.svg"))), "Показать пароль", self.edit)
+            toggle.setCheckable(True)
+            toggle.toggled.connect(
+                lambda on: self.edit.setEchoMode(
+                    QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password
+                )
+            )
+            self.edit.addAction(toggle, QLineEdit.ActionPosition.TrailingPosition)
+            self.reveal = toggle
+        layout.addWidget(self.edit)
+        if hint:
+            hint_label = QLabel(hint, self)
+            hint_label.setObjectName("fieldHint")
+            hint_label.setWordWrap(True)
+            layout.addWidget(hint_label)
+        self.error = ErrorLabel(self)
+        layout.addWidget(self.error)
+        self.edit.textEdited.connect(self._edited)
+        self.edit.editingFinished.connect(self._left)
+
+    def text(self) -> str:
+        return self.edit.text()
+
+    def set_text(self, text: str) -> None:
+        self.edit.setText(text)
+
+    def set_error(self, message: str | None) -> None:
+        self.error.show_message(message)
+        self.edit.setProperty("invalid", bool(message))
+        self.edit.style().unpolish(self.edit)
+        self.edit.style().polish(self.edit)
+
+    def has_error(self) -> bool:
+        return self.error.isVisible() or bool(self.error.text())
+
+    def validate(self) -> bool:
+        self._touched = True
+        message = self.check(self.text()) if self.check else None
+        self.set_error(message)
+        return message is None
+
+    def _edited(self) -> None:
+        if self._touched or self.has_error():
+            self.validate()
+        self.changed.emit()
+
+    def _left(self) -> None:
+        if self.text():
+            self.validate()
+
+
+class Form(QWidget):
+    """Fields in a form layout; maps the server's ``fields`` errors back onto them."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.fields: dict[str, Field] = {}
+        self.layout_ = QFormLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.layout_.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.layout_.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.layout_.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+
+    def add(self, field: Field) -> Field:
+        label = QLabel(field.label_text + ":")
+        label.setBuddy(field.edit)
+        label.setObjectName(f"label_{field.key}")
+        self.layout_.addRow(label, field)
+        self.fields[field.key] = field
+        return field
+
+    def set_visible_fields(self, keys: Iterable[str]) -> None:
+        wanted = set(keys)
+        for key, field in self.fields.items():
+            self.layout_.setRowVisible(field, key in wanted)
+
+    def visible_fields(self) -> list[Field]:
+        return [f for f in self.fields.values() if not f.isHidden()]
+
+    def validate(self) -> bool:
+        results = [f.validate() for f in self.visible_fields()]
+        if not all(results):
+            next(f for f, ok in zip(self.visible_fields(), results, strict=True) if not ok).edit.setFocus()
+        return all(results)
+
+    def apply_errors(self, errors: dict[str, str]) -> dict[str, str]:
+        """Show each error next to its field; return the ones no visible field took."""
+        rest = {}
+        first = None
+        for key, message in errors.items():
+            field = self.fields.get(key)
+            if field is None or field.isHidden():
+                rest[key] = message
+                continue
+            field.set_error(message)
+            first = first or field
+        if first is not None:
+            first.edit.setFocus()
+        return rest
+
+    def clear_errors(self) -> None:
+        for field in self.fields.values():
+            field.set_error(None)
