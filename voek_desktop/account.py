@@ -9,12 +9,12 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 from voek_desktop.api.errors import ApiError, NetworkError
-from voek_desktop.api.models import Profile
 from voek_desktop.cache import ConsumerCache
 from voek_desktop.credentials import KeyringUnavailable, TokenStore
 
 if TYPE_CHECKING:
     from voek_desktop.api.client import CabinetClient
+    from voek_desktop.api.models import Profile
 
 
 @dataclass(frozen=True)

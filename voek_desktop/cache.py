@@ -6,7 +6,6 @@ when the server cannot be reached.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -17,6 +16,8 @@ from voek_desktop.settings import data_dir, write_atomically
 
 class ConsumerCache:
     def __init__(self, server_url: str, consumer_id: int, root: Path | None = None) -> None:
+        import hashlib  # not needed before the first login; keeps OpenSSL off start-up
+
         key = hashlib.sha256(f"{server_url.rstrip('/')}#{consumer_id}".encode()).hexdigest()[:24]
         self.root = (root or data_dir() / "cache") / key
 

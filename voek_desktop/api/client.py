@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import requests
+import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -78,12 +79,8 @@ class CabinetClient:
                 headers=headers,
                 timeout=self.timeout,
             )
-        except requests.Timeout:
-            raise NetworkError(
-                "Сервер не ответил вовремя. Проверьте подключение и повторите попытку."
-            ) from None
-        except requests.RequestException:
-            raise NetworkError() from None
+        except requests.RequestException as exc:
+            raise _network_error(exc) from None
         if response.status_code >= 400:
             raise _error_from(response)
         if response.status_code == 204 or not response.content:
@@ -197,6 +194,21 @@ class CabinetClient:
         if advance_seconds is not None:
             body["advance_seconds"] = advance_seconds
         return self.request("POST", "/dev/clock", json=body)["now"]
+
+
+def _network_error(exc: requests.RequestException) -> NetworkError:
+    # With retries urllib3 wraps a timeout into MaxRetryError, which requests reports as a
+    # ConnectionError: look at the reason to tell "slow" from "unreachable".
+    # (urllib3's NewConnectionError, a refused connection, subclasses its timeout error.)
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    slow = isinstance(reason, urllib3.exceptions.TimeoutError) and not isinstance(
+        reason, urllib3.exceptions.NewConnectionError
+    )
+    if isinstance(exc, requests.Timeout) or slow:
+        return NetworkError(
+            "Сервер не ответил вовремя. Проверьте подключение и повторите попытку."
+        )
+    return NetworkError()
 
 
 def _error_from(response: requests.Response) -> ApiError:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 from voek_desktop.domain.errors import InvalidValue
 
@@ -14,10 +14,9 @@ EMAIL_MAX = 254
 
 _PHONE_JUNK = re.compile(r"[\s()\-.\u00a0]")
 # Two parts, a dot in the domain, no spaces; ownership is proven by the link, not by a regex.
-_EMAIL = re.compile(
-    r"^[^@\s]{1,64}@[A-Za-z0-9\u0400-\u04ff](?:[A-Za-z0-9\u0400-\u04ff-]*\.)+"
-    r"[A-Za-z0-9\u0400-\u04ff-]*[A-Za-z\u0400-\u04ff][A-Za-z0-9\u0400-\u04ff-]*$"
-)
+_LABEL = r"[A-Za-z0-9\u0400-\u04ff](?:[A-Za-z0-9\u0400-\u04ff-]*[A-Za-z0-9\u0400-\u04ff])?"
+# Domain labels start and end with a letter or digit; the last one has a letter.
+_EMAIL = re.compile(rf"^[^@\s]{{1,64}}@(?:{_LABEL}\.)+(?=[^.]*[A-Za-z\u0400-\u04ff]){_LABEL}$")
 
 
 def normalize_phone(value: str) -> str:
@@ -61,9 +60,7 @@ def normalize_email(value: str) -> str:
 
 @cache
 def _common_passwords() -> frozenset[str]:
-    text = (
-        resources.files("voek_desktop.domain").joinpath("common_passwords.txt").read_text("utf-8")
-    )
+    text = (Path(__file__).parent / "common_passwords.txt").read_text("utf-8")
     return frozenset(line.strip().lower() for line in text.splitlines() if line.strip())
 
 

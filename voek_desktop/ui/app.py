@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from voek_desktop.account import Account
 from voek_desktop.settings import Settings, data_dir
-from voek_desktop.ui import demo, feedback
+from voek_desktop.ui import feedback
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.main_window import MainWindow
 from voek_desktop.ui.style import STYLE_SHEET
@@ -38,6 +38,8 @@ def build_context(args: argparse.Namespace, settings: Settings) -> tuple[Context
     """The account and worker; in demo mode the bundled server starts on the worker first."""
     tasks = Tasks()
     if args.demo:
+        from voek_desktop.ui import demo
+
         port = demo.pick_port()
         account = Account(f"http://127.0.0.1:{port}", keyring_account=demo.KEYRING_ACCOUNT)
         ctx = Context(account, tasks, demo=True, demo_logins=demo.logins())

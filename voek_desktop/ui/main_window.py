@@ -6,14 +6,19 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QStackedWidget
 
-from voek_desktop.api.models import Profile
-from voek_desktop.ui import feedback
-from voek_desktop.ui.cabinet import CabinetView
-from voek_desktop.ui.context import Context
-from voek_desktop.ui.dialogs import ActivationDialog, OutboxDialog, PasswordResetDialog
-from voek_desktop.ui.login import LoginView
-from voek_desktop.ui.registration import RegistrationDialog
+from typing import TYPE_CHECKING
+
 from voek_desktop.resources import resource_path
+from voek_desktop.ui import feedback
+from voek_desktop.ui.context import Context
+from voek_desktop.ui.login import LoginView
+
+if TYPE_CHECKING:
+    from voek_desktop.api.models import Profile
+    from voek_desktop.ui.cabinet import CabinetView
+
+# The cabinet and the dialogs are imported when first opened: the login window must paint
+# as fast as a bare Qt window (SPEC §10), and every module costs start-up time.
 
 
 class MainWindow(QMainWindow):
@@ -46,8 +51,8 @@ class MainWindow(QMainWindow):
         lv = self.login_view
         lv.logged_in.connect(self.show_cabinet)
         lv.register_button.clicked.connect(self.open_registration)
-        lv.forgot_button.clicked.connect(lambda: PasswordResetDialog(ctx, self).exec())
-        lv.activate_button.clicked.connect(lambda: ActivationDialog(ctx, self).exec())
+        lv.forgot_button.clicked.connect(self.open_password_reset)
+        lv.activate_button.clicked.connect(self.open_activation)
         if ctx.demo:
             lv.mail_button.clicked.connect(self.open_outbox)
         self._painted = False
@@ -56,6 +61,8 @@ class MainWindow(QMainWindow):
     # --- navigation --------------------------------------------------------------------------
 
     def show_cabinet(self, profile: Profile) -> None:
+        from voek_desktop.ui.cabinet import CabinetView
+
         self._drop_cabinet()
         self.cabinet = CabinetView(self.ctx, self)
         self.cabinet.logout_requested.connect(self.log_out)
@@ -83,12 +90,26 @@ class MainWindow(QMainWindow):
             self.cabinet = None
 
     def open_registration(self) -> None:
+        from voek_desktop.ui.registration import RegistrationDialog
+
         dialog = RegistrationDialog(self.ctx, self)
         dialog.set_consumer_type(self.login_view.picker.value())
         dialog.exec()
 
     def open_outbox(self) -> None:
+        from voek_desktop.ui.dialogs import OutboxDialog
+
         OutboxDialog(self.ctx, self).show()
+
+    def open_password_reset(self) -> None:
+        from voek_desktop.ui.dialogs import PasswordResetDialog
+
+        PasswordResetDialog(self.ctx, self).exec()
+
+    def open_activation(self) -> None:
+        from voek_desktop.ui.dialogs import ActivationDialog
+
+        ActivationDialog(self.ctx, self).exec()
 
     def try_resume(self) -> None:
         """«Запомнить меня» from an earlier run: go straight to the cabinet if still valid."""
