@@ -10,7 +10,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from voek_desktop.api.server import EmbeddedServer, start_embedded  # noqa: E402
+from voek_desktop.api.server import EmbeddedServer, start_embedded
 
 DEMO_PASSWORD = "demo-Password-2026"
 DEMO_SNILS = "112-233-445 95"

@@ -21,7 +21,7 @@ class KeyringUnavailable(Exception):
         super().__init__(self.MESSAGE)
 
 
-def _keyring():  # noqa: ANN202 - imported lazily: backend discovery is slow, keep it off start-up
+def _keyring():
     import keyring
     import keyring.errors
 
@@ -31,8 +31,11 @@ def _keyring():  # noqa: ANN202 - imported lazily: backend discovery is slow, ke
 def _usable(backend: object) -> bool:
     module = type(backend).__module__
     # The fail backend raises on use; the null one drops writes; plaintext files are no vault.
-    return not (module.startswith("keyring.backends.fail") or ".null" in module
-                or module.startswith("keyrings.alt"))
+    return not (
+        module.startswith("keyring.backends.fail")
+        or ".null" in module
+        or module.startswith("keyrings.alt")
+    )
 
 
 class TokenStore:

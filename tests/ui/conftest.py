@@ -59,7 +59,7 @@ def boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     shown: list[tuple[str, str]] = []
 
     def record(kind: str):
-        def show(parent, what, title=""):  # noqa: ANN001, ANN202
+        def show(parent, what, title=""):
             text = what if isinstance(what, str) else feedback.describe(what)
             shown.append((kind, text))
 
@@ -71,7 +71,7 @@ def boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def ctx(server, qtbot) -> Iterator[Context]:  # noqa: ANN001
+def ctx(server, qtbot) -> Iterator[Context]:
     tasks = Tasks()
     context = Context(Account(server.url), tasks)
     yield context

@@ -17,7 +17,7 @@ DEMO_PASSWORD = "demo-Password-2026"
 
 
 @pytest.fixture
-def window(qtbot, ctx) -> MainWindow:  # noqa: ANN001
+def window(qtbot, ctx) -> MainWindow:
     w = MainWindow(ctx)
     qtbot.addWidget(w)
     w.show()
@@ -29,7 +29,7 @@ def files_under(path: Path) -> list[Path]:
     return [p for p in path.rglob("*") if p.is_file()] if path.exists() else []
 
 
-def log_in(qtbot, window: MainWindow, login: str, password: str, remember: bool) -> None:  # noqa: ANN001
+def log_in(qtbot, window: MainWindow, login: str, password: str, remember: bool) -> None:
     lv = window.login_view
     lv.login.set_text("")
     qtbot.keyClicks(lv.login.edit, login)
@@ -39,7 +39,7 @@ def log_in(qtbot, window: MainWindow, login: str, password: str, remember: bool)
     qtbot.waitUntil(lambda: window.cabinet is not None, timeout=10_000)
 
 
-def test_wrong_snils_shows_message_next_to_field_and_keeps_text(qtbot, ctx) -> None:  # noqa: ANN001
+def test_wrong_snils_shows_message_next_to_field_and_keeps_text(qtbot, ctx) -> None:
     dialog = RegistrationDialog(ctx)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -63,7 +63,7 @@ def test_wrong_snils_shows_message_next_to_field_and_keeps_text(qtbot, ctx) -> N
     assert snils.error.isHidden()
 
 
-def test_identifier_fields_follow_consumer_type(qtbot, ctx) -> None:  # noqa: ANN001
+def test_identifier_fields_follow_consumer_type(qtbot, ctx) -> None:
     dialog = RegistrationDialog(ctx)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -88,7 +88,7 @@ REGISTRATIONS = [
 
 @pytest.mark.parametrize(("ctype", "identifiers", "login"), REGISTRATIONS)
 def test_register_activate_from_outbox_and_log_in(
-    qtbot, ctx, window, ctype, identifiers, login  # noqa: ANN001
+    qtbot, ctx, window, ctype, identifiers, login
 ) -> None:
     dialog = RegistrationDialog(ctx, window)
     qtbot.addWidget(dialog)
@@ -119,7 +119,7 @@ def test_register_activate_from_outbox_and_log_in(
     assert window.cabinet.profile_page.phone.text() == "+7 (920) 555-44-33"
 
 
-def test_login_before_activation_says_so(qtbot, ctx, window) -> None:  # noqa: ANN001
+def test_login_before_activation_says_so(qtbot, ctx, window) -> None:
     ctx.account.client.register(
         {
             "consumer_type": "individual",
@@ -140,7 +140,7 @@ def test_login_before_activation_says_so(qtbot, ctx, window) -> None:  # noqa: A
     assert window.cabinet is None
 
 
-def test_wrong_password_keeps_login_and_says_generic_error(qtbot, window) -> None:  # noqa: ANN001
+def test_wrong_password_keeps_login_and_says_generic_error(qtbot, window) -> None:
     lv = window.login_view
     qtbot.keyClicks(lv.login.edit, DEMO_SNILS)
     qtbot.keyClicks(lv.password.edit, "not-the-password")
@@ -152,7 +152,7 @@ def test_wrong_password_keeps_login_and_says_generic_error(qtbot, window) -> Non
 
 
 def test_remember_me_change_phone_and_log_out_leaves_nothing(
-    qtbot, ctx, window, memory_keyring, app_dirs  # noqa: ANN001
+    qtbot, ctx, window, memory_keyring, app_dirs
 ) -> None:
     log_in(qtbot, window, DEMO_SNILS, DEMO_PASSWORD, remember=True)
     token = memory_keyring.items.get((SERVICE, ctx.account.server_url))
@@ -184,7 +184,7 @@ def test_remember_me_change_phone_and_log_out_leaves_nothing(
     assert err.value.status == 401
 
 
-def test_remembered_session_resumes_in_a_new_window(qtbot, ctx, window, memory_keyring) -> None:  # noqa: ANN001
+def test_remembered_session_resumes_in_a_new_window(qtbot, ctx, window, memory_keyring) -> None:
     log_in(qtbot, window, DEMO_SNILS, DEMO_PASSWORD, remember=True)
     from voek_desktop.account import Account
     from voek_desktop.ui.context import Context
@@ -197,7 +197,7 @@ def test_remembered_session_resumes_in_a_new_window(qtbot, ctx, window, memory_k
 
 
 def test_log_out_without_server_still_wipes_local_data(
-    qtbot, ctx, window, server, memory_keyring, app_dirs  # noqa: ANN001
+    qtbot, ctx, window, server, memory_keyring, app_dirs
 ) -> None:
     log_in(qtbot, window, DEMO_SNILS, DEMO_PASSWORD, remember=True)
     server.stop()
@@ -208,7 +208,7 @@ def test_log_out_without_server_still_wipes_local_data(
     assert "Сервер недоступен" in window.statusBar().currentMessage()
 
 
-def test_no_keyring_backend_gives_a_clear_message_not_a_crash(qtbot, window, boxes) -> None:  # noqa: ANN001
+def test_no_keyring_backend_gives_a_clear_message_not_a_crash(qtbot, window, boxes) -> None:
     import keyring
     from keyring.backends import fail
 

@@ -205,9 +205,7 @@ def _network_error(exc: requests.RequestException) -> NetworkError:
         reason, urllib3.exceptions.NewConnectionError
     )
     if isinstance(exc, requests.Timeout) or slow:
-        return NetworkError(
-            "Сервер не ответил вовремя. Проверьте подключение и повторите попытку."
-        )
+        return NetworkError("Сервер не ответил вовремя. Проверьте подключение и повторите попытку.")
     return NetworkError()
 
 

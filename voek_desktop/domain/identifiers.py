@@ -86,7 +86,7 @@ def normalize_inn(value: str, length: int) -> str:
 
 
 def ogrn_check_digit(body: str) -> int:
-    """ОГРН (12-digit body, mod 11) or ОГРНИП (14-digit body, mod 13); the last digit of the rest."""
+    """ОГРН (12-digit body, mod 11) or ОГРНИП (14-digit body, mod 13): the remainder's units."""
     return int(body) % (11 if len(body) == 12 else 13) % 10
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 
@@ -66,10 +67,8 @@ def run(args: argparse.Namespace) -> int:
 
     def remember_choice() -> None:
         settings.consumer_type = window.login_view.picker.value()
-        try:
+        with contextlib.suppress(OSError):  # a read-only home must not spoil quitting
             settings.save()
-        except OSError:
-            pass
 
     app.aboutToQuit.connect(remember_choice)
     window.show()

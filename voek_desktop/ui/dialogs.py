@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from voek_desktop.api.errors import ApiError
-from voek_desktop.api.models import Profile, SentMail
+from voek_desktop.api.models import SentMail
 from voek_desktop.domain.contacts import check_password, normalize_email
 from voek_desktop.ui import feedback
 from voek_desktop.ui.common import primary_button
@@ -63,13 +63,21 @@ class TokenPanel(QWidget):
         layout.addWidget(label)
         self.form = Form(self)
         self.token = self.form.add(
-            Field("token", "Ссылка или код",
-                  check=lambda t: None if t.strip() else "Вставьте ссылку или код из письма")
+            Field(
+                "token",
+                "Ссылка или код",
+                check=lambda t: None if t.strip() else "Вставьте ссылку или код из письма",
+            )
         )
         layout.addWidget(self.form)
         self.general = ErrorLabel(self)
         layout.addWidget(self.general)
         row = QHBoxLayout()
+        if ctx.demo:
+            mail = QPushButton("Почта (демо)…", self)
+            mail.setAutoDefault(False)
+            mail.clicked.connect(lambda: OutboxDialog(self.ctx, self).show())
+            row.addWidget(mail)
         row.addStretch(1)
         self.button = primary_button(action, self)
         self.button.clicked.connect(self._go)
@@ -120,8 +128,9 @@ class ActivationDialog(QDialog):
         self.result.hide()
         layout.addWidget(self.result)
 
-        resend_title = QLabel("<b>Письмо не пришло?</b> Проверьте папку «Спам» или отправьте"
-                              " письмо ещё раз:", self)
+        resend_title = QLabel(
+            "<b>Письмо не пришло?</b> Проверьте папку «Спам» или отправьте письмо ещё раз:", self
+        )
         resend_title.setWordWrap(True)
         layout.addWidget(resend_title)
         self.resend_form = Form(self)
@@ -207,15 +216,22 @@ class PasswordResetDialog(QDialog):
         layout.addWidget(self.sent_text)
         self.form = Form(second)
         self.token = self.form.add(
-            Field("token", "Код из письма",
-                  check=lambda t: None if t.strip() else "Вставьте код из письма")
+            Field(
+                "token",
+                "Код из письма",
+                check=lambda t: None if t.strip() else "Вставьте код из письма",
+            )
         )
         self.password = self.form.add(
             Field("password", "Новый пароль", password=True, check=checker(check_password))
         )
         self.confirmation = self.form.add(
-            Field("password_confirmation", "Новый пароль повторно", password=True,
-                  check=lambda t: None if t == self.password.text() else "Пароли не совпадают")
+            Field(
+                "password_confirmation",
+                "Новый пароль повторно",
+                password=True,
+                check=lambda t: None if t == self.password.text() else "Пароли не совпадают",
+            )
         )
         layout.addWidget(self.form)
         self.error = ErrorLabel(second)
@@ -283,15 +299,23 @@ class PasswordChangeDialog(QDialog):
         layout = QVBoxLayout(self)
         self.form = Form(self)
         self.current = self.form.add(
-            Field("current_password", "Текущий пароль", password=True,
-                  check=lambda t: None if t else "Укажите текущий пароль")
+            Field(
+                "current_password",
+                "Текущий пароль",
+                password=True,
+                check=lambda t: None if t else "Укажите текущий пароль",
+            )
         )
         self.new = self.form.add(
             Field("new_password", "Новый пароль", password=True, check=checker(check_password))
         )
         self.confirmation = self.form.add(
-            Field("new_password_confirmation", "Новый пароль повторно", password=True,
-                  check=lambda t: None if t == self.new.text() else "Пароли не совпадают")
+            Field(
+                "new_password_confirmation",
+                "Новый пароль повторно",
+                password=True,
+                check=lambda t: None if t == self.new.text() else "Пароли не совпадают",
+            )
         )
         layout.addWidget(self.form)
         note = QLabel("После смены пароля все другие сеансы входа будут завершены.", self)
@@ -343,8 +367,12 @@ class EmailChangeDialog(QDialog):
         layout = QVBoxLayout(self)
         self.form = Form(self)
         self.email = self.form.add(
-            Field("email", "Новый e-mail", placeholder="ivanov@mail.ru",
-                  check=checker(normalize_email))
+            Field(
+                "email",
+                "Новый e-mail",
+                placeholder="ivanov@mail.ru",
+                check=checker(normalize_email),
+            )
         )
         layout.addWidget(self.form)
         self.error = ErrorLabel(self)
@@ -480,5 +508,3 @@ class OutboxDialog(QDialog):
         if token:
             QApplication.clipboard().setText(token)
             feedback.notice("Код скопирован в буфер обмена")
-
-

@@ -74,7 +74,9 @@ def info(parent: QWidget | None, text: str, title: str = "Готово") -> None
     box.exec()
 
 
-def confirm(parent: QWidget | None, text: str, title: str = "Подтверждение", yes: str = "Да") -> bool:
+def confirm(
+    parent: QWidget | None, text: str, title: str = "Подтверждение", yes: str = "Да"
+) -> bool:
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(title)
@@ -110,9 +112,7 @@ class CrashDialog(QDialog):
 _showing = threading.Lock()
 
 
-def show_crash(
-    kind: type[BaseException], exc: BaseException, tb: TracebackType | None
-) -> None:
+def show_crash(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
     details = "".join(traceback.format_exception(kind, exc, tb))
     log.error("unhandled exception\n%s", details)
     app = QApplication.instance()

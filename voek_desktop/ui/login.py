@@ -116,9 +116,7 @@ class LoginView(QWidget):
         self.demo_layout.addWidget(head, 0, 0, 1, 3)
         for i, demo in enumerate(self.ctx.demo_logins, start=1):
             ctype = CONSUMER_TYPES[demo.consumer_type]
-            label = QLabel(
-                f"{ctype.label}: {ctype.login.label} {demo.login}", self.demo_box
-            )
+            label = QLabel(f"{ctype.label}: {ctype.login.label} {demo.login}", self.demo_box)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.demo_layout.addWidget(label, i, 0)
             use = QPushButton("Подставить", self.demo_box)

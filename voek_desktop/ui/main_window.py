@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QStackedWidget
-
-from typing import TYPE_CHECKING
 
 from voek_desktop.resources import resource_path
 from voek_desktop.ui import feedback
@@ -132,14 +132,12 @@ class MainWindow(QMainWindow):
         self.busy_label.setText(label)
         self.busy_bar.setVisible(bool(label))
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if not self._painted and watched is self and event.type() == QEvent.Type.Paint:
             self._painted = True
             QTimer.singleShot(0, self.first_painted.emit)
         return super().eventFilter(watched, event)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.ctx.tasks.shutdown()
         super().closeEvent(event)
-
-

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -13,14 +14,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from voek_desktop.api.errors import ApiError
 from voek_desktop.api.models import Profile
 from voek_desktop.domain.consumers import CONSUMER_TYPES
 from voek_desktop.domain.contacts import format_phone, normalize_phone
 from voek_desktop.ui import feedback
-from voek_desktop.ui.common import primary_button
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.dialogs import EmailChangeDialog, PasswordChangeDialog, _show_api_error
-from voek_desktop.ui.widgets import ErrorLabel, Field, Form, checker
+from voek_desktop.ui.dialogs import EmailChangeDialog, PasswordChangeDialog
+from voek_desktop.ui.widgets import ErrorLabel, Field, checker
 
 
 def _value_label(parent: QWidget, name: str) -> QLabel:
@@ -47,42 +48,48 @@ class ProfilePage(QWidget):
         self.type_label = _value_label(ids, "consumer_type")
         self.ids_layout.addRow("Тип потребителя:", self.type_label)
         self.identifier_labels: dict[str, QLabel] = {}
-        for key, text in (("snils", "СНИЛС"), ("inn", "ИНН"), ("ogrnip", "ОГРНИП"),
-                          ("ogrn", "ОГРН")):
+        for key, text in (
+            ("snils", "СНИЛС"),
+            ("inn", "ИНН"),
+            ("ogrnip", "ОГРНИП"),
+            ("ogrn", "ОГРН"),
+        ):
             label = _value_label(ids, f"value_{key}")
             self.ids_layout.addRow(f"{text}:", label)
             self.identifier_labels[key] = label
         layout.addWidget(ids)
 
         contacts = QGroupBox("Связь с вами", self)
-        c = QVBoxLayout(contacts)
-        grid = QFormLayout()
-        email_row = QHBoxLayout()
+        grid = QGridLayout(contacts)
+        grid.setColumnStretch(3, 1)
+        grid.addWidget(QLabel("E-mail:", contacts), 0, 0)
         self.email_label = _value_label(contacts, "value_email")
-        email_row.addWidget(self.email_label, 1)
+        grid.addWidget(self.email_label, 0, 1)
         self.email_button = QPushButton("Изменить e-mail…", contacts)
         self.email_button.clicked.connect(self._change_email)
-        email_row.addWidget(self.email_button)
-        grid.addRow("E-mail:", email_row)
+        grid.addWidget(self.email_button, 0, 2)
         self.pending_label = _value_label(contacts, "value_pending_email")
         self.pending_label.setWordWrap(True)
-        grid.addRow("", self.pending_label)
-        c.addLayout(grid)
-
-        self.phone_form = Form(contacts)
-        self.phone = self.phone_form.add(
-            Field("phone", "Контактный телефон", placeholder="+7 (920) 123-45-67",
-                  check=checker(normalize_phone))
+        self.pending_label.setObjectName("fieldHint")
+        grid.addWidget(self.pending_label, 1, 1, 1, 3)
+        phone_label = QLabel("Контактный телефон:", contacts)
+        grid.addWidget(phone_label, 2, 0, Qt.AlignmentFlag.AlignTop)
+        self.phone = Field(
+            "phone",
+            "Контактный телефон",
+            placeholder="+7 (920) 123-45-67",
+            check=checker(normalize_phone),
         )
-        c.addWidget(self.phone_form)
-        phone_row = QHBoxLayout()
-        self.phone_error = ErrorLabel(contacts)
-        phone_row.addWidget(self.phone_error, 1)
-        self.save_phone = primary_button("Сохранить телефон", contacts)
+        self.phone.setMinimumWidth(260)
+        self.phone.setMaximumWidth(320)
+        phone_label.setBuddy(self.phone.edit)
+        grid.addWidget(self.phone, 2, 1, Qt.AlignmentFlag.AlignTop)
+        self.save_phone = QPushButton("Сохранить телефон", contacts)
         self.save_phone.setEnabled(False)
         self.save_phone.clicked.connect(self._save_phone)
-        phone_row.addWidget(self.save_phone)
-        c.addLayout(phone_row)
+        grid.addWidget(self.save_phone, 2, 2, Qt.AlignmentFlag.AlignTop)
+        self.phone_error = ErrorLabel(contacts)
+        grid.addWidget(self.phone_error, 3, 1, 1, 3)
         self.phone.changed.connect(self._phone_edited)
         self.phone.edit.returnPressed.connect(self._save_phone)
         layout.addWidget(contacts)
@@ -111,7 +118,9 @@ class ProfilePage(QWidget):
         self.email_label.setText(profile.email)
         self.pending_label.setText(
             f"Ожидает подтверждения: {profile.pending_email} — перейдите по ссылке из письма"
-            " на этот адрес." if profile.pending_email else ""
+            " на этот адрес."
+            if profile.pending_email
+            else ""
         )
         self.pending_label.setVisible(bool(profile.pending_email))
         self.phone.set_text(format_phone(profile.phone))
@@ -124,7 +133,7 @@ class ProfilePage(QWidget):
 
     def _save_phone(self) -> None:
         self.phone_error.show_message(None)
-        if not self.save_phone.isEnabled() or not self.phone_form.validate():
+        if not self.save_phone.isEnabled() or not self.phone.validate():
             return
         phone = self.phone.text()
         self.save_phone.setEnabled(False)
@@ -144,7 +153,10 @@ class ProfilePage(QWidget):
 
     def _phone_failed(self, exc: BaseException) -> None:
         self.save_phone.setEnabled(True)
-        _show_api_error(self.phone_form, self.phone_error, exc)
+        if isinstance(exc, ApiError) and "phone" in exc.fields:
+            self.phone.set_error(exc.fields["phone"])
+        else:
+            self.phone_error.show_message(feedback.describe(exc))
 
     def _change_email(self) -> None:
         dialog = EmailChangeDialog(self.ctx, self)

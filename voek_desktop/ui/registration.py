@@ -47,24 +47,59 @@ class RegistrationDialog(QDialog):
         layout.addWidget(self.picker)
         self.form = Form(page)
         f = self.form
-        f.add(Field("snils", "СНИЛС", placeholder="123-456-789 01",
-                    check=checker(CONSUMER_TYPES["individual"].identifier("snils").normalize)))
+        f.add(
+            Field(
+                "snils",
+                "СНИЛС",
+                placeholder="123-456-789 01",
+                check=checker(CONSUMER_TYPES["individual"].identifier("snils").normalize),
+            )
+        )
         self.inn = f.add(Field("inn", "ИНН"))
-        f.add(Field("ogrnip", "ОГРНИП", placeholder="15 цифр",
-                    check=checker(CONSUMER_TYPES["entrepreneur"].identifier("ogrnip").normalize)))
-        f.add(Field("ogrn", "ОГРН", placeholder="13 цифр",
-                    check=checker(CONSUMER_TYPES["company"].identifier("ogrn").normalize)))
-        f.add(Field("email", "E-mail", placeholder="ivanov@mail.ru", check=checker(normalize_email)))
+        f.add(
+            Field(
+                "ogrnip",
+                "ОГРНИП",
+                placeholder="15 цифр",
+                check=checker(CONSUMER_TYPES["entrepreneur"].identifier("ogrnip").normalize),
+            )
+        )
+        f.add(
+            Field(
+                "ogrn",
+                "ОГРН",
+                placeholder="13 цифр",
+                check=checker(CONSUMER_TYPES["company"].identifier("ogrn").normalize),
+            )
+        )
+        f.add(
+            Field("email", "E-mail", placeholder="ivanov@mail.ru", check=checker(normalize_email))
+        )
         self.password = f.add(
-            Field("password", "Пароль", password=True, check=checker(check_password),
-                  hint="Не менее 8 символов; лучше фраза из нескольких слов.")
+            Field(
+                "password",
+                "Пароль",
+                password=True,
+                check=checker(check_password),
+                hint="Не менее 8 символов; лучше фраза из нескольких слов.",
+            )
         )
         self.confirmation = f.add(
-            Field("password_confirmation", "Пароль повторно", password=True,
-                  check=lambda t: None if t == self.password.text() else "Пароли не совпадают")
+            Field(
+                "password_confirmation",
+                "Пароль повторно",
+                password=True,
+                check=lambda t: None if t == self.password.text() else "Пароли не совпадают",
+            )
         )
-        f.add(Field("phone", "Контактный телефон", placeholder="+7 (920) 123-45-67",
-                    check=checker(normalize_phone)))
+        f.add(
+            Field(
+                "phone",
+                "Контактный телефон",
+                placeholder="+7 (920) 123-45-67",
+                check=checker(normalize_phone),
+            )
+        )
         self.password.changed.connect(
             lambda: self.confirmation.text() and self.confirmation.validate()
         )
@@ -125,7 +160,10 @@ class RegistrationDialog(QDialog):
     def _type_changed(self, key: str) -> None:
         ctype = CONSUMER_TYPES[key]
         keys = [f.key for f in ctype.identifiers] + [
-            "email", "password", "password_confirmation", "phone",
+            "email",
+            "password",
+            "password_confirmation",
+            "phone",
         ]
         self.form.set_visible_fields(keys)
         if "inn" in keys:

@@ -77,7 +77,9 @@ class Field(QWidget):
         self.edit.setAccessibleName(label)
         if password:
             self.edit.setEchoMode(QLineEdit.EchoMode.Password)
-            toggle = QAction(QIcon(str(resource_path("icons/eye.svg"))), "Показать пароль", self.edit)
+            toggle = QAction(
+                QIcon(str(resource_path("icons/eye.svg"))), "Показать пароль", self.edit
+            )
             toggle.setCheckable(True)
             toggle.toggled.connect(
                 lambda on: self.edit.setEchoMode(
@@ -159,7 +161,9 @@ class Form(QWidget):
     def validate(self) -> bool:
         results = [f.validate() for f in self.visible_fields()]
         if not all(results):
-            next(f for f, ok in zip(self.visible_fields(), results, strict=True) if not ok).edit.setFocus()
+            next(
+                f for f, ok in zip(self.visible_fields(), results, strict=True) if not ok
+            ).edit.setFocus()
         return all(results)
 
     def apply_errors(self, errors: dict[str, str]) -> dict[str, str]:

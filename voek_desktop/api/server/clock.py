@@ -1,4 +1,4 @@
-"""The server's one clock. Every rule that depends on time asks it, so `/dev/clock` moves them all."""
+"""The server's one clock. Every rule that depends on time asks it: `/dev/clock` moves them all."""
 
 from __future__ import annotations
 

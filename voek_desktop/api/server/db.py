@@ -1,4 +1,4 @@
-"""SQLite storage: WAL, one connection per thread, numbered migrations in ``PRAGMA user_version``."""
+"""SQLite storage: WAL, a connection per thread, numbered migrations in ``PRAGMA user_version``."""
 
 from __future__ import annotations
 
@@ -120,5 +120,5 @@ class Database:
 
 
 def _statements(script: str) -> list[str]:
-    # executescript() would COMMIT our transaction; split instead (the migrations hold no ';' in text).
+    # executescript() would COMMIT our transaction; split instead (no ';' inside migration text).
     return [s.strip() for s in script.split(";") if s.strip()]

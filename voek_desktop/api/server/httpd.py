@@ -14,7 +14,7 @@ import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, ClassVar
 from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer
 
 from voek_desktop.api.server.web import STATUS_TEXT
@@ -31,7 +31,7 @@ def _error_json(code: str, message: str) -> bytes:
 class _ServerHandler(ServerHandler):
     server_software = SERVER_NAME
     error_status = "500 Internal Server Error"
-    error_headers = [("Content-Type", "application/json; charset=utf-8")]
+    error_headers: ClassVar = [("Content-Type", "application/json; charset=utf-8")]
     error_body = _error_json("internal_error", "Внутренняя ошибка сервера")
 
     def log_exception(self, exc_info: Any) -> None:

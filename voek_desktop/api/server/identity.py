@@ -89,7 +89,8 @@ def _issue_token(
 def _mail_allowed(app: CabinetApp, consumer_id: int, purpose: str) -> bool:
     since = iso(app.clock.now() - MAIL_WINDOW)
     row = app.db.query_one(
-        "SELECT count(*) FROM email_tokens WHERE consumer_id = ? AND purpose = ? AND created_at > ?",
+        "SELECT count(*) FROM email_tokens"
+        " WHERE consumer_id = ? AND purpose = ? AND created_at > ?",
         (consumer_id, purpose, since),
     )
     return row[0] < MAIL_LIMIT

@@ -1,0 +1,65 @@
+"""Start-up time to the first painted window: voek-desktop vs a bare PySide6 window.
+
+    python bench/startup.py [--runs 9]
+
+Runs each program several times, alternating, and prints medians and their ratio
+(target ≤ 1.5, SPEC §10). Uses the offscreen platform unless a display is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=9)
+    args = parser.parse_args()
+    env = dict(os.environ)
+    if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
+        env["QT_QPA_PLATFORM"] = "offscreen"
+    home = tempfile.mkdtemp(prefix="voek-bench-")
+    env["VOEK_DATA_DIR"] = f"{home}/data"
+    env["VOEK_CONFIG_DIR"] = f"{home}/config"
+    programs = {
+        "bare PySide6 window": [sys.executable, str(HERE / "bare_window.py")],
+        "voek-desktop": [sys.executable, "-m", "voek_desktop", "--exit-when-ready"],
+        "voek-desktop --demo": [
+            sys.executable,
+            "-m",
+            "voek_desktop",
+            "--demo",
+            "--exit-when-ready",
+        ],
+    }
+    for cmd in programs.values():  # warm the file cache once
+        timed(cmd, env)
+    times: dict[str, list[float]] = {name: [] for name in programs}
+    for _ in range(args.runs):
+        for name, cmd in programs.items():
+            times[name].append(timed(cmd, env))
+    medians = {name: statistics.median(t) for name, t in times.items()}
+    base = medians["bare PySide6 window"]
+    platform = env.get("QT_QPA_PLATFORM", "native")
+    print(f"platform: {platform}, runs: {args.runs}, cores: {os.cpu_count()}")
+    for name, median in medians.items():
+        print(f"{name:24s} median {median * 1000:7.0f} ms   ratio {median / base:5.2f}")
+
+
+if __name__ == "__main__":
+    main()

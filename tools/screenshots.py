@@ -1,0 +1,124 @@
+"""Render the identity screens to docs/screenshots/*.png against a live demo server.
+
+    .venv/bin/python tools/screenshots.py
+
+Runs offscreen; nothing of the user's (keyring, settings) is touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+
+
+def main() -> None:
+    home = Path(tempfile.mkdtemp(prefix="voek-shots-"))
+    os.environ["VOEK_DATA_DIR"] = str(home / "data")
+    os.environ["VOEK_CONFIG_DIR"] = str(home / "config")
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import keyring
+    from keyring.backends import null
+
+    keyring.set_keyring(null.Keyring())
+
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from voek_desktop.settings import Settings
+    from voek_desktop.ui.app import build_context, make_application
+    from voek_desktop.ui.dialogs import OutboxDialog, PasswordChangeDialog
+    from voek_desktop.ui.main_window import MainWindow
+    from voek_desktop.ui.registration import RegistrationDialog
+
+    app = make_application(sys.argv[:1])
+    ctx, server_future = build_context(argparse.Namespace(demo=True, server=None), Settings())
+    server_future.result(timeout=30)
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    def settle() -> None:
+        for _ in range(30):
+            app.processEvents()
+
+    def wait(condition) -> None:
+        import time
+
+        deadline = time.monotonic() + 20
+        while not condition():
+            if time.monotonic() > deadline:
+                raise TimeoutError("screen did not get ready")
+            app.processEvents()
+            time.sleep(0.01)
+        settle()
+
+    def save(widget: QWidget, name: str) -> None:
+        settle()
+        widget.grab().save(str(OUT / f"{name}.png"))
+        print(OUT / f"{name}.png")
+
+    window = MainWindow(ctx)
+    window.resize(1100, 760)
+    window.show()
+    save(window, "login")
+
+    dialog = RegistrationDialog(ctx, window)
+    dialog.show()
+    dialog.form.fields["snils"].set_text("112-233-445 96")
+    dialog.form.fields["snils"].validate()
+    dialog.form.fields["email"].set_text("petrova@example.test")
+    dialog.password.set_text("Зимний вечер 2026")
+    dialog.confirmation.set_text("Зимний вечер 2025")
+    dialog.confirmation.validate()
+    dialog.form.fields["phone"].set_text("8 (920) 765-43-21")
+    save(dialog, "registration-errors")
+
+    dialog.form.fields["snils"].set_text("034-230-302 90")
+    dialog.form.fields["snils"].validate()
+    dialog.confirmation.set_text("Зимний вечер 2026")
+    dialog.confirmation.validate()
+    dialog.consent.setChecked(True)
+    dialog.submit.click()
+    wait(lambda: dialog.pages.currentIndex() == 1)
+    save(dialog, "registration-check-email")
+    dialog.close()
+
+    outbox = OutboxDialog(ctx, window)
+    outbox.show()
+    wait(lambda: outbox.list.count() > 0)
+    save(outbox, "demo-mailbox")
+    outbox.close()
+
+    window.login_view.use_demo(ctx.demo_logins[0])
+    window.login_view.submit.click()
+    wait(lambda: window.cabinet is not None and window.cabinet.profile_page.profile is not None)
+    save(window, "profile")
+
+    change = PasswordChangeDialog(ctx, window)
+    change.show()
+    change.current.set_text("demo-Password-2026")
+    change.new.set_text("short")
+    change.new.validate()
+    save(change, "password-change")
+    change.close()
+
+    company = ctx.demo_logins[2]
+    window.log_out()
+    wait(lambda: not ctx.tasks.is_busy())
+    window.login_view.use_demo(company)
+    window.login_view.submit.click()
+    wait(lambda: window.cabinet is not None)
+    window.statusBar().clearMessage()
+    save(window, "profile-company")
+    window.log_out()
+    wait(lambda: not ctx.tasks.is_busy())
+    ctx.tasks.shutdown()
+    server_future.result().stop()
+    QApplication.quit()
+
+
+if __name__ == "__main__":
+    main()

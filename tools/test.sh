@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Sets up .venv with the test tools, then runs the linters and the whole test suite (GUI offscreen).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/bootstrap.sh --test
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest "$@"
