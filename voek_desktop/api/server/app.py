@@ -64,7 +64,10 @@ class CabinetApp:
         try:
             if not path.startswith(API_PREFIX + "/"):
                 raise HttpError(404, "not_found", "Такого адреса нет в API")
-            route, params = self.router.match(method, path[len(API_PREFIX) :])
+            # HEAD is GET without the body (RFC 9110), for every GET route.
+            route, params = self.router.match(
+                "GET" if method == "HEAD" else method, path[len(API_PREFIX) :]
+            )
             req = Request(environ, params)
             if route.auth:
                 req.consumer, req.session_id = sessions.authenticate(
@@ -94,6 +97,8 @@ class CabinetApp:
         }
         if authenticated or response.headers.get("Content-Type", "").startswith("application/json"):
             headers.setdefault("Cache-Control", "no-store")
+        if response.status == 401:
+            headers.setdefault("WWW-Authenticate", 'Bearer realm="voek"')
         if response.status != 204:
             headers["Content-Length"] = str(len(response.body))
         start_response(
@@ -108,7 +113,7 @@ class CabinetApp:
             (time.perf_counter() - started) * 1000,
             request_id,
         )
-        return [response.body] if response.status != 204 else []
+        return [] if response.status == 204 or method == "HEAD" else [response.body]
 
     def _internal_error(self, request_id: str) -> Response:
         log.exception("unhandled error, request id %s", request_id)

@@ -46,7 +46,11 @@ LOCKOUT_FAILURES = 5
 MAIL_WINDOW = timedelta(minutes=15)
 MAIL_LIMIT = 3
 
-INVALID_CREDENTIALS = HttpError(401, "invalid_credentials", "Неверный логин или пароль")
+
+
+def _invalid_credentials() -> HttpError:
+    # A fresh error each time: a shared one would collect tracebacks, typed passwords and all.
+    return HttpError(401, "invalid_credentials", "Неверный логин или пароль")
 
 
 def profile_json(row: sqlite3.Row) -> dict[str, Any]:
@@ -391,7 +395,7 @@ def log_in(app: CabinetApp, req: Request) -> Response:
         ok = verify_password(password, row["password_hash"])
     if not ok:
         _record_failure(app, key)
-        raise INVALID_CREDENTIALS
+        raise _invalid_credentials()
     if row["activated_at"] is None:
         raise HttpError(
             403,
@@ -591,7 +595,13 @@ def change_password(app: CabinetApp, req: Request) -> Response:
     "/profile/email",
     summary="Сменить адрес электронной почты (подтверждается письмом на новый адрес)",
     body={"$ref": "#/components/schemas/EmailOnly"},
-    responses={202: {"$ref": "#/components/schemas/EmailChange"}, 401: None, 409: None, 422: None},
+    responses={
+        202: {"$ref": "#/components/schemas/EmailChange"},
+        401: None,
+        409: None,
+        422: None,
+        429: None,
+    },
 )
 def change_email(app: CabinetApp, req: Request) -> Response:
     email = _valid_email(req.json())

@@ -24,6 +24,7 @@ STATUS_TEXT = {
     403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
+    408: "Request Timeout",
     409: "Conflict",
     411: "Length Required",
     413: "Content Too Large",
@@ -130,7 +131,12 @@ class Request:
         stream = self.environ["wsgi.input"]
         chunks, remaining = [], length
         while remaining > 0:
-            chunk = stream.read(min(remaining, 65536))
+            try:
+                chunk = stream.read(min(remaining, 65536))
+            except TimeoutError:
+                raise HttpError(
+                    408, "request_timeout", "Запрос передавался слишком долго, повторите попытку"
+                ) from None
             if not chunk:
                 raise HttpError(400, "bad_request", "Тело запроса получено не полностью")
             chunks.append(chunk)
@@ -142,7 +148,8 @@ class Request:
         if self._json is None:
             raw = self.read_body(JSON_BODY_LIMIT)
             try:
-                data = json.loads(raw.decode("utf-8")) if raw.strip() else {}
+                text = raw.decode("utf-8")
+                data = json.loads(text, parse_constant=_reject_constant) if text.strip() else {}
             except (UnicodeDecodeError, ValueError):
                 raise HttpError(
                     400, "invalid_json", "Тело запроса не является корректным JSON"
@@ -151,6 +158,10 @@ class Request:
                 raise HttpError(400, "invalid_json", "Тело запроса должно быть объектом JSON")
             self._json = data
         return self._json
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")  # NaN and Infinity: Python accepts them, JSON doesn't
 
 
 Handler = Callable[..., Response]
