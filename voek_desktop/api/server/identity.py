@@ -47,7 +47,6 @@ MAIL_WINDOW = timedelta(minutes=15)
 MAIL_LIMIT = 3
 
 
-
 def _invalid_credentials() -> HttpError:
     # A fresh error each time: a shared one would collect tracebacks, typed passwords and all.
     return HttpError(401, "invalid_credentials", "Неверный логин или пароль")
