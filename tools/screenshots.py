@@ -36,7 +36,8 @@ def main() -> None:
     from voek_desktop.ui.registration import RegistrationDialog
 
     app = make_application(sys.argv[:1])
-    ctx, server_future = build_context(argparse.Namespace(demo=True, server=None), Settings())
+    ctx, start_server = build_context(argparse.Namespace(demo=True, server=None), Settings())
+    server_future = start_server()
     server_future.result(timeout=30)
     OUT.mkdir(parents=True, exist_ok=True)
 

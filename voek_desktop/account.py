@@ -5,8 +5,7 @@ Blocking calls, Qt-free: the UI runs them on its worker thread.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from voek_desktop.api.errors import ApiError, NetworkError
 from voek_desktop.cache import ConsumerCache
@@ -17,8 +16,7 @@ if TYPE_CHECKING:
     from voek_desktop.api.models import Profile
 
 
-@dataclass(frozen=True)
-class LoginResult:
+class LoginResult(NamedTuple):
     profile: Profile
     warning: str | None = None  # e.g. the token could not be remembered
 
@@ -81,6 +79,8 @@ class Account:
         self._logged_in(profile)
 
     def _logged_in(self, profile: Profile) -> None:
+        from dataclasses import asdict
+
         self.profile = profile
         cache = self.cache()
         assert cache is not None

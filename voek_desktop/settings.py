@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
-from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +35,8 @@ def data_dir() -> Path:
 
 def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Write to a temporary file beside ``path`` and rename it over: never a half file."""
+    import tempfile  # pulls in random and OpenSSL: not on the start-up path
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -51,10 +51,15 @@ def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:
         raise
 
 
-@dataclass
 class Settings:
-    server_url: str = ""
-    consumer_type: str = "individual"  # the tab the login screen opens on
+    """Preferences; unknown or mistyped keys in the file are ignored, not fatal."""
+
+    def __init__(self, server_url: str = "", consumer_type: str = "individual") -> None:
+        self.server_url = server_url
+        self.consumer_type = consumer_type  # the tab the login screen opens on
+
+    def as_json(self) -> dict[str, str]:
+        return {"server_url": self.server_url, "consumer_type": self.consumer_type}
 
     @classmethod
     def path(cls) -> Path:
@@ -68,9 +73,9 @@ class Settings:
             return cls()
         if not isinstance(raw, dict):
             return cls()
-        known = {f.name: f for f in fields(cls)}
+        known = cls().as_json()
         return cls(**{k: v for k, v in raw.items() if k in known and isinstance(v, str)})
 
     def save(self) -> None:
-        text = json.dumps(asdict(self), ensure_ascii=False, indent=2)
+        text = json.dumps(self.as_json(), ensure_ascii=False, indent=2)
         write_atomically(self.path(), text.encode())

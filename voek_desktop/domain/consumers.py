@@ -7,8 +7,7 @@ client, so a new identifier rule is written once.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from voek_desktop.domain.contacts import check_password_pair, normalize_email, normalize_phone
 from voek_desktop.domain.errors import InvalidValue
@@ -22,8 +21,9 @@ from voek_desktop.domain.identifiers import (
 )
 
 
-@dataclass(frozen=True)
-class IdentifierField:
+# NamedTuples, not dataclasses: dataclasses pull in inspect and ast, too dear on the app's
+# start-up path (SPEC §10), and these are plain records anyway.
+class IdentifierField(NamedTuple):
     key: str  # API name
     label: str  # Russian label
     normalize: Callable[[str], str]
@@ -41,8 +41,7 @@ OGRN = IdentifierField("ogrn", "ОГРН", normalize_ogrn, "13 цифр", 13)
 OGRNIP = IdentifierField("ogrnip", "ОГРНИП", normalize_ogrnip, "15 цифр", 15)
 
 
-@dataclass(frozen=True)
-class ConsumerType:
+class ConsumerType(NamedTuple):
     key: str
     label: str  # «Физическое лицо»
     short_label: str

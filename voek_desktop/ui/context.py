@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from voek_desktop.account import Account
 from voek_desktop.ui.tasks import Tasks
 
 
-@dataclass(frozen=True)
-class DemoLogin:
+class DemoLogin(NamedTuple):
     consumer_type: str
     login: str
     password: str
     note: str
 
 
-@dataclass
-class Context:
+class Context(NamedTuple):
     account: Account
     tasks: Tasks
     demo: bool = False
-    demo_logins: list[DemoLogin] = field(default_factory=list)
+    demo_logins: tuple[DemoLogin, ...] = ()

@@ -30,8 +30,8 @@ def start(data_dir: Path, port: int) -> Any:
     return start_embedded(data_dir, demo=True, dev=True, port=port)
 
 
-def logins() -> list[DemoLogin]:
-    from voek_desktop.api.server.demo import DEMO_CONSUMERS, DEMO_PASSWORD
+def logins() -> tuple[DemoLogin, ...]:
+    from voek_desktop.demo_data import DEMO_CONSUMERS, DEMO_PASSWORD
     from voek_desktop.domain.consumers import CONSUMER_TYPES
 
     result = []
@@ -39,4 +39,4 @@ def logins() -> list[DemoLogin]:
         ctype = CONSUMER_TYPES[c["consumer_type"]]
         login = ctype.login.display(c[ctype.login.key])
         result.append(DemoLogin(ctype.key, login, DEMO_PASSWORD, c["email"]))
-    return result
+    return tuple(result)

@@ -1,4 +1,7 @@
-"""The one place that tells the user something: errors, notices, confirmations, crashes."""
+"""The one place that tells the user something: errors, notices, confirmations, crashes.
+
+Message boxes are imported when first shown: the login window must paint fast (SPEC §10).
+"""
 
 from __future__ import annotations
 
@@ -9,16 +12,7 @@ import traceback
 from types import TracebackType
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QMessageBox,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QWidget
 
 from voek_desktop.api.errors import ApiError
 from voek_desktop.credentials import KeyringUnavailable
@@ -58,6 +52,8 @@ def notice(text: str) -> None:
 
 
 def error(parent: QWidget | QObject | None, what: BaseException | str, title: str = "") -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     text = what if isinstance(what, str) else describe(what)
     box = QMessageBox(parent if isinstance(parent, QWidget) else None)
     box.setIcon(QMessageBox.Icon.Warning)
@@ -67,6 +63,8 @@ def error(parent: QWidget | QObject | None, what: BaseException | str, title: st
 
 
 def info(parent: QWidget | None, text: str, title: str = "Готово") -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Information)
     box.setWindowTitle(title)
@@ -77,6 +75,8 @@ def info(parent: QWidget | None, text: str, title: str = "Готово") -> None
 def confirm(
     parent: QWidget | None, text: str, title: str = "Подтверждение", yes: str = "Да"
 ) -> bool:
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(title)
@@ -87,26 +87,29 @@ def confirm(
     return box.clickedButton() is ok
 
 
-class CrashDialog(QDialog):
-    def __init__(self, details: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Непредвиденная ошибка")
-        layout = QVBoxLayout(self)
-        label = QLabel(
-            "В приложении произошла непредвиденная ошибка. Введённые данные сохранены там, где"
-            " это возможно. Сообщите о ней в поддержку АО «ВОЭК», приложив подробности."
-        )
-        label.setWordWrap(True)
-        layout.addWidget(label)
-        self.details = QPlainTextEdit(details)
-        self.details.setReadOnly(True)
-        self.details.setMinimumSize(520, 200)
-        layout.addWidget(self.details)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        copy = buttons.addButton("Скопировать подробности", QDialogButtonBox.ButtonRole.ActionRole)
-        copy.clicked.connect(lambda: QApplication.clipboard().setText(details))
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+def _crash_dialog(details: str, parent: QWidget | None) -> QWidget:
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout
+
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("Непредвиденная ошибка")
+    layout = QVBoxLayout(dialog)
+    label = QLabel(
+        "В приложении произошла непредвиденная ошибка. Введённые данные сохранены там, где"
+        " это возможно. Сообщите о ней в поддержку АО «ВОЭК», приложив подробности."
+    )
+    label.setWordWrap(True)
+    layout.addWidget(label)
+    text = QPlainTextEdit(details, dialog)
+    text.setObjectName("details")
+    text.setReadOnly(True)
+    text.setMinimumSize(520, 200)
+    layout.addWidget(text)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+    copy = buttons.addButton("Скопировать подробности", QDialogButtonBox.ButtonRole.ActionRole)
+    copy.clicked.connect(lambda: QApplication.clipboard().setText(details))
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    return dialog
 
 
 _showing = threading.Lock()
@@ -122,7 +125,7 @@ def show_crash(kind: type[BaseException], exc: BaseException, tb: TracebackType 
     if not _showing.acquire(blocking=False):
         return  # one dialog at a time: an error in a paint handler would repeat forever
     try:
-        CrashDialog(details, QApplication.activeWindow()).exec()
+        _crash_dialog(details, QApplication.activeWindow()).exec()
     finally:
         _showing.release()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -117,7 +117,6 @@ class LoginView(QWidget):
         for i, demo in enumerate(self.ctx.demo_logins, start=1):
             ctype = CONSUMER_TYPES[demo.consumer_type]
             label = QLabel(f"{ctype.label}: {ctype.login.label} {demo.login}", self.demo_box)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.demo_layout.addWidget(label, i, 0)
             use = QPushButton("Подставить", self.demo_box)
             use.setAutoDefault(False)
@@ -126,7 +125,6 @@ class LoginView(QWidget):
             self.demo_layout.addWidget(use, i, 1)
         if self.ctx.demo_logins:
             pw = QLabel(f"Пароль всех демо-потребителей: {self.ctx.demo_logins[0].password}")
-            pw.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.demo_layout.addWidget(pw, len(self.ctx.demo_logins) + 1, 0, 1, 2)
         self.mail_button = QPushButton("Почта (демо)…", self.demo_box)
         self.mail_button.setAutoDefault(False)

