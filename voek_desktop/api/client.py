@@ -16,7 +16,9 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from voek_desktop import __version__
+from voek_desktop.api.applications import ApplicationsApi
 from voek_desktop.api.errors import ApiError, NetworkError
+from voek_desktop.api.metering import MeteringApi
 from voek_desktop.api.models import EmailChange, Profile, Registration, SentMail, Session
 
 # (connect, read) seconds.
@@ -34,7 +36,7 @@ def extract_token(text: str) -> str:
     return text
 
 
-class CabinetClient:
+class CabinetClient(MeteringApi, ApplicationsApi):
     def __init__(
         self,
         base_url: str,
@@ -66,23 +68,49 @@ class CabinetClient:
 
     # --- plumbing -------------------------------------------------------------------------
 
-    def request(
-        self, method: str, path: str, json: Any = None, params: dict[str, Any] | None = None
-    ) -> Any:
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        data: Any = None,
+        headers: dict[str, str] | None = None,
+        stream: bool = False,
+        timeout: tuple[float, float] | None = None,
+    ) -> requests.Response:
+        """One HTTP call with the session token; a 4xx/5xx or no answer raises ApiError.
+
+        For raw bodies (uploads: ``data``) and streamed answers (downloads: ``stream=True``);
+        JSON calls use :meth:`request`."""
+        all_headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        all_headers.update(headers or {})
         try:
             response = self.http.request(
                 method,
                 self.base_url + path,
                 json=json,
                 params=params,
-                headers=headers,
-                timeout=self.timeout,
+                data=data,
+                headers=all_headers,
+                timeout=timeout or self.timeout,
+                stream=stream,
             )
         except requests.RequestException as exc:
             raise _network_error(exc) from None
         if response.status_code >= 400:
-            raise _error_from(response)
+            try:
+                raise _error_from(response)
+            finally:
+                response.close()
+        return response
+
+    def request(
+        self, method: str, path: str, json: Any = None, params: dict[str, Any] | None = None
+    ) -> Any:
+        """A JSON call: the decoded answer, or None for 204."""
+        response = self.send(method, path, json=json, params=params)
         if response.status_code == 204 or not response.content:
             return None
         try:

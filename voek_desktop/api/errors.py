@@ -40,3 +40,7 @@ class NetworkError(ApiError):
         message: str = "Нет связи с сервером. Проверьте подключение к сети и повторите попытку.",
     ) -> None:
         super().__init__(0, "network_error", message)
+
+
+class TransferCancelled(Exception):
+    """The user cancelled a long upload or download; nothing half-done was kept."""

@@ -16,8 +16,11 @@ from PySide6.QtWidgets import (
 
 from voek_desktop.api.models import Profile
 from voek_desktop.domain.consumers import CONSUMER_TYPES
+from voek_desktop.ui import applications as applications_ui
+from voek_desktop.ui import metering as metering_ui
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.profile import ProfilePage
+from voek_desktop.ui.sections import PROFILE, Section
 
 
 def who(profile: Profile) -> str:
@@ -28,7 +31,7 @@ def who(profile: Profile) -> str:
 class CabinetView(QWidget):
     logout_requested = Signal()
 
-    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Context, profile: Profile, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         layout = QVBoxLayout(self)
@@ -62,15 +65,26 @@ class CabinetView(QWidget):
         layout.addLayout(body, 1)
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
 
-        # Only sections that work are listed; the others arrive with their features.
+        # Each feature package offers the sections it has for this consumer, with a place in
+        # the SPEC §2 order; only sections that work are listed.
         self.profile_page = ProfilePage(ctx, self)
         self.profile_page.profile_changed.connect(self.show_profile)
-        self.add_section("Профиль", self.profile_page)
+        sections = [Section(PROFILE, "Профиль", self.profile_page)]
+        sections += applications_ui.sections(ctx, profile, self)
+        sections += metering_ui.sections(ctx, profile, self)
+        for section in sorted(sections, key=lambda s: s.order):
+            self.add_section(section.title, section.page)
         self.nav.setCurrentRow(0)
+        self.show_profile(profile)
 
     def add_section(self, title: str, page: QWidget) -> None:
         self.nav.addItem(title)
         self.pages.addWidget(page)
+
+    def open_section(self, title: str) -> None:
+        for row in range(self.nav.count()):
+            if self.nav.item(row).text() == title:
+                self.nav.setCurrentRow(row)
 
     def show_profile(self, profile: Profile) -> None:
         self.who_label.setText(who(profile))

@@ -14,7 +14,7 @@ from types import TracebackType
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
-from voek_desktop.api.errors import ApiError
+from voek_desktop.api.errors import ApiError, TransferCancelled
 from voek_desktop.credentials import KeyringUnavailable
 
 log = logging.getLogger("voek.ui")
@@ -29,7 +29,7 @@ bus = _Bus()
 
 def is_expected(exc: BaseException) -> bool:
     """Errors that are part of life (the server said no, the network is down)."""
-    return isinstance(exc, ApiError | KeyringUnavailable | OSError)
+    return isinstance(exc, ApiError | KeyringUnavailable | OSError | TransferCancelled)
 
 
 def describe(exc: BaseException) -> str:
@@ -41,6 +41,8 @@ def describe(exc: BaseException) -> str:
         return text
     if isinstance(exc, KeyringUnavailable):
         return str(exc)
+    if isinstance(exc, TransferCancelled):
+        return "Отменено."
     if isinstance(exc, OSError):
         return f"Ошибка работы с файлом: {exc.strerror or exc}"
     return "Непредвиденная ошибка."

@@ -65,9 +65,8 @@ class MainWindow(QMainWindow):
         from voek_desktop.ui.cabinet import CabinetView
 
         self._drop_cabinet()
-        self.cabinet = CabinetView(self.ctx, self)
+        self.cabinet = CabinetView(self.ctx, profile, self)
         self.cabinet.logout_requested.connect(self.log_out)
-        self.cabinet.show_profile(profile)
         self.stack.addWidget(self.cabinet)
         self.stack.setCurrentWidget(self.cabinet)
 

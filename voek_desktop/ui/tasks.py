@@ -3,10 +3,17 @@
 ``tasks.run(fn, on_done, on_error, owner=widget)`` runs ``fn`` on a worker thread; the
 callbacks run on the GUI thread, and not at all if ``owner`` was deleted meanwhile. API calls
 share one worker, so the client's HTTP session is never used by two threads at once.
+
+``tasks.run_long(fn, ...)`` is for transfers and file work that take seconds: ``fn`` gets a
+:class:`Transfer` to report progress to and to ask whether the user cancelled; these run on a
+pool of their own so a download does not hold up the API worker (each job brings its own
+HTTP session).
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -14,7 +21,44 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, Signal
 
+from voek_desktop.api.errors import TransferCancelled
 from voek_desktop.ui import feedback
+
+
+class Transfer:
+    """Handed to a long job: ``report(done, total)`` from the worker, ``cancel()`` from the GUI."""
+
+    def __init__(
+        self,
+        tasks: Tasks,
+        on_progress: Callable[[int, int | None], None] | None,
+        owner: QObject | None,
+    ) -> None:
+        self._tasks = tasks
+        self._on_progress = on_progress
+        self._owner = owner
+        self._cancel = threading.Event()
+        self._last = 0.0
+        self.future: Future | None = None
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def is_cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def report(self, done: int, total: int | None = None) -> None:
+        now = time.monotonic()
+        if self._on_progress is None or (now - self._last < 0.1 and done != total):
+            return  # ten updates a second is smooth; more would flood the GUI thread
+        self._last = now
+        callback, owner = self._on_progress, self._owner
+
+        def deliver() -> None:
+            if owner is None or shiboken6.isValid(owner):
+                callback(done, total)
+
+        self._tasks._deliver.emit(deliver)
 
 
 class Tasks(QObject):
@@ -24,6 +68,7 @@ class Tasks(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voek-api")
+        self._long_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="voek-long")
         self._running: list[str] = []
         # Emitted from the worker; Qt queues the call to this object's (the GUI) thread.
         self._deliver.connect(lambda closure: closure())
@@ -45,6 +90,26 @@ class Tasks(QObject):
         )
         return future
 
+    def run_long(
+        self,
+        fn: Callable[[Transfer], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        *,
+        on_progress: Callable[[int, int | None], None] | None = None,
+        owner: QObject | None = None,
+        label: str = "",
+    ) -> Transfer:
+        transfer = Transfer(self, on_progress, owner)
+        self._running.append(label)
+        self.busy_changed.emit(label)
+        future = self._long_pool.submit(fn, transfer)
+        transfer.future = future
+        future.add_done_callback(
+            lambda f: self._deliver.emit(lambda: self._finish(f, on_done, on_error, owner, label))
+        )
+        return transfer
+
     def _finish(
         self,
         future: Future,
@@ -60,6 +125,8 @@ class Tasks(QObject):
         if future.cancelled():
             return
         exc = future.exception()
+        if isinstance(exc, TransferCancelled) and on_error is None:
+            return  # the user asked for it; nothing to say
         if exc is None:
             if on_done is not None:
                 on_done(future.result())
@@ -75,3 +142,4 @@ class Tasks(QObject):
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self._long_pool.shutdown(wait=False, cancel_futures=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from voek_desktop.api.server import dev, identity, openapi, sessions
+from voek_desktop.api.server import applications, dev, identity, metering, openapi, sessions
 from voek_desktop.api.server.clock import Clock
 from voek_desktop.api.server.db import Database
 from voek_desktop.api.server.mail import Mailer
@@ -20,6 +20,11 @@ from voek_desktop.api.server.web import STATUS_TEXT, HttpError, Request, Respons
 log = logging.getLogger("voek.server")
 
 API_PREFIX = "/api/v1"
+
+# A feature module has ``route`` (a RouteTable, always mounted) and may have ``dev_route``
+# (mounted with --dev), ``load_demo(app)`` (with --demo), ``start(app)`` and ``stop(app)``
+# (background work, e.g. a job runner). Schemas for OpenAPI ride on the route tables.
+FEATURES = (identity, dev, metering, applications, openapi)
 
 
 @dataclass
@@ -43,14 +48,24 @@ class CabinetApp:
         self.db = Database(config.db_path)
         self.mailer = Mailer(config.outbox_dir, config.smtp)
         self.router = Router()
-        self.router.include(identity.route.routes)
-        if config.dev:
-            self.router.include(dev.route.routes)
-        self.router.include(openapi.route.routes)
+        self.route_tables = []
+        for feature in FEATURES:
+            tables = [getattr(feature, "route", None)]
+            if config.dev:
+                tables.append(getattr(feature, "dev_route", None))
+            for table in tables:
+                if table is not None:
+                    self.router.include(table.routes)
+                    self.route_tables.append(table)
         if config.demo:
-            from voek_desktop.api.server import demo
-
-            demo.load(self)
+            for feature in FEATURES:
+                load_demo = getattr(feature, "load_demo", None)
+                if load_demo is not None:
+                    load_demo(self)
+        for feature in FEATURES:
+            start = getattr(feature, "start", None)
+            if start is not None:
+                start(self)
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -99,7 +114,9 @@ class CabinetApp:
             headers.setdefault("Cache-Control", "no-store")
         if response.status == 401:
             headers.setdefault("WWW-Authenticate", 'Bearer realm="voek"')
-        if response.status != 204:
+        if response.stream is not None:
+            headers["Content-Length"] = str(response.length or 0)
+        elif response.status != 204:
             headers["Content-Length"] = str(len(response.body))
         start_response(
             f"{response.status} {STATUS_TEXT.get(response.status, 'Unknown')}",
@@ -113,7 +130,12 @@ class CabinetApp:
             (time.perf_counter() - started) * 1000,
             request_id,
         )
-        return [] if response.status == 204 or method == "HEAD" else [response.body]
+        if response.status == 204 or method == "HEAD":
+            close = getattr(response.stream, "close", None)
+            if close is not None:
+                close()
+            return []
+        return response.stream if response.stream is not None else [response.body]
 
     def _internal_error(self, request_id: str) -> Response:
         log.exception("unhandled error, request id %s", request_id)
@@ -130,6 +152,10 @@ class CabinetApp:
         )
 
     def close(self) -> None:
+        for feature in reversed(FEATURES):
+            stop = getattr(feature, "stop", None)
+            if stop is not None:
+                stop(self)
         self.db.close()
 
 

@@ -11,10 +11,10 @@ from voek_desktop.api.server.web import Request, Response, RouteTable, validatio
 if TYPE_CHECKING:
     from voek_desktop.api.server.app import CabinetApp
 
-route = RouteTable()
+dev_route = RouteTable()  # everything here is mounted with --dev only
 
 
-@route(
+@dev_route(
     "GET",
     "/dev/clock",
     auth=False,
@@ -25,7 +25,7 @@ def get_clock(app: CabinetApp, req: Request) -> Response:
     return Response.json({"now": iso(app.clock.now())})
 
 
-@route(
+@dev_route(
     "POST",
     "/dev/clock",
     auth=False,
@@ -53,7 +53,7 @@ def set_clock(app: CabinetApp, req: Request) -> Response:
     return Response.json({"now": iso(app.clock.now())})
 
 
-@route(
+@dev_route(
     "GET",
     "/dev/outbox",
     auth=False,

@@ -164,6 +164,8 @@ SCHEMAS: dict[str, Any] = {
     },
 }
 
+route.schemas.update(SCHEMAS)
+
 _ERROR = {"$ref": "#/components/schemas/Error"}
 _DESCRIPTIONS = {
     200: "Успешно",
@@ -240,7 +242,7 @@ def build(app: CabinetApp) -> dict[str, Any]:
         "servers": [{"url": "/api/v1"}],
         "paths": paths,
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {k: v for t in app.route_tables for k, v in t.schemas.items()},
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }

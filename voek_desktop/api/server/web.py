@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
-from collections.abc import Callable, Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
@@ -75,6 +77,43 @@ class Response:
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
+    # A large body (a file) is sent in chunks: ``stream`` yields them, ``length`` is their total.
+    stream: Iterable[bytes] | None = None
+    length: int | None = None
+
+    @classmethod
+    def file_part(
+        cls,
+        path: str | os.PathLike[str],
+        content_type: str,
+        start: int = 0,
+        end: int | None = None,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """Bytes ``start``..``end`` (inclusive; default: to the end) of a file, streamed."""
+        size = os.path.getsize(path)
+        last = size - 1 if end is None else min(end, size - 1)
+        length = max(0, last - start + 1)
+
+        def chunks() -> Iterator[bytes]:
+            with open(path, "rb") as fh:
+                fh.seek(start)
+                remaining = length
+                while remaining > 0:
+                    chunk = fh.read(min(remaining, 256 * 1024))
+                    if not chunk:
+                        return
+                    remaining -= len(chunk)
+                    yield chunk
+
+        return cls(
+            status,
+            b"",
+            {"Content-Type": content_type, **(headers or {})},
+            stream=chunks(),
+            length=length,
+        )
 
     @classmethod
     def json(cls, data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -142,6 +181,43 @@ class Request:
             chunks.append(chunk)
             remaining -= len(chunk)
         return b"".join(chunks)
+
+    def save_body(self, limit: int, directory: str | os.PathLike[str]) -> tuple[str, int]:
+        """Stream the body into a new temporary file in ``directory``; (path, size).
+
+        A declared length over ``limit`` is refused with 413 before a byte is read. The caller
+        renames the file into place, or deletes it."""
+        length = self.content_length()
+        if length > limit:
+            self.environ.get("voek.connection", {})["drain"] = True
+            raise HttpError(
+                413,
+                "payload_too_large",
+                f"Файл слишком большой: не более {limit // (1024 * 1024)} МБ",
+            )
+        self.environ.setdefault("voek.connection", {})["read"] = True
+        stream = self.environ["wsgi.input"]
+        fd, path = tempfile.mkstemp(dir=directory, suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                remaining = length
+                while remaining > 0:
+                    try:
+                        chunk = stream.read(min(remaining, 256 * 1024))
+                    except TimeoutError:
+                        raise HttpError(
+                            408,
+                            "request_timeout",
+                            "Файл передавался слишком долго, повторите попытку",
+                        ) from None
+                    if not chunk:
+                        raise HttpError(400, "bad_request", "Файл получен не полностью")
+                    out.write(chunk)
+                    remaining -= len(chunk)
+        except BaseException:
+            os.unlink(path)
+            raise
+        return path, length
 
     def json(self) -> dict[str, Any]:
         """The JSON object in the body; anything else is a 400 the client can act on."""
@@ -216,6 +292,7 @@ class RouteTable:
 
     def __init__(self) -> None:
         self.routes: list[Route] = []
+        self.schemas: dict[str, Any] = {}  # OpenAPI components/schemas this module's routes use
 
     def __call__(
         self, method: str, pattern: str, *, auth: bool = True, **doc: Any
