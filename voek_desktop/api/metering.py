@@ -1,11 +1,263 @@
-"""Client side of metering (SPEC §6, §7): typed shapes and the methods CabinetClient gets."""
+"""Client side of metering (SPEC §6, §7): typed shapes and the methods CabinetClient gets.
+
+The shapes keep the fields SPEC §7 promises and ignore the rest, so a server that adds fields
+does not break an older app.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, fields
+from datetime import date
+from typing import TYPE_CHECKING, Any, Self
+from urllib.parse import quote
 
 if TYPE_CHECKING:
     from voek_desktop.api.client import CabinetClient
+
+ARCHIVE_STATUS_LABELS = {
+    "accepted": "Принят",
+    "locked": "Зафиксирован",
+    "ready": "Готов",
+    "failed": "Ошибка",
+}
+
+
+def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:
+    names = {f.name for f in fields(cls)}
+    return {k: v for k, v in data.items() if k in names}
+
+
+def _segment(value: str | int) -> str:
+    # Contract numbers are Cyrillic (ЭС-1001): quote every path segment, slashes included.
+    return quote(str(value), safe="")
+
+
+@dataclass(frozen=True)
+class Reading:
+    zone: str  # T1..T4
+    name: str  # the zone's Russian name
+    value: float  # kWh
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        return cls(str(data.get("zone", "")), str(data.get("name", "")), float(data["value"]))
+
+
+@dataclass(frozen=True)
+class Meter:
+    id: int
+    brand: str
+    model: str
+    serial_number: str
+    address: str
+    phases: int = 1
+    tariff_zones: int = 1
+    readings_date: str | None = None
+    readings: tuple[Reading, ...] = ()
+    is_smart: bool = False
+    commissioned_at: str | None = None
+    metering_point: str | None = None
+    personal_account: str | None = None
+    supply_contract: str | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        known = _known(cls, data)
+        known["readings"] = tuple(Reading.from_json(r) for r in data.get("readings") or ())
+        for key in ("metering_point", "personal_account", "supply_contract"):
+            value = known.get(key)
+            if isinstance(value, dict):  # a nested object: keep its name or number
+                known[key] = str(value.get("name") or value.get("number") or "")
+        return cls(**known)
+
+    @property
+    def title(self) -> str:
+        return f"{self.brand} {self.model}".strip()
+
+
+@dataclass(frozen=True)
+class PersonalAccount:
+    number: str
+    address: str | None = None
+    added_at: str | None = None
+    meter_count: int | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        return cls(**_known(cls, data))
+
+
+@dataclass(frozen=True)
+class AddedAccount:
+    personal_account: PersonalAccount
+    message: str  # «Номер лицевого счета успешно добавлен»
+
+
+@dataclass(frozen=True)
+class Organization:
+    in_registry: bool
+    confirmed: bool
+    support: dict[str, str] = field(default_factory=dict)  # phone, email, …
+    name: str | None = None
+    message: str | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        known = _known(cls, data)
+        support = known.get("support") or {}
+        known["support"] = {str(k): str(v) for k, v in support.items()} if isinstance(
+            support, dict
+        ) else {"text": str(support)}
+        return cls(**known)
+
+
+@dataclass(frozen=True)
+class SupplyContract:
+    number: str
+    name: str | None = None
+    signed_on: str | None = None
+    supplier: str | None = None
+    address: str | None = None
+    meter_count: int | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        return cls(**_known(cls, data))
+
+
+@dataclass(frozen=True)
+class Register:
+    quantity: str  # A+, A-, R+, R-
+    zone: str  # total, T1..T4
+    value: float
+    unit: str
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        return cls(
+            str(data["quantity"]), str(data["zone"]), float(data["value"]), str(data["unit"])
+        )
+
+
+@dataclass(frozen=True)
+class InstantValue:
+    quantity: str  # U_A, I_A, P, cos_phi, f …
+    name: str
+    value: float | None
+    unit: str
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        value = data.get("value")
+        return cls(
+            str(data["quantity"]),
+            str(data.get("name") or data["quantity"]),
+            None if value is None else float(value),
+            str(data.get("unit") or ""),
+        )
+
+
+@dataclass(frozen=True)
+class MeterEvent:
+    at: str
+    code: str
+    name: str
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        return cls(str(data["at"]), str(data["code"]), str(data.get("name") or data["code"]))
+
+
+@dataclass(frozen=True)
+class SmartData:
+    polled_at: str
+    registers: tuple[Register, ...]
+    instant: tuple[InstantValue, ...]
+    relay: str
+    events: tuple[MeterEvent, ...]
+    relay_label: str | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        relay = data.get("relay")
+        relay_label = data.get("relay_label")
+        if isinstance(relay, dict):  # {state, name}
+            relay_label = relay.get("name") or relay.get("label") or relay_label
+            relay = relay.get("state") or relay.get("code")
+        return cls(
+            str(data["polled_at"]),
+            tuple(Register.from_json(r) for r in data.get("registers") or ()),
+            tuple(InstantValue.from_json(v) for v in data.get("instant") or ()),
+            str(relay or ""),
+            tuple(MeterEvent.from_json(e) for e in data.get("events") or ()),
+            relay_label,
+        )
+
+
+@dataclass(frozen=True)
+class Interval:
+    start: str
+    end: str
+    a_plus: float
+    a_minus: float
+    r_plus: float
+    r_minus: float
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        return cls(
+            str(data["start"]),
+            str(data["end"]),
+            float(data["a_plus"]),
+            float(data["a_minus"]),
+            float(data["r_plus"]),
+            float(data["r_minus"]),
+        )
+
+
+@dataclass(frozen=True)
+class Intervals:
+    step: str
+    items: tuple[Interval, ...]
+
+
+@dataclass(frozen=True)
+class ArchiveRequest:
+    id: int
+    meter_id: int
+    period_start: str
+    period_end: str
+    status: str  # accepted, locked, ready, failed
+    created_at: str
+    editable_until: str | None = None
+    ready_at: str | None = None
+    file_name: str | None = None
+    file_size: int | None = None
+    message: str | None = None
+    error: str | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        known = _known(cls, data)
+        if isinstance(known.get("error"), dict):
+            known["error"] = known["error"].get("message")
+        return cls(**known)
+
+    @property
+    def status_label(self) -> str:
+        return ARCHIVE_STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == "ready"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == "accepted"
+
+
+def _iso(value: date | str) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 class MeteringApi:
@@ -13,3 +265,112 @@ class MeteringApi:
 
     def _client(self) -> CabinetClient:
         return self  # type: ignore[return-value]
+
+    # --- §6.1 personal accounts -----------------------------------------------------------
+
+    def personal_accounts(self) -> list[PersonalAccount]:
+        data = self._client().request("GET", "/personal-accounts")
+        return [PersonalAccount.from_json(item) for item in data["items"]]
+
+    def add_personal_account(self, number: str) -> AddedAccount:
+        data = self._client().request("POST", "/personal-accounts", json={"number": number})
+        return AddedAccount(PersonalAccount.from_json(data["personal_account"]), data["message"])
+
+    def remove_personal_account(self, number: str) -> None:
+        self._client().request("DELETE", f"/personal-accounts/{_segment(number)}")
+
+    def personal_account_meters(self, number: str) -> list[Meter]:
+        data = self._client().request("GET", f"/personal-accounts/{_segment(number)}/meters")
+        return [Meter.from_json(item) for item in data["items"]]
+
+    # --- §6.2 organisations and supply contracts ------------------------------------------
+
+    def organization(self) -> Organization:
+        return Organization.from_json(self._client().request("GET", "/organization"))
+
+    def confirm_organization(self, supply_contract_number: str) -> Organization:
+        data = self._client().request(
+            "POST",
+            "/organization/confirmation",
+            json={"supply_contract_number": supply_contract_number},
+        )
+        if isinstance(data, dict) and "in_registry" in data:
+            return Organization.from_json(data)
+        if isinstance(data, dict) and isinstance(data.get("organization"), dict):
+            return Organization.from_json(data["organization"])
+        return self.organization()
+
+    def supply_contracts(self) -> list[SupplyContract]:
+        data = self._client().request("GET", "/supply-contracts")
+        return [SupplyContract.from_json(item) for item in data["items"]]
+
+    def supply_contract_meters(self, number: str) -> list[Meter]:
+        data = self._client().request("GET", f"/supply-contracts/{_segment(number)}/meters")
+        return [Meter.from_json(item) for item in data["items"]]
+
+    # --- §6.3–6.4 meters ------------------------------------------------------------------
+
+    def meter(self, meter_id: int) -> Meter:
+        return Meter.from_json(self._client().request("GET", f"/meters/{int(meter_id)}"))
+
+    def smart_data(self, meter_id: int) -> SmartData:
+        data = self._client().request("GET", f"/meters/{int(meter_id)}/smart-data")
+        return SmartData.from_json(data)
+
+    def intervals(
+        self, meter_id: int, start: date | str, end: date | str, step: str = "30min"
+    ) -> Intervals:
+        """Profile intervals from ``start`` to ``end`` (≤ 93 days a call, SPEC §7)."""
+        data = self._client().request(
+            "GET",
+            f"/meters/{int(meter_id)}/intervals",
+            params={"from": _iso(start), "to": _iso(end), "step": step},
+        )
+        return Intervals(
+            str(data.get("step", step)), tuple(Interval.from_json(i) for i in data["items"])
+        )
+
+    # --- §6.5 archive requests ------------------------------------------------------------
+
+    def create_archive_request(
+        self, meter_id: int, period_start: date | str, period_end: date | str
+    ) -> ArchiveRequest:
+        data = self._client().request(
+            "POST",
+            f"/meters/{int(meter_id)}/archive-requests",
+            json={"period_start": _iso(period_start), "period_end": _iso(period_end)},
+        )
+        return ArchiveRequest.from_json(_unwrap(data, "archive_request"))
+
+    def archive_requests(self, meter_id: int | None = None) -> list[ArchiveRequest]:
+        params = None if meter_id is None else {"meter_id": int(meter_id)}
+        data = self._client().request("GET", "/archive-requests", params=params)
+        return [ArchiveRequest.from_json(item) for item in data["items"]]
+
+    def archive_request(self, request_id: int) -> ArchiveRequest:
+        data = self._client().request("GET", f"/archive-requests/{int(request_id)}")
+        return ArchiveRequest.from_json(_unwrap(data, "archive_request"))
+
+    def update_archive_request(
+        self, request_id: int, period_start: date | str, period_end: date | str
+    ) -> ArchiveRequest:
+        data = self._client().request(
+            "PATCH",
+            f"/archive-requests/{int(request_id)}",
+            json={"period_start": _iso(period_start), "period_end": _iso(period_end)},
+        )
+        return ArchiveRequest.from_json(_unwrap(data, "archive_request"))
+
+    def archive_file_path(self, request_id: int) -> str:
+        """The path to hand to :func:`voek_desktop.api.download.download`."""
+        return f"/archive-requests/{int(request_id)}/file"
+
+
+def _unwrap(data: dict[str, Any], key: str) -> dict[str, Any]:
+    # SPEC §7 answers the object itself; tolerate ``{key: {...}, message}`` as well.
+    if key in data and isinstance(data[key], dict):
+        inner = dict(data[key])
+        if "message" in data and "message" not in inner:
+            inner["message"] = data["message"]
+        return inner
+    return data
