@@ -1,0 +1,72 @@
+"""The installer files agree with each other and with the project (building runs in
+installer/build_linux.sh: too slow for every CI run)."""
+
+from __future__ import annotations
+
+import configparser
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTALLER = ROOT / "installer"
+
+
+def desktop_entry() -> configparser.SectionProxy:
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str  # keys are case-sensitive in desktop files
+    parser.read(INSTALLER / "linux" / "voek-desktop.desktop", encoding="utf-8")
+    return parser["Desktop Entry"]
+
+
+def test_desktop_entry_starts_the_packaged_command_with_its_icon() -> None:
+    entry = desktop_entry()
+    assert entry["Type"] == "Application"
+    assert entry["Exec"].split()[0] == "voek-desktop"
+    assert entry["Icon"] == "voek-desktop"
+    assert entry["Name[ru]"] == "Личный кабинет АО «ВОЭК»"
+    assert entry["Categories"].endswith(";")
+    build = (INSTALLER / "build_linux.sh").read_text("utf-8")
+    # The launcher and the icon the entry names are what the package installs.
+    assert "/usr/bin/voek-desktop" in build
+    assert "apps/voek-desktop.png" in build
+    assert "apps/voek-desktop.svg" in build
+
+
+def test_bundle_name_matches_everywhere() -> None:
+    spec = (INSTALLER / "voek_desktop.spec").read_text("utf-8")
+    assert 'name="voek-desktop"' in spec
+    assert "dist/voek-desktop" in (INSTALLER / "build_linux.sh").read_text("utf-8")
+    iss = (INSTALLER / "windows" / "voek_desktop.iss").read_text("utf-8")
+    assert '#define AppExe "voek-desktop.exe"' in iss
+    assert r"dist\voek-desktop\*" in iss
+
+
+def test_bundle_carries_resources_and_leaves_out_webengine() -> None:
+    spec = (INSTALLER / "voek_desktop.spec").read_text("utf-8")
+    assert '"resources"' in spec
+    for module in ("QtWebEngineCore", "QtQuick", "Qt3DCore", "QtMultimedia"):
+        assert f'"{module}"' in spec
+    for path in ("icons/voek.png", "icons/voek.ico", "icons/voek.svg"):
+        assert (ROOT / "resources" / path).stat().st_size > 0
+
+
+def test_deb_control_template_is_complete() -> None:
+    control = (INSTALLER / "linux" / "control.in").read_text("utf-8")
+    fields = dict(
+        line.split(": ", 1) for line in control.splitlines() if re.match(r"^[A-Z][\w-]+: ", line)
+    )
+    for key in ("Package", "Version", "Architecture", "Maintainer", "Depends", "Description"):
+        assert key in fields
+    assert fields["Package"] == "voek-desktop"
+    assert "@VERSION@" in fields["Version"]
+    # The Qt xcb platform plugin will not load without libxcb-cursor0 (Qt ≥ 6.5).
+    assert "libxcb-cursor0" in fields["Depends"]
+
+
+def test_windows_installer_speaks_russian_and_versions_follow_the_project() -> None:
+    iss = (INSTALLER / "windows" / "voek_desktop.iss").read_text("utf-8")
+    assert "Russian.isl" in iss
+    assert "Создать значок на рабочем столе" in iss
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
+    assert f'#define AppVersion "{version}"' in iss
