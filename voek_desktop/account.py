@@ -5,6 +5,7 @@ Blocking calls, Qt-free: the UI runs them on its worker thread.
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, NamedTuple
 
 from voek_desktop.api.errors import ApiError, NetworkError
@@ -22,11 +23,17 @@ class LoginResult(NamedTuple):
 
 
 class Account:
-    def __init__(self, server_url: str, keyring_account: str | None = None) -> None:
+    def __init__(
+        self, server_url: str, keyring_account: str | None = None, *, clerk: bool = False
+    ) -> None:
         self.server_url = server_url.rstrip("/")
         self.tokens = TokenStore(keyring_account or self.server_url)
+        # Clerk mode (SPEC §3.4): a shared PC — no keyring, nothing of a visitor on disk.
+        self.clerk = clerk
         self.profile: Profile | None = None
         self._client: CabinetClient | None = None
+        self._cache: ConsumerCache | None = None
+        self._login: tuple[str, str] | None = None  # (consumer_type, login) for unlocking
 
     @property
     def client(self) -> CabinetClient:
@@ -38,10 +45,12 @@ class Account:
         return self._client
 
     def cache(self) -> ConsumerCache | None:
-        return None if self.profile is None else ConsumerCache(self.server_url, self.profile.id)
+        return self._cache
 
     def resume(self) -> Profile | None:
         """Log in with the token remembered by «Запомнить меня», if there is a live one."""
+        if self.clerk:
+            return None
         token = self.tokens.load()
         if not token:
             return None
@@ -58,10 +67,14 @@ class Account:
         return profile
 
     def log_in(self, consumer_type: str, login: str, password: str, remember: bool) -> LoginResult:
+        remember = remember and not self.clerk
         session = self.client.log_in(consumer_type, login, password, remember)
+        self._login = (consumer_type, login)
         self._logged_in(session.consumer)
         warning = None
-        if remember:
+        if self.clerk:
+            pass  # the keyring of a shared PC is not touched at all
+        elif remember:
             try:
                 self.tokens.save(session.token)
             except KeyringUnavailable as exc:
@@ -81,10 +94,25 @@ class Account:
     def _logged_in(self, profile: Profile) -> None:
         from dataclasses import asdict
 
+        if self._cache is None or self.profile is None or self.profile.id != profile.id:
+            self._cache = ConsumerCache(self.server_url, profile.id, in_memory=self.clerk)
         self.profile = profile
-        cache = self.cache()
-        assert cache is not None
-        cache.put("profile", asdict(profile))
+        self._cache.put("profile", asdict(profile))
+
+    def unlock(self, password: str) -> Profile:
+        """Prove it is still the same person after the screen locked: a fresh login with the
+        same identifier; the session from before the lock is ended."""
+        if self._login is None:
+            raise RuntimeError("nobody is logged in")
+        old_token = self.client.token
+        session = self.client.log_in(*self._login, password, False)
+        if old_token and old_token != session.token:
+            from voek_desktop.api.client import CabinetClient
+
+            with contextlib.suppress(ApiError):
+                CabinetClient(self.server_url, old_token, retries=0).log_out()
+        self._logged_in(session.consumer)
+        return session.consumer
 
     def log_out(self) -> str | None:
         """End the session everywhere. Local traces go even when the server is unreachable;
@@ -101,9 +129,11 @@ class Account:
             pass
         finally:
             self.client.token = None
-            self.tokens.delete()
-            cache = self.cache()
-            if cache is not None:
-                cache.wipe()
+            if not self.clerk:
+                self.tokens.delete()
+            if self._cache is not None:
+                self._cache.wipe()
+            self._cache = None
             self.profile = None
+            self._login = None
         return warning

@@ -54,12 +54,29 @@ def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:
 class Settings:
     """Preferences; unknown or mistyped keys in the file are ignored, not fatal."""
 
-    def __init__(self, server_url: str = "", consumer_type: str = "individual") -> None:
+    def __init__(
+        self,
+        server_url: str = "",
+        consumer_type: str = "individual",
+        clerk_mode: bool = False,
+        lock_after_seconds: int = 300,
+        scanner_folder: str = "",
+    ) -> None:
         self.server_url = server_url
         self.consumer_type = consumer_type  # the tab the login screen opens on
+        # «Режим центра обслуживания» (SPEC §3.4): a shared PC at a service-centre desk.
+        self.clerk_mode = clerk_mode
+        self.lock_after_seconds = lock_after_seconds  # clerk mode: lock after this idle time
+        self.scanner_folder = scanner_folder  # clerk mode: where the desk scanner saves files
 
-    def as_json(self) -> dict[str, str]:
-        return {"server_url": self.server_url, "consumer_type": self.consumer_type}
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "server_url": self.server_url,
+            "consumer_type": self.consumer_type,
+            "clerk_mode": self.clerk_mode,
+            "lock_after_seconds": self.lock_after_seconds,
+            "scanner_folder": self.scanner_folder,
+        }
 
     @classmethod
     def path(cls) -> Path:
@@ -73,8 +90,11 @@ class Settings:
             return cls()
         if not isinstance(raw, dict):
             return cls()
-        known = cls().as_json()
-        return cls(**{k: v for k, v in raw.items() if k in known and isinstance(v, str)})
+        defaults = cls().as_json()
+        # A value of the wrong type (a hand-edited file) keeps its default.
+        return cls(
+            **{k: v for k, v in raw.items() if k in defaults and type(v) is type(defaults[k])}
+        )
 
     def save(self) -> None:
         text = json.dumps(self.as_json(), ensure_ascii=False, indent=2)

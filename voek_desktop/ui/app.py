@@ -44,12 +44,20 @@ def build_context(
 
     The server starts on the worker, so any call queued after it waits until it answers."""
     tasks = Tasks()
+    clerk = bool(getattr(args, "clerk", False) or settings.clerk_mode)
+    desk = {
+        "clerk": clerk,
+        "lock_after_seconds": max(10, settings.lock_after_seconds),
+        "scanner_folder": settings.scanner_folder,
+    }
     if args.demo:
         from voek_desktop.ui import demo
 
         port = demo.pick_port()
-        account = Account(f"http://127.0.0.1:{port}", keyring_account=demo.KEYRING_ACCOUNT)
-        ctx = Context(account, tasks, demo=True, demo_logins=demo.logins())
+        account = Account(
+            f"http://127.0.0.1:{port}", keyring_account=demo.KEYRING_ACCOUNT, clerk=clerk
+        )
+        ctx = Context(account, tasks, demo=True, demo_logins=demo.logins(), **desk)
 
         def start_server() -> Future:
             return tasks.run(
@@ -58,7 +66,7 @@ def build_context(
 
         return ctx, start_server
     url = args.server or settings.server_url or DEFAULT_SERVER
-    return Context(Account(url), tasks), None
+    return Context(Account(url, clerk=clerk), tasks, **desk), None
 
 
 def run(args: argparse.Namespace) -> int:

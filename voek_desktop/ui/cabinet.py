@@ -48,7 +48,8 @@ class CabinetView(QWidget):
         self.who_label = QLabel(header)
         self.who_label.setObjectName("who")
         h.addWidget(self.who_label)
-        self.logout_button = QPushButton("Выход", header)
+        # At a service-centre desk the same button ends the visit and wipes the visitor's data.
+        self.logout_button = QPushButton("Завершить приём" if ctx.clerk else "Выход", header)
         self.logout_button.setObjectName("logout")
         self.logout_button.clicked.connect(self.logout_requested)
         h.addWidget(self.logout_button)

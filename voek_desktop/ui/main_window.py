@@ -58,6 +58,52 @@ class MainWindow(QMainWindow):
         self._painted = False
         self.installEventFilter(self)
         self.first_painted.connect(self._after_first_paint)
+        self.lock_view = None
+        self.idle = None
+        if ctx.clerk:
+            self._set_up_clerk_mode()
+
+    # --- clerk mode (SPEC §3.4) ----------------------------------------------------------------
+
+    def _set_up_clerk_mode(self) -> None:
+        from voek_desktop.ui.lock import IdleWatcher, LockView
+
+        self.login_view.remember.setChecked(False)
+        self.login_view.remember.hide()
+        desk = QLabel("Режим центра обслуживания", self)
+        desk.setObjectName("fieldHint")
+        self.statusBar().addWidget(desk)
+        self.lock_view = LockView(self.ctx, self)
+        self.lock_view.unlocked.connect(self._unlocked)
+        self.lock_view.end_visit.connect(self.log_out)
+        self.stack.addWidget(self.lock_view)
+        self.idle = IdleWatcher(self.ctx.lock_after_seconds, self)
+        self.idle.idle.connect(self.lock)
+
+    def lock(self) -> None:
+        """Hide the visitor's data until their password is given again."""
+        if self.cabinet is None or self.lock_view is None:
+            return
+        # Dialogs of the cabinet (a password change, a wizard) may show personal data too.
+        from PySide6.QtWidgets import QApplication, QDialog
+
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.reject()
+        self.cabinet.hide()
+        self.lock_view.reset()
+        self.stack.setCurrentWidget(self.lock_view)
+
+    def is_locked(self) -> bool:
+        return self.lock_view is not None and self.stack.currentWidget() is self.lock_view
+
+    def _unlocked(self, profile: Profile) -> None:
+        if self.cabinet is not None:
+            self.cabinet.show_profile(profile)
+            self.cabinet.show()
+            self.stack.setCurrentWidget(self.cabinet)
+        if self.idle is not None:
+            self.idle.start()
 
     # --- navigation --------------------------------------------------------------------------
 
@@ -69,9 +115,13 @@ class MainWindow(QMainWindow):
         self.cabinet.logout_requested.connect(self.log_out)
         self.stack.addWidget(self.cabinet)
         self.stack.setCurrentWidget(self.cabinet)
+        if self.idle is not None:
+            self.idle.start()
 
     def log_out(self) -> None:
         # Personal data leaves the screen at once; the server call and the wipe follow.
+        if self.idle is not None:
+            self.idle.stop()
         self._drop_cabinet()
         self.login_view.reset()
         self.stack.setCurrentWidget(self.login_view)
