@@ -187,6 +187,9 @@ _DESCRIPTIONS = {
 
 
 def _content(schema: Any) -> dict[str, Any]:
+    # {"content": {media type: ...}} is passed through: uploads and file downloads.
+    if isinstance(schema, dict) and set(schema) == {"content"}:
+        return schema["content"]
     if schema == "html":
         return {"text/html": {"schema": {"type": "string"}}}
     return {"application/json": {"schema": schema}}

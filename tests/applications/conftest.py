@@ -1,0 +1,240 @@
+"""Helpers for the application tests: plain HTTP against the real server (no API client).
+
+``cab`` works on the ``server`` fixture (fresh demo data, /dev routes); ``shared_cab`` on one
+server per module for tests that only create their own drafts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+import requests
+
+from voek_desktop.api.server import EmbeddedServer, start_embedded
+
+PASSWORD = "demo-Password-2026"
+LOGINS = {
+    "individual": "112-233-445 95",
+    "entrepreneur": "315333367975982",
+    "company": "1133324980030",
+}
+JSON_TYPE = "application/json; charset=utf-8"
+CYRILLIC = re.compile("[А-Яа-яЁё]")
+
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 32
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
+TIFF = b"II*\x00\x08\x00\x00\x00" + b"\x00" * 32
+
+
+def individual_form(today: date, **overrides: Any) -> dict[str, Any]:
+    form: dict[str, Any] = {
+        "applicant_name": "Сидоров Пётр Алексеевич",
+        "passport_series": "17 04",
+        "passport_number": "654321",
+        "passport_issued_by": "УМВД России по Владимирской области",
+        "passport_issued_on": "12.03.2015",
+        "snils": "112-233-445 95",
+        "registered_address": "600000, г. Владимир, ул. Мира, д. 3",
+        "postal_address": "600000, г. Владимир, ул. Мира, д. 3",
+        "phone": "+7 920 123-45-67",
+        "email": "sidorov@example.test",
+        "reason": "new",
+        "devices_name": "Жилой дом",
+        "devices_address": "Владимирская обл., г. Суздаль, ул. Лесная, д. 7",
+        "cadastral_number": "33:05:123456:78",
+        "power_new_kw": 15,
+        "power_previous_kw": 0,
+        "voltage_kv": 0.4,
+        "reliability_category": "III",
+        "stages": [
+            {
+                "design_until": (today + timedelta(days=30)).isoformat(),
+                "commissioning_until": (today + timedelta(days=90)).isoformat(),
+                "power_kw": 15,
+            }
+        ],
+        "supplier_name": "АО «Энергосбыт Плюс»",
+    }
+    form.update(overrides)
+    return form
+
+
+def company_form(today: date, **overrides: Any) -> dict[str, Any]:
+    form = individual_form(today)
+    for key in (
+        "passport_series",
+        "passport_number",
+        "passport_issued_by",
+        "passport_issued_on",
+        "snils",
+    ):
+        form.pop(key)
+    form.update(
+        applicant_name="ООО «Завод-Пример»",
+        ogrn="1133324980030",
+        registry_date="2013-05-20",
+        inn="3337234788",
+        kpp="332801001",
+        signatory_position="Генеральный директор",
+        signatory_name="Петров Пётр Петрович",
+        devices_name="Цех",
+        power_new_kw=150,
+        stages=[
+            {
+                "design_until": (today + timedelta(days=30)).isoformat(),
+                "commissioning_until": (today + timedelta(days=90)).isoformat(),
+                "power_kw": 150,
+            }
+        ],
+        load_character="Производство мебели",
+        payment_plan="instalments",
+    )
+    form.update(overrides)
+    return form
+
+
+class Cabinet:
+    """``requests`` against ``{base}/api/v1`` with a token per consumer type."""
+
+    def __init__(self, server: EmbeddedServer) -> None:
+        self.server = server
+        self.root = server.url + "/api/v1"
+        self.http = requests.Session()
+        self.tokens: dict[str, str] = {}
+
+    def close(self) -> None:
+        self.http.close()
+
+    def token(self, who: str) -> str:
+        if who not in self.tokens:
+            resp = self.http.post(
+                self.root + "/sessions",
+                json={
+                    "consumer_type": who,
+                    "login": LOGINS[who],
+                    "password": PASSWORD,
+                    "remember": False,
+                },
+                timeout=15,
+            )
+            assert resp.status_code == 201, resp.text
+            self.tokens[who] = resp.json()["token"]
+        return self.tokens[who]
+
+    def call(
+        self, method: str, path: str, who: str | None = "individual", **kw: Any
+    ) -> requests.Response:
+        headers = dict(kw.pop("headers", {}) or {})
+        if who is not None:
+            headers["Authorization"] = f"Bearer {self.token(who)}"
+        kw.setdefault("timeout", 30)
+        return self.http.request(method, self.root + path, headers=headers, **kw)
+
+    def get(self, path: str, who: str | None = "individual", **kw: Any) -> requests.Response:
+        return self.call("GET", path, who, **kw)
+
+    def post(self, path: str, who: str | None = "individual", **kw: Any) -> requests.Response:
+        return self.call("POST", path, who, **kw)
+
+    def patch(self, path: str, who: str | None = "individual", **kw: Any) -> requests.Response:
+        return self.call("PATCH", path, who, **kw)
+
+    def delete(self, path: str, who: str | None = "individual", **kw: Any) -> requests.Response:
+        return self.call("DELETE", path, who, **kw)
+
+    # --- shortcuts ----------------------------------------------------------------------------
+
+    def today(self) -> date:
+        """The server's Moscow date (rules count days in Moscow time)."""
+        now = datetime.fromisoformat(self.get("/dev/clock", None).json()["now"])
+        return (now + timedelta(hours=3)).date()
+
+    def set_clock(self, moment: str) -> None:
+        resp = self.post("/dev/clock", None, json={"now": moment})
+        assert resp.status_code == 200, resp.text
+
+    def create(
+        self, category: str, form: dict[str, Any], who: str = "individual"
+    ) -> dict[str, Any]:
+        resp = self.post("/applications", who, json={"category": category, "form": form})
+        assert resp.status_code == 201, resp.text
+        return resp.json()
+
+    def upload(
+        self,
+        app_id: int,
+        kind: str,
+        data: bytes = PDF,
+        content_type: str = "application/pdf",
+        filename: str = "скан.pdf",
+        who: str = "individual",
+    ) -> requests.Response:
+        return self.post(
+            f"/applications/{app_id}/documents",
+            who,
+            params={"kind": kind, "filename": filename},
+            headers={"Content-Type": content_type},
+            data=data,
+        )
+
+    def operator(self, app_id: int, status: str, comment: str = "") -> requests.Response:
+        return self.post(
+            f"/dev/applications/{app_id}/status", None, json={"status": status, "comment": comment}
+        )
+
+    @staticmethod
+    def error(
+        resp: requests.Response, status: int, code: str, fields: set[str] | None = None
+    ) -> dict[str, Any]:
+        """Assert the SPEC §7 error shape with Russian text; returns the ``error`` object."""
+        assert resp.status_code == status, (resp.status_code, resp.text)
+        assert resp.headers["Content-Type"] == JSON_TYPE
+        error = resp.json()["error"]
+        assert error["code"] == code, error
+        assert CYRILLIC.search(error["message"]), error
+        if fields is not None:
+            assert set(error.get("fields", {})) == fields, error
+        for text in error.get("fields", {}).values():
+            assert CYRILLIC.search(text), text
+        return error
+
+
+@pytest.fixture
+def cab(server: EmbeddedServer) -> Iterator[Cabinet]:
+    c = Cabinet(server)
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServer]:
+    srv = start_embedded(tmp_path_factory.mktemp("apps") / "server", demo=True, dev=True)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def shared_cab(shared_server: EmbeddedServer) -> Iterator[Cabinet]:
+    c = Cabinet(shared_server)
+    yield c
+    c.close()
+
+
+class Forms:
+    individual = staticmethod(individual_form)
+    company = staticmethod(company_form)
+    PDF = PDF
+    PNG = PNG
+    JPEG = JPEG
+    TIFF = TIFF
+
+
+@pytest.fixture
+def forms() -> type[Forms]:
+    """Form builders and tiny files with the right first bytes."""
+    return Forms
