@@ -14,7 +14,7 @@ class Clock:
     def now(self) -> datetime:
         with self._lock:
             offset = self._offset
-        return datetime.now(UTC).replace(microsecond=0) + offset
+        return (datetime.now(UTC) + offset).replace(microsecond=0)
 
     def set(self, moment: datetime) -> None:
         if moment.tzinfo is None:
