@@ -1,0 +1,256 @@
+"""Load on the reference server: 50 concurrent clients reading meters, smart data and
+accounts, against the same load on a bare standard-library "hello" WSGI server.
+
+    python bench/load.py [--seconds 60] [--connections 50]
+
+Needs `wrk` (Debian package wrk). Starts `voek-server --demo` on a free port with a fresh
+database, logs in as the demo individual, and cycles wrk over
+  GET /personal-accounts, GET /meters/{id}, GET /meters/{id}/smart-data
+with the session token. Prints requests/s, p50/p99 latency, errors, the server's memory
+at the start and end (RSS), and the ratio to the bare server (goal ≥ 0.5, SPEC §10:
+0 errors, p99 ≤ 100 ms). Then checks that slow clients (one byte a second on many sockets)
+do not starve a normal request: it answers within 2 s or gets a prompt 503.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+HELLO = """
+import sys
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+class Quiet(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+class Threaded(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+def app(environ, start_response):
+    body = b'{"status":"ok"}'
+    start_response("200 OK", [("Content-Type", "application/json"),
+                              ("Content-Length", str(len(body)))])
+    return [body]
+
+make_server("127.0.0.1", int(sys.argv[1]), app, Threaded, Quiet).serve_forever()
+"""
+
+LUA = """
+paths = {PATHS}
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter % #paths) + 1], {{["Authorization"] = "Bearer {TOKEN}"}})
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_up(url: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def call(base: str, method: str, path: str, body: dict | None = None, token: str = "") -> dict:
+    req = urllib.request.Request(
+        base + path,
+        data=json.dumps(body).encode() if body is not None else None,
+        method=method,
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return json.loads(resp.read() or b"{}")
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def run_wrk(url: str, seconds: int, connections: int, script: str | None) -> dict:
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
+    if script:
+        cmd += ["-s", script]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+
+    def latency(label: str) -> float:
+        m = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)", out, re.M)
+        if not m:
+            return float("nan")
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = (int(non2xx.group(1)) if non2xx else 0) + (
+        sum(int(x) for x in sock.groups()) if sock else 0
+    )
+    return {
+        "rps": rps,
+        "p50": latency("50"),
+        "p99": latency("99"),
+        "requests": total,
+        "errors": errors,
+    }
+
+
+def slow_clients(host: str, port: int, sockets: int, seconds: float) -> tuple[str, float]:
+    """Many sockets dribbling a request a byte a second; then one normal request."""
+    stop = threading.Event()
+    conns = []
+    for _ in range(sockets):
+        try:
+            conns.append(socket.create_connection((host, port), timeout=2))
+        except OSError:
+            break
+
+    def dribble() -> None:
+        line = b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n"
+        i = 0
+        while not stop.is_set():
+            for c in conns:
+                with contextlib.suppress(OSError):
+                    c.send(line[i % len(line) : i % len(line) + 1])
+            i += 1
+            stop.wait(1.0)
+
+    t = threading.Thread(target=dribble, daemon=True)
+    t.start()
+    time.sleep(seconds)
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(f"http://{host}:{port}/api/v1/health", timeout=10) as r:
+            outcome = str(r.status)
+    except urllib.error.HTTPError as exc:
+        outcome = str(exc.code)
+    except OSError as exc:
+        outcome = f"error: {exc}"
+    elapsed = time.perf_counter() - started
+    stop.set()
+    for c in conns:
+        c.close()
+    return outcome, elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--connections", type=int, default=50)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
+
+    tmp = Path(tempfile.mkdtemp(prefix="voek-load-"))
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "voek_desktop.api.server",
+            "--port",
+            str(port),
+            "--demo",
+            "--db",
+            str(tmp / "db.sqlite3"),
+            "--outbox",
+            str(tmp / "outbox"),
+            "--log-level",
+            "WARNING",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    hello_port = free_port()
+    hello = subprocess.Popen([sys.executable, "-c", HELLO, str(hello_port)])
+    try:
+        base = f"http://127.0.0.1:{port}/api/v1"
+        wait_up(base + "/health")
+        wait_up(f"http://127.0.0.1:{hello_port}/")
+        token = call(
+            base,
+            "POST",
+            "/sessions",
+            {
+                "consumer_type": "individual",
+                "login": "11223344595",
+                "password": "demo-Password-2026",
+            },
+        )["token"]
+        accounts = call(base, "GET", "/personal-accounts", token=token)["items"]
+        paths = ["/api/v1/personal-accounts"]
+        for acc in accounts:
+            number = acc.get("number") or acc.get("personal_account", {}).get("number")
+            for meter in call(base, "GET", f"/personal-accounts/{number}/meters", token=token)[
+                "items"
+            ]:
+                paths.append(f"/api/v1/meters/{meter['id']}")
+                if meter.get("is_smart"):
+                    paths.append(f"/api/v1/meters/{meter['id']}/smart-data")
+        script = tmp / "paths.lua"
+        script.write_text(
+            LUA.format(PATHS="{" + ", ".join(f'"{p}"' for p in paths) + "}", TOKEN=token)
+        )
+        rss_start = rss_mb(server.pid)
+        ours = run_wrk(f"http://127.0.0.1:{port}", args.seconds, args.connections, str(script))
+        rss_end = rss_mb(server.pid)
+        bare = run_wrk(f"http://127.0.0.1:{hello_port}/", args.seconds, args.connections, None)
+        outcome, elapsed = slow_clients("127.0.0.1", port, 300, 3.0)
+    finally:
+        server.terminate()
+        hello.terminate()
+        server.wait(10)
+        hello.wait(10)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    print(
+        f"machine: {os.cpu_count()} cores; {args.connections} connections, {args.seconds} s; "
+        f"paths cycled: {len(paths)}"
+    )
+    print(
+        f"voek-server : {ours['rps']:8.0f} req/s  p50 {ours['p50']:6.1f} ms  "
+        f"p99 {ours['p99']:6.1f} ms  errors {ours['errors']} of {ours['requests']}"
+    )
+    print(
+        f"bare hello  : {bare['rps']:8.0f} req/s  p50 {bare['p50']:6.1f} ms  "
+        f"p99 {bare['p99']:6.1f} ms  errors {bare['errors']} of {bare['requests']}"
+    )
+    print(f"ratio of requests/s: {ours['rps'] / bare['rps']:.2f} (goal ≥ 0.5)")
+    print(f"server memory (RSS): {rss_start:.0f} MB at start, {rss_end:.0f} MB at end")
+    print(
+        f"normal request behind 300 slow clients: {outcome} in {elapsed:.2f} s "
+        "(goal: an answer within 2 s or a prompt 503)"
+    )
+
+
+if __name__ == "__main__":
+    main()
