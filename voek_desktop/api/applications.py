@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 from voek_desktop.api.errors import TransferCancelled
+from voek_desktop.domain import uploads
 
 if TYPE_CHECKING:
     from voek_desktop.api.client import CabinetClient
@@ -20,21 +21,10 @@ CHUNK = 64 * 1024
 # Raw uploads may take a while on a slow line: give the body time, keep the connect short.
 UPLOAD_TIMEOUT = (3.05, 120.0)
 
-_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"II*\x00", "image/tiff"),
-    (b"MM\x00*", "image/tiff"),
-)
-
 
 def sniff_content_type(head: bytes) -> str | None:
     """The type of a scan by its first bytes (PDF, JPEG, PNG, TIFF), None for anything else."""
-    for magic, content_type in _MAGIC:
-        if head.startswith(magic):
-            return content_type
-    return None
+    return uploads.sniff(head)
 
 
 class _FromJson:
@@ -249,7 +239,7 @@ class _ProgressReader:
 
 def _content_type_of(path: Path) -> str:
     with open(path, "rb") as fh:
-        head = fh.read(16)
+        head = fh.read(uploads.SNIFF_BYTES)
     return sniff_content_type(head) or "application/octet-stream"
 
 
@@ -280,7 +270,9 @@ class ApplicationsApi:
         return Application.from_json(data)
 
     def update_application(self, application_id: int, form: dict[str, Any]) -> Application:
-        data = self._client().request("PATCH", f"/applications/{application_id}", json={"form": form})
+        data = self._client().request(
+            "PATCH", f"/applications/{application_id}", json={"form": form}
+        )
         return Application.from_json(data)
 
     def submit_application(self, application_id: int) -> Application:
@@ -312,11 +304,18 @@ class ApplicationsApi:
         )
         return Document.from_json(data)
 
-    def document(self, application_id: int, document_id: int) -> Document:
-        data = self._client().request(
-            "GET", f"/applications/{application_id}/documents/{document_id}"
+    def download_document(
+        self,
+        application_id: int,
+        document_id: int,
+        dest: str | os.PathLike[str],
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> Path:
+        """The stored file of an attachment, written atomically to ``dest``."""
+        return self.download_to(
+            f"/applications/{application_id}/documents/{document_id}", dest, progress, cancelled
         )
-        return Document.from_json(data)
 
     def delete_document(self, application_id: int, document_id: int) -> None:
         self._client().request("DELETE", f"/applications/{application_id}/documents/{document_id}")
@@ -415,12 +414,16 @@ class ApplicationsApi:
             f"/dev/applications/{application_id}/status",
             json={"status": status, "comment": comment},
         )
-        return Application.from_json(data) if data and "category" in data else self.application(
-            application_id
+        return (
+            Application.from_json(data)
+            if data and "category" in data
+            else self.application(application_id)
         )
 
     def dev_reply_feedback(self, thread_id: int, message: str) -> None:
-        self._client().request("POST", f"/dev/feedback/{thread_id}/reply", json={"message": message})
+        self._client().request(
+            "POST", f"/dev/feedback/{thread_id}/reply", json={"message": message}
+        )
 
     # --- transfers ------------------------------------------------------------------------
 
@@ -457,30 +460,7 @@ class ApplicationsApi:
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
     ) -> Path:
-        """Stream a file to ``dest`` through a temporary file beside it: never a half file."""
-        import tempfile
+        """Stream a file to ``dest`` atomically; resumable (:mod:`voek_desktop.api.download`)."""
+        from voek_desktop.api.download import download
 
-        dest = Path(dest)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        response = self._client().send("GET", path_on_server, stream=True)
-        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
-        try:
-            total = int(response.headers.get("Content-Length") or 0) or None
-            done = 0
-            with os.fdopen(fd, "wb") as out:
-                for chunk in response.iter_content(CHUNK):
-                    if cancelled is not None and cancelled():
-                        raise TransferCancelled()
-                    out.write(chunk)
-                    done += len(chunk)
-                    if progress is not None:
-                        progress(done, total)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, dest)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        finally:
-            response.close()
-        return dest
+        return download(self._client(), path_on_server, dest, progress, cancelled, retries=1)

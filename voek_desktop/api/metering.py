@@ -56,18 +56,19 @@ class Meter:
     readings: tuple[Reading, ...] = ()
     is_smart: bool = False
     commissioned_at: str | None = None
-    metering_point: str | None = None
-    personal_account: str | None = None
-    supply_contract: str | None = None
+    readings_total: float | None = None
+    last_poll_at: str | None = None  # smart meters: the last daily poll
+    metering_point: str | None = None  # its name
+    personal_account_number: str | None = None
+    supply_contract_number: str | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Self:
         known = _known(cls, data)
         known["readings"] = tuple(Reading.from_json(r) for r in data.get("readings") or ())
-        for key in ("metering_point", "personal_account", "supply_contract"):
-            value = known.get(key)
-            if isinstance(value, dict):  # a nested object: keep its name or number
-                known[key] = str(value.get("name") or value.get("number") or "")
+        point = known.get("metering_point")
+        if isinstance(point, dict):  # {id, name}: the name is what the user recognises
+            known["metering_point"] = str(point.get("name") or point.get("id") or "")
         return cls(**known)
 
     @property
@@ -80,7 +81,7 @@ class PersonalAccount:
     number: str
     address: str | None = None
     added_at: str | None = None
-    meter_count: int | None = None
+    meters_count: int | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Self:
@@ -99,30 +100,59 @@ class Organization:
     confirmed: bool
     support: dict[str, str] = field(default_factory=dict)  # phone, email, …
     name: str | None = None
+    registry_number: str | None = None
+    confirmed_at: str | None = None
     message: str | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Self:
         known = _known(cls, data)
         support = known.get("support") or {}
-        known["support"] = {str(k): str(v) for k, v in support.items()} if isinstance(
-            support, dict
-        ) else {"text": str(support)}
+        known["support"] = (
+            {str(k): str(v) for k, v in support.items()}
+            if isinstance(support, dict)
+            else {"text": str(support)}
+        )
         return cls(**known)
+
+
+@dataclass(frozen=True)
+class MeteringPoint:
+    id: int
+    name: str
+    address: str
+    meter_id: int | None = None
+    meter_title: str = ""
+    serial_number: str = ""
+    is_smart: bool = False
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        meter = data.get("meter") or {}
+        return cls(
+            int(data["id"]),
+            str(data.get("name") or ""),
+            str(data.get("address") or ""),
+            meter.get("id"),
+            f"{meter.get('brand', '')} {meter.get('model', '')}".strip(),
+            str(meter.get("serial_number") or ""),
+            bool(meter.get("is_smart")),
+        )
 
 
 @dataclass(frozen=True)
 class SupplyContract:
     number: str
-    name: str | None = None
     signed_on: str | None = None
-    supplier: str | None = None
-    address: str | None = None
-    meter_count: int | None = None
+    metering_points: tuple[MeteringPoint, ...] = ()
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Self:
-        return cls(**_known(cls, data))
+        known = _known(cls, data)
+        known["metering_points"] = tuple(
+            MeteringPoint.from_json(p) for p in data.get("metering_points") or ()
+        )
+        return cls(**known)
 
 
 @dataclass(frozen=True)
@@ -175,22 +205,19 @@ class SmartData:
     instant: tuple[InstantValue, ...]
     relay: str
     events: tuple[MeterEvent, ...]
-    relay_label: str | None = None
+    relay_name: str | None = None  # Russian
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Self:
         relay = data.get("relay")
-        relay_label = data.get("relay_label")
-        if isinstance(relay, dict):  # {state, name}
-            relay_label = relay.get("name") or relay.get("label") or relay_label
-            relay = relay.get("state") or relay.get("code")
+        relay_name = data.get("relay_name")
         return cls(
             str(data["polled_at"]),
             tuple(Register.from_json(r) for r in data.get("registers") or ()),
             tuple(InstantValue.from_json(v) for v in data.get("instant") or ()),
             str(relay or ""),
             tuple(MeterEvent.from_json(e) for e in data.get("events") or ()),
-            relay_label,
+            relay_name,
         )
 
 
@@ -233,7 +260,8 @@ class ArchiveRequest:
     ready_at: str | None = None
     file_name: str | None = None
     file_size: int | None = None
-    message: str | None = None
+    editable: bool | None = None
+    updated_at: str | None = None
     error: str | None = None
 
     @classmethod
@@ -245,6 +273,7 @@ class ArchiveRequest:
 
     @property
     def status_label(self) -> str:
+        # Our own words (SPEC §6.5), the same whatever the server calls them.
         return ARCHIVE_STATUS_LABELS.get(self.status, self.status)
 
     @property
@@ -253,7 +282,7 @@ class ArchiveRequest:
 
     @property
     def is_editable(self) -> bool:
-        return self.status == "accepted"
+        return self.status == "accepted" and self.editable is not False
 
 
 def _iso(value: date | str) -> str:

@@ -84,6 +84,12 @@ class LoginView(QWidget):
             links.addWidget(b)
         links.addStretch(1)
         layout.addLayout(links)
+        self.blank_forms_button = link_button("Бланки заявок (печать без входа)", card)
+        self.blank_forms_button.clicked.connect(self.show_blank_forms)
+        offline = QHBoxLayout()
+        offline.addWidget(self.blank_forms_button)
+        offline.addStretch(1)
+        layout.addLayout(offline)
 
         self.demo_box = QFrame(card)
         self.demo_box.setObjectName("demoBox")
@@ -136,6 +142,13 @@ class LoginView(QWidget):
         self.password.set_text(demo.password)
         self.form.clear_errors()
         self.submit.setFocus()
+
+    def show_blank_forms(self) -> None:
+        # Imported here: QtPdf and reportlab must not cost the login window its start-up time.
+        from voek_desktop.ui.applications.blank_forms import BlankFormsDialog
+
+        self.blank_forms = BlankFormsDialog(self.ctx, self)
+        self.blank_forms.open()
 
     # --- behaviour -------------------------------------------------------------------------
 

@@ -1,4 +1,8 @@
-"""«Лицевые счета» / «Договоры энергоснабжения», meters, smart-meter data and archives."""
+"""«Лицевые счета» / «Договоры энергоснабжения», meters, smart-meter data and archives.
+
+Only the page classes are imported here; charts (QtCharts), the archive dialog and openpyxl
+are imported when the user opens them.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,14 @@ from PySide6.QtWidgets import QWidget
 
 from voek_desktop.api.models import Profile
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.sections import Section
+from voek_desktop.ui.sections import ACCOUNTS, Section
 
 
 def sections(ctx: Context, profile: Profile, parent: QWidget) -> list[Section]:
-    return []
+    if profile.consumer_type == "individual":
+        from voek_desktop.ui.metering.accounts import AccountsPage
+
+        return [Section(ACCOUNTS, "Лицевые счета", AccountsPage(ctx, parent))]
+    from voek_desktop.ui.metering.organization import OrganizationPage
+
+    return [Section(ACCOUNTS, "Договоры энергоснабжения", OrganizationPage(ctx, parent))]

@@ -1,0 +1,360 @@
+"""The attachments checklist: each required document kind, whether it is there, and a way to add it.
+
+Files are checked before anything is sent (type by content, size); several images picked at
+once are joined into one PDF off the GUI thread; uploads show progress and can be cancelled.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voek_desktop.api.applications import Application, Document
+from voek_desktop.api.errors import ApiError, TransferCancelled
+from voek_desktop.domain import applications as domain
+from voek_desktop.domain import uploads
+from voek_desktop.ui import feedback
+from voek_desktop.ui.applications.models import size_text
+from voek_desktop.ui.context import Context
+from voek_desktop.ui.tasks import Transfer
+from voek_desktop.ui.widgets import ErrorLabel
+
+FILE_FILTER = "Сканы документов (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;Все файлы (*)"
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/tiff"})
+
+
+def check_files(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], str | None]:
+    """Each file's content type, or the Russian reason the first bad one is refused."""
+    checked = []
+    for path in paths:
+        try:
+            checked.append((path, uploads.check_file(path)))
+        except uploads.FileProblem as exc:
+            return [], f"«{path.name}»: {exc.message}"
+        except OSError as exc:
+            return [], f"«{path.name}»: не удалось прочитать файл ({exc.strerror or exc})"
+    return checked, None
+
+
+def join_images(paths: Sequence[Path], out: Path, cancelled: Callable[[], bool]) -> Path:
+    """One A4 PDF with one image per page, each fitted inside the margins. Qt-free."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    margin = 10 * mm
+    canvas = Canvas(str(out), pagesize=A4)
+    canvas.setTitle("Скан документа")
+    for path in paths:
+        if cancelled():
+            raise TransferCancelled()
+        image = ImageReader(str(path))
+        width, height = image.getSize()
+        scale = min((A4[0] - 2 * margin) / width, (A4[1] - 2 * margin) / height)
+        w, h = width * scale, height * scale
+        canvas.drawImage(image, (A4[0] - w) / 2, (A4[1] - h) / 2, w, h)
+        canvas.showPage()
+    canvas.save()
+    if out.stat().st_size > uploads.MAX_FILE_BYTES:
+        raise uploads.FileProblem(
+            "file_too_large", "Объединённый файл больше 20 МБ. Уменьшите разрешение сканирования"
+        )
+    return out
+
+
+class DocumentRow(QFrame):
+    """One kind of document: what it is, whether it is attached, «Прикрепить…», drop target."""
+
+    files_dropped = Signal(str, list)  # kind, [Path]
+    remove_requested = Signal(object)  # Document
+
+    def __init__(self, kind: str, required: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self.setObjectName("docRow")
+        self.setAcceptDrops(True)
+        info = domain.DOCUMENT_KINDS[kind]
+        grid = QGridLayout(self)
+        grid.setContentsMargins(10, 8, 10, 8)
+        title = QLabel(f"<b>{info.title}</b>" + ("" if required else " (по желанию)"), self)
+        title.setWordWrap(True)
+        grid.addWidget(title, 0, 0)
+        hint = QLabel(info.hint.rstrip(".") + ". Можно перетащить файл сюда.", self)
+        hint.setObjectName("fieldHint")
+        hint.setWordWrap(True)
+        grid.addWidget(hint, 1, 0)
+        self.status = QLabel("нет", self)
+        self.status.setObjectName(f"status_{kind}")
+        self.status.setWordWrap(True)
+        grid.addWidget(self.status, 2, 0)
+        self.error = ErrorLabel(self)
+        self.error.setObjectName("fieldError")
+        grid.addWidget(self.error, 3, 0, 1, 3)
+        self.attach_button = QPushButton("Прикрепить…", self)
+        self.attach_button.setObjectName(f"attach_{kind}")
+        self.attach_button.setAutoDefault(False)
+        grid.addWidget(self.attach_button, 0, 1)
+        self.remove_button = QPushButton("Удалить", self)
+        self.remove_button.setAutoDefault(False)
+        self.remove_button.hide()
+        grid.addWidget(self.remove_button, 0, 2)
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName(f"progress_{kind}")
+        self.progress.hide()
+        grid.addWidget(self.progress, 1, 1)
+        self.cancel_button = QPushButton("Отмена", self)
+        self.cancel_button.setAutoDefault(False)
+        self.cancel_button.hide()
+        grid.addWidget(self.cancel_button, 1, 2)
+        grid.setColumnStretch(0, 1)
+        self.documents: list[Document] = []
+        self.remove_button.clicked.connect(self._remove_last)
+
+    def _remove_last(self) -> None:
+        if self.documents:
+            self.remove_requested.emit(self.documents[-1])
+
+    def set_documents(self, documents: list[Document]) -> None:
+        self.documents = documents
+        if documents:
+            self.status.setText(
+                "✔ загружен: " + "; ".join(f"{d.filename} ({size_text(d.size)})" for d in documents)
+            )
+            self.status.setObjectName(f"status_{self.kind}")
+            self.status.setStyleSheet("color: #1e7b34;")
+        else:
+            self.status.setText("нет")
+            self.status.setStyleSheet("")
+        self.remove_button.setVisible(bool(documents))
+
+    def is_attached(self) -> bool:
+        return bool(self.documents)
+
+    def set_busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        self.attach_button.setEnabled(not busy)
+        self.remove_button.setEnabled(not busy)
+        if busy:
+            self.progress.setRange(0, 0)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.files_dropped.emit(self.kind, paths)
+
+
+class AttachmentsChecklist(QWidget):
+    """Rows for the required kinds of one application; keeps them in step with the server."""
+
+    application_changed = Signal(object)  # Application
+
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.application: Application | None = None
+        self.rows: dict[str, DocumentRow] = {}
+        self.transfers: dict[str, Transfer] = {}
+        self.setStyleSheet(
+            "QFrame#docRow { border: 1px solid #d0d7de; border-radius: 6px;"
+            " background: palette(base); }"
+        )
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.layout_.setSpacing(6)
+        self.layout_.addStretch(1)
+
+    def set_kinds(self, required: Sequence[str]) -> None:
+        wanted = list(required)
+        if list(self.rows) == wanted:
+            return
+        for row in self.rows.values():
+            row.deleteLater()
+        self.rows = {}
+        for i, kind in enumerate(wanted):
+            row = DocumentRow(kind, True, self)
+            row.attach_button.clicked.connect(lambda _=False, k=kind: self.pick(k))
+            row.files_dropped.connect(self.attach)
+            row.remove_requested.connect(self.remove)
+            row.cancel_button.clicked.connect(lambda _=False, k=kind: self.cancel(k))
+            self.layout_.insertWidget(i, row)
+            self.rows[kind] = row
+        self.show_application(self.application)
+
+    def show_application(self, application: Application | None) -> None:
+        self.application = application
+        docs = application.documents if application else ()
+        for kind, row in self.rows.items():
+            row.set_documents([d for d in docs if d.kind == kind])
+
+    def missing(self) -> list[str]:
+        return [kind for kind, row in self.rows.items() if not row.is_attached()]
+
+    def busy(self) -> bool:
+        return bool(self.transfers)
+
+    # --- actions --------------------------------------------------------------------------
+
+    def pick(self, kind: str) -> None:
+        names, _ = QFileDialog.getOpenFileNames(
+            self, domain.DOCUMENT_KINDS[kind].title, str(Path.home()), FILE_FILTER
+        )
+        if names:
+            self.attach(kind, [Path(n) for n in names])
+
+    def attach(self, kind: str, paths: list[Path]) -> None:
+        row = self.rows[kind]
+        row.error.show_message(None)
+        if self.application is None:
+            row.error.show_message("Сначала сохраните заявку.")
+            return
+        checked, problem = check_files(paths)
+        if problem:
+            row.error.show_message(problem)
+            return
+        images = [p for p, t in checked if t in IMAGE_TYPES]
+        singles = [p for p, t in checked if t not in IMAGE_TYPES or len(images) == 1]
+        join = images if len(images) > 1 else []
+        application_id = self.application.id
+        ctx = self.ctx
+        scratch = _scratch_dir(ctx)
+        title = domain.DOCUMENT_KINDS[kind].title
+
+        def work(transfer: Transfer) -> list[Document]:
+            from voek_desktop.api.client import CabinetClient
+
+            client = CabinetClient(ctx.account.server_url, token=ctx.account.client.token)
+            files = list(singles)
+            joined: Path | None = None
+            try:
+                if join:
+                    joined = scratch / f"{kind}-{uuid.uuid4().hex}.pdf"
+                    try:
+                        join_images(join, joined, transfer.is_cancelled)
+                    except uploads.FileProblem as exc:
+                        raise ApiError(0, exc.code, exc.message) from None
+                    files.append(joined)
+                sizes = [p.stat().st_size for p in files]
+                total, base, documents = sum(sizes), 0, []
+                for path, size in zip(files, sizes, strict=True):
+                    name = f"{title}.pdf" if path == joined else path.name
+                    documents.append(
+                        client.upload_document(
+                            application_id,
+                            kind,
+                            path,
+                            progress=lambda done, _t, b=base: transfer.report(b + done, total),
+                            cancelled=transfer.is_cancelled,
+                            filename=name,
+                        )
+                    )
+                    base += size
+                return documents
+            finally:
+                client.close()
+                if joined is not None:
+                    joined.unlink(missing_ok=True)
+
+        row.set_busy(True)
+        self.transfers[kind] = self.ctx.tasks.run_long(
+            work,
+            lambda docs, k=kind: self._uploaded(k, docs),
+            lambda exc, k=kind: self._failed(k, exc),
+            on_progress=lambda done, total, r=row: _progress(r, done, total),
+            owner=self,
+            label="Загрузка файла…",
+        )
+
+    def cancel(self, kind: str) -> None:
+        transfer = self.transfers.get(kind)
+        if transfer is not None:
+            transfer.cancel()
+
+    def _uploaded(self, kind: str, documents: list[Document]) -> None:
+        self.transfers.pop(kind, None)
+        self.rows[kind].set_busy(False)
+        feedback.notice("Файл загружен.")
+        self.refresh()
+
+    def _failed(self, kind: str, exc: BaseException) -> None:
+        self.transfers.pop(kind, None)
+        row = self.rows[kind]
+        row.set_busy(False)
+        if isinstance(exc, TransferCancelled):
+            row.error.show_message("Загрузка отменена.")
+        elif isinstance(exc, uploads.FileProblem):
+            row.error.show_message(exc.message)
+        else:
+            row.error.show_message(feedback.describe(exc))
+        if isinstance(exc, ApiError) and exc.status in (404, 409):
+            self.refresh()
+
+    def remove(self, document: Document) -> None:
+        if self.application is None:
+            return
+        application_id = self.application.id
+        client = self.ctx.account.client
+
+        def work() -> Application:
+            client.delete_document(application_id, document.id)
+            return client.application(application_id)
+
+        self.ctx.tasks.run(
+            work,
+            self._refreshed,
+            lambda exc: feedback.error(self, exc),
+            owner=self,
+            label="Удаление файла…",
+        )
+
+    def refresh(self) -> None:
+        if self.application is None:
+            return
+        application_id = self.application.id
+        client = self.ctx.account.client
+        self.ctx.tasks.run(
+            lambda: client.application(application_id),
+            self._refreshed,
+            lambda exc: feedback.error(self, exc),
+            owner=self,
+            label="Обновление заявки…",
+        )
+
+    def _refreshed(self, application: Application) -> None:
+        self.show_application(application)
+        self.application_changed.emit(application)
+
+
+def _progress(row: DocumentRow, done: int, total: int | None) -> None:
+    if total:
+        row.progress.setRange(0, 1000)
+        row.progress.setValue(int(done * 1000 / total))
+
+
+def _scratch_dir(ctx: Context) -> Path:
+    """Joined scans live in the consumer's cache folder: «Выход» removes any leftover."""
+    cache = ctx.account.cache()
+    folder = (cache.root if cache else Path(tempfile.gettempdir())) / "scratch"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -1,0 +1,322 @@
+"""«Договоры»: connection contracts offered in answer to applications (seed IV.4).
+
+The consumer opens the contract PDF in the preview (downloaded in a worker into the cache
+folder), prints or saves it, signs it and uploads the signed scan.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voek_desktop.api.applications import ConnectionContract
+from voek_desktop.api.errors import TransferCancelled
+from voek_desktop.api.models import Profile
+from voek_desktop.ui import feedback
+from voek_desktop.ui.applications.attachments import FILE_FILTER, check_files
+from voek_desktop.ui.applications.models import RecordsModel, date_text
+from voek_desktop.ui.applications.page import table
+from voek_desktop.ui.context import Context
+from voek_desktop.ui.tasks import Transfer
+from voek_desktop.ui.widgets import ErrorLabel
+
+
+class ContractsPage(QWidget):
+    def __init__(self, ctx: Context, profile: Profile, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.profile = profile
+        self.current: ConnectionContract | None = None
+        self.preview = None
+        self.transfer: Transfer | None = None
+        self._loaded = False
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
+        head = QHBoxLayout()
+        title = QLabel("Договоры на технологическое присоединение", self)
+        title.setObjectName("sectionTitle")
+        head.addWidget(title, 1)
+        self.refresh_button = QPushButton("Обновить", self)
+        self.refresh_button.setAutoDefault(False)
+        head.addWidget(self.refresh_button)
+        layout.addLayout(head)
+        self.error = ErrorLabel(self)
+        self.error.setObjectName("formError")
+        layout.addWidget(self.error)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        left = QWidget(splitter)
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget(left)
+        columns = [
+            ("Номер", lambda c: c.number),
+            ("Заявка", lambda c: c.application_number or str(c.application_id)),
+            ("Статус", lambda c: c.status_label),
+            ("Дата", lambda c: date_text(c.created_at)),
+        ]
+        self.active_model: RecordsModel[ConnectionContract] = RecordsModel(columns, self)
+        self.done_model: RecordsModel[ConnectionContract] = RecordsModel(columns, self)
+        self.active_view = table(self.tabs, self.active_model, "activeContracts")
+        self.done_view = table(self.tabs, self.done_model, "doneContracts")
+        self.tabs.addTab(self.active_view, "Исполняемые")
+        self.tabs.addTab(self.done_view, "Выполненные")
+        lv.addWidget(self.tabs, 1)
+        self.details = QLabel("Выберите договор в списке", left)
+        self.details.setWordWrap(True)
+        lv.addWidget(self.details)
+        hint = QLabel(
+            "Откройте договор, распечатайте, подпишите и загрузите скан подписанного"
+            " экземпляра (PDF, JPEG, PNG или TIFF до 20 МБ).",
+            left,
+        )
+        hint.setObjectName("fieldHint")
+        hint.setWordWrap(True)
+        lv.addWidget(hint)
+        actions = QHBoxLayout()
+        self.open_button = QPushButton("Открыть договор", left)
+        self.print_button = QPushButton("Печать…", left)
+        self.save_button = QPushButton("Сохранить PDF…", left)
+        for b in (self.open_button, self.print_button, self.save_button):
+            b.setAutoDefault(False)
+            actions.addWidget(b)
+        lv.addLayout(actions)
+        upload = QHBoxLayout()
+        self.upload_button = QPushButton("Загрузить подписанный скан…", left)
+        self.upload_button.setAutoDefault(False)
+        upload.addWidget(self.upload_button)
+        self.progress = QProgressBar(left)
+        self.progress.hide()
+        upload.addWidget(self.progress, 1)
+        self.cancel_button = QPushButton("Отмена", left)
+        self.cancel_button.hide()
+        upload.addWidget(self.cancel_button)
+        lv.addLayout(upload)
+        self.upload_error = ErrorLabel(left)
+        lv.addWidget(self.upload_error)
+
+        self.preview_holder = QWidget(splitter)
+        self.preview_layout = QVBoxLayout(self.preview_holder)
+        self.preview_layout.setContentsMargins(6, 0, 0, 0)
+        self.preview_label = QLabel("Договор откроется здесь.", self.preview_holder)
+        self.preview_label.setObjectName("fieldHint")
+        self.preview_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview_layout.addWidget(self.preview_label)
+        splitter.addWidget(left)
+        splitter.addWidget(self.preview_holder)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        layout.addWidget(splitter, 1)
+
+        self.refresh_button.clicked.connect(self.refresh)
+        for view in (self.active_view, self.done_view):
+            view.selectionModel().currentRowChanged.connect(
+                lambda cur, _prev, v=view: self.select(v.model().row(cur.row()))
+            )
+        self.open_button.clicked.connect(self.open_document)
+        self.print_button.clicked.connect(self.print_document)
+        self.save_button.clicked.connect(self.save_document)
+        self.upload_button.clicked.connect(self.pick_signed_copy)
+        self.cancel_button.clicked.connect(self.cancel_upload)
+        self.select(None)
+
+    def cancel_upload(self) -> None:
+        if self.transfer is not None:
+            self.transfer.cancel()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._loaded:
+            self._loaded = True
+            self.refresh()
+
+    def refresh(self) -> None:
+        client = self.ctx.account.client
+        self.ctx.tasks.run(
+            lambda: (client.connection_contracts("active"), client.connection_contracts("done")),
+            self._loaded_lists,
+            lambda exc: self.error.show_message(feedback.describe(exc)),
+            owner=self,
+            label="Загрузка договоров…",
+        )
+
+    def _loaded_lists(self, lists: tuple[list, list]) -> None:
+        active, done = lists
+        keep = self.current.id if self.current else None
+        self.active_model.set_rows(active)
+        self.done_model.set_rows(done)
+        self.tabs.setTabText(0, f"Исполняемые ({len(active)})")
+        self.tabs.setTabText(1, f"Выполненные ({len(done)})")
+        for index, model in ((0, self.active_model), (1, self.done_model)):
+            for row, contract in enumerate(model.rows):
+                if contract.id == keep or keep is None:
+                    self.tabs.setCurrentIndex(index)
+                    (self.active_view if index == 0 else self.done_view).selectRow(row)
+                    self.select(contract)
+                    return
+        self.select(None)
+
+    def select(self, contract: ConnectionContract | None) -> None:
+        self.current = contract
+        for b in (self.open_button, self.print_button, self.save_button, self.upload_button):
+            b.setEnabled(contract is not None)
+        if contract is None:
+            self.details.setText(
+                "Договоров пока нет: они появятся, когда АО «ВОЭК» ответит на заявку."
+            )
+            return
+        signed = (
+            f"подписанный экземпляр получен {date_text(contract.signed_at)}"
+            if contract.signed_at
+            else "ждёт подписанного экземпляра"
+        )
+        self.details.setText(
+            f"<b>Договор № {contract.number}</b> по заявке № "
+            f"{contract.application_number or contract.application_id}<br>"
+            f"Статус: {contract.status_label}; {signed}."
+        )
+        self.upload_button.setEnabled(contract.awaiting_signature)
+
+    # --- the document ---------------------------------------------------------------------
+
+    def _cache_path(self, contract: ConnectionContract) -> Path:
+        cache = self.ctx.account.cache()
+        assert cache is not None
+        return cache.root / "contracts" / f"contract-{contract.id}.pdf"
+
+    def _ensure_preview(self):
+        if self.preview is None:
+            from voek_desktop.ui.applications.preview import PdfPreview
+
+            self.preview_label.hide()
+            self.preview = PdfPreview(self.preview_holder)
+            self.preview_layout.addWidget(self.preview, 1)
+        return self.preview
+
+    def open_document(self, then=None) -> None:
+        contract = self.current
+        if contract is None:
+            return
+        dest = self._cache_path(contract)
+        ctx = self.ctx
+        preview = self._ensure_preview()
+        preview.set_message("Загрузка договора…")
+
+        def work(transfer: Transfer) -> bytes:
+            from voek_desktop.api.client import CabinetClient
+
+            client = CabinetClient(ctx.account.server_url, token=ctx.account.client.token)
+            try:
+                client.download_contract(contract.id, dest, transfer.report, transfer.is_cancelled)
+            finally:
+                client.close()
+            return dest.read_bytes()
+
+        def done(data: bytes) -> None:
+            preview.show_pdf(data)
+            if then is not None:
+                preview.loaded.connect(lambda _n: then(), Qt.ConnectionType.SingleShotConnection)
+
+        self.ctx.tasks.run_long(
+            work,
+            done,
+            lambda exc: preview.set_message(feedback.describe(exc)),
+            owner=self,
+            label="Загрузка договора…",
+        )
+
+    def print_document(self) -> None:
+        from voek_desktop.ui.applications.preview import print_pdf
+
+        if self.preview is None or not self.preview.data:
+            self.open_document(then=self.print_document)
+            return
+        print_pdf(self, self.preview.document, f"Договор № {self.current.number}")
+
+    def save_document(self) -> None:
+        from voek_desktop.ui.applications.preview import save_pdf
+
+        if self.preview is None or not self.preview.data:
+            self.open_document(then=self.save_document)
+            return
+        save_pdf(self, self.ctx, self.preview.data, f"Договор {self.current.number}.pdf")
+
+    # --- the signed copy ------------------------------------------------------------------
+
+    def pick_signed_copy(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Скан подписанного договора", str(Path.home()), FILE_FILTER
+        )
+        if name:
+            self.upload_signed_copy(Path(name))
+
+    def upload_signed_copy(self, path: Path) -> None:
+        contract = self.current
+        if contract is None:
+            return
+        self.upload_error.show_message(None)
+        _checked, problem = check_files([path])
+        if problem:
+            self.upload_error.show_message(problem)
+            return
+        ctx = self.ctx
+
+        def work(transfer: Transfer) -> ConnectionContract:
+            from voek_desktop.api.client import CabinetClient
+
+            client = CabinetClient(ctx.account.server_url, token=ctx.account.client.token)
+            try:
+                return client.upload_signed_copy(
+                    contract.id, path, transfer.report, transfer.is_cancelled
+                )
+            finally:
+                client.close()
+
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.upload_button.setEnabled(False)
+        self.transfer = self.ctx.tasks.run_long(
+            work,
+            self._uploaded,
+            self._upload_failed,
+            on_progress=self._progress,
+            owner=self,
+            label="Загрузка подписанного договора…",
+        )
+
+    def _progress(self, done: int, total: int | None) -> None:
+        if total:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(done * 1000 / total))
+
+    def _finish_upload(self) -> None:
+        self.transfer = None
+        self.progress.hide()
+        self.cancel_button.hide()
+
+    def _uploaded(self, contract: ConnectionContract) -> None:
+        self._finish_upload()
+        feedback.notice("Подписанный договор загружен.")
+        self.current = contract
+        self.refresh()
+
+    def _upload_failed(self, exc: BaseException) -> None:
+        self._finish_upload()
+        self.upload_button.setEnabled(True)
+        self.upload_error.show_message(
+            "Загрузка отменена." if isinstance(exc, TransferCancelled) else feedback.describe(exc)
+        )

@@ -1,0 +1,422 @@
+"""The application template as a form: one row per domain field, errors next to each field.
+
+Built from :func:`voek_desktop.domain.applications.fields_for`; values are checked with the
+domain's ``validate_form`` over the whole form, so rules across fields (total power, stages,
+temporary term) show next to the field they are about. A wrong value stays in its field: the
+rest of the form is never lost.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voek_desktop.api.models import Profile
+from voek_desktop.domain import applications as domain
+from voek_desktop.ui.applications.models import MOSCOW
+from voek_desktop.ui.widgets import ErrorLabel, Field
+
+GROUP_TITLE_STYLE = "font-size: 12pt; font-weight: 600; color: #0b4f8a; margin-top: 10px;"
+
+
+def today() -> date:
+    """Rules about dates use the Moscow calendar day (SPEC §11)."""
+    return datetime.now(MOSCOW).date()
+
+
+def display(spec: domain.FieldSpec, value: Any) -> str:
+    """A stored value (canonical or as typed) back into a line edit."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and spec.kind == "date":
+        try:
+            return f"{date.fromisoformat(value):%d.%m.%Y}"
+        except ValueError:
+            return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value).replace(".", ",")
+    return str(value)
+
+
+class ChoiceRow(QWidget):
+    changed = Signal()
+
+    def __init__(self, spec: domain.FieldSpec, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = spec.key
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.combo = QComboBox(self)
+        self.combo.setObjectName(f"field_{spec.key}")
+        self.combo.setAccessibleName(spec.label)
+        self.combo.addItem("— выберите —", None)
+        for choice in spec.choices:
+            self.combo.addItem(choice.label, choice.value)
+        layout.addWidget(self.combo)
+        self.error = ErrorLabel(self)
+        layout.addWidget(self.error)
+        self.combo.currentIndexChanged.connect(self._emit)
+        self.focus_widget = self.combo
+
+    def _emit(self, *_args: object) -> None:
+        self.changed.emit()
+
+    def value(self) -> Any:
+        return self.combo.currentData()
+
+    def set_value(self, value: Any) -> None:
+        for i in range(self.combo.count()):
+            data = self.combo.itemData(i)
+            if data == value or (data is not None and str(data) == str(value)):
+                self.combo.setCurrentIndex(i)
+                return
+        self.combo.setCurrentIndex(0)
+
+    def set_error(self, message: str | None) -> None:
+        self.error.show_message(message)
+
+
+class BoolRow(QWidget):
+    changed = Signal()
+
+    def __init__(self, spec: domain.FieldSpec, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = spec.key
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.box = QCheckBox(spec.label, self)
+        self.box.setObjectName(f"field_{spec.key}")
+        layout.addWidget(self.box)
+        if spec.hint:
+            hint = QLabel(spec.hint, self)
+            hint.setObjectName("fieldHint")
+            hint.setWordWrap(True)
+            layout.addWidget(hint)
+        self.error = ErrorLabel(self)
+        layout.addWidget(self.error)
+        self.box.toggled.connect(self._emit)
+        self.focus_widget = self.box
+
+    def _emit(self, *_args: object) -> None:
+        self.changed.emit()
+
+    def value(self) -> bool:
+        return self.box.isChecked()
+
+    def set_value(self, value: Any) -> None:
+        self.box.setChecked(value is True)
+
+    def set_error(self, message: str | None) -> None:
+        self.error.show_message(message)
+
+
+class StagesModel(QAbstractTableModel):
+    """Editable rows of (design until, commissioning until, power) as typed."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[list[str]] = []
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(domain.STAGE_KEYS)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if index.isValid() and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return self.rows[index.row()][index.column()]
+        return None
+
+    def setData(
+        self, index: QModelIndex | QPersistentModelIndex, value: Any, role: int = 2
+    ) -> bool:
+        if not index.isValid() or role != Qt.ItemDataRole.EditRole:
+            return False
+        self.rows[index.row()][index.column()] = str(value or "").strip()
+        self.dataChanged.emit(index, index)
+        self.changed.emit()
+        return True
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        return super().flags(index) | Qt.ItemFlag.ItemIsEditable
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return domain.STAGE_LABELS[domain.STAGE_KEYS[section]]
+        return str(section + 1)
+
+    def set_rows(self, rows: list[list[str]]) -> None:
+        self.beginResetModel()
+        self.rows = [list(r) for r in rows]
+        self.endResetModel()
+
+    def add_row(self) -> None:
+        if len(self.rows) >= domain.MAX_STAGES:
+            return
+        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows))
+        self.rows.append(["", "", ""])
+        self.endInsertRows()
+        self.changed.emit()
+
+    def remove_row(self, row: int) -> None:
+        if 0 <= row < len(self.rows):
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self.rows[row]
+            self.endRemoveRows()
+            self.changed.emit()
+
+
+class StagesRow(QWidget):
+    changed = Signal()
+
+    def __init__(self, spec: domain.FieldSpec, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = spec.key
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self.model = StagesModel(self)
+        self.view = QTableView(self)
+        self.view.setObjectName("field_stages")
+        self.view.setModel(self.model)
+        self.view.setAccessibleName(spec.label)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.view.verticalHeader().setDefaultSectionSize(26)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(
+            QAbstractItemView.EditTrigger.AllEditTriggers
+            & ~QAbstractItemView.EditTrigger.CurrentChanged
+        )
+        self.view.setMinimumHeight(110)
+        self.view.setMaximumHeight(150)
+        layout.addWidget(self.view)
+        buttons = QHBoxLayout()
+        add = QPushButton("Добавить этап", self)
+        add.setAutoDefault(False)
+        remove = QPushButton("Удалить этап", self)
+        remove.setAutoDefault(False)
+        add.clicked.connect(self.model.add_row)
+        remove.clicked.connect(lambda: self.model.remove_row(self.view.currentIndex().row()))
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        hint = QLabel("Даты — ДД.ММ.ГГГГ. " + spec.hint if spec.hint else "Даты — ДД.ММ.ГГГГ", self)
+        hint.setObjectName("fieldHint")
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        self.error = ErrorLabel(self)
+        layout.addWidget(self.error)
+        self.model.changed.connect(self.changed)
+        self.focus_widget = self.view
+
+    def value(self) -> list[dict[str, str]]:
+        return [
+            dict(zip(domain.STAGE_KEYS, row, strict=True)) for row in self.model.rows if any(row)
+        ]
+
+    def set_value(self, value: Any) -> None:
+        date_spec = domain.FIELDS_BY_KEY["temporary_until"]
+        power_spec = domain.FIELDS_BY_KEY["power_new_kw"]
+        rows = [
+            [
+                display(power_spec if k == "power_kw" else date_spec, item.get(k))
+                for k in domain.STAGE_KEYS
+            ]
+            for item in (value if isinstance(value, list) else [])
+            if isinstance(item, dict)
+        ]
+        self.model.set_rows(rows or [["", "", ""]])
+
+    def set_error(self, message: str | None) -> None:
+        self.error.show_message(message)
+
+
+class ApplicationForm(QWidget):
+    """The template of one category for one consumer type."""
+
+    changed = Signal()
+
+    def __init__(self, category: str, consumer_type: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.category = category
+        self.consumer_type = consumer_type
+        self.specs = domain.fields_for(category, consumer_type)
+        self.rows: dict[str, Any] = {}
+        self._touched: set[str] = set()
+        self._loading = False
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 8, 0)
+        group = None
+        layout: QFormLayout | None = None
+        for spec in self.specs:
+            if spec.group != group:
+                group = spec.group
+                title = QLabel(domain.GROUPS[group], self)
+                title.setObjectName("groupTitle")
+                title.setStyleSheet(GROUP_TITLE_STYLE)
+                outer.addWidget(title)
+                layout = QFormLayout()
+                # Labels above fields: long Russian labels would wrap and clip beside them.
+                layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+                layout.setVerticalSpacing(4)
+                layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+                outer.addLayout(layout)
+            assert layout is not None
+            row = self._make_row(spec)
+            self.rows[spec.key] = row
+            if spec.kind == "bool":
+                layout.addRow(row)
+            else:
+                label = QLabel(spec.label + ("" if spec.required else " (необязательно)") + ":")
+                label.setObjectName(f"label_{spec.key}")
+                label.setBuddy(row.focus_widget if not isinstance(row, Field) else row.edit)
+                layout.addRow(label, row)
+        outer.addStretch(1)
+        self.set_values({})
+
+    def _make_row(self, spec: domain.FieldSpec) -> Any:
+        if spec.kind == "choice":
+            row = ChoiceRow(spec, self)
+            row.changed.connect(lambda k=spec.key: self._changed(k, touch=True))
+            return row
+        if spec.kind == "bool":
+            row = BoolRow(spec, self)
+            row.changed.connect(lambda k=spec.key: self._changed(k, touch=True))
+            return row
+        if spec.kind == "stages":
+            row = StagesRow(spec, self)
+            row.changed.connect(lambda k=spec.key: self._changed(k, touch=True))
+            return row
+        field = Field(
+            spec.key,
+            spec.label,
+            check=lambda _text, k=spec.key: self.errors().get(k),
+            placeholder=spec.placeholder,
+            hint=spec.hint,
+            parent=self,
+        )
+        if spec.kind == "text":
+            field.edit.setMaxLength(spec.max_length)
+        field.edit.textChanged.connect(lambda _t, k=spec.key: self._changed(k))
+        field.edit.editingFinished.connect(lambda k=spec.key: self._left(k))
+        return field
+
+    # --- values ---------------------------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        """The form as typed: what a draft keeps."""
+        out: dict[str, Any] = {}
+        for key, row in self.rows.items():
+            out[key] = row.text() if isinstance(row, Field) else row.value()
+        return out
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        self._loading = True
+        try:
+            for spec in self.specs:
+                row = self.rows[spec.key]
+                value = values.get(spec.key, spec.default)
+                if isinstance(row, Field):
+                    row.set_text(display(spec, value))
+                else:
+                    row.set_value(value)
+        finally:
+            self._loading = False
+        self._touched = {k for k, v in values.items() if v not in (None, "", [])}
+        self.refresh_errors()
+
+    def prefill(self, profile: Profile) -> None:
+        """Identifiers and contacts the cabinet already knows."""
+        from voek_desktop.domain.consumers import CONSUMER_TYPES
+
+        known = {
+            "snils": profile.snils,
+            "inn": profile.inn,
+            "ogrn": profile.ogrn,
+            "ogrnip": profile.ogrnip,
+            "phone": profile.phone,
+            "email": profile.email,
+        }
+        if profile.snils:
+            known["snils"] = CONSUMER_TYPES["individual"].login.display(profile.snils)
+        current = self.values()
+        self.set_values(
+            {
+                **current,
+                **{k: v for k, v in known.items() if v and k in self.rows and not current.get(k)},
+            }
+        )
+
+    # --- validation -----------------------------------------------------------------------
+
+    def check(self, *, partial: bool = True) -> tuple[dict[str, Any], dict[str, str]]:
+        return domain.validate_form(
+            self.category, self.consumer_type, self.values(), today(), partial=partial
+        )
+
+    def errors(self) -> dict[str, str]:
+        return self.check()[1]
+
+    def validate(self) -> bool:
+        """Full check before moving on: every error shown, focus on the first."""
+        _clean, errors = self.check(partial=False)
+        self._touched = set(self.rows)
+        self._show(errors)
+        if errors:
+            first = next(k for k in self.rows if k in errors)
+            row = self.rows[first]
+            (row.edit if isinstance(row, Field) else row.focus_widget).setFocus()
+        return not errors
+
+    def apply_errors(self, errors: dict[str, str]) -> dict[str, str]:
+        """The server's field errors next to their fields; the rest is returned."""
+        for key, message in errors.items():
+            if key in self.rows:
+                self.rows[key].set_error(message)
+        return {k: v for k, v in errors.items() if k not in self.rows}
+
+    def refresh_errors(self) -> None:
+        self._show(self.errors())
+
+    def _show(self, errors: dict[str, str]) -> None:
+        for key, row in self.rows.items():
+            row.set_error(errors.get(key) if key in self._touched else None)
+
+    def _changed(self, key: str, touch: bool = False) -> None:
+        if self._loading:
+            return
+        if touch:
+            self._touched.add(key)
+        # Rules across fields: a change here may fix or break another field's message.
+        if self._touched:
+            self._show(self.errors())
+        self.changed.emit()
+
+    def _left(self, key: str) -> None:
+        row = self.rows[key]
+        if row.text():
+            self._touched.add(key)
+        self._show(self.errors())

@@ -1,0 +1,86 @@
+"""Table models of the section's lists and the date formats of SPEC §11."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+T = TypeVar("T")
+MOSCOW = timezone(timedelta(hours=3), "MSK")
+
+
+def parse_time(text: str) -> datetime | None:
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except (ValueError, AttributeError, TypeError):
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def date_text(text: str | None) -> str:
+    """ДД.ММ.ГГГГ in Moscow time; a bare date stays as it is."""
+    if not text:
+        return ""
+    if len(text) == 10:
+        try:
+            return datetime.strptime(text, "%Y-%m-%d").strftime("%d.%m.%Y")
+        except ValueError:
+            return text
+    value = parse_time(text)
+    return value.astimezone(MOSCOW).strftime("%d.%m.%Y") if value else text
+
+
+def datetime_text(text: str | None) -> str:
+    """ДД.ММ.ГГГГ ЧЧ:ММ in Moscow time."""
+    value = parse_time(text or "")
+    return value.astimezone(MOSCOW).strftime("%d.%m.%Y %H:%M") if value else (text or "")
+
+
+def size_text(size: int) -> str:
+    if size < 1024:
+        return f"{size} Б"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} КБ"
+    return f"{size / (1024 * 1024):.1f} МБ".replace(".", ",")
+
+
+class RecordsModel(QAbstractTableModel, Generic[T]):
+    """Rows of frozen records; each column is a title and a function of the record."""
+
+    def __init__(
+        self, columns: Sequence[tuple[str, Callable[[T], Any]]], parent: Any = None
+    ) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.rows: list[T] = []
+
+    def set_rows(self, rows: Sequence[T]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def row(self, number: int) -> T | None:
+        return self.rows[number] if 0 <= number < len(self.rows) else None
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid() or role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
+            return None
+        value = self.columns[index.column()][1](self.rows[index.row()])
+        return "" if value is None else str(value)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.columns[section][0]
+        return None

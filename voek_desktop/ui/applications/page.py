@@ -1,0 +1,381 @@
+"""«Заявки»: «Исполняемые» / «Выполненные», the chosen one's details and status timeline."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voek_desktop.api.applications import Application, HistoryEntry
+from voek_desktop.api.models import Profile
+from voek_desktop.domain import applications as domain
+from voek_desktop.drafts import Draft, DraftStore
+from voek_desktop.ui import feedback
+from voek_desktop.ui.applications.form import GROUP_TITLE_STYLE
+from voek_desktop.ui.applications.models import (
+    RecordsModel,
+    date_text,
+    datetime_text,
+    size_text,
+)
+from voek_desktop.ui.common import primary_button
+from voek_desktop.ui.context import Context
+from voek_desktop.ui.widgets import ErrorLabel
+
+
+def category_title(key: str) -> str:
+    cat = domain.CATEGORIES.get(key)
+    return cat.title if cat else key
+
+
+def kind_title(kind: str) -> str:
+    info = domain.DOCUMENT_KINDS.get(kind)
+    return info.title if info else kind
+
+
+def table(parent: QWidget, model: RecordsModel, name: str) -> QTableView:
+    view = QTableView(parent)
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(True)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    return view
+
+
+def drafts_for(ctx: Context) -> DraftStore:
+    """On disk in the consumer's cache folder; in memory only in clerk mode (SPEC §3.4)."""
+    cache = ctx.account.cache()
+    if cache is None or getattr(ctx, "clerk", False):
+        return DraftStore(None)
+    return DraftStore(cache.root / "drafts")
+
+
+class ApplicationsPage(QWidget):
+    def __init__(self, ctx: Context, profile: Profile, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.profile = profile
+        self.drafts = drafts_for(ctx)
+        self.wizard = None
+        self._loaded = False
+        self._offered: Draft | None = None
+        self.current: Application | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
+        head = QHBoxLayout()
+        title = QLabel("Заявки на технологическое присоединение", self)
+        title.setObjectName("sectionTitle")
+        head.addWidget(title, 1)
+        self.refresh_button = QPushButton("Обновить", self)
+        self.refresh_button.setAutoDefault(False)
+        self.new_button = primary_button("Новая заявка", self)
+        head.addWidget(self.refresh_button)
+        head.addWidget(self.new_button)
+        layout.addLayout(head)
+
+        self.restore_bar = QFrame(self)
+        self.restore_bar.setObjectName("demoBox")
+        bar = QHBoxLayout(self.restore_bar)
+        self.restore_label = QLabel(self.restore_bar)
+        self.restore_label.setWordWrap(True)
+        bar.addWidget(self.restore_label, 1)
+        self.restore_button = QPushButton("Восстановить", self.restore_bar)
+        self.discard_button = QPushButton("Удалить черновик", self.restore_bar)
+        bar.addWidget(self.restore_button)
+        bar.addWidget(self.discard_button)
+        self.restore_bar.hide()
+        layout.addWidget(self.restore_bar)
+
+        self.error = ErrorLabel(self)
+        self.error.setObjectName("formError")
+        layout.addWidget(self.error)
+
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.tabs = QTabWidget(splitter)
+        columns = [
+            ("Номер", lambda a: a.number or "—"),
+            ("Вид заявки", lambda a: category_title(a.category)),
+            ("Статус", lambda a: a.status_label),
+            ("Дата", lambda a: date_text(a.submitted_at or a.created_at)),
+        ]
+        self.active_model: RecordsModel[Application] = RecordsModel(columns, self)
+        self.done_model: RecordsModel[Application] = RecordsModel(columns, self)
+        self.active_view = table(self.tabs, self.active_model, "activeApplications")
+        self.done_view = table(self.tabs, self.done_model, "doneApplications")
+        self.tabs.addTab(self.active_view, "Исполняемые")
+        self.tabs.addTab(self.done_view, "Выполненные")
+
+        details = QWidget(splitter)
+        d = QVBoxLayout(details)
+        d.setContentsMargins(0, 8, 0, 0)
+        self.details_title = QLabel("Выберите заявку в списке", details)
+        self.details_title.setObjectName("groupTitle")
+        self.details_title.setStyleSheet(GROUP_TITLE_STYLE)
+        self.details_title.setWordWrap(True)
+        d.addWidget(self.details_title)
+        self.comment = QLabel(details)
+        self.comment.setObjectName("operatorComment")
+        self.comment.setWordWrap(True)
+        self.comment.hide()
+        d.addWidget(self.comment)
+        self.documents = QLabel(details)
+        self.documents.setWordWrap(True)
+        d.addWidget(self.documents)
+        actions = QHBoxLayout()
+        self.continue_button = QPushButton("Продолжить заполнение…", details)
+        self.add_docs_button = QPushButton("Добавить документы…", details)
+        self.resubmit_button = QPushButton("Отправить повторно", details)
+        self.withdraw_button = QPushButton("Отозвать заявку", details)
+        for b in (
+            self.continue_button,
+            self.add_docs_button,
+            self.resubmit_button,
+            self.withdraw_button,
+        ):
+            b.setAutoDefault(False)
+            b.hide()
+            actions.addWidget(b)
+        actions.addStretch(1)
+        d.addLayout(actions)
+        self.history_model: RecordsModel[HistoryEntry] = RecordsModel(
+            [
+                ("Время", lambda h: datetime_text(h.at)),
+                ("Статус", lambda h: h.status_label or domain.status_label(h.status)),
+                ("Комментарий", lambda h: h.comment),
+            ],
+            self,
+        )
+        self.history_view = table(details, self.history_model, "history")
+        d.addWidget(self.history_view, 1)
+        splitter.addWidget(self.tabs)
+        splitter.addWidget(details)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        layout.addWidget(splitter, 1)
+
+        self.refresh_button.clicked.connect(self.refresh)
+        self.new_button.clicked.connect(lambda: self.open_wizard())
+        for view in (self.active_view, self.done_view):
+            view.selectionModel().currentRowChanged.connect(
+                lambda cur, _prev, v=view: self.show_details(v.model().row(cur.row()))
+            )
+        self.tabs.currentChanged.connect(lambda _: self._select_first())
+        self.restore_button.clicked.connect(self.restore_offered)
+        self.discard_button.clicked.connect(self.discard_offered)
+        self.continue_button.clicked.connect(self._open_current)
+        self.add_docs_button.clicked.connect(self._open_current)
+        self.resubmit_button.clicked.connect(self.resubmit)
+        self.withdraw_button.clicked.connect(self.withdraw)
+
+    def _open_current(self) -> None:
+        if self.current is not None:
+            self.open_wizard(self.current)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._loaded:
+            self._loaded = True
+            self.refresh()
+
+    # --- loading --------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        client = self.ctx.account.client
+        self.error.show_message(None)
+        self.ctx.tasks.run(
+            lambda: (client.applications("active"), client.applications("done")),
+            self._loaded_lists,
+            lambda exc: self.error.show_message(feedback.describe(exc)),
+            owner=self,
+            label="Загрузка заявок…",
+        )
+
+    def _loaded_lists(self, lists: tuple[list[Application], list[Application]]) -> None:
+        active, done = lists
+        keep = self.current.id if self.current else None
+        self.active_model.set_rows(active)
+        self.done_model.set_rows(done)
+        self.tabs.setTabText(0, f"Исполняемые ({len(active)})")
+        self.tabs.setTabText(1, f"Выполненные ({len(done)})")
+        self._select(keep)
+        self.check_drafts(active + done)
+
+    def _select(self, application_id: int | None) -> None:
+        for index, model in ((0, self.active_model), (1, self.done_model)):
+            for row, app in enumerate(model.rows):
+                if app.id == application_id:
+                    self.tabs.setCurrentIndex(index)
+                    view = self.active_view if index == 0 else self.done_view
+                    view.selectRow(row)
+                    self.show_details(app)
+                    return
+        self._select_first()
+
+    def _select_first(self) -> None:
+        view = self.active_view if self.tabs.currentIndex() == 0 else self.done_view
+        if view.model().rowCount():
+            view.selectRow(0)
+            self.show_details(view.model().row(0))
+        else:
+            self.show_details(None)
+
+    def show_details(self, app: Application | None) -> None:
+        self.current = app
+        if app is None:
+            self.details_title.setText("Заявок пока нет. Нажмите «Новая заявка».")
+            self.comment.hide()
+            self.documents.setText("")
+            self.history_model.set_rows([])
+            for b in (
+                self.continue_button,
+                self.add_docs_button,
+                self.resubmit_button,
+                self.withdraw_button,
+            ):
+                b.hide()
+            return
+        self.details_title.setText(
+            f"Заявка № {app.number or '—'} · {category_title(app.category)} · {app.status_label}"
+        )
+        comment = app.operator_comment()
+        self.comment.setVisible(app.status == "need_info" or bool(comment))
+        if app.status == "need_info":
+            self.comment.setText(
+                "<b>АО «ВОЭК» просит дополнить заявку:</b> "
+                + escape(comment or "добавьте недостающие документы.")
+            )
+        else:
+            self.comment.setText(f"<b>Комментарий АО «ВОЭК»:</b> {escape(comment)}")
+        docs = [
+            f"{escape(kind_title(d.kind))}: {escape(d.filename)} ({size_text(d.size)})"
+            for d in app.documents
+        ]
+        missing = [escape(kind_title(k)) for k in app.missing_documents]
+        text = "<b>Документы:</b> " + ("; ".join(docs) if docs else "нет")
+        if missing and app.editable:
+            text += "<br><span style='color:#b3261e'>Не хватает: " + "; ".join(missing) + "</span>"
+        self.documents.setText(text)
+        self.history_model.set_rows(list(app.history))
+        self.continue_button.setVisible(app.status == "draft")
+        self.add_docs_button.setVisible(app.status == "need_info")
+        self.resubmit_button.setVisible(app.status == "need_info")
+        self.resubmit_button.setEnabled(not app.missing_documents)
+        self.withdraw_button.setVisible(app.status in domain.WITHDRAWABLE)
+
+    # --- drafts ---------------------------------------------------------------------------
+
+    def check_drafts(self, applications: list[Application]) -> None:
+        """Offer the newest local draft that holds more than the server copy."""
+        by_id = {a.id: a for a in applications}
+        offer = None
+        for draft in self.drafts.list():
+            app = by_id.get(draft.application_id) if draft.application_id else None
+            if draft.application_id and (app is None or not app.editable):
+                self.drafts.delete(draft.key)  # submitted or gone: nothing to restore
+                continue
+            if not draft.synced and offer is None:
+                offer = draft
+        self._offered = offer
+        if offer is None:
+            self.restore_bar.hide()
+            return
+        self.restore_label.setText(
+            f"Восстановить черновик от {datetime_text(offer.saved_at)}?"
+            f" ({category_title(offer.category)})"
+        )
+        self.restore_bar.show()
+
+    def restore_offered(self) -> None:
+        draft = self._offered
+        if draft is None:
+            return
+        self.restore_bar.hide()
+        app = None
+        if draft.application_id:
+            app = next((a for a in self.active_model.rows if a.id == draft.application_id), None)
+        self.open_wizard(app, draft)
+
+    def discard_offered(self) -> None:
+        if self._offered is not None:
+            self.drafts.delete(self._offered.key)
+        self.restore_bar.hide()
+        self.refresh()
+
+    # --- actions --------------------------------------------------------------------------
+
+    def open_wizard(self, app: Application | None = None, draft: Draft | None = None) -> None:
+        from voek_desktop.ui.applications.wizard import ApplicationWizard
+
+        if app is not None and draft is None:
+            local = self.drafts.for_application(app.id)
+            draft = local if local is not None and not local.synced else None
+        self.restore_bar.hide()
+        wizard = ApplicationWizard(
+            self.ctx, self.profile, self.drafts, self, application=app, draft=draft
+        )
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.finished.connect(lambda _: self.refresh())
+        self.wizard = wizard
+        wizard.open()
+
+    def resubmit(self) -> None:
+        if self.current is None:
+            return
+        app_id = self.current.id
+        client = self.ctx.account.client
+        self.ctx.tasks.run(
+            lambda: client.submit_application(app_id),
+            lambda app: (
+                feedback.notice(f"Заявка № {app.number} отправлена повторно."),
+                self.refresh(),
+            ),
+            self._action_failed,
+            owner=self,
+            label="Отправка заявки…",
+        )
+
+    def withdraw(self) -> None:
+        if self.current is None:
+            return
+        if not feedback.confirm(self, "Отозвать заявку? Вернуть её будет нельзя.", yes="Отозвать"):
+            return
+        app_id = self.current.id
+        client = self.ctx.account.client
+        self.ctx.tasks.run(
+            lambda: client.withdraw_application(app_id),
+            lambda _app: self.refresh(),
+            self._action_failed,
+            owner=self,
+            label="Отзыв заявки…",
+        )
+
+    def _action_failed(self, exc: BaseException) -> None:
+        from voek_desktop.api.errors import ApiError
+        from voek_desktop.ui.applications.wizard import missing_text
+
+        if isinstance(exc, ApiError) and exc.code == "missing_documents" and exc.fields:
+            self.error.show_message(exc.message + "\n" + missing_text(list(exc.fields)))
+        else:
+            self.error.show_message(feedback.describe(exc))
+        self.refresh()

@@ -1,0 +1,233 @@
+"""«Опрос»: the service-quality survey, once per application that reached a contract (§8.5)."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voek_desktop.api.applications import Application, SurveyQuestion
+from voek_desktop.api.errors import ApiError
+from voek_desktop.api.models import Profile
+from voek_desktop.domain import applications as domain
+from voek_desktop.ui import feedback
+from voek_desktop.ui.common import primary_button
+from voek_desktop.ui.context import Context
+from voek_desktop.ui.widgets import ErrorLabel
+
+THANKS = "Спасибо, ответ принят"
+
+
+class SurveyCard(QFrame):
+    """Five questions with a score 1–5 and a comment each, a suggestion, «Отправить»."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        application: Application,
+        questions: list[SurveyQuestion],
+        answered: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.application = application
+        self.questions = questions
+        self.setObjectName("card")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        cat = domain.CATEGORIES.get(application.category)
+        title = QLabel(
+            f"<b>Заявка № {application.number}</b> · {cat.short_title if cat else ''}"
+            f" · {application.status_label}",
+            self,
+        )
+        layout.addWidget(title)
+        self.thanks = QLabel(THANKS, self)
+        self.thanks.setObjectName("thanks")
+        self.thanks.setStyleSheet("color: #1e7b34; font-weight: 600;")
+        layout.addWidget(self.thanks)
+        self.body = QWidget(self)
+        layout.addWidget(self.body)
+        grid = QGridLayout(self.body)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(10)
+        hint = QLabel("1 — очень плохо, 5 — отлично", self.body)
+        hint.setObjectName("fieldHint")
+        grid.addWidget(hint, 0, 0, 1, 3)
+        self.groups: dict[str, QButtonGroup] = {}
+        self.comments: dict[str, QLineEdit] = {}
+        self.errors: dict[str, ErrorLabel] = {}
+        row = 1
+        for q in questions:
+            label = QLabel(q.text, self.body)
+            label.setWordWrap(True)
+            grid.addWidget(label, row, 0)
+            scores = QHBoxLayout()
+            group = QButtonGroup(self)
+            for score in range(1, 6):
+                button = QRadioButton(str(score), self.body)
+                button.setObjectName(f"score_{q.id}_{score}")
+                group.addButton(button, score)
+                scores.addWidget(button)
+            grid.addLayout(scores, row, 1)
+            comment = QLineEdit(self.body)
+            comment.setPlaceholderText("Комментарий (необязательно)")
+            comment.setMaxLength(1000)
+            grid.addWidget(comment, row, 2)
+            error = ErrorLabel(self.body)
+            grid.addWidget(error, row + 1, 0, 1, 3)
+            group.idToggled.connect(lambda _id, on, e=error: self._scored(e, on))
+            self.groups[q.id], self.comments[q.id], self.errors[q.id] = group, comment, error
+            row += 2
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(2, 2)
+        self.suggestion = QPlainTextEdit(self.body)
+        self.suggestion.setPlaceholderText("Ваши предложения по улучшению работы (необязательно)")
+        self.suggestion.setMaximumHeight(70)
+        self.suggestion.setTabChangesFocus(True)
+        grid.addWidget(self.suggestion, row, 0, 1, 3)
+        self.form_error = ErrorLabel(self.body)
+        self.form_error.setObjectName("formError")
+        grid.addWidget(self.form_error, row + 1, 0, 1, 3)
+        self.send_button = primary_button("Отправить", self.body)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.send_button)
+        grid.addLayout(buttons, row + 2, 0, 1, 3)
+        self.send_button.clicked.connect(self.send)
+        self.set_answered(answered)
+
+    def _scored(self, error: ErrorLabel, on: bool) -> None:
+        if not on:
+            return
+        error.show_message(None)
+        if all(g.checkedId() > 0 for g in self.groups.values()):
+            self.form_error.show_message(None)
+
+    def set_answered(self, answered: bool) -> None:
+        self.thanks.setVisible(answered)
+        self.body.setVisible(not answered)
+
+    def answers(self) -> list[dict] | None:
+        out, ok = [], True
+        for q in self.questions:
+            score = self.groups[q.id].checkedId()
+            if score < 1:
+                self.errors[q.id].show_message("Поставьте оценку от 1 до 5")
+                ok = False
+            out.append(
+                {"question_id": q.id, "score": score, "comment": self.comments[q.id].text().strip()}
+            )
+        return out if ok else None
+
+    def send(self) -> None:
+        answers = self.answers()
+        if answers is None:
+            self.form_error.show_message("Оцените каждый пункт.")
+            return
+        self.form_error.show_message(None)
+        client = self.ctx.account.client
+        app_id, suggestion = self.application.id, self.suggestion.toPlainText().strip()
+        self.send_button.setEnabled(False)
+        self.ctx.tasks.run(
+            lambda: client.submit_survey(app_id, answers, suggestion),
+            lambda _r: self._sent(),
+            self._failed,
+            owner=self,
+            label="Отправка ответа на опрос…",
+        )
+
+    def _sent(self) -> None:
+        self.set_answered(True)
+        feedback.notice(THANKS)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.send_button.setEnabled(True)
+        if isinstance(exc, ApiError) and exc.status == 409 and "already" in exc.code:
+            self.set_answered(True)
+            return
+        self.form_error.show_message(feedback.describe(exc))
+
+
+class SurveyPage(QWidget):
+    def __init__(self, ctx: Context, profile: Profile, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._loaded = False
+        self.cards: dict[int, SurveyCard] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
+        title = QLabel("Опрос потребителя", self)
+        title.setObjectName("sectionTitle")
+        layout.addWidget(title)
+        intro = QLabel(
+            "Оцените, как АО «ВОЭК» провело технологическое присоединение. Опрос доступен один"
+            " раз по каждой заявке, по которой направлен договор или присоединение выполнено.",
+            self,
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.error = ErrorLabel(self)
+        self.error.setObjectName("formError")
+        layout.addWidget(self.error)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.holder = QWidget(self.scroll)
+        self.list_layout = QVBoxLayout(self.holder)
+        self.list_layout.setContentsMargins(0, 0, 0, 0)
+        self.empty = QLabel(
+            "Пока опрашивать не о чем: опрос откроется, когда по заявке будет направлен договор.",
+            self.holder,
+        )
+        self.empty.setWordWrap(True)
+        self.list_layout.addWidget(self.empty)
+        self.list_layout.addStretch(1)
+        self.scroll.setWidget(self.holder)
+        layout.addWidget(self.scroll, 1)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._loaded:
+            self._loaded = True
+            self.refresh()
+
+    def refresh(self) -> None:
+        client = self.ctx.account.client
+
+        def work():
+            apps = client.applications("active") + client.applications("done")
+            eligible = [a for a in apps if a.status in domain.SURVEY_OPEN]
+            answered = {r.application_id for r in client.survey_responses()}
+            return client.survey_questions(), eligible, answered
+
+        self.ctx.tasks.run(
+            work,
+            self._show,
+            lambda exc: self.error.show_message(feedback.describe(exc)),
+            owner=self,
+            label="Загрузка опроса…",
+        )
+
+    def _show(self, result: tuple[list[SurveyQuestion], list[Application], set[int]]) -> None:
+        questions, eligible, answered = result
+        for card in self.cards.values():
+            card.deleteLater()
+        self.cards = {}
+        for i, app in enumerate(sorted(eligible, key=lambda a: a.id)):
+            card = SurveyCard(self.ctx, app, questions, app.id in answered, self.holder)
+            self.list_layout.insertWidget(i + 1, card)
+            self.cards[app.id] = card
+        self.empty.setVisible(not eligible)

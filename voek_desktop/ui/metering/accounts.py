@@ -1,0 +1,291 @@
+"""«Лицевые счета» of an individual (SPEC §6.1, seed VIII): the list at the left with
+«+ Добавить лицевой счет» and «X», the meters of the chosen account at the right."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voek_desktop.api.errors import ApiError
+from voek_desktop.api.metering import AddedAccount, PersonalAccount
+from voek_desktop.ui import feedback
+from voek_desktop.ui.common import link_button, primary_button
+from voek_desktop.ui.context import Context
+from voek_desktop.ui.metering.meters import MetersPanel
+from voek_desktop.ui.widgets import Field
+
+
+def check_account_number(text: str) -> str | None:
+    digits = re.sub(r"[\s-]", "", text)
+    if not digits:
+        return "Введите номер лицевого счета"
+    if not digits.isdigit():
+        return "Номер лицевого счета состоит только из цифр"
+    if len(digits) != 10:
+        return "Номер лицевого счета должен содержать 10 цифр"
+    return None
+
+
+class AccountRow(QWidget):
+    """One account in the list: its number and «X»."""
+
+    def __init__(self, page: AccountsPage, account: PersonalAccount) -> None:
+        super().__init__()
+        self.account = account
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 4, 4)
+        text = f"№ {account.number}"
+        if account.address:
+            text += f"\n{account.address}"
+        label = QLabel(text, self)
+        label.setWordWrap(True)
+        layout.addWidget(label, 1)
+        self.remove = QPushButton("X", self)
+        self.remove.setObjectName("removeAccount")
+        self.remove.setFixedWidth(30)
+        self.remove.setToolTip(f"Удалить лицевой счет {account.number}")
+        self.remove.setAccessibleName(f"Удалить лицевой счет {account.number}")
+        self.remove.setAutoDefault(False)
+        self.remove.clicked.connect(lambda: page.remove_account(account.number))
+        layout.addWidget(self.remove, 0, Qt.AlignmentFlag.AlignTop)
+
+
+class AccountsPage(QWidget):
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.accounts: list[PersonalAccount] = []
+        self._loaded_once = False
+        root = QHBoxLayout(self)
+        root.setContentsMargins(18, 14, 18, 14)
+        root.setSpacing(18)
+
+        left = QVBoxLayout()
+        title = QLabel("Лицевые счета", self)
+        title.setObjectName("sectionTitle")
+        left.addWidget(title)
+        self.list = QListWidget(self)
+        self.list.setObjectName("accounts")
+        self.list.setFixedWidth(300)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        self.list.currentRowChanged.connect(self._chosen)
+        left.addWidget(self.list, 1)
+        self.list_status = QLabel(self)
+        self.list_status.setObjectName("fieldHint")
+        self.list_status.setWordWrap(True)
+        self.list_status.setFixedWidth(300)
+        left.addWidget(self.list_status)
+
+        self.add_button = link_button("+ Добавить лицевой счет", self)
+        self.add_button.clicked.connect(self.show_add_form)
+        left.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.add_box = QFrame(self)
+        self.add_box.setObjectName("card")
+        self.add_box.setFixedWidth(300)
+        box = QVBoxLayout(self.add_box)
+        box.setContentsMargins(10, 8, 10, 8)
+        hint = QLabel(
+            "Номер лицевого счета указан сбытовой организацией в квитанции на оплату"
+            " электрической энергии.",
+            self.add_box,
+        )
+        hint.setObjectName("fieldHint")
+        hint.setWordWrap(True)
+        box.addWidget(hint)
+        self.number = Field(
+            "number", "Номер лицевого счета", check=check_account_number, placeholder="10 цифр"
+        )
+        self.number.edit.setMaxLength(20)
+        self.number.edit.returnPressed.connect(self.add_account)
+        box.addWidget(self.number)
+        row = QHBoxLayout()
+        self.submit = primary_button("Добавить", self.add_box)
+        self.submit.clicked.connect(self.add_account)
+        self.cancel_add = QPushButton("Отмена", self.add_box)
+        self.cancel_add.setAutoDefault(False)
+        self.cancel_add.clicked.connect(self.hide_add_form)
+        row.addWidget(self.submit)
+        row.addWidget(self.cancel_add)
+        row.addStretch(1)
+        box.addLayout(row)
+        self.add_box.hide()
+        left.addWidget(self.add_box)
+        self.message = QLabel(self)
+        self.message.setObjectName("addMessage")
+        self.message.setWordWrap(True)
+        self.message.setFixedWidth(300)
+        self.message.hide()
+        left.addWidget(self.message)
+        root.addLayout(left)
+
+        self.meters = MetersPanel(ctx, self)
+        root.addWidget(self.meters, 1)
+        self.meters.clear("Выберите лицевой счет слева, чтобы увидеть приборы учета.")
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._loaded_once:
+            self._loaded_once = True
+            self.reload()
+
+    # --- list -----------------------------------------------------------------------------
+
+    def reload(self, select: str | None = None) -> None:
+        self.list_status.setText("Загрузка лицевых счетов…")
+        client = self.ctx.account.client
+        self.ctx.tasks.run(
+            client.personal_accounts,
+            lambda items: self.show_accounts(items, select),
+            lambda exc: self.list_status.setText(feedback.describe(exc)),
+            owner=self,
+            label="Загрузка лицевых счетов…",
+        )
+
+    def show_accounts(self, accounts: list[PersonalAccount], select: str | None = None) -> None:
+        current = select or self.current_number()
+        self.accounts = list(accounts)
+        self.list.blockSignals(True)
+        self.list.clear()
+        for account in self.accounts:
+            item = QListWidgetItem(self.list)
+            item.setData(Qt.ItemDataRole.UserRole, account.number)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"Лицевой счет {account.number}")
+            row = AccountRow(self, account)
+            # As wide as the list (the address wraps), never wider: «X» stays in sight.
+            width = self.list.width() - 2 * self.list.frameWidth() - 18
+            row.setFixedWidth(width)
+            height = row.heightForWidth(width) if row.hasHeightForWidth() else -1
+            item.setSizeHint(QSize(width, max(height, row.sizeHint().height())))
+            self.list.setItemWidget(item, row)
+        self.list.blockSignals(False)
+        if not self.accounts:
+            self.list_status.setText(
+                "Лицевые счета не добавлены. Нажмите «+ Добавить лицевой счет»."
+            )
+            self.meters.clear("Добавьте лицевой счет, чтобы увидеть приборы учета.")
+            self.show_add_form()
+            return
+        self.list_status.setText("")
+        numbers = [a.number for a in self.accounts]
+        row = numbers.index(current) if current in numbers else 0
+        self.list.setCurrentRow(row)
+        self._chosen(row)
+
+    def current_number(self) -> str | None:
+        item = self.list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def row_widget(self, number: str) -> AccountRow | None:
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == number:
+                return self.list.itemWidget(item)  # type: ignore[return-value]
+        return None
+
+    def _chosen(self, row: int) -> None:
+        if not 0 <= row < len(self.accounts):
+            return
+        number = self.accounts[row].number
+        client = self.ctx.account.client
+        self.meters.load(
+            f"Приборы учета по лицевому счету № {number}",
+            lambda: client.personal_account_meters(number),
+        )
+
+    # --- add / remove ---------------------------------------------------------------------
+
+    def show_add_form(self) -> None:
+        self.add_box.show()
+        self.number.edit.setFocus()
+
+    def hide_add_form(self) -> None:
+        self.add_box.hide()
+        self.number.set_text("")
+        self.number.set_error(None)
+
+    def _say(self, text: str, ok: bool) -> None:
+        self.message.setText(text)
+        self.message.setObjectName("addMessage" if ok else "formError")
+        self.message.setStyleSheet("color: #1e7b34;" if ok else "")
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+        self.message.show()
+
+    def add_account(self) -> None:
+        if not self.number.validate():
+            return
+        number = re.sub(r"[\s-]", "", self.number.text())
+        self.submit.setEnabled(False)
+        self.message.hide()
+        client = self.ctx.account.client
+        self.ctx.tasks.run(
+            lambda: client.add_personal_account(number),
+            self._added,
+            self._add_failed,
+            owner=self,
+            label="Добавление лицевого счета…",
+        )
+
+    def _added(self, result: AddedAccount) -> None:
+        self.submit.setEnabled(True)
+        self.hide_add_form()
+        self._say(result.message, ok=True)
+        feedback.notice(result.message)
+        self.reload(select=result.personal_account.number)
+
+    def _add_failed(self, exc: BaseException) -> None:
+        self.submit.setEnabled(True)
+        if isinstance(exc, ApiError) and exc.status in (404, 409):
+            # Unknown or already added: the server's own words, next to the field.
+            self.number.set_error(exc.message)
+        elif isinstance(exc, ApiError) and exc.status == 422:
+            self.number.set_error(exc.fields.get("number") or exc.message)
+        else:
+            self._say(feedback.describe(exc), ok=False)
+
+    def remove_account(self, number: str) -> None:
+        if not feedback.confirm(
+            self,
+            f"Удалить лицевой счет № {number} из личного кабинета?\n"
+            "Его можно будет добавить снова по номеру из квитанции.",
+            yes="Удалить",
+        ):
+            return
+        widget = self.row_widget(number)
+        if widget is not None:
+            widget.remove.setEnabled(False)
+        client = self.ctx.account.client
+        self.ctx.tasks.run(
+            lambda: client.remove_personal_account(number),
+            lambda _r: self._removed(number),
+            lambda exc: self._remove_failed(number, exc),
+            owner=self,
+            label="Удаление лицевого счета…",
+        )
+
+    def _removed(self, number: str) -> None:
+        text = f"Лицевой счет № {number} удален."
+        self._say(text, ok=True)
+        feedback.notice(text)
+        if self.current_number() == number:
+            self.meters.clear()
+        self.show_accounts([a for a in self.accounts if a.number != number])
+        self.reload()
+
+    def _remove_failed(self, number: str, exc: BaseException) -> None:
+        widget = self.row_widget(number)
+        if widget is not None:
+            widget.remove.setEnabled(True)
+        feedback.error(self, exc)

@@ -1,0 +1,528 @@
+"""«Получить архив данных за период» (SPEC §6.5, seed VIII): order an archive, change its
+dates until 21:00 МСК, download the ready .xlsx (progress, cancel, resume) and open it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QUrl, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voek_desktop.api.errors import ApiError, TransferCancelled
+from voek_desktop.api.metering import ArchiveRequest, Meter, SmartData
+from voek_desktop.ui import feedback
+from voek_desktop.ui.common import primary_button
+from voek_desktop.ui.context import Context
+from voek_desktop.ui.metering.formats import (
+    format_date,
+    format_datetime,
+    msk,
+    parse_date,
+    parse_datetime,
+    today_msk,
+    years_back,
+)
+from voek_desktop.ui.metering.models import ArchiveRequestsModel
+from voek_desktop.ui.widgets import ErrorLabel
+
+NOTICE = "До 21:00 МСК текущих суток возможно обновить запрос, указав иные даты."
+NEXT_DAY = (
+    "Ответ на запрос будет сформирован на следующие сутки и размещен в виде файла для загрузки."
+)
+DEPTH = "Максимальная глубина хранения архива данных составляет 3 года."
+
+
+def downloads_folder() -> Path:
+    home = Path.home()
+    for name in ("Загрузки", "Downloads"):
+        if (home / name).is_dir():
+            return home / name
+    return home
+
+
+def choose_save_path(parent: QWidget | None, suggested: Path) -> Path | None:
+    """Where to save; None if the user cancelled. (Tests replace this function.)"""
+    path, _filter = QFileDialog.getSaveFileName(
+        parent, "Сохранить архив данных", str(suggested), "Книга Excel (*.xlsx)"
+    )
+    return Path(path) if path else None
+
+
+def open_url(url: QUrl) -> bool:
+    """Hand a file or folder to the desktop. (Tests replace this function.)"""
+    from PySide6.QtGui import QDesktopServices
+
+    return QDesktopServices.openUrl(url)
+
+
+def check_period(start: date, end: date, today: date, last_poll: date | None) -> dict[str, str]:
+    """The §6.5 rules, with the texts shown next to the date pickers."""
+    errors: dict[str, str] = {}
+    earliest = years_back(today, 3)
+    if start < earliest:
+        errors["period_start"] = (
+            f"Дата начала не может быть раньше {format_date(earliest)}: архив хранится 3 года"
+        )
+    if last_poll is not None and end > last_poll:
+        errors["period_end"] = (
+            f"Дата окончания не может быть позже даты последнего опроса {format_date(last_poll)}"
+        )
+    if start > end and "period_start" not in errors:
+        errors["period_start"] = "Дата начала не может быть позже даты окончания"
+    return errors
+
+
+class ArchiveDialog(QDialog):
+    live_requested = Signal()
+
+    def __init__(
+        self,
+        ctx: Context,
+        meter: Meter,
+        last_poll: date | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.meter = meter
+        self.last_poll = last_poll
+        # The server's today, not this PC's: the daily poll (01:30 МСК) is dated today.
+        self.today = last_poll or today_msk()
+        self.transfer = None
+        self.downloading_id: int | None = None
+        self.saved: dict[int, Path] = {}  # request id → where its file was saved
+        self.setWindowTitle("Получить архив данных за период")
+        self.resize(920, 620)
+        layout = QVBoxLayout(self)
+
+        title = QLabel("Получить архив данных за период", self)
+        title.setObjectName("sectionTitle")
+        layout.addWidget(title)
+        about = QLabel(f"{meter.title}, № {meter.serial_number} · {meter.address}", self)
+        about.setWordWrap(True)
+        layout.addWidget(about)
+
+        pick = QFrame(self)
+        pick.setObjectName("card")
+        grid = QGridLayout(pick)
+        grid.setContentsMargins(14, 10, 14, 10)
+        grid.setHorizontalSpacing(14)
+        self.start = self._date_edit("Начало периода")
+        self.end = self._date_edit("Конец периода")
+        start_label = QLabel("Начало периода:", pick)
+        start_label.setBuddy(self.start)
+        end_label = QLabel("Конец периода:", pick)
+        end_label.setBuddy(self.end)
+        grid.addWidget(start_label, 0, 0)
+        grid.addWidget(self.start, 1, 0)
+        grid.addWidget(end_label, 0, 1)
+        grid.addWidget(self.end, 1, 1)
+        self.submit = primary_button("Сформировать", pick)
+        self.submit.clicked.connect(self.create_request)
+        grid.addWidget(self.submit, 1, 2)
+        self.update_button = QPushButton("Обновить запрос", pick)
+        self.update_button.setAutoDefault(False)
+        self.update_button.clicked.connect(self.update_request)
+        self.update_button.setEnabled(False)
+        grid.addWidget(self.update_button, 1, 3)
+        grid.setColumnStretch(4, 1)
+        self.start_error = ErrorLabel(pick)
+        self.start_error.setObjectName("fieldError")
+        self.end_error = ErrorLabel(pick)
+        self.end_error.setObjectName("fieldError")
+        grid.addWidget(self.start_error, 2, 0)
+        grid.addWidget(self.end_error, 2, 1)
+        self.limits = QLabel(pick)
+        self.limits.setObjectName("fieldHint")
+        self.limits.setWordWrap(True)
+        grid.addWidget(self.limits, 3, 0, 1, 5)
+        layout.addWidget(pick)
+
+        self.notice = QLabel(f"<b>{NOTICE}</b> {NEXT_DAY}", self)
+        self.notice.setObjectName("archiveNotice")
+        self.notice.setWordWrap(True)
+        layout.addWidget(self.notice)
+        self.status = QLabel(self)
+        self.status.setObjectName("archiveStatus")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+
+        list_title = QLabel("Запросы архива по этому прибору учета", self)
+        list_title.setStyleSheet("font-weight: 600;")
+        layout.addWidget(list_title)
+        self.model = ArchiveRequestsModel(self)
+        self.table = QTableView(self)
+        self.table.setObjectName("archiveRequests")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
+        layout.addWidget(self.table, 1)
+
+        actions = QHBoxLayout()
+        self.refresh_button = QPushButton("Обновить список", self)
+        self.refresh_button.clicked.connect(self.load_requests)
+        self.download_button = QPushButton("Скачать", self)
+        self.download_button.clicked.connect(self.download_selected)
+        self.progress = QProgressBar(self)
+        self.progress.setMinimumWidth(160)
+        self.progress.hide()
+        self.cancel_button = QPushButton("Отмена", self)
+        self.cancel_button.clicked.connect(self.cancel_download)
+        self.cancel_button.hide()
+        actions.addWidget(self.refresh_button)
+        actions.addWidget(self.download_button)
+        actions.addWidget(self.progress, 1)
+        actions.addWidget(self.cancel_button)
+        actions.addStretch(0)
+        layout.addLayout(actions)
+        opened = QHBoxLayout()
+        self.open_file_button = QPushButton("Открыть файл", self)
+        self.open_file_button.clicked.connect(self.open_file)
+        self.open_folder_button = QPushButton("Открыть папку", self)
+        self.open_folder_button.clicked.connect(self.open_folder)
+        self.open_app_button = QPushButton("Открыть в приложении", self)
+        self.open_app_button.clicked.connect(self.open_in_app)
+        opened.addWidget(self.open_file_button)
+        opened.addWidget(self.open_folder_button)
+        opened.addWidget(self.open_app_button)
+        opened.addStretch(1)
+        layout.addLayout(opened)
+
+        bottom = QHBoxLayout()
+        self.live_button = QPushButton("Получить последние данные с прибора учета", self)
+        self.live_button.clicked.connect(self._back_to_live)
+        bottom.addWidget(self.live_button)
+        bottom.addStretch(1)
+        close = QPushButton("Закрыть", self)
+        close.setAutoDefault(False)
+        close.clicked.connect(self.reject)
+        bottom.addWidget(close)
+        layout.addLayout(bottom)
+
+        self.start.dateChanged.connect(lambda _d: self.validate(quiet=True))
+        self.end.dateChanged.connect(lambda _d: self.validate(quiet=True))
+        self._set_defaults()
+        self._selection_changed()
+        self.load_requests()
+        if last_poll is None:
+            self._fetch_last_poll()
+
+    def _date_edit(self, name: str) -> QDateEdit:
+        edit = QDateEdit(self)
+        edit.setDisplayFormat("dd.MM.yyyy")
+        edit.setCalendarPopup(True)
+        edit.setAccessibleName(name)
+        edit.setMinimumWidth(130)
+        # Wide limits on purpose: a date outside the rules gets a message, not a silent clamp.
+        edit.setDateRange(QDate(2000, 1, 1), QDate(2100, 12, 31))
+        return edit
+
+    def _set_defaults(self) -> None:
+        end = self.last_poll or self.today
+        start = max(years_back(self.today, 3), date(end.year, end.month, 1))
+        commissioned = parse_date(self.meter.commissioned_at)
+        if commissioned is not None and commissioned > start:
+            start = min(commissioned, end)
+        self.start.setDate(QDate(start))
+        self.end.setDate(QDate(end))
+        last = format_date(self.last_poll) if self.last_poll else "уточняется…"
+        self.limits.setText(
+            f"{DEPTH} Доступно: с {format_date(years_back(self.today, 3))}"
+            f" по дату последнего опроса ({last})."
+        )
+
+    def _fetch_last_poll(self) -> None:
+        client = self.ctx.account.client
+        meter_id = self.meter.id
+        self.ctx.tasks.run(
+            lambda: client.smart_data(meter_id),
+            self._got_poll,
+            lambda exc: None,  # the server checks the end date anyway
+            owner=self,
+            label="Получение даты последнего опроса…",
+        )
+
+    def _got_poll(self, data: SmartData) -> None:
+        polled = parse_datetime(data.polled_at)
+        if polled is None:
+            return
+        self.last_poll = msk(polled).date()
+        self.today = self.last_poll
+        self._set_defaults()
+
+    # --- dates ----------------------------------------------------------------------------
+
+    def period(self) -> tuple[date, date]:
+        return self.start.date().toPython(), self.end.date().toPython()
+
+    def validate(self, quiet: bool = False) -> bool:
+        start, end = self.period()
+        errors = check_period(start, end, self.today, self.last_poll)
+        self.show_errors(errors)
+        return not errors
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        self.start_error.show_message(errors.get("period_start"))
+        self.end_error.show_message(errors.get("period_end"))
+
+    def _server_said_no(self, exc: BaseException) -> None:
+        self.submit.setEnabled(True)
+        self._selection_changed()
+        self.status.setText("")
+        if isinstance(exc, ApiError) and exc.fields:
+            known = {k: v for k, v in exc.fields.items() if k in ("period_start", "period_end")}
+            self.show_errors(known)
+            rest = [v for k, v in exc.fields.items() if k not in known]
+            if rest or not known:
+                self.status.setText(" ".join(rest) or exc.message)
+        else:
+            self.status.setText(feedback.describe(exc))
+
+    def create_request(self) -> None:
+        if not self.validate():
+            return
+        start, end = self.period()
+        self.submit.setEnabled(False)
+        self.status.setText("Отправка запроса…")
+        client = self.ctx.account.client
+        meter_id = self.meter.id
+        self.ctx.tasks.run(
+            lambda: client.create_archive_request(meter_id, start, end),
+            self._created,
+            self._server_said_no,
+            owner=self,
+            label="Запрос архива данных…",
+        )
+
+    def _created(self, request: ArchiveRequest) -> None:
+        self.submit.setEnabled(True)
+        until = format_datetime(request.editable_until) if request.editable_until else "21:00 МСК"
+        self.status.setText(
+            f"Запрос № {request.id} принят за период {format_date(request.period_start)} –"
+            f" {format_date(request.period_end)}. Изменить даты можно до {until}."
+        )
+        feedback.notice(f"Запрос архива № {request.id} принят")
+        self.load_requests(select=request.id)
+
+    def update_request(self) -> None:
+        request = self.selected()
+        if request is None or not request.is_editable or not self.validate():
+            return
+        start, end = self.period()
+        self.update_button.setEnabled(False)
+        self.status.setText("Обновление запроса…")
+        client = self.ctx.account.client
+        self.ctx.tasks.run(
+            lambda: client.update_archive_request(request.id, start, end),
+            self._updated,
+            self._server_said_no,
+            owner=self,
+            label="Обновление запроса архива…",
+        )
+
+    def _updated(self, request: ArchiveRequest) -> None:
+        self.status.setText(
+            f"Запрос № {request.id} обновлен: период {format_date(request.period_start)} –"
+            f" {format_date(request.period_end)}."
+        )
+        self.load_requests(select=request.id)
+
+    # --- the list -------------------------------------------------------------------------
+
+    def load_requests(self, select: int | None = None) -> None:
+        current = select or (self.selected().id if self.selected() else None)
+        self.refresh_button.setEnabled(False)
+        client = self.ctx.account.client
+        meter_id = self.meter.id
+        self.ctx.tasks.run(
+            lambda: client.archive_requests(meter_id),
+            lambda items: self._listed(items, current),
+            self._list_failed,
+            owner=self,
+            label="Загрузка запросов архива…",
+        )
+
+    def _list_failed(self, exc: BaseException) -> None:
+        self.refresh_button.setEnabled(True)
+        self.status.setText(feedback.describe(exc))
+
+    def _listed(self, requests: list[ArchiveRequest], select: int | None) -> None:
+        self.refresh_button.setEnabled(True)
+        self.model.set_requests(requests)
+        ids = [r.id for r in self.model.requests]
+        if select in ids:
+            self.table.selectRow(ids.index(select))
+        elif ids:
+            self.table.selectRow(0)
+        self._selection_changed()
+
+    def selected(self) -> ArchiveRequest | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.requests[rows[0].row()] if rows else None
+
+    def _selection_changed(self) -> None:
+        request = self.selected()
+        busy = self.transfer is not None
+        self.update_button.setEnabled(request is not None and request.is_editable)
+        self.download_button.setEnabled(request is not None and request.is_ready and not busy)
+        saved = request is not None and self._saved_file(request.id) is not None
+        for button in (self.open_file_button, self.open_folder_button, self.open_app_button):
+            button.setEnabled(saved)
+        if request is not None and request.is_editable:
+            start, end = parse_date(request.period_start), parse_date(request.period_end)
+            if start and end:
+                self.start.setDate(QDate(start))
+                self.end.setDate(QDate(end))
+
+    def _saved_file(self, request_id: int) -> Path | None:
+        path = self.saved.get(request_id)
+        return path if path is not None and path.exists() else None
+
+    # --- download -------------------------------------------------------------------------
+
+    def download_selected(self) -> None:
+        request = self.selected()
+        if request is None or not request.is_ready or self.transfer is not None:
+            return
+        from voek_desktop.api.download import part_path
+
+        dest = self.saved.get(request.id)
+        if dest is None or not part_path(dest).exists():
+            name = request.file_name or f"archive_{request.id}.xlsx"
+            chosen = choose_save_path(self, downloads_folder() / name)
+            if chosen is None:
+                return
+            dest = chosen if chosen.suffix else chosen.with_suffix(".xlsx")
+        self.saved[request.id] = dest
+        self.start_download(request, dest)
+
+    def start_download(self, request: ArchiveRequest, dest: Path) -> None:
+        from voek_desktop.api.client import CabinetClient
+        from voek_desktop.api.download import download
+
+        server_url, token = self.ctx.account.server_url, self.ctx.account.client.token
+        path = self.ctx.account.client.archive_file_path(request.id)
+
+        def job(transfer) -> Path:
+            # run_long jobs run beside the API worker: their own HTTP session.
+            client = CabinetClient(server_url, token=token)
+            try:
+                saved = download(
+                    client, path, dest, transfer.report, transfer.is_cancelled, retries=3
+                )
+            finally:
+                client.close()
+            # Importing openpyxl takes ~0.2 s: do it here, off the clock of «Открыть в
+            # приложении», which then shows its first rows sooner (SPEC §10).
+            import openpyxl  # noqa: F401
+
+            return saved
+
+        self.downloading_id = request.id
+        self.progress.setRange(0, 0)
+        self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.cancel_button.setEnabled(True)
+        self.status.setText(f"Загрузка файла {dest.name}…")
+        self.transfer = self.ctx.tasks.run_long(
+            job,
+            self._downloaded,
+            self._download_failed,
+            on_progress=self._progress,
+            owner=self,
+            label="Загрузка архива…",
+        )
+        self._selection_changed()
+
+    def cancel_download(self) -> None:
+        if self.transfer is not None:
+            self.transfer.cancel()
+            self.cancel_button.setEnabled(False)
+            self.status.setText("Отмена загрузки…")
+
+    def _progress(self, done: int, total: int | None) -> None:
+        if total:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(done * 1000 / total))
+            self.progress.setFormat(f"{done * 100 // total} %")
+
+    def _download_done(self) -> None:
+        self.transfer = None
+        self.progress.hide()
+        self.cancel_button.hide()
+        self._selection_changed()
+
+    def _downloaded(self, path: Path) -> None:
+        self._download_done()
+        self.status.setText(f"Файл сохранен: {path}")
+        feedback.notice(f"Архив сохранен: {path.name}")
+        self._selection_changed()
+
+    def _download_failed(self, exc: BaseException) -> None:
+        self._download_done()
+        if isinstance(exc, TransferCancelled):
+            self.status.setText(
+                "Загрузка отменена. Нажмите «Скачать», чтобы продолжить с того же места."
+            )
+        else:
+            self.status.setText(feedback.describe(exc))
+
+    # --- open -----------------------------------------------------------------------------
+
+    def current_file(self) -> Path | None:
+        request = self.selected()
+        return None if request is None else self._saved_file(request.id)
+
+    def open_file(self) -> None:
+        path = self.current_file()
+        if path is not None and not open_url(QUrl.fromLocalFile(str(path))):
+            self.status.setText(
+                "Не найдено приложение для файлов .xlsx. Откройте файл в приложении."
+            )
+
+    def open_folder(self) -> None:
+        path = self.current_file()
+        if path is not None:
+            open_url(QUrl.fromLocalFile(str(path.parent)))
+
+    def open_in_app(self):
+        from voek_desktop.ui.metering.workbook import WorkbookDialog
+
+        path = self.current_file()
+        if path is None:
+            return None
+        dialog = WorkbookDialog(self.ctx, path, self)
+        dialog.show()
+        dialog.load()
+        self.workbook_dialog = dialog
+        return dialog
+
+    def _back_to_live(self) -> None:
+        self.live_requested.emit()
+        self.accept()
+
+    def reject(self) -> None:
+        if self.transfer is not None:
+            self.transfer.cancel()  # the .part stays; «Скачать» resumes it next time
+        super().reject()

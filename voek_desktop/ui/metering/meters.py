@@ -1,0 +1,237 @@
+"""The meters of one personal account or supply contract: a table, the card of the chosen
+meter, and for a smart meter the way to its data (SPEC §6.3)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voek_desktop.api.metering import Meter
+from voek_desktop.ui.common import primary_button
+from voek_desktop.ui.context import Context
+from voek_desktop.ui.metering.formats import format_date, format_number
+from voek_desktop.ui.metering.models import MetersModel
+
+
+class MeterCard(QFrame):
+    """Everything about one meter; «Получить данные» for a smart one."""
+
+    smart_data_requested = Signal(object)
+    archive_requested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.meter: Meter | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        self.title = QLabel(self)
+        self.title.setObjectName("cardTitle")
+        self.title.setStyleSheet("font-size: 12pt; font-weight: 600;")
+        self.title.setWordWrap(True)
+        layout.addWidget(self.title)
+        self.grid = QGridLayout()
+        self.grid.setHorizontalSpacing(18)
+        self.grid.setVerticalSpacing(4)
+        self.grid.setColumnStretch(1, 1)
+        layout.addLayout(self.grid)
+        buttons = QHBoxLayout()
+        self.smart_button = primary_button("Получить данные", self)
+        self.smart_button.setObjectName("primary")
+        self.smart_button.setAutoDefault(False)
+        self.smart_button.setDefault(False)
+        self.smart_button.clicked.connect(lambda: self.smart_data_requested.emit(self.meter))
+        self.archive_button = QPushButton("Получить архив данных за период", self)
+        self.archive_button.clicked.connect(lambda: self.archive_requested.emit(self.meter))
+        buttons.addWidget(self.smart_button)
+        buttons.addWidget(self.archive_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.not_smart = QLabel(
+            "Прибор учета не подключен к интеллектуальной системе учета: доступны только"
+            " расчетные показания.",
+            self,
+        )
+        self.not_smart.setObjectName("fieldHint")
+        self.not_smart.setWordWrap(True)
+        layout.addWidget(self.not_smart)
+        self.show_meter(None)
+
+    def show_meter(self, meter: Meter | None) -> None:
+        self.meter = meter
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.setVisible(meter is not None)
+        if meter is None:
+            return
+        self.title.setText(f"Прибор учета {meter.title}, № {meter.serial_number}")
+        rows = [
+            ("Марка прибора учета", meter.title),
+            ("Номер прибора учета", meter.serial_number),
+            ("Адрес точки учета", meter.address),
+            ("Фазность", "трехфазный" if meter.phases == 3 else "однофазный"),
+            ("Тарифных зон", str(meter.tariff_zones)),
+        ]
+        if meter.metering_point:
+            rows.insert(3, ("Точка учета", meter.metering_point))
+        if meter.commissioned_at:
+            rows.append(("Введен в эксплуатацию", format_date(meter.commissioned_at)))
+        rows.append(("Дата показаний для расчетов", format_date(meter.readings_date) or "—"))
+        for reading in meter.readings:
+            rows.append(
+                (
+                    f"Показания, {reading.name or reading.zone}",
+                    f"{format_number(reading.value)} кВт·ч",
+                )
+            )
+        for i, (name, value) in enumerate(rows):
+            key = QLabel(name + ":", self)
+            key.setObjectName("fieldHint")
+            val = QLabel(value, self)
+            val.setWordWrap(True)
+            val.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.grid.addWidget(key, i, 0, Qt.AlignmentFlag.AlignTop)
+            self.grid.addWidget(val, i, 1)
+        self.smart_button.setVisible(meter.is_smart)
+        self.archive_button.setVisible(meter.is_smart)
+        self.not_smart.setVisible(not meter.is_smart)
+
+
+class MetersPanel(QStackedWidget):
+    """Page 0: meters and the card; page 1: the smart-meter data of one of them."""
+
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.list_page = QWidget(self)
+        layout = QVBoxLayout(self.list_page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.heading = QLabel("Приборы учета", self.list_page)
+        self.heading.setObjectName("sectionTitle")
+        layout.addWidget(self.heading)
+        self.status = QLabel(self.list_page)
+        self.status.setObjectName("fieldHint")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.model = MetersModel(self)
+        self.table = QTableView(self.list_page)
+        self.table.setObjectName("meters")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.selectionModel().selectionChanged.connect(self._selected)
+        self.table.setMinimumHeight(140)
+        layout.addWidget(self.table, 2)
+        self.card = MeterCard(self.list_page)
+        self.card.smart_data_requested.connect(self.open_smart_data)
+        self.card.archive_requested.connect(self.open_archive)
+        layout.addWidget(self.card, 0)
+        self.addWidget(self.list_page)
+        self.smart_page: QWidget | None = None
+        self._wanted: int | None = None
+        self._loader: Callable[[], list[Meter]] | None = None
+
+    def load(
+        self, title: str, loader: Callable[[], list[Meter]], select: int | None = None
+    ) -> None:
+        """Show the meters ``loader`` fetches (on the API worker)."""
+        self._wanted = select
+        self.setCurrentWidget(self.list_page)
+        self.heading.setText(title)
+        self._loader = loader
+        self.model.set_meters([])
+        self.card.show_meter(None)
+        self.status.setText("Загрузка приборов учета…")
+        self.status.show()
+        self.ctx.tasks.run(
+            loader,
+            lambda meters, lo=loader: self._loaded(lo, meters),
+            self._failed,
+            owner=self,
+            label="Загрузка приборов учета…",
+        )
+
+    def clear(self, text: str = "") -> None:
+        self.setCurrentWidget(self.list_page)
+        self._loader = None
+        self.model.set_meters([])
+        self.card.show_meter(None)
+        self.heading.setText("Приборы учета")
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+
+    def _loaded(self, loader: Callable[[], list[Meter]], meters: list[Meter]) -> None:
+        if loader is not self._loader:
+            return  # the user has chosen another account meanwhile
+        self.model.set_meters(meters)
+        if meters:
+            self.status.hide()
+            ids = [m.id for m in meters]
+            self.table.selectRow(ids.index(self._wanted) if self._wanted in ids else 0)
+        else:
+            self.status.setText("К этому номеру не привязаны приборы учета.")
+
+    def _failed(self, exc: BaseException) -> None:
+        from voek_desktop.ui import feedback
+
+        self.status.setText(feedback.describe(exc))
+        self.status.show()
+
+    def _selected(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        self.card.show_meter(self.model.meters[rows[0].row()] if rows else None)
+
+    def select_meter(self, meter_id: int) -> None:
+        self._wanted = meter_id
+        ids = [m.id for m in self.model.meters]
+        if meter_id in ids:
+            self.setCurrentWidget(self.list_page)
+            self.table.selectRow(ids.index(meter_id))
+
+    def selected_meter(self) -> Meter | None:
+        return self.card.meter
+
+    def open_smart_data(self, meter: Meter) -> None:
+        from voek_desktop.ui.metering.smart import SmartDataPage
+
+        if self.smart_page is not None:
+            self.removeWidget(self.smart_page)
+            self.smart_page.deleteLater()
+        page = SmartDataPage(self.ctx, meter, self)
+        page.back_requested.connect(lambda: self.setCurrentWidget(self.list_page))
+        self.smart_page = page
+        self.addWidget(page)
+        self.setCurrentWidget(page)
+        page.refresh()
+
+    def open_archive(self, meter: Meter) -> None:
+        from voek_desktop.ui.metering.archive import ArchiveDialog
+        from voek_desktop.ui.metering.formats import msk, parse_datetime
+
+        polled = parse_datetime(meter.last_poll_at)
+        dialog = ArchiveDialog(self.ctx, meter, msk(polled).date() if polled else None, self)
+        dialog.live_requested.connect(lambda: self.open_smart_data(meter))
+        dialog.open()

@@ -1,0 +1,295 @@
+"""«Договоры энергоснабжения» of a company or sole proprietor (SPEC §6.2, seed IX): the
+registry check, the one-time confirmation by a supply contract number, then the contracts and
+the meters of each."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voek_desktop.api.errors import ApiError
+from voek_desktop.api.metering import Organization, SupplyContract
+from voek_desktop.ui import feedback
+from voek_desktop.ui.common import primary_button
+from voek_desktop.ui.context import Context
+from voek_desktop.ui.metering.formats import format_date
+from voek_desktop.ui.metering.meters import MetersPanel
+from voek_desktop.ui.widgets import Field
+
+DEFAULT_SUPPORT = {"phone": "8 (4922) 00-00-00", "email": "support@voek33.ru"}
+
+
+def check_contract_number(text: str) -> str | None:
+    if not text.strip():
+        return "Введите номер договора энергоснабжения"
+    if len(text.strip()) > 50:
+        return "Слишком длинный номер договора"
+    return None
+
+
+class OrganizationPage(QWidget):
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.organization: Organization | None = None
+        self.contracts: list[SupplyContract] = []
+        self.loaded_contract: str | None = None
+        self._checked = False
+        root = QVBoxLayout(self)
+        root.setContentsMargins(18, 14, 18, 14)
+        self.stack = QStackedWidget(self)
+        root.addWidget(self.stack)
+
+        # 0: checking
+        self.checking = QLabel("Проверка сведений об организации…", self)
+        self.checking.setObjectName("fieldHint")
+        self.checking.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.checking)
+
+        # 1: not in the registry, or the check failed
+        self.problem = QWidget(self)
+        p = QVBoxLayout(self.problem)
+        heading = QLabel("Информация по приборам учета", self.problem)
+        heading.setObjectName("sectionTitle")
+        p.addWidget(heading)
+        self.problem_text = QLabel(self.problem)
+        self.problem_text.setObjectName("notInRegistry")
+        self.problem_text.setWordWrap(True)
+        self.problem_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.problem_text.setOpenExternalLinks(True)
+        p.addWidget(self.problem_text)
+        self.retry = QPushButton("Проверить снова", self.problem)
+        self.retry.clicked.connect(self.check)
+        p.addWidget(self.retry, 0, Qt.AlignmentFlag.AlignLeft)
+        p.addStretch(1)
+        self.stack.addWidget(self.problem)
+
+        # 2: confirmation form
+        self.confirm_page = QWidget(self)
+        c = QVBoxLayout(self.confirm_page)
+        heading = QLabel("Подтверждение данных организации", self.confirm_page)
+        heading.setObjectName("sectionTitle")
+        c.addWidget(heading)
+        card = QFrame(self.confirm_page)
+        card.setObjectName("card")
+        card.setMaximumWidth(560)
+        form = QVBoxLayout(card)
+        form.setContentsMargins(16, 12, 16, 12)
+        text = QLabel(
+            "Для подтверждения данных организации введите номер любого имеющегося договора"
+            " энергоснабжения (купли-продажи электрической энергии) со сбытовой организацией."
+            " Подтверждение выполняется один раз.",
+            card,
+        )
+        text.setWordWrap(True)
+        form.addWidget(text)
+        self.contract_field = Field(
+            "supply_contract_number",
+            "Номер договора энергоснабжения",
+            check=check_contract_number,
+            placeholder="например, ЭС-1001",
+        )
+        self.contract_field.edit.returnPressed.connect(self.confirm)
+        label = QLabel("Номер договора энергоснабжения:", card)
+        label.setBuddy(self.contract_field.edit)
+        form.addWidget(label)
+        form.addWidget(self.contract_field)
+        row = QHBoxLayout()
+        self.confirm_button = primary_button("Подтвердить", card)
+        self.confirm_button.clicked.connect(self.confirm)
+        row.addWidget(self.confirm_button)
+        row.addStretch(1)
+        form.addLayout(row)
+        self.confirm_status = QLabel(card)
+        self.confirm_status.setObjectName("fieldHint")
+        form.addWidget(self.confirm_status)
+        c.addWidget(card)
+        c.addStretch(1)
+        self.stack.addWidget(self.confirm_page)
+
+        # 3: contracts and meters
+        self.contracts_page = QWidget(self)
+        body = QHBoxLayout(self.contracts_page)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(18)
+        left = QVBoxLayout()
+        heading = QLabel("Договоры энергоснабжения", self.contracts_page)
+        heading.setObjectName("sectionTitle")
+        left.addWidget(heading)
+        # Contracts → their metering points; the meters of the chosen one at the right.
+        self.tree_model = QStandardItemModel(self)
+        self.tree_model.setHorizontalHeaderLabels(["Договор / точка учета"])
+        self.tree = QTreeView(self.contracts_page)
+        self.tree.setObjectName("contracts")
+        self.tree.setModel(self.tree_model)
+        self.tree.setHeaderHidden(True)
+        self.tree.setEditTriggers(QTreeView.EditTrigger.NoEditTriggers)
+        self.tree.setWordWrap(True)
+        self.tree.setStyleSheet("QTreeView::item { padding: 3px 2px; }")
+        self.tree.setMinimumWidth(280)
+        self.tree.setMaximumWidth(360)
+        self.tree.selectionModel().currentChanged.connect(lambda cur, _prev: self._chosen(cur))
+        left.addWidget(self.tree, 1)
+        self.contracts_status = QLabel(self.contracts_page)
+        self.contracts_status.setObjectName("fieldHint")
+        self.contracts_status.setWordWrap(True)
+        self.contracts_status.setMaximumWidth(320)
+        left.addWidget(self.contracts_status)
+        body.addLayout(left)
+        self.meters = MetersPanel(ctx, self.contracts_page)
+        body.addWidget(self.meters, 1)
+        self.stack.addWidget(self.contracts_page)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._checked:
+            self._checked = True
+            self.check()
+
+    # --- registry check -------------------------------------------------------------------
+
+    def check(self) -> None:
+        """GET /organization: in the registry? confirmed?"""
+        self.stack.setCurrentWidget(self.checking)
+        client = self.ctx.account.client
+        self.ctx.tasks.run(
+            client.organization,
+            self.show_organization,
+            self._check_failed,
+            owner=self,
+            label="Проверка сведений об организации…",
+        )
+
+    def _check_failed(self, exc: BaseException) -> None:
+        self.problem_text.setText(feedback.describe(exc))
+        self.retry.show()
+        self.stack.setCurrentWidget(self.problem)
+
+    def show_organization(self, organization: Organization) -> None:
+        self.organization = organization
+        if not organization.in_registry:
+            support = {**DEFAULT_SUPPORT, **organization.support}
+            phone, email = support.get("phone", ""), support.get("email", "")
+            text = organization.message or (
+                "Сведения о вашей организации (ОГРН / ОГРНИП) отсутствуют в базе данных"
+                " сетевой организации."
+            )
+            self.problem_text.setText(
+                f"{text}<br><br>Для решения вопроса обратитесь в техническую поддержку"
+                f" АО «ВОЭК»:<br>телефон <b>{phone}</b>,"
+                f" e-mail <a href='mailto:{email}'>{email}</a>."
+            )
+            self.retry.hide()
+            self.stack.setCurrentWidget(self.problem)
+        elif not organization.confirmed:
+            self.stack.setCurrentWidget(self.confirm_page)
+            self.contract_field.edit.setFocus()
+        else:
+            self.load_contracts()
+
+    # --- confirmation ---------------------------------------------------------------------
+
+    def confirm(self) -> None:
+        if not self.contract_field.validate():
+            return
+        number = self.contract_field.text().strip()
+        self.confirm_button.setEnabled(False)
+        self.confirm_status.setText("Проверка номера договора…")
+        client = self.ctx.account.client
+        self.ctx.tasks.run(
+            lambda: client.confirm_organization(number),
+            self._confirmed,
+            self._confirm_failed,
+            owner=self,
+            label="Подтверждение организации…",
+        )
+
+    def _confirmed(self, organization: Organization) -> None:
+        self.confirm_button.setEnabled(True)
+        self.confirm_status.setText("")
+        feedback.notice("Данные организации подтверждены.")
+        self.show_organization(organization)
+
+    def _confirm_failed(self, exc: BaseException) -> None:
+        self.confirm_button.setEnabled(True)
+        self.confirm_status.setText("")
+        if isinstance(exc, ApiError) and exc.status in (404, 409, 422):
+            message = exc.fields.get("supply_contract_number") or exc.message
+            self.contract_field.set_error(message)
+            self.contract_field.edit.setFocus()
+        else:
+            feedback.error(self, exc)
+
+    # --- contracts ------------------------------------------------------------------------
+
+    def load_contracts(self) -> None:
+        self.stack.setCurrentWidget(self.contracts_page)
+        self.contracts_status.setText("Загрузка договоров…")
+        client = self.ctx.account.client
+        self.ctx.tasks.run(
+            client.supply_contracts,
+            self.show_contracts,
+            self._contracts_failed,
+            owner=self,
+            label="Загрузка договоров энергоснабжения…",
+        )
+
+    def _contracts_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, ApiError) and exc.code == "organization_not_confirmed":
+            self.stack.setCurrentWidget(self.confirm_page)
+            return
+        self.contracts_status.setText(feedback.describe(exc))
+
+    def show_contracts(self, contracts: list[SupplyContract]) -> None:
+        self.contracts = list(contracts)
+        self.loaded_contract = None
+        self.tree_model.removeRows(0, self.tree_model.rowCount())
+        for contract in self.contracts:
+            text = f"Договор № {contract.number}"
+            if contract.signed_on:
+                text += f" от {format_date(contract.signed_on)}"
+            item = QStandardItem(text)
+            item.setData((contract.number, None), Qt.ItemDataRole.UserRole)
+            font = item.font()
+            font.setBold(True)
+            item.setFont(font)
+            for point in contract.metering_points:
+                child = QStandardItem(f"{point.name}\n{point.meter_title} № {point.serial_number}")
+                child.setData((contract.number, point.meter_id), Qt.ItemDataRole.UserRole)
+                child.setToolTip(point.address)
+                item.appendRow(child)
+            self.tree_model.appendRow(item)
+        self.tree.expandAll()
+        if not self.contracts:
+            self.contracts_status.setText("Договоры энергоснабжения не найдены.")
+            self.meters.clear()
+            return
+        points = sum(len(c.metering_points) for c in self.contracts)
+        self.contracts_status.setText(f"Договоров: {len(self.contracts)}, точек учета: {points}")
+        self.tree.setCurrentIndex(self.tree_model.index(0, 0))
+
+    def _chosen(self, index: QModelIndex) -> None:
+        value = index.data(Qt.ItemDataRole.UserRole) if index.isValid() else None
+        if not value:
+            return
+        number, meter_id = value
+        if number != self.loaded_contract:
+            self.loaded_contract = number
+            client = self.ctx.account.client
+            self.meters.load(
+                f"Точки учета по договору № {number}",
+                lambda: client.supply_contract_meters(number),
+                select=meter_id,
+            )
+        elif meter_id is not None:
+            self.meters.select_meter(meter_id)
