@@ -6,7 +6,8 @@ Blocking calls, Qt-free: the UI runs them on its worker thread.
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from voek_desktop.api.errors import ApiError, NetworkError
 from voek_desktop.cache import ConsumerCache
@@ -15,6 +16,16 @@ from voek_desktop.credentials import KeyringUnavailable, TokenStore
 if TYPE_CHECKING:
     from voek_desktop.api.client import CabinetClient
     from voek_desktop.api.models import Profile
+
+T = TypeVar("T")
+
+
+class OfflineCopy(list):
+    """What was fetched last time, shown read-only while the server cannot be reached."""
+
+    def __init__(self, items: list[Any], fetched_at: str) -> None:
+        super().__init__(items)
+        self.fetched_at = fetched_at  # ISO time of the last successful fetch
 
 
 class LoginResult(NamedTuple):
@@ -98,6 +109,33 @@ class Account:
             self._cache = ConsumerCache(self.server_url, profile.id, in_memory=self.clerk)
         self.profile = profile
         self._cache.put("profile", asdict(profile))
+
+    def remembered(
+        self, key: str, fetch: Callable[[], list[T]], decode: Callable[[dict], T]
+    ) -> list[T]:
+        """``fetch()``, keeping a copy in the consumer's cache; when the server cannot be
+        reached, the last copy as an :class:`OfflineCopy` (SPEC: work offline where it can).
+        Not in clerk mode: a shared PC keeps nothing of a visitor for later."""
+        from dataclasses import asdict
+        from datetime import UTC, datetime
+
+        cache = None if self.clerk else self._cache
+        try:
+            items = fetch()
+        except NetworkError:
+            saved = cache.get(f"offline-{key}") if cache is not None else None
+            if not saved:
+                raise
+            return OfflineCopy([decode(item) for item in saved["items"]], saved["fetched_at"])
+        if cache is not None:
+            cache.put(
+                f"offline-{key}",
+                {
+                    "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "items": [asdict(item) for item in items],
+                },
+            )
+        return items
 
     def unlock(self, password: str) -> Profile:
         """Prove it is still the same person after the screen locked: a fresh login with the

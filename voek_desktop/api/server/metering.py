@@ -77,9 +77,9 @@ INSTANT_NAMES = {
 }
 STATUS_LABELS = {
     "accepted": "Принят",
-    "locked": "Принят, изменение недоступно",
+    "locked": "Зафиксирован",
     "ready": "Готов",
-    "failed": "Ошибка формирования",
+    "failed": "Ошибка",
 }
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ACCOUNT_SEPARATORS = str.maketrans("", "", " -\u00a0\t")

@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from voek_desktop.api.errors import ApiError
-from voek_desktop.api.metering import AddedAccount, PersonalAccount
+from voek_desktop.api.metering import AddedAccount, Meter, PersonalAccount
 from voek_desktop.ui import feedback
 from voek_desktop.ui.common import link_button, primary_button
 from voek_desktop.ui.context import Context
+from voek_desktop.ui.metering.formats import offline_note
 from voek_desktop.ui.metering.meters import MetersPanel
 from voek_desktop.ui.widgets import Field
 
@@ -144,9 +145,11 @@ class AccountsPage(QWidget):
 
     def reload(self, select: str | None = None) -> None:
         self.list_status.setText("Загрузка лицевых счетов…")
-        client = self.ctx.account.client
+        client, account = self.ctx.account.client, self.ctx.account
         self.ctx.tasks.run(
-            client.personal_accounts,
+            lambda: account.remembered(
+                "personal_accounts", client.personal_accounts, PersonalAccount.from_json
+            ),
             lambda items: self.show_accounts(items, select),
             lambda exc: self.list_status.setText(feedback.describe(exc)),
             owner=self,
@@ -177,7 +180,7 @@ class AccountsPage(QWidget):
             self.meters.clear("Добавьте лицевой счет, чтобы увидеть приборы учета.")
             self.show_add_form()
             return
-        self.list_status.setText("")
+        self.list_status.setText(offline_note(accounts))
         numbers = [a.number for a in self.accounts]
         row = numbers.index(current) if current in numbers else 0
         self.list.setCurrentRow(row)
@@ -198,10 +201,12 @@ class AccountsPage(QWidget):
         if not 0 <= row < len(self.accounts):
             return
         number = self.accounts[row].number
-        client = self.ctx.account.client
+        client, account = self.ctx.account.client, self.ctx.account
         self.meters.load(
             f"Приборы учета по лицевому счету № {number}",
-            lambda: client.personal_account_meters(number),
+            lambda: account.remembered(
+                f"meters-{number}", lambda: client.personal_account_meters(number), Meter.from_json
+            ),
         )
 
     # --- add / remove ---------------------------------------------------------------------

@@ -125,3 +125,16 @@ def years_back(day: date, years: int) -> date:
 
 def today_msk() -> date:
     return datetime.now(MSK).date()
+
+
+def offline_note(items: object) -> str:
+    """The banner over data shown from the last fetch while the server is unreachable."""
+    fetched_at = getattr(items, "fetched_at", None)
+    if not fetched_at:
+        return ""
+    moment = datetime.fromisoformat(fetched_at).astimezone(timezone(timedelta(hours=3)))
+    return (
+        "Нет связи с сервером. Показаны данные, полученные "
+        f"{moment:%d.%m.%Y в %H:%M} МСК, — только просмотр. Они обновятся, когда связь"
+        " вернётся."
+    )

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from voek_desktop.api.metering import Meter
 from voek_desktop.ui.common import primary_button
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.metering.formats import format_date, format_number
+from voek_desktop.ui.metering.formats import format_date, format_number, offline_note
 from voek_desktop.ui.metering.models import MetersModel
 
 
@@ -187,8 +187,10 @@ class MetersPanel(QStackedWidget):
         if loader is not self._loader:
             return  # the user has chosen another account meanwhile
         self.model.set_meters(meters)
+        note = offline_note(meters)
+        self.status.setText(note)
+        self.status.setVisible(bool(note))
         if meters:
-            self.status.hide()
             ids = [m.id for m in meters]
             self.table.selectRow(ids.index(self._wanted) if self._wanted in ids else 0)
         else:

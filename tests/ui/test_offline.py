@@ -1,0 +1,66 @@
+"""Working through network trouble: typed data stays, the last fetched meters show
+read-only with their date, and logout still leaves nothing behind."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from voek_desktop.ui.main_window import MainWindow
+from voek_desktop.ui.metering import sections
+from voek_desktop.ui.metering.accounts import AccountsPage
+
+PASSWORD = "demo-Password-2026"
+WAIT = 15_000
+
+
+def test_login_without_a_server_says_so_and_keeps_the_form(qtbot, ctx, server):
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    server.stop()
+    lv = window.login_view
+    lv.login.set_text("112-233-445 95")
+    lv.password.set_text(PASSWORD)
+    qtbot.mouseClick(lv.submit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not lv.form_error.isHidden(), timeout=30_000)
+    assert lv.form_error.text().startswith("Нет связи с сервером")
+    assert lv.login.text() == "112-233-445 95"
+    assert lv.password.text() == PASSWORD
+    assert lv.submit.isEnabled()
+
+
+def test_meters_stay_readable_offline_with_their_date(qtbot, ctx, server, app_dirs):
+    profile = ctx.account.log_in("individual", "112-233-445 95", PASSWORD, False).profile
+    [section] = sections(ctx, profile, None)
+    page = section.page
+    assert isinstance(page, AccountsPage)
+    qtbot.addWidget(page)
+    page.resize(1200, 760)
+    page.show()
+    qtbot.waitUntil(lambda: page.list.count() == 2, timeout=WAIT)
+    qtbot.waitUntil(lambda: page.meters.model.rowCount() > 0, timeout=WAIT)
+    online_rows = page.meters.model.rowCount()
+    assert page.list_status.text() == ""
+
+    server.stop()
+    page.reload()
+    qtbot.waitUntil(lambda: "Нет связи с сервером" in page.list_status.text(), timeout=30_000)
+    assert "только просмотр" in page.list_status.text()
+    assert page.list.count() == 2
+    qtbot.waitUntil(lambda: page.meters.model.rowCount() == online_rows, timeout=30_000)
+    assert "Показаны данные, полученные" in page.meters.status.text()
+
+    # «Выход» without a server: the offline copy goes too (SPEC §3.3).
+    assert any((app_dirs / "data").rglob("offline-*.json"))
+    ctx.account.log_out()
+    assert not any((app_dirs / "data").rglob("*.json"))
+
+
+def test_clerk_mode_keeps_no_offline_copy(qtbot, server):
+    from voek_desktop.account import Account
+
+    account = Account(server.url, clerk=True)
+    account.log_in("individual", "112-233-445 95", PASSWORD, False)
+    items = account.remembered("personal_accounts", account.client.personal_accounts, dict)
+    assert len(items) == 2
+    assert account.cache().get("offline-personal_accounts") is None
+    account.log_out()
