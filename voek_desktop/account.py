@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from voek_desktop.api.errors import ApiError, NetworkError
 from voek_desktop.cache import ConsumerCache
 from voek_desktop.credentials import KeyringUnavailable, TokenStore
+from voek_desktop.scans import ScanInbox
 
 if TYPE_CHECKING:
     from voek_desktop.api.client import CabinetClient
@@ -35,7 +36,12 @@ class LoginResult(NamedTuple):
 
 class Account:
     def __init__(
-        self, server_url: str, keyring_account: str | None = None, *, clerk: bool = False
+        self,
+        server_url: str,
+        keyring_account: str | None = None,
+        *,
+        clerk: bool = False,
+        scanner_folder: str = "",
     ) -> None:
         self.server_url = server_url.rstrip("/")
         self.tokens = TokenStore(keyring_account or self.server_url)
@@ -45,6 +51,8 @@ class Account:
         self._client: CabinetClient | None = None
         self._cache: ConsumerCache | None = None
         self._login: tuple[str, str] | None = None  # (consumer_type, login) for unlocking
+        # The desk scanner's folder: a visit's scans are offered, then deleted at its end.
+        self.scans = ScanInbox(scanner_folder) if clerk and scanner_folder else None
 
     @property
     def client(self) -> CabinetClient:
@@ -81,6 +89,8 @@ class Account:
         remember = remember and not self.clerk
         session = self.client.log_in(consumer_type, login, password, remember)
         self._login = (consumer_type, login)
+        if self.scans is not None:
+            self.scans.start()
         self._logged_in(session.consumer)
         warning = None
         if self.clerk:
@@ -172,6 +182,8 @@ class Account:
             if self._cache is not None:
                 self._cache.wipe()
             self._cache = None
+            if self.scans is not None:
+                self.scans.wipe()
             self.profile = None
             self._login = None
         return warning

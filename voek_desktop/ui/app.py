@@ -55,7 +55,10 @@ def build_context(
 
         port = demo.pick_port()
         account = Account(
-            f"http://127.0.0.1:{port}", keyring_account=demo.KEYRING_ACCOUNT, clerk=clerk
+            f"http://127.0.0.1:{port}",
+            keyring_account=demo.KEYRING_ACCOUNT,
+            clerk=clerk,
+            scanner_folder=settings.scanner_folder,
         )
         ctx = Context(account, tasks, demo=True, demo_logins=demo.logins(), **desk)
 
@@ -66,7 +69,8 @@ def build_context(
 
         return ctx, start_server
     url = args.server or settings.server_url or DEFAULT_SERVER
-    return Context(Account(url, clerk=clerk), tasks, **desk), None
+    account = Account(url, clerk=clerk, scanner_folder=settings.scanner_folder)
+    return Context(account, tasks, **desk), None
 
 
 def run(args: argparse.Namespace) -> int:

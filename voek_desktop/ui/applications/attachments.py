@@ -11,15 +11,17 @@ import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
     QGridLayout,
     QLabel,
+    QMenu,
     QProgressBar,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -126,6 +128,25 @@ class DocumentRow(QFrame):
         self.documents: list[Document] = []
         self.remove_button.clicked.connect(self._remove_last)
 
+    def add_scanner_button(self, scanned: list[Path], choose: Callable[[Path], None]) -> None:
+        """«Из сканера ▾»: a menu of this visit's scans, newest first."""
+        self.scanner_button = QToolButton(self)
+        self.scanner_button.setText("Из сканера")
+        self.scanner_button.setObjectName(f"scanner_{self.kind}")
+        self.scanner_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.scanner_button)
+
+        def fill() -> None:
+            menu.clear()
+            for path in scanned:
+                action = menu.addAction(path.name)
+                action.triggered.connect(lambda _=False, p=path: choose(p))
+
+        menu.aboutToShow.connect(fill)
+        self.scanner_button.setMenu(menu)
+        self.scanner_button.setEnabled(bool(scanned))
+        self.layout().addWidget(self.scanner_button, 2, 1)
+
     def _remove_last(self) -> None:
         if self.documents:
             self.remove_requested.emit(self.documents[-1])
@@ -184,6 +205,20 @@ class AttachmentsChecklist(QWidget):
         self.layout_.setContentsMargins(0, 0, 0, 0)
         self.layout_.setSpacing(6)
         self.layout_.addStretch(1)
+        # Clerk mode: what the desk scanner saved during this visit, one click to attach.
+        self.scans = ctx.account.scans
+        self.scanned: list[Path] = []
+        self.scanner_label: QLabel | None = None
+        if self.scans is not None:
+            self.scanner_label = QLabel(self)
+            self.scanner_label.setObjectName("fieldHint")
+            self.scanner_label.setWordWrap(True)
+            self.layout_.insertWidget(0, self.scanner_label)
+            self.scan_timer = QTimer(self)
+            self.scan_timer.setInterval(1500)  # a folder listing is cheap; watchers miss shares
+            self.scan_timer.timeout.connect(self.refresh_scans)
+            self.scan_timer.start()
+            self.refresh_scans()
 
     def set_kinds(self, required: Sequence[str]) -> None:
         wanted = list(required)
@@ -192,8 +227,11 @@ class AttachmentsChecklist(QWidget):
         for row in self.rows.values():
             row.deleteLater()
         self.rows = {}
-        for i, kind in enumerate(wanted):
+        offset = 1 if self.scanner_label is not None else 0
+        for i, kind in enumerate(wanted, start=offset):
             row = DocumentRow(kind, True, self)
+            if self.scans is not None:
+                row.add_scanner_button(self.scanned, lambda path, k=kind: self.attach(k, [path]))
             row.attach_button.clicked.connect(lambda _=False, k=kind: self.pick(k))
             row.files_dropped.connect(self.attach)
             row.remove_requested.connect(self.remove)
@@ -201,6 +239,24 @@ class AttachmentsChecklist(QWidget):
             self.layout_.insertWidget(i, row)
             self.rows[kind] = row
         self.show_application(self.application)
+
+    def refresh_scans(self) -> None:
+        """Offer the scans that appeared in the scanner's folder during this visit."""
+        if self.scans is None or self.scanner_label is None:
+            return
+        files = self.scans.new_files()
+        if files == self.scanned and self.scanner_label.text():
+            return
+        self.scanned[:] = files  # the rows' menus read this list when opened
+        folder = self.scans.folder
+        self.scanner_label.setText(
+            f"Папка сканера {folder}: новых сканов — {len(files)}. Кнопка «Из сканера» у"
+            " документа прикрепляет скан; после «Завершить приём» сканы посетителя удаляются."
+            if files
+            else f"Папка сканера {folder}: новых сканов пока нет — отсканируйте документ."
+        )
+        for row in self.rows.values():
+            row.scanner_button.setEnabled(bool(files))
 
     def show_application(self, application: Application | None) -> None:
         self.application = application
