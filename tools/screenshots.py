@@ -106,6 +106,41 @@ def main() -> None:
     save(change, "password-change")
     change.close()
 
+    from voek_desktop.account import Account
+    from voek_desktop.settings import Settings as _Settings
+    from voek_desktop.ui.context import Context
+    from voek_desktop.ui.settings_dialog import SettingsDialog
+
+    settings_dialog = SettingsDialog(_Settings(clerk_mode=True, scanner_folder="/srv/scans"))
+    settings_dialog.show()
+    save(settings_dialog, "settings")
+    settings_dialog.close()
+
+    # Clerk mode: the same demo server, a shared PC at a service-centre desk.
+    from voek_desktop.ui.tasks import Tasks
+
+    clerk_ctx = Context(
+        Account(ctx.account.server_url, clerk=True),
+        Tasks(),
+        demo=True,
+        demo_logins=ctx.demo_logins,
+        clerk=True,
+    )
+    desk = MainWindow(clerk_ctx)
+    desk.resize(1100, 760)
+    desk.show()
+    save(desk, "clerk-login")
+    desk.login_view.use_demo(ctx.demo_logins[0])
+    desk.login_view.submit.click()
+    wait(lambda: desk.cabinet is not None)
+    desk.cabinet.open_section("Профиль")
+    save(desk, "clerk-cabinet")
+    desk.lock()
+    save(desk, "clerk-lock")
+    desk.log_out()
+    wait(lambda: not clerk_ctx.tasks.is_busy())
+    desk.close()
+
     company = ctx.demo_logins[2]
     window.log_out()
     wait(lambda: not ctx.tasks.is_busy())

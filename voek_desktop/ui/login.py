@@ -97,10 +97,14 @@ class LoginView(QWidget):
         self.demo_box.setVisible(ctx.demo)
         layout.addWidget(self.demo_box)
 
+        server_row = QHBoxLayout()
         self.server_label = QLabel(card)
         self.server_label.setObjectName("fieldHint")
         self.server_label.setText(f"Сервер: {ctx.account.server_url}")
-        layout.addWidget(self.server_label)
+        server_row.addWidget(self.server_label, 1)
+        self.settings_button = link_button("Настройки…", card)
+        server_row.addWidget(self.settings_button)
+        layout.addLayout(server_row)
 
         self.picker.changed.connect(self._type_changed)
         self.login.edit.returnPressed.connect(self.password.edit.setFocus)

@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
         lv.logged_in.connect(self.show_cabinet)
         lv.register_button.clicked.connect(self.open_registration)
         lv.forgot_button.clicked.connect(self.open_password_reset)
+        lv.settings_button.clicked.connect(self.open_settings)
         lv.activate_button.clicked.connect(self.open_activation)
         if ctx.demo:
             lv.mail_button.clicked.connect(self.open_outbox)
@@ -150,6 +151,12 @@ class MainWindow(QMainWindow):
         from voek_desktop.ui.dialogs import OutboxDialog
 
         OutboxDialog(self.ctx, self).show()
+
+    def open_settings(self) -> None:
+        from voek_desktop.settings import Settings
+        from voek_desktop.ui.settings_dialog import SettingsDialog
+
+        SettingsDialog(Settings.load(), self).exec()
 
     def open_password_reset(self) -> None:
         from voek_desktop.ui.dialogs import PasswordResetDialog

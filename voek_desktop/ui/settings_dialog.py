@@ -1,0 +1,116 @@
+"""«Настройки»: the server address and the service-centre desk (clerk mode, lock, scanner)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voek_desktop.settings import Settings
+from voek_desktop.ui import feedback
+from voek_desktop.ui.widgets import Field, Form
+
+
+def _check_url(text: str) -> str | None:
+    if not text.strip():
+        return None  # empty: the built-in default
+    if not text.strip().startswith(("http://", "https://")):
+        return "Адрес начинается с https:// (или http:// для сервера в своей сети)"
+    return None
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.setWindowTitle("Настройки")
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        self.form = Form(self)
+        self.server = self.form.add(
+            Field(
+                "server_url",
+                "Адрес сервера",
+                placeholder="https://lk.voek33.ru",
+                check=_check_url,
+                hint="Пусто — сервер по умолчанию. Демо-режим (--demo) использует свой.",
+            )
+        )
+        self.server.set_text(settings.server_url)
+        layout.addWidget(self.form)
+
+        self.clerk = QCheckBox("Режим центра обслуживания (общий компьютер у стойки)", self)
+        self.clerk.setChecked(settings.clerk_mode)
+        layout.addWidget(self.clerk)
+        note = QLabel(
+            "В этом режиме не предлагается «Запомнить меня», ничего о посетителе не"
+            " сохраняется на диске, экран блокируется после простоя, а «Завершить приём»"
+            " удаляет всё, что относится к посетителю.",
+            self,
+        )
+        note.setObjectName("fieldHint")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        lock_row = QHBoxLayout()
+        lock_row.addWidget(QLabel("Блокировать экран после простоя, мин:", self))
+        self.lock_minutes = QSpinBox(self)
+        self.lock_minutes.setRange(1, 60)
+        self.lock_minutes.setValue(max(1, round(settings.lock_after_seconds / 60)))
+        lock_row.addWidget(self.lock_minutes)
+        lock_row.addStretch(1)
+        layout.addLayout(lock_row)
+        scan_row = QHBoxLayout()
+        scan_row.addWidget(QLabel("Папка сканера:", self))
+        self.scanner = QLabel(settings.scanner_folder or "не выбрана", self)
+        self.scanner.setWordWrap(True)
+        scan_row.addWidget(self.scanner, 1)
+        pick = QPushButton("Выбрать…", self)
+        pick.clicked.connect(self._pick_folder)
+        scan_row.addWidget(pick)
+        layout.addLayout(scan_row)
+        self.scanner_folder = settings.scanner_folder
+        for widget in (self.lock_minutes, pick):
+            widget.setEnabled(self.clerk.isChecked())
+            self.clerk.toggled.connect(widget.setEnabled)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _pick_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Папка, куда сканер сохраняет файлы")
+        if folder:
+            self.scanner_folder = folder
+            self.scanner.setText(folder)
+
+    def _save(self) -> None:
+        if not self.form.validate():
+            return
+        s = self.settings
+        s.server_url = self.server.text().strip().rstrip("/")
+        s.clerk_mode = self.clerk.isChecked()
+        s.lock_after_seconds = self.lock_minutes.value() * 60
+        s.scanner_folder = self.scanner_folder
+        try:
+            s.save()
+        except OSError as exc:
+            feedback.error(self, exc)
+            return
+        feedback.info(
+            self,
+            "Настройки сохранены. Они вступят в силу при следующем запуске приложения.",
+            "Настройки",
+        )
+        self.accept()
