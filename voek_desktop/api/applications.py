@@ -6,9 +6,10 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any
 
 from voek_desktop.api.errors import TransferCancelled
+from voek_desktop.api.models import FromJson
 from voek_desktop.domain import uploads
 
 if TYPE_CHECKING:
@@ -27,15 +28,8 @@ def sniff_content_type(head: bytes) -> str | None:
     return uploads.sniff(head)
 
 
-class _FromJson:
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Self:
-        names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
-        return cls(**{k: v for k, v in data.items() if k in names})
-
-
 @dataclass(frozen=True)
-class Document(_FromJson):
+class Document(FromJson):
     id: int
     kind: str
     filename: str
@@ -45,7 +39,7 @@ class Document(_FromJson):
 
 
 @dataclass(frozen=True)
-class HistoryEntry(_FromJson):
+class HistoryEntry(FromJson):
     status: str
     at: str
     comment: str = ""
@@ -194,7 +188,7 @@ class FeedbackThread:
 
 
 @dataclass(frozen=True)
-class SurveyQuestion(_FromJson):
+class SurveyQuestion(FromJson):
     id: str
     text: str
 

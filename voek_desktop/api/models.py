@@ -6,7 +6,9 @@ from dataclasses import dataclass, fields
 from typing import Any, Self
 
 
-class _FromJson:
+class FromJson:
+    """``from_json`` that ignores fields this client does not know (the server may add some)."""
+
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Self:
         names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
@@ -14,7 +16,7 @@ class _FromJson:
 
 
 @dataclass(frozen=True)
-class Profile(_FromJson):
+class Profile(FromJson):
     id: int
     consumer_type: str
     login: str
@@ -54,7 +56,7 @@ class EmailChange:
 
 
 @dataclass(frozen=True)
-class SentMail(_FromJson):
+class SentMail(FromJson):
     id: str
     to: str
     subject: str

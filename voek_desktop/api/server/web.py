@@ -156,17 +156,21 @@ class Request:
         except ValueError:
             raise HttpError(400, "bad_request", "Неверный заголовок Content-Length") from None
 
-    def read_body(self, limit: int) -> bytes:
+    def _declared_length(self, limit: int, what: str) -> int:
+        """Content-Length, refused with 413 before a byte of the body is read."""
         length = self.content_length()
+        connection = self.environ.setdefault("voek.connection", {})
         if length > limit:
             # The socket still holds the body; the HTTP layer drains it before closing.
-            self.environ.get("voek.connection", {})["drain"] = True
+            connection["drain"] = True
             raise HttpError(
-                413,
-                "payload_too_large",
-                f"Слишком большой запрос: не более {limit // (1024 * 1024)} МБ",
+                413, "payload_too_large", f"{what}: не более {limit // (1024 * 1024)} МБ"
             )
-        self.environ.setdefault("voek.connection", {})["read"] = True
+        connection["read"] = True
+        return length
+
+    def read_body(self, limit: int) -> bytes:
+        length = self._declared_length(limit, "Слишком большой запрос")
         stream = self.environ["wsgi.input"]
         chunks, remaining = [], length
         while remaining > 0:
@@ -187,15 +191,7 @@ class Request:
 
         A declared length over ``limit`` is refused with 413 before a byte is read. The caller
         renames the file into place, or deletes it."""
-        length = self.content_length()
-        if length > limit:
-            self.environ.get("voek.connection", {})["drain"] = True
-            raise HttpError(
-                413,
-                "payload_too_large",
-                f"Файл слишком большой: не более {limit // (1024 * 1024)} МБ",
-            )
-        self.environ.setdefault("voek.connection", {})["read"] = True
+        length = self._declared_length(limit, "Файл слишком большой")
         stream = self.environ["wsgi.input"]
         fd, path = tempfile.mkstemp(dir=directory, suffix=".part")
         try:
