@@ -5,7 +5,6 @@ Message boxes are imported when first shown: the login window must paint fast (S
 
 from __future__ import annotations
 
-import logging
 import sys
 import threading
 import traceback
@@ -17,7 +16,11 @@ from PySide6.QtWidgets import QApplication, QWidget
 from voek_desktop.api.errors import ApiError, TransferCancelled
 from voek_desktop.credentials import KeyringUnavailable
 
-log = logging.getLogger("voek.ui")
+
+def _log():
+    import logging
+
+    return logging.getLogger("voek.ui")
 
 
 class _Bus(QObject):
@@ -119,7 +122,7 @@ _showing = threading.Lock()
 
 def show_crash(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
     details = "".join(traceback.format_exception(kind, exc, tb))
-    log.error("unhandled exception\n%s", details)
+    _log().error("unhandled exception\n%s", details)
     app = QApplication.instance()
     if app is None or threading.current_thread() is not threading.main_thread():
         sys.__excepthook__(kind, exc, tb)
@@ -137,7 +140,7 @@ def install_excepthook() -> None:
 
     def thread_hook(args: threading.ExceptHookArgs) -> None:
         if args.exc_value is not None:
-            log.error(
+            _log().error(
                 "unhandled exception in %s",
                 args.thread.name if args.thread else "?",
                 exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
