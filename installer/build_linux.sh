@@ -9,7 +9,9 @@ version=$(grep -m1 '^version' pyproject.toml | cut -d'"' -f2)
 arch=$(dpkg --print-architecture)
 
 python=${PYTHON:-python3}
-[ -x build/venv/bin/python ] || "$python" -m venv build/venv
+# A fresh venv each time: a package left from an older build must not end up in the bundle.
+rm -rf build/venv
+"$python" -m venv build/venv
 build/venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
 build/venv/bin/python -m pip install -q --disable-pip-version-check . "pyinstaller>=6.5"
 
