@@ -102,3 +102,22 @@ def test_ending_the_visit_from_the_lock_screen(qtbot, desk, app_dirs):
     assert desk.stack.currentWidget() is desk.login_view
     assert desk.ctx.account.profile is None
     assert files_under(app_dirs / "data") == []
+
+
+def test_blank_forms_menu_works_with_nobody_logged_in(qtbot, desk):
+    from voek_desktop.ui.applications.blank_forms import BlankFormsDialog
+
+    qtbot.waitUntil(lambda: desk.menuBar().actions() != [], timeout=5_000)
+    [menu_action] = [a for a in desk.menuBar().actions() if a.text() == "Бланки"]
+    actions = menu_action.menu().actions()
+    assert [a.text() for a in actions] == [
+        "Бланк заявки по п.14…",
+        "Бланк заявки по п.12(1)…",
+        "Бланк заявки по п.13…",
+    ]
+    assert desk.cabinet is None
+    actions[2].trigger()
+    dialog = desk.findChild(BlankFormsDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.category.currentData() == "p13"
+    dialog.close()

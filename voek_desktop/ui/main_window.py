@@ -192,6 +192,26 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(QIcon(str(resource_path("icons/voek.svg"))))
         point_at_links(self)
         widgets.first_paint_done()
+        self._add_blank_forms_menu()
+
+    def _add_blank_forms_menu(self) -> None:
+        """«Бланки»: print a blank template at any time, with or without a visitor."""
+        from voek_desktop.domain.applications import CATEGORIES
+
+        menu = self.menuBar().addMenu("Бланки")
+        for key, category in CATEGORIES.items():
+            action = menu.addAction(f"Бланк заявки по {category.short_title}…")
+            action.triggered.connect(lambda _=False, k=key: self.open_blank_forms(k))
+
+    def open_blank_forms(self, category: str | None = None) -> None:
+        from voek_desktop.ui.applications.blank_forms import BlankFormsDialog
+
+        dialog = BlankFormsDialog(self.ctx, self)
+        if category is not None:
+            index = dialog.category.findData(category)
+            if index >= 0:
+                dialog.category.setCurrentIndex(index)
+        dialog.open()
 
     def show_notice(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
