@@ -46,6 +46,7 @@ class CabinetApp:
         self.config.public_url = config.public_url.rstrip("/")
         self.clock = config.clock
         self.db = Database(config.db_path)
+        _remove_half_written_files(Path(config.db_path).parent / "files")
         self.mailer = Mailer(config.outbox_dir, config.smtp)
         self.router = Router()
         self.route_tables = []
@@ -157,6 +158,14 @@ class CabinetApp:
             if stop is not None:
                 stop(self)
         self.db.close()
+
+
+def _remove_half_written_files(folder: Path) -> None:
+    """Every file is written as ``*.part`` and renamed when complete. Nothing is being written
+    while the server starts, so a ``.part`` now is what a crash (kill -9, power loss) left."""
+    if folder.is_dir():
+        for leftover in folder.rglob("*.part"):
+            leftover.unlink(missing_ok=True)
 
 
 def _length(environ: dict[str, Any]) -> int:
