@@ -302,7 +302,12 @@ def test_printing_renders_every_page(qtbot, tmp_path: Path) -> None:
     from PySide6.QtPrintSupport import QPrinter
 
     from voek_desktop.ui.applications.blank_forms import render_blank
-    from voek_desktop.ui.applications.preview import PdfPreview, paint_pages
+    from voek_desktop.ui.applications.preview import (
+        PdfPreview,
+        page_range,
+        paint_images,
+        render_pages,
+    )
 
     preview = PdfPreview()
     qtbot.addWidget(preview)
@@ -312,7 +317,14 @@ def test_printing_renders_every_page(qtbot, tmp_path: Path) -> None:
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     out = tmp_path / "printed.pdf"
     printer.setOutputFileName(str(out))
-    paint_pages(preview.document, printer)
+    # Pages are rendered on a worker thread (each with a document of its own), as the app does.
+    from concurrent.futures import ThreadPoolExecutor
+
+    first, last = page_range(printer, preview.page_count())
+    with ThreadPoolExecutor(1) as pool:
+        images = pool.submit(render_pages, preview.data, first, last, 150).result(timeout=60)
+    assert len(images) == preview.page_count()
+    paint_images(images, printer)
     from pypdf import PdfReader
 
     assert len(PdfReader(out).pages) == preview.page_count() >= 2

@@ -100,7 +100,7 @@ class BlankFormsDialog(QDialog):
         self.consumer_type.setCurrentIndex(self.consumer_type.findData(consumer_type))
 
     def print_blank(self) -> None:
-        print_pdf(self, self.preview.document, "Печать бланка заявки")
+        print_pdf(self, self.ctx, self.preview, "Печать бланка заявки")
 
     def _file_name(self) -> str:
         cat = domain.CATEGORIES[self.category.currentData()]

@@ -244,7 +244,7 @@ class ContractsPage(QWidget):
         if self.preview is None or not self.preview.data:
             self.open_document(then=self.print_document)
             return
-        print_pdf(self, self.preview.document, f"Договор № {self.current.number}")
+        print_pdf(self, self.ctx, self.preview, f"Договор № {self.current.number}")
 
     def save_document(self) -> None:
         from voek_desktop.ui.applications.preview import save_pdf

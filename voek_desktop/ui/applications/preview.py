@@ -6,9 +6,11 @@ never on the login path.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QImage
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QFileDialog, QLabel, QStackedLayout, QVBoxLayout, QWidget
@@ -80,46 +82,81 @@ class PdfPreview(QWidget):
             self.set_message("Не удалось показать документ.")
 
 
-def print_pdf(parent: QWidget, document: QPdfDocument, title: str = "Печать") -> bool:
-    """Ask for a printer and print every page; False when the user cancelled."""
+def print_pdf(parent: QWidget, ctx: Context, preview: PdfPreview, title: str = "Печать") -> None:
+    """Ask for a printer, render the chosen pages in a worker, then print them.
+
+    Rendering a page at 300 dpi takes most of a second: it runs off the GUI thread, on a
+    QPdfDocument of its own (QtPdf serialises PDFium); only drawing the images is left here."""
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
-    if document.status() != QPdfDocument.Status.Ready or document.pageCount() == 0:
+    if not preview.is_ready() or preview.page_count() == 0:
         feedback.error(parent, "Документ ещё не готов к печати.")
-        return False
+        return
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setDocName(title)
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(title)
-    dialog.setMinMax(1, document.pageCount())
+    dialog.setMinMax(1, preview.page_count())
     if dialog.exec() != QPrintDialog.DialogCode.Accepted:
-        return False
-    paint_pages(document, printer)
-    return True
+        return
+    first, last = page_range(printer, preview.page_count())
+    dpi = min(printer.resolution(), PRINT_DPI)
+    data = preview.data
+    ctx.tasks.run_long(
+        lambda transfer: render_pages(data, first, last, dpi, transfer.is_cancelled),
+        lambda images: paint_images(images, printer),
+        lambda exc: feedback.error(parent, exc),
+        owner=parent,
+        label="Подготовка к печати…",
+    )
 
 
-def paint_pages(document: QPdfDocument, printer: object) -> None:
-    """Render each chosen page (at most 300 dpi) into the printable area of its sheet."""
-    from PySide6.QtGui import QPainter
-    from PySide6.QtPrintSupport import QPrinter
-
-    assert isinstance(printer, QPrinter)
+def page_range(printer: object, count: int) -> tuple[int, int]:
+    """The pages (1-based, inclusive) the print dialog asked for."""
     first = max(1, printer.fromPage() or 1)
-    last = min(document.pageCount(), printer.toPage() or document.pageCount())
+    return first, min(count, printer.toPage() or count)
+
+
+def render_pages(
+    data: bytes, first: int, last: int, dpi: int, cancelled: Callable[[], bool] = lambda: False
+) -> list[QImage]:
+    """Page images of a PDF held in memory. Safe on a worker thread: the document is its own."""
+    from voek_desktop.api.errors import TransferCancelled
+
+    document = QPdfDocument()
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document.load(buffer)
+    if document.status() != QPdfDocument.Status.Ready:
+        raise OSError("Не удалось подготовить документ к печати.")
+    images = []
+    try:
+        for number in range(first - 1, min(last, document.pageCount())):
+            if cancelled():
+                raise TransferCancelled
+            points = document.pagePointSize(number)
+            size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
+            images.append(document.render(number, size))
+    finally:
+        document.close()
+        buffer.close()
+    return images
+
+
+def paint_images(images: list[QImage], printer: object) -> None:
+    """Draw rendered pages into the printable area, one sheet each."""
+    from PySide6.QtGui import QPainter
+
     painter = QPainter()
     if not painter.begin(printer):
         raise OSError("Не удалось начать печать: принтер недоступен.")
     try:
         target = printer.pageLayout().paintRectPixels(printer.resolution())
-        # 300 dpi is sharp on paper; a 1200 dpi page image would take half a gigabyte.
-        dpi = min(printer.resolution(), PRINT_DPI)
-        for number in range(first - 1, last):
-            if number > first - 1:
+        for index, image in enumerate(images):
+            if index:
                 printer.newPage()
-            points = document.pagePointSize(number)
-            size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
-            image = document.render(number, size)
-            fitted = size.scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            fitted = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
             # The painter starts at the printable area's corner.
             painter.drawImage(QRect(0, 0, fitted.width(), fitted.height()), image)
     finally:

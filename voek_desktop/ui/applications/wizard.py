@@ -485,7 +485,7 @@ class ApplicationWizard(QDialog):
         self.form_step.preview_status.setText("Предпросмотр заявки")
 
     def print_application(self) -> None:
-        print_pdf(self, self.form_step.preview.document, "Печать заявки")
+        print_pdf(self, self.ctx, self.form_step.preview, "Печать заявки")
 
     def _pdf_name(self) -> str:
         number = self.application.number if self.application else ""
