@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+from collections import OrderedDict
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -552,6 +553,31 @@ def smart_data(app: CabinetApp, req: Request, id: str) -> Response:
         raise HttpError(
             409, "no_data_yet", "Прибор учета еще не опрашивался: данные появятся после опроса"
         )
+    return Response.json(_smart_values(row["id"], model, poll))
+
+
+# The values of one poll never change: serve repeats (every client asks after each poll) from
+# memory instead of re-running the simulator. Bounded; the key holds no consumer data.
+_SMART_CACHE: OrderedDict[tuple[int, simulator.MeterModel, datetime], dict] = OrderedDict()
+_SMART_CACHE_SIZE = 1024
+_SMART_LOCK = threading.Lock()
+
+
+def _smart_values(meter_id: int, model: simulator.MeterModel, poll: datetime) -> dict:
+    key = (meter_id, model, poll)
+    with _SMART_LOCK:
+        if key in _SMART_CACHE:
+            _SMART_CACHE.move_to_end(key)
+            return _SMART_CACHE[key]
+    values = _compute_smart_values(meter_id, model, poll)
+    with _SMART_LOCK:
+        _SMART_CACHE[key] = values
+        while len(_SMART_CACHE) > _SMART_CACHE_SIZE:
+            _SMART_CACHE.popitem(last=False)
+    return values
+
+
+def _compute_smart_values(meter_id: int, model: simulator.MeterModel, poll: datetime) -> dict:
     regs = simulator.registers_at(model, poll)
     zones = schedule(model.zones)
     registers = []
@@ -590,18 +616,16 @@ def smart_data(app: CabinetApp, req: Request, id: str) -> Response:
         }
         for at, code in simulator.events(model, poll)
     ]
-    return Response.json(
-        {
-            "meter_id": row["id"],
-            "polled_at": iso(poll),
-            "registers": registers,
-            "instant": instant,
-            "relay": relay,
-            "relay_name": simulator.RELAY_STATES[relay],
-            "events": events,
-            "zones": [{"zone": z.code, "name": z.name, "hours": z.hours} for z in zones],
-        }
-    )
+    return {
+        "meter_id": meter_id,
+        "polled_at": iso(poll),
+        "registers": registers,
+        "instant": instant,
+        "relay": relay,
+        "relay_name": simulator.RELAY_STATES[relay],
+        "events": events,
+        "zones": [{"zone": z.code, "name": z.name, "hours": z.hours} for z in zones],
+    }
 
 
 @route(
