@@ -342,3 +342,22 @@ def test_opening_and_closing_untouched_leaves_no_draft(qtbot, page) -> None:
     assert page.drafts.list() == []
     assert [a.id for a in page.active_model.rows] == before
     assert page.restore_bar.isHidden()
+
+
+def test_server_gone_at_submit_keeps_the_form_and_says_so(qtbot, page, server) -> None:
+    draft = next(a for a in page.active_model.rows if a.status == "need_info")
+    page.open_wizard(draft)
+    wizard = page.wizard
+    values_before = dict(wizard.form.values())
+    assert values_before.get("applicant_name")
+    wizard.go(3)
+    server.stop()
+    wizard.submit()
+    qtbot.waitUntil(
+        lambda: wizard.submit_step.missing.text().startswith("Нет связи с сервером"),
+        timeout=30_000,
+    )
+    assert wizard.isVisible(), "the wizard stays open with everything typed"
+    assert wizard.form.values() == values_before
+    assert wizard.submit_step.submit_button.isEnabled(), "the user can try again"
+    wizard.autosave_timer.stop()
