@@ -96,6 +96,7 @@ def main() -> None:
     window.login_view.use_demo(ctx.demo_logins[0])
     window.login_view.submit.click()
     wait(lambda: window.cabinet is not None and window.cabinet.profile_page.profile is not None)
+    window.cabinet.open_section("Профиль")
     save(window, "profile")
 
     change = PasswordChangeDialog(ctx, window)
@@ -147,6 +148,7 @@ def main() -> None:
     window.login_view.use_demo(company)
     window.login_view.submit.click()
     wait(lambda: window.cabinet is not None)
+    window.cabinet.open_section("Профиль")
     window.statusBar().clearMessage()
     save(window, "profile-company")
     window.log_out()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -59,7 +59,10 @@ class CabinetView(QWidget):
         body.setSpacing(0)
         self.nav = QListWidget(self)
         self.nav.setObjectName("nav")
-        self.nav.setFixedWidth(220)
+        # Wide enough for the longest title («Договоры энергоснабжения»); long ones wrap.
+        self.nav.setFixedWidth(270)
+        self.nav.setWordWrap(True)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body.addWidget(self.nav)
         self.pages = QStackedWidget(self)
         body.addWidget(self.pages, 1)
