@@ -71,11 +71,8 @@ class ChoiceRow(QWidget):
         layout.addWidget(self.combo)
         self.error = ErrorLabel(self)
         layout.addWidget(self.error)
-        self.combo.currentIndexChanged.connect(self._emit)
+        self.combo.currentIndexChanged.connect(self.changed)
         self.focus_widget = self.combo
-
-    def _emit(self, *_args: object) -> None:
-        self.changed.emit()
 
     def value(self) -> Any:
         return self.combo.currentData()
@@ -111,11 +108,8 @@ class BoolRow(QWidget):
             layout.addWidget(hint)
         self.error = ErrorLabel(self)
         layout.addWidget(self.error)
-        self.box.toggled.connect(self._emit)
+        self.box.toggled.connect(self.changed)
         self.focus_widget = self.box
-
-    def _emit(self, *_args: object) -> None:
-        self.changed.emit()
 
     def value(self) -> bool:
         return self.box.isChecked()
