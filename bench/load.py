@@ -6,10 +6,14 @@ accounts, against the same load on a bare standard-library "hello" WSGI server.
 Needs `wrk` (Debian package wrk). Starts `voek-server --demo` on a free port with a fresh
 database, logs in as the demo individual, and cycles wrk over
   GET /personal-accounts, GET /meters/{id}, GET /meters/{id}/smart-data
-with the session token. Prints requests/s, p50/p99 latency, errors, the server's memory
-at the start and end (RSS), and the ratio to the bare server (goal ≥ 0.5, SPEC §10:
-0 errors, p99 ≤ 100 ms). Then checks that slow clients (one byte a second on many sockets)
-do not starve a normal request: it answers within 2 s or gets a prompt 503.
+with the session token. The first 5 s after start are a warm-up, printed apart: the server
+computes every meter's registers since commissioning then (about 2 s of CPU), which is not the
+steady state the target is about. Then it prints requests/s, p50/p99 latency, errors, the
+server's memory at the start and end of the measured run (RSS), and the ratio to the bare
+server (goal ≥ 0.5, SPEC §10: 0 errors, p99 ≤ 100 ms). Our server keeps connections alive
+(HTTP/1.1) as wrk expects; wsgiref's bare server closes each one, which is part of what it
+costs. Finally it checks that slow clients (one byte a second on many sockets) do not starve a
+normal request: it answers within 2 s or gets a prompt 503.
 """
 
 from __future__ import annotations
@@ -220,6 +224,7 @@ def main() -> None:
         script.write_text(
             LUA.format(PATHS="{" + ", ".join(f'"{p}"' for p in paths) + "}", TOKEN=token)
         )
+        warm = run_wrk(f"http://127.0.0.1:{port}", 5, args.connections, str(script))
         rss_start = rss_mb(server.pid)
         ours = run_wrk(f"http://127.0.0.1:{port}", args.seconds, args.connections, str(script))
         rss_end = rss_mb(server.pid)
@@ -235,6 +240,10 @@ def main() -> None:
     print(
         f"machine: {os.cpu_count()} cores; {args.connections} connections, {args.seconds} s; "
         f"paths cycled: {len(paths)}"
+    )
+    print(
+        f"warm-up 5 s : {warm['rps']:8.0f} req/s  p50 {warm['p50']:6.1f} ms  "
+        f"p99 {warm['p99']:6.1f} ms  errors {warm['errors']} of {warm['requests']}"
     )
     print(
         f"voek-server : {ours['rps']:8.0f} req/s  p50 {ours['p50']:6.1f} ms  "

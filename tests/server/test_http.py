@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import threading
 import time
 
 import pytest
@@ -208,6 +209,119 @@ def test_dev_routes_are_absent_without_dev(tmp_path, api_for):
         assert not [p for p in paths if p.startswith("/dev")]
     finally:
         srv.stop()
+
+
+def _read_answer(sock: socket.socket) -> tuple[int, dict[str, str], bytes]:
+    """One HTTP answer off a kept-alive connection: status, headers (lower-case), body."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        part = sock.recv(65536)
+        assert part, f"connection closed after {data!r}"
+        data += part
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.lower().split(": ", 1) for line in lines[1:])
+    while len(body) < int(headers["content-length"]):
+        body += sock.recv(65536)
+    return int(lines[0].split()[1]), headers, body
+
+
+def _closed_by_server(sock: socket.socket, within: float) -> bool:
+    sock.settimeout(within)
+    try:
+        return sock.recv(65536) == b""
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+
+
+HEALTH = b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n"
+
+
+def test_one_connection_serves_several_requests_then_idles_out(make_server):
+    srv = make_server(keep_alive_timeout=0.5)
+    with socket.create_connection(("127.0.0.1", srv.port), timeout=5) as sock:
+        for _ in range(3):
+            sock.sendall(HEALTH)
+            status, headers, body = _read_answer(sock)
+            assert status == 200
+            assert headers.get("connection") != "close"
+            assert json.loads(body)["status"] == "ok"
+        # Two requests sent at once (pipelined) get two answers, in order.
+        sock.sendall(HEALTH + b"GET /api/v1/nothing HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert _read_answer(sock)[0] == 200
+        assert _read_answer(sock)[0] == 404
+        started = time.monotonic()
+        assert _closed_by_server(sock, within=5)
+        assert time.monotonic() - started < 3
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"POST /api/v1/password-resets HTTP/1.1\r\nHost: x\r\nContent-Length: lots\r\n\r\n{}",
+        b"POST /api/v1/registrations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 5000000\r\n\r\n{",
+        b"POST /api/v1/password-resets HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+        b"\r\n2\r\n{}\r\n0\r\n\r\n",
+    ],
+    ids=["bad-length", "too-large", "chunked"],
+)
+def test_a_body_left_unread_ends_the_connection(shared_server, request_bytes):
+    # Otherwise the rest of that body would be read as the next request.
+    with socket.create_connection(("127.0.0.1", shared_server.port), timeout=10) as sock:
+        sock.sendall(request_bytes)
+        status, headers, _ = _read_answer(sock)
+        assert 400 <= status < 500
+        assert headers["connection"] == "close"
+        assert _closed_by_server(sock, within=5)
+
+
+def test_a_slow_upload_does_not_hold_up_other_clients(make_server):
+    srv = make_server(socket_timeout=6.0)
+    with socket.create_connection(("127.0.0.1", srv.port), timeout=10) as slow:
+        slow.sendall(
+            b"POST /api/v1/password-resets HTTP/1.1\r\nHost: x\r\n"
+            b'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"email": '
+        )
+        time.sleep(0.3)  # the server is now inside the application, waiting for the body
+        started = time.monotonic()
+        for _ in range(5):
+            assert requests.get(srv.url + "/api/v1/health", timeout=10).status_code == 200
+        assert time.monotonic() - started < 2  # not the 6 s the slow body may take
+
+
+def _slow(app, req):
+    time.sleep(3)  # a long computation: the application holds its slot meanwhile
+    return Response.json({"status": "done"})
+
+
+def _add_slow(app) -> None:
+    app.router.routes.append(Route("GET", "/slow", _slow, False, {"summary": "slow"}))
+
+
+def test_a_long_request_does_not_queue_the_others(make_server):
+    srv = make_server(prepare=_add_slow)
+    slow = threading.Thread(target=requests.get, args=(srv.url + "/api/v1/slow",))
+    slow.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    for _ in range(5):
+        assert requests.get(srv.url + "/api/v1/health", timeout=10).status_code == 200
+    assert time.monotonic() - started < 1.5  # not after the 3 s of the slow one
+    slow.join()
+
+
+def test_an_idle_kept_alive_connection_gives_its_worker_to_a_waiting_one(make_server):
+    srv = make_server(workers=1, keep_alive_timeout=30.0)
+    with socket.create_connection(("127.0.0.1", srv.port), timeout=10) as idle:
+        idle.sendall(HEALTH)
+        assert _read_answer(idle)[0] == 200  # kept alive, holding the only worker
+        started = time.monotonic()
+        assert requests.get(srv.url + "/api/v1/health", timeout=10).status_code == 200
+        assert time.monotonic() - started < 2  # not the 30 s keep-alive
+        assert _closed_by_server(idle, within=2)
 
 
 def test_idle_connections_do_not_stop_other_clients(make_server):

@@ -31,7 +31,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--smtp", type=_smtp, help="отправлять почту через HOST:PORT")
     p.add_argument("--outbox", type=Path, default=Path("outbox"), help="папка для .eml без --smtp")
     p.add_argument("--public-url", help="адрес сервера для ссылок в письмах")
-    p.add_argument("--workers", type=int, default=16)
+    p.add_argument("--workers", type=int, default=64)
     p.add_argument("--socket-timeout", type=float, default=30.0)
     p.add_argument("--log-level", default="INFO")
     return p.parse_args(argv)
