@@ -5,12 +5,14 @@
 Writes a workbook shaped like §8.6 (three sheets; «Профиль 30 мин»: start, end, A+, A−, R+,
 R− for three years of 30-minute intervals) with xlsxwriter, then measures, as medians:
 
-- read:  openpyxl (read-only, values only) parses every sheet into rows — the app's worker;
-- model: the parsed rows go into the app's table model and the QTableView is shown and painted
-         (offscreen) — what the GUI thread does once the worker is done;
-- open:  read + model, the time from «Открыть в приложении» to a painted table;
-- first screen: as the app does it — the reader runs on a thread and the table shows the rows
-         read so far; time from «Открыть в приложении» to a painted table with a full screen;
+- first screen: as the app does it — openpyxl reads in a child process that streams rows back,
+         and the table shows the rows read so far; the time from «Открыть в приложении» to a
+         painted table with a full screen (the SPEC's "opened in the app's table");
+- scroll while reading: the time to paint the table after jumping to a random row read so
+         far, while the rest of the file still arrives (the GUI must stay smooth meanwhile);
+- read:  the whole file, every sheet, into rows (the child's openpyxl parse plus transfer);
+- model: all rows go into the app's table model and the QTableView is shown and painted
+         (offscreen) — what the GUI thread does once the file is read;
 - scroll: the time to paint the table after jumping to a random place (20 jumps a run).
 """
 
@@ -80,15 +82,11 @@ def write_archive(path: Path, rows: int) -> None:
     wb.close()
 
 
-def first_screen(app, path: Path) -> float:
+def first_screen(app, path: Path) -> tuple[float, list[float]]:
     import threading
 
-    from voek_desktop.ui.metering.workbook import (
-        PROFILE_SHEET,
-        make_table,
-        read_workbook,
-        show_sheet,
-    )
+    from voek_desktop.ui.metering.workbook import PROFILE_SHEET, make_table, show_sheet
+    from voek_desktop.workbook import read_workbook
 
     sink: list = []
     t0 = time.perf_counter()
@@ -106,11 +104,21 @@ def first_screen(app, path: Path) -> float:
     view.repaint()
     app.processEvents()
     elapsed = time.perf_counter() - t0
+    scrolls = []
+    rnd = random.Random(2)
+    while reader.is_alive() and len(scrolls) < 200:
+        model.grow_to(len(sheet.rows))
+        s = time.perf_counter()
+        view.scrollTo(model.index(rnd.randrange(model.rowCount()), 0))
+        view.viewport().repaint()
+        app.processEvents()
+        scrolls.append(time.perf_counter() - s)
+        time.sleep(0.01)
     reader.join()
     view.close()
     view.deleteLater()
     app.processEvents()
-    return elapsed
+    return elapsed, scrolls
 
 
 def main() -> None:
@@ -121,12 +129,8 @@ def main() -> None:
 
     from PySide6.QtWidgets import QApplication
 
-    from voek_desktop.ui.metering.workbook import (
-        PROFILE_SHEET,
-        make_table,
-        read_workbook,
-        show_sheet,
-    )
+    from voek_desktop.ui.metering.workbook import PROFILE_SHEET, make_table, show_sheet
+    from voek_desktop.workbook import read_workbook
 
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as tmp:
@@ -138,9 +142,11 @@ def main() -> None:
             f" written in {time.perf_counter() - t0:.2f} s"
         )
 
-        reads, models, opens, scrolls, firsts = [], [], [], [], []
+        reads, models, opens, scrolls, firsts, loading = [], [], [], [], [], []
         for _ in range(args.runs):
-            firsts.append(first_screen(app, path))
+            first, during = first_screen(app, path)
+            firsts.append(first)
+            loading.extend(during)
             t0 = time.perf_counter()
             sheets = read_workbook(path)
             t1 = time.perf_counter()
@@ -169,14 +175,21 @@ def main() -> None:
             app.processEvents()
 
     med = statistics.median
-    print(f"first screen (progressive, as the app): median {med(firsts):.3f} s")
-    print(f"read (openpyxl, worker thread):   median {med(reads):.3f} s")
+
+    def p95(values: list[float]) -> float:
+        return sorted(values)[max(0, int(len(values) * 0.95) - 1)]
+
+    print(f"first screen (as the app):         median {med(firsts):.3f} s  (target ≤ {TARGET} s)")
+    print(
+        f"scroll while the rest is read:     median {med(loading) * 1000:.1f} ms,"
+        f" p95 {p95(loading) * 1000:.1f} ms ({len(loading)} jumps)"
+    )
+    print(f"read, whole file (child process):  median {med(reads):.3f} s")
     print(f"model ready + table painted (GUI): median {med(models):.3f} s")
-    print(f"open, read + model:                median {med(opens):.3f} s  (target ≤ {TARGET} s)")
-    p95 = sorted(scrolls)[int(len(scrolls) * 0.95) - 1]
+    print(f"whole file read + model:           median {med(opens):.3f} s")
     print(
         f"scroll, repaint after a jump:      median {med(scrolls) * 1000:.1f} ms,"
-        f" p95 {p95 * 1000:.1f} ms (a frame at 60 Hz: 16.7 ms)"
+        f" p95 {p95(scrolls) * 1000:.1f} ms (a frame at 60 Hz: 16.7 ms)"
     )
 
 

@@ -18,7 +18,7 @@ from voek_desktop.ui.metering.accounts import AccountsPage
 from voek_desktop.ui.metering.models import RowsModel
 from voek_desktop.ui.metering.organization import OrganizationPage
 from voek_desktop.ui.metering.smart import SmartDataPage
-from voek_desktop.ui.metering.workbook import read_workbook
+from voek_desktop.workbook import read_workbook
 
 PASSWORD = "demo-Password-2026"
 MORNING = "2026-11-27T10:00:00+03:00"  # 10:00 МСК: the last poll was at 01:30 today
@@ -418,3 +418,19 @@ def test_the_cabinet_lists_the_section_and_it_loads_when_opened(qtbot, ctx, serv
     assert isinstance(page, AccountsPage)
     qtbot.waitUntil(lambda: page.list.count() == 2, timeout=WAIT)
     qtbot.waitUntil(lambda: page.meters.model.rowCount() == 1, timeout=WAIT)
+
+
+def test_a_damaged_workbook_says_so_in_the_table_window(qtbot, ctx, tmp_path):
+    from voek_desktop.ui.metering.workbook import WorkbookDialog
+
+    damaged = tmp_path / "Архив.xlsx"
+    damaged.write_bytes(b"PK\x03\x04 the download was cut and then renamed by hand")
+    book = WorkbookDialog(ctx, damaged)
+    qtbot.addWidget(book)
+    book.show()
+    book.load()
+    qtbot.waitUntil(lambda: not book.cancel_button.isVisible(), timeout=WAIT)
+    assert book.status.text() == (
+        "Не удалось прочитать файл: файл повреждён или не является книгой Excel (.xlsx)."
+    )
+    assert book.model.rowCount() == 0

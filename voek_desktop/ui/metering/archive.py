@@ -427,16 +427,11 @@ class ArchiveDialog(QDialog):
             # run_long jobs run beside the API worker: their own HTTP session.
             client = CabinetClient(server_url, token=token)
             try:
-                saved = download(
+                return download(
                     client, path, dest, transfer.report, transfer.is_cancelled, retries=3
                 )
             finally:
                 client.close()
-            # Importing openpyxl takes ~0.2 s: do it here, off the clock of «Открыть в
-            # приложении», which then shows its first rows sooner (SPEC §10).
-            import openpyxl  # noqa: F401
-
-            return saved
 
         self.downloading_id = request.id
         self.progress.setRange(0, 0)

@@ -1,14 +1,12 @@
 """A downloaded archive workbook shown inside the app (SPEC §8.6, §10: 52,600 rows ≤ 0.5 s).
 
-openpyxl reads the file on a worker thread (read-only mode, values only); the table model
-holds the rows as plain lists and makes text only for the cells on screen.
+The rows come from :mod:`voek_desktop.workbook` (a child process, streamed); the table model
+holds them as plain lists and makes text only for the cells on screen.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,61 +25,9 @@ from voek_desktop.api.errors import TransferCancelled
 from voek_desktop.ui import feedback
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.metering.models import RowsModel
+from voek_desktop.workbook import Sheet, WorkbookError, read_workbook
 
 PROFILE_SHEET = "Профиль 30 мин"
-
-
-class Sheet(NamedTuple):
-    name: str
-    headers: list[str]
-    rows: list[list[Any]]
-
-
-def read_workbook(
-    path: str | Path,
-    progress: Callable[[int, int | None], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
-    sink: list[Sheet] | None = None,
-) -> list[Sheet]:
-    """Every sheet of ``path``; the first row of a table sheet is its header.
-
-    With ``sink``, each sheet is appended to it as soon as its header is read and its rows
-    list grows while the file is read, so the GUI can show the first rows at once (appending
-    to a list is atomic; the GUI only looks at rows it has been told about)."""
-    from openpyxl import load_workbook
-
-    sheets = sink if sink is not None else []
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        total = sum((ws.max_row or 0) for ws in workbook.worksheets) or None
-        done = 0
-        for ws in workbook.worksheets:
-            info = ws.title == "Сведения"
-            sheet = Sheet(ws.title, ["Параметр", "Значение"] if info else [], [])
-            rows = sheet.rows
-            append = rows.append
-            values_iter = ws.iter_rows(values_only=True)
-            if not info:
-                first = next(values_iter, None)
-                sheet.headers.extend("" if v is None else str(v) for v in first or ())
-            sheets.append(sheet)
-            for i, values in enumerate(values_iter):
-                append(list(values))
-                # Early on once, so the first screen of rows shows at once; then now and then.
-                if i % 2048 == 2047 or i == 63:
-                    if cancelled is not None and cancelled():
-                        raise TransferCancelled()
-                    if progress is not None:
-                        progress(done + i, total)
-            done += len(rows) + (0 if info else 1)
-            # Trailing empty rows are how some writers pad a sheet.
-            while rows and all(v is None for v in rows[-1]):
-                rows.pop()
-        if progress is not None:
-            progress(done, done)
-        return sheets
-    finally:
-        workbook.close()
 
 
 def make_table(parent: QWidget | None = None) -> tuple[QTableView, RowsModel]:
@@ -201,7 +147,8 @@ class WorkbookDialog(QDialog):
         if isinstance(exc, TransferCancelled):
             self.status.setText("Чтение отменено.")
             return
-        self.status.setText("Не удалось прочитать файл: " + feedback.describe(exc))
+        text = str(exc) if isinstance(exc, WorkbookError) else feedback.describe(exc)
+        self.status.setText(f"Не удалось прочитать файл: {text}.")
 
     def _loaded(self, sheets: list[Sheet]) -> None:
         self._finished()
