@@ -6,7 +6,6 @@ server per module for tests that only create their own drafts.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -14,16 +13,8 @@ from typing import Any
 import pytest
 import requests
 
+from tests.cabinet_http import DemoCabinet
 from voek_desktop.api.server import EmbeddedServer, start_embedded
-
-PASSWORD = "demo-Password-2026"
-LOGINS = {
-    "individual": "112-233-445 95",
-    "entrepreneur": "315333367975982",
-    "company": "1133324980030",
-}
-JSON_TYPE = "application/json; charset=utf-8"
-CYRILLIC = re.compile("[А-Яа-яЁё]")
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 32
@@ -98,54 +89,8 @@ def company_form(today: date, **overrides: Any) -> dict[str, Any]:
     return form
 
 
-class Cabinet:
+class Cabinet(DemoCabinet):
     """``requests`` against ``{base}/api/v1`` with a token per consumer type."""
-
-    def __init__(self, server: EmbeddedServer) -> None:
-        self.server = server
-        self.root = server.url + "/api/v1"
-        self.http = requests.Session()
-        self.tokens: dict[str, str] = {}
-
-    def close(self) -> None:
-        self.http.close()
-
-    def token(self, who: str) -> str:
-        if who not in self.tokens:
-            resp = self.http.post(
-                self.root + "/sessions",
-                json={
-                    "consumer_type": who,
-                    "login": LOGINS[who],
-                    "password": PASSWORD,
-                    "remember": False,
-                },
-                timeout=15,
-            )
-            assert resp.status_code == 201, resp.text
-            self.tokens[who] = resp.json()["token"]
-        return self.tokens[who]
-
-    def call(
-        self, method: str, path: str, who: str | None = "individual", **kw: Any
-    ) -> requests.Response:
-        headers = dict(kw.pop("headers", {}) or {})
-        if who is not None:
-            headers["Authorization"] = f"Bearer {self.token(who)}"
-        kw.setdefault("timeout", 30)
-        return self.http.request(method, self.root + path, headers=headers, **kw)
-
-    def get(self, path: str, who: str | None = "individual", **kw: Any) -> requests.Response:
-        return self.call("GET", path, who, **kw)
-
-    def post(self, path: str, who: str | None = "individual", **kw: Any) -> requests.Response:
-        return self.call("POST", path, who, **kw)
-
-    def patch(self, path: str, who: str | None = "individual", **kw: Any) -> requests.Response:
-        return self.call("PATCH", path, who, **kw)
-
-    def delete(self, path: str, who: str | None = "individual", **kw: Any) -> requests.Response:
-        return self.call("DELETE", path, who, **kw)
 
     # --- shortcuts ----------------------------------------------------------------------------
 
@@ -186,22 +131,6 @@ class Cabinet:
         return self.post(
             f"/dev/applications/{app_id}/status", None, json={"status": status, "comment": comment}
         )
-
-    @staticmethod
-    def error(
-        resp: requests.Response, status: int, code: str, fields: set[str] | None = None
-    ) -> dict[str, Any]:
-        """Assert the SPEC §7 error shape with Russian text; returns the ``error`` object."""
-        assert resp.status_code == status, (resp.status_code, resp.text)
-        assert resp.headers["Content-Type"] == JSON_TYPE
-        error = resp.json()["error"]
-        assert error["code"] == code, error
-        assert CYRILLIC.search(error["message"]), error
-        if fields is not None:
-            assert set(error.get("fields", {})) == fields, error
-        for text in error.get("fields", {}).values():
-            assert CYRILLIC.search(text), text
-        return error
 
 
 @pytest.fixture

@@ -272,7 +272,7 @@ def test_another_consumers_things_are_not_found(cab, forms):
         ("GET", "/applications/0"),
     ]
     for method, path in paths:
-        resp = cab.call(method, path, other, json={"form": {}, "message": "чужое"})
+        resp = cab.request(method, path, other, json={"form": {}, "message": "чужое"})
         cab.error(resp, 404, "not_found")
     cab.error(cab.upload(app["id"], "site_plan", who=other), 404, "not_found")
     signed = cab.post(

@@ -14,92 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
+from tests.cabinet_http import DemoCabinet
 from voek_desktop.api.server import EmbeddedServer, ServerConfig, create_app, start_embedded
 from voek_desktop.api.server.clock import Clock
 
 MSK = timezone(timedelta(hours=3))
-PASSWORD = "demo-Password-2026"
-LOGINS = {
-    "individual": "112-233-445 95",
-    "entrepreneur": "315333367975982",
-    "company": "1133324980030",
-}
-JSON_TYPE = "application/json; charset=utf-8"
-CYRILLIC = re.compile("[А-Яа-яЁё]")
 TOKEN_LINE = re.compile(r"^([A-Za-z0-9_-]{32,})$", re.MULTILINE)
 
-_MISSING: Any = object()
 
-
-class Metering:
-    def __init__(self, server: EmbeddedServer) -> None:
-        self.server = server
-        self.root = server.url + "/api/v1"
-        self.http = requests.Session()
-        self.tokens: dict[str, str] = {}
-
-    def close(self) -> None:
-        self.http.close()
-
-    def request(
-        self, method: str, path: str, *, who: str | None = "individual", json: Any = _MISSING,
-        headers: dict[str, str] | None = None, **kw: Any,
-    ) -> requests.Response:  # fmt: skip
-        h = dict(headers or {})
-        if who is not None:
-            h["Authorization"] = f"Bearer {self.token(who)}"
-        if json is not _MISSING:
-            kw["json"] = json
-        kw.setdefault("timeout", 60)
-        return self.http.request(method, self.root + path, headers=h, **kw)
-
-    def get(self, path: str, **kw: Any) -> requests.Response:
-        return self.request("GET", path, **kw)
-
-    def post(self, path: str, **kw: Any) -> requests.Response:
-        return self.request("POST", path, **kw)
-
-    def patch(self, path: str, **kw: Any) -> requests.Response:
-        return self.request("PATCH", path, **kw)
-
-    def delete(self, path: str, **kw: Any) -> requests.Response:
-        return self.request("DELETE", path, **kw)
-
-    def token(self, who: str) -> str:
-        if who not in self.tokens:
-            self.tokens[who] = self.login(who)
-        return self.tokens[who]
-
-    def login(self, who: str, login: str | None = None, password: str = PASSWORD) -> str:
-        """A new session of the demo consumer ``who`` (or of ``login`` of that type)."""
-        resp = self.http.post(
-            self.root + "/sessions",
-            json={
-                "consumer_type": who,
-                "login": login or LOGINS[who],
-                "password": password,
-            },
-            timeout=60,
-        )
-        assert resp.status_code == 201, resp.text
-        return resp.json()["token"]
-
-    def at(self, moment: datetime) -> datetime:
-        """Set the server clock; sessions are opened again at the new time."""
-        resp = self.http.post(
-            self.root + "/dev/clock", json={"now": moment.isoformat()}, timeout=10
-        )
-        assert resp.status_code == 200, resp.text
-        self.tokens.clear()
-        return datetime.fromisoformat(resp.json()["now"])
-
-    def run_jobs(self) -> list[dict[str, Any]]:
-        resp = self.http.post(self.root + "/dev/jobs/run", timeout=300)
-        assert resp.status_code == 200, resp.text
-        return resp.json()["items"]
-
+class Metering(DemoCabinet):
     def register(self, key: str, body: dict[str, Any]) -> str:
         """Register and activate a consumer (e-mail link from the outbox) and log it in as
         ``key``; ``body`` as for POST /registrations."""
@@ -117,22 +41,6 @@ class Metering:
             "/organization/confirmation", who=who, json={"supply_contract_number": number}
         )
         assert resp.status_code == 200, resp.text
-
-    @staticmethod
-    def error(
-        resp: requests.Response, status: int, code: str, fields: set[str] | None = None
-    ) -> dict[str, Any]:
-        """Assert the SPEC §7 error shape with a Russian message; the ``error`` object."""
-        assert resp.status_code == status, (resp.status_code, resp.text)
-        assert resp.headers["Content-Type"] == JSON_TYPE
-        error = resp.json()["error"]
-        assert error["code"] == code, error
-        assert CYRILLIC.search(error["message"]), error
-        if fields is not None:
-            assert set(error.get("fields", {})) == fields, error
-            for text in error["fields"].values():
-                assert CYRILLIC.search(text), text
-        return error
 
 
 class ExactClock(Clock):
