@@ -471,3 +471,31 @@ def test_extract_token_property(token: str) -> None:
     assert extract_token(f" {token} ") == token
     assert extract_token(f"http://h/api/v1/activate?token={token}") == token
     assert extract_token(f"http://h/api/v1/confirm-email?a=1&token={token}&b=2") == token
+
+
+def test_a_post_after_a_quiet_spell_does_not_ride_a_closing_connection(
+    server, client: CabinetClient, monkeypatch
+) -> None:
+    """The server lets a kept-alive connection go after 5 s of quiet; a POST sent at that
+    moment would be lost without a retry. So calls share a connection while they come quickly,
+    and a POST after a quiet spell opens a fresh one."""
+    from voek_desktop.api import client as client_module
+
+    accepted: list[object] = []
+    accept = server.httpd.process_request
+    monkeypatch.setattr(
+        server.httpd, "process_request", lambda r, a: (accepted.append(a), accept(r, a))[1]
+    )
+    monkeypatch.setattr(client_module, "REUSE_IDLE_SECONDS", 0.3)
+    client.health()
+    client.health()
+    with contextlib.suppress(ApiError):
+        client.request("POST", "/password-resets", json={"email": "nobody@example.test"})
+    assert len(accepted) == 1  # one connection for calls in quick succession
+    time.sleep(0.5)
+    client.health()
+    assert len(accepted) == 1  # a GET reuses it (and would be resent if it failed)
+    time.sleep(0.5)
+    with contextlib.suppress(ApiError):
+        client.request("POST", "/password-resets", json={"email": "nobody@example.test"})
+    assert len(accepted) == 2

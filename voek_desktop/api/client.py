@@ -7,6 +7,7 @@ message and per-field texts. Not thread-safe: the app calls it from one worker t
 
 from __future__ import annotations
 
+import time
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -24,6 +25,10 @@ from voek_desktop.api.models import EmailChange, Profile, Registration, SentMail
 # (connect, read) seconds.
 DEFAULT_TIMEOUT = (3.05, 20.0)
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+# The bundled server closes a kept-alive connection after 5 s of quiet. A POST sent just as it
+# does fails, and is not resent (the server may have had it), so after this long a POST or
+# PATCH opens a fresh connection instead. GETs are resent and reuse whatever is there.
+REUSE_IDLE_SECONDS = 4.0
 
 
 def extract_token(text: str) -> str:
@@ -65,6 +70,7 @@ class CabinetClient(MeteringApi, ApplicationsApi):
         # POST and PATCH are never resent: the first attempt may have reached the server.
         self.http.mount("http://", HTTPAdapter(max_retries=retry))
         self.http.mount("https://", HTTPAdapter(max_retries=retry))
+        self._last_used = 0.0
 
     # --- plumbing -------------------------------------------------------------------------
 
@@ -86,6 +92,9 @@ class CabinetClient(MeteringApi, ApplicationsApi):
         JSON calls use :meth:`request`."""
         all_headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         all_headers.update(headers or {})
+        if method not in IDEMPOTENT and time.monotonic() - self._last_used > REUSE_IDLE_SECONDS:
+            for adapter in self.http.adapters.values():
+                adapter.poolmanager.clear()
         try:
             response = self.http.request(
                 method,
@@ -99,6 +108,8 @@ class CabinetClient(MeteringApi, ApplicationsApi):
             )
         except requests.RequestException as exc:
             raise _network_error(exc) from None
+        finally:
+            self._last_used = time.monotonic()
         if response.status_code >= 400:
             try:
                 raise _error_from(response)

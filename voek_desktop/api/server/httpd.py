@@ -308,30 +308,32 @@ class CabinetHTTPServer(WSGIServer):
         self.app_slot = AppSlot()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="voek-http")
         self._capacity = threading.BoundedSemaphore(workers + backlog)
-        self._waiting = 0  # connections accepted and not yet taken by a worker
-        self._waiting_lock = threading.Lock()
+        self._workers = workers
+        self._open = 0  # connections accepted and not yet closed; past ``workers`` they wait
+        self._open_lock = threading.Lock()
         self.closing = False
 
     def crowded(self) -> bool:
-        return self._waiting > 0
+        """Whether a connection waits for a worker (every worker holds one already)."""
+        return self._open > self._workers
 
     def process_request(self, request: Any, client_address: Any) -> None:
         if not self._capacity.acquire(blocking=False):
             self._refuse(request)
             return
-        with self._waiting_lock:
-            self._waiting += 1
+        with self._open_lock:
+            self._open += 1
         self._pool.submit(self._work, request, client_address)
 
     def _work(self, request: Any, client_address: Any) -> None:
-        with self._waiting_lock:
-            self._waiting -= 1
         try:
             self.finish_request(request, client_address)
         except Exception:
             self.handle_error(request, client_address)
         finally:
             self.shutdown_request(request)
+            with self._open_lock:
+                self._open -= 1
             self._capacity.release()
 
     def _refuse(self, request: socket.socket) -> None:
