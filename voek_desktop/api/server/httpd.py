@@ -16,11 +16,13 @@ request that computes for long (a login's scrypt, a contract PDF) stops holding 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar
 from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer
@@ -48,8 +50,8 @@ class _ServerHandler(ServerHandler):
         super().cleanup_headers()
         handler = self.request_handler
         if handler.body_left() or handler.server.crowded() or handler.server.closing:
-            # Unread body bytes would be taken for the next request; a queue means the worker
-            # is wanted elsewhere.
+            # Unread body bytes would be taken for the next request; a waiting connection
+            # wants this worker; a stopping server ends its connections.
             handler.close_connection = True
         if handler.close_connection:
             self.headers["Connection"] = "close"
@@ -88,6 +90,15 @@ class AppSlot:
     def __exit__(self, *exc: object) -> None:
         self.release()
 
+    @contextlib.contextmanager
+    def set_aside(self) -> Iterator[None]:
+        """Let others run while this request waits on its client."""
+        self.release()
+        try:
+            yield
+        finally:
+            self.acquire()
+
     def close(self) -> None:
         self._stop.set()
 
@@ -125,11 +136,8 @@ class _Input:
         return lines
 
     def _count(self, read: Any, size: int) -> bytes:
-        self._slot.release()
-        try:
+        with self._slot.set_aside():
             data = read(size)
-        finally:
-            self._slot.acquire()
         self.consumed += len(data)
         return data
 
@@ -150,11 +158,8 @@ class _Output:
     def write(self, data: bytes) -> int:
         if len(data) < self.BIG:
             return self._raw.write(data)
-        self._slot.release()
-        try:
+        with self._slot.set_aside():
             return self._raw.write(data)
-        finally:
-            self._slot.acquire()
 
     def flush(self) -> None:
         pass  # the request handler flushes once the application is done
