@@ -33,6 +33,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 BLANK_FORM = "blank-form"
+READ_WORKBOOK = "read-workbook"  # hidden: the child process that reads an archive for the table
 CATEGORIES = ("p14", "p12_1", "p13")
 CONSUMER_TYPES = ("individual", "entrepreneur", "company")
 
@@ -84,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == [BLANK_FORM]:
         return blank_form(argv[1:])
-    if argv[:1] == ["read-workbook"] and len(argv) == 2:
+    if argv[:1] == [READ_WORKBOOK] and len(argv) == 2:
         import os
 
         from voek_desktop.workbook import serve  # the app's own child process, no Qt

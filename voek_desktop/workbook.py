@@ -17,10 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
+from voek_desktop.__main__ import READ_WORKBOOK
 from voek_desktop.api.errors import TransferCancelled
 
 INFO_SHEET = "Сведения"
-READ_WORKBOOK = "read-workbook"  # the hidden subcommand of ``voek-desktop``
 FIRST_CHUNK = 64  # rows: enough for the first screen, sent at once
 CHUNK = 2048
 
