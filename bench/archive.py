@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from voek_desktop.api.server import archive, simulator  # noqa: E402
-from voek_desktop.domain.tariffs import SLOTS_PER_DAY, moscow_date, years_before  # noqa: E402
+from voek_desktop.domain.tariffs import SLOTS_PER_DAY  # noqa: E402
+from voek_desktop.domain.time import moscow_date, years_before  # noqa: E402
 
 MODEL = simulator.MeterModel(seed=2 * 7_919 + 101, phases=1, zones=3, start=date(2022, 6, 2))
 

@@ -1,5 +1,4 @@
-"""Household tariff zones, Moscow time (SPEC §8.4, domain-notes §4), and the Moscow calendar the
-metering rules are counted in (3 years back, 21:00 МСК, the next day).
+"""Household tariff zones in Moscow time (docs/design.md "Tariff zones").
 
 Zones are fixed per number of zones: single-rate T1; two-zone T1 day 07–23, T2 night 23–07;
 three-zone T1 peak 07–10 and 17–21, T2 night 23–07, T3 half-peak 10–17 and 21–23. A 30-minute
@@ -9,9 +8,8 @@ interval belongs to the zone of its start.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import timedelta
 
-MSK = timezone(timedelta(hours=3), "MSK")
 SLOTS_PER_DAY = 48  # 30-minute intervals
 SLOT = timedelta(minutes=30)
 
@@ -64,40 +62,3 @@ def schedule(zones: int) -> tuple[Zone, ...]:
         return SCHEDULES[zones]
     except KeyError:
         raise ValueError(f"unsupported number of tariff zones: {zones}") from None
-
-
-def zone_codes(zones: int) -> list[str]:
-    return [z.code for z in schedule(zones)]
-
-
-def zone_name(zones: int, code: str) -> str:
-    for z in schedule(zones):
-        if z.code == code:
-            return z.name
-    raise ValueError(f"no zone {code} in a {zones}-zone tariff")
-
-
-def zone_of(moment: datetime, zones: int) -> str:
-    """The zone (``T1``..) of the interval starting at ``moment`` (aware; read in Moscow time)."""
-    if moment.tzinfo is None:
-        raise ValueError("moment must be timezone-aware")
-    local = moment.astimezone(MSK)
-    slot = local.hour * 2 + (1 if local.minute >= 30 else 0)
-    return schedule(zones)[SLOT_ZONES[zones][slot]].code
-
-
-def moscow_date(moment: datetime) -> date:
-    return moment.astimezone(MSK).date()
-
-
-def moscow_midnight(day: date) -> datetime:
-    """00:00 Moscow time of ``day`` as an aware datetime."""
-    return datetime.combine(day, time(0), MSK)
-
-
-def years_before(day: date, years: int) -> date:
-    """The same calendar day ``years`` earlier; 29 February falls back to the 28th."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)

@@ -20,7 +20,8 @@ from pathlib import Path
 import xlsxwriter
 
 from voek_desktop.api.server import simulator
-from voek_desktop.domain.tariffs import MSK, SLOT_ZONES, SLOTS_PER_DAY, schedule
+from voek_desktop.domain.tariffs import SLOT_ZONES, SLOTS_PER_DAY, schedule
+from voek_desktop.domain.time import MSK
 
 SHEET_INFO = "Сведения"
 SHEET_PROFILE = "Профиль 30 мин"

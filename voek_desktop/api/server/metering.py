@@ -33,13 +33,8 @@ from voek_desktop.api.server.web import (
     text_field,
     validation_failed,
 )
-from voek_desktop.domain.tariffs import (
-    MSK,
-    moscow_date,
-    moscow_midnight,
-    schedule,
-    years_before,
-)
+from voek_desktop.domain.tariffs import schedule
+from voek_desktop.domain.time import MSK, moscow_date, moscow_midnight, years_before
 
 if TYPE_CHECKING:
     from voek_desktop.api.server.app import CabinetApp

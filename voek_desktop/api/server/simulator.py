@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from voek_desktop.domain.tariffs import MSK, SLOT, SLOT_ZONES, SLOTS_PER_DAY, moscow_midnight
+from voek_desktop.domain.tariffs import SLOT, SLOT_ZONES, SLOTS_PER_DAY
+from voek_desktop.domain.time import MSK, moscow_midnight
 
 QUANTITIES = ("A+", "A-", "R+", "R-")
 # The daily poll reads yesterday's profile and the registers; its data is "as of" this time.
