@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from voek_desktop.api.server import start_embedded
-from voek_desktop.api.server.web import Response, Route
+from voek_desktop.api.server.http.web import Response, Route
 
 JSON_TYPE = "application/json; charset=utf-8"
 MB = 1024 * 1024

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from voek_desktop.api.server.web import HttpError, Request, not_found
+from voek_desktop.api.server.http.web import HttpError, Request, not_found
 from voek_desktop.domain import applications as domain
 from voek_desktop.domain.uploads import (
     ACCEPTED_LABEL,

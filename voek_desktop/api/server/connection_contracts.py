@@ -25,7 +25,7 @@ from voek_desktop.api.server.application_records import (
     remove_quietly,
 )
 from voek_desktop.api.server.clock import iso
-from voek_desktop.api.server.web import (
+from voek_desktop.api.server.http.web import (
     HttpError,
     Request,
     Response,

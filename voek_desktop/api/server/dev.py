@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from voek_desktop.api.server.clock import iso
-from voek_desktop.api.server.web import Request, Response, RouteTable, validation_failed
+from voek_desktop.api.server.http.web import Request, Response, RouteTable, validation_failed
 
 if TYPE_CHECKING:
     from voek_desktop.api.server.app import CabinetApp

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from voek_desktop.api.server.application_records import parse_id
 from voek_desktop.api.server.clock import iso
-from voek_desktop.api.server.web import (
+from voek_desktop.api.server.http.web import (
     HttpError,
     Request,
     Response,

@@ -10,20 +10,20 @@ from typing import TYPE_CHECKING, Any
 
 from voek_desktop.api.server import sessions
 from voek_desktop.api.server.clock import iso
-from voek_desktop.api.server.security import (
-    burn_password_time,
-    hash_password,
-    new_token,
-    token_hash,
-    verify_password,
-)
-from voek_desktop.api.server.web import (
+from voek_desktop.api.server.http.web import (
     HttpError,
     Request,
     Response,
     RouteTable,
     text_field,
     validation_failed,
+)
+from voek_desktop.api.server.security import (
+    burn_password_time,
+    hash_password,
+    new_token,
+    token_hash,
+    verify_password,
 )
 from voek_desktop.domain import InvalidValue
 from voek_desktop.domain.consumers import CONSUMER_TYPES, consumer_type, validate_registration

@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 from voek_desktop.api.server import archive, jobs, simulator
 from voek_desktop.api.server.clock import iso, parse_iso
-from voek_desktop.api.server.web import (
+from voek_desktop.api.server.http.web import (
     HttpError,
     Request,
     Response,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from voek_desktop.api.server.web import Request, Response, RouteTable
+from voek_desktop.api.server.http.web import Request, Response, RouteTable
 
 if TYPE_CHECKING:
     from voek_desktop.api.server.app import CabinetApp

@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar
 from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer
 
-from voek_desktop.api.server.web import STATUS_TEXT
+from voek_desktop.api.server.http.web import STATUS_TEXT
 
 log = logging.getLogger("voek.server.http")
 
