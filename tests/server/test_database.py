@@ -7,7 +7,7 @@ from contextlib import closing
 from pathlib import Path
 
 from voek_desktop.api.server import start_embedded
-from voek_desktop.api.server.db import MIGRATIONS, Database
+from voek_desktop.api.server.storage.db import MIGRATIONS, Database
 
 
 def _pragma(path: Path, name: str):

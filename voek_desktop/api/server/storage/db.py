@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from voek_desktop.api.server.schema import MIGRATIONS
+from voek_desktop.api.server.storage.migrations import MIGRATIONS
 
 
 class Database:
