@@ -17,7 +17,7 @@ import pytest
 
 from tests.cabinet_http import DemoCabinet
 from voek_desktop.api.server import EmbeddedServer, ServerConfig, create_app, start_embedded
-from voek_desktop.api.server.clock import Clock
+from voek_desktop.api.server.core.clock import Clock
 
 MSK = timezone(timedelta(hours=3))
 TOKEN_LINE = re.compile(r"^([A-Za-z0-9_-]{32,})$", re.MULTILINE)

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from voek_desktop.api.server import applications, dev, identity, metering, openapi, sessions
-from voek_desktop.api.server.clock import Clock
+from voek_desktop.api.server import applications, dev, identity, metering, openapi
+from voek_desktop.api.server.core import sessions
+from voek_desktop.api.server.core.clock import Clock
+from voek_desktop.api.server.core.mail import Mailer
 from voek_desktop.api.server.http.web import STATUS_TEXT, HttpError, Request, Response, Router
-from voek_desktop.api.server.mail import Mailer
 from voek_desktop.api.server.storage.db import Database
 
 log = logging.getLogger("voek.server")

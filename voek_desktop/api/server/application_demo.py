@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from voek_desktop.api.server.application_records import add_history, files_dir
-from voek_desktop.api.server.clock import iso
+from voek_desktop.api.server.core.clock import iso
 
 if TYPE_CHECKING:
     import sqlite3

@@ -15,7 +15,7 @@ from voek_desktop.api.server.application_records import (
     receive_file,
     remove_quietly,
 )
-from voek_desktop.api.server.clock import iso
+from voek_desktop.api.server.core.clock import iso
 from voek_desktop.api.server.http.web import (
     HttpError,
     Request,

@@ -13,6 +13,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from voek_desktop.api.server.core.schemas import (
+    DATE_TIME,
+    INTEGER,
+    NULLABLE_STR,
+    STR,
+    media,
+)
 from voek_desktop.api.server.http.web import HttpError, Request, not_found
 from voek_desktop.domain import applications as domain
 from voek_desktop.domain.uploads import (
@@ -196,22 +203,6 @@ def receive_file(app: CabinetApp, req: Request, folder: str) -> tuple[Path, str,
 
 # --- OpenAPI --------------------------------------------------------------------------------
 
-_STR = {"type": "string"}
-_NULLABLE_STR = {"type": ["string", "null"]}
-_DATE_TIME = {"type": "string", "format": "date-time"}
-_ID = {"type": "integer"}
-_BINARY = {"type": "string", "format": "binary"}
-
-
-def media(*content_types: str) -> dict[str, Any]:
-    """A request or response body that is a file, not JSON.
-
-    openapi.py wraps every schema as application/json; a value of this shape (only the key
-    ``content``) is meant to be used as the media-type map itself — see the report to the lead.
-    """
-    return {"content": {t: {"schema": _BINARY} for t in content_types}}
-
-
 UPLOAD_BODY = media(*FILE_TYPES)
 PDF_BODY = media("application/pdf")
 FILE_RESPONSE = media(*FILE_TYPES)
@@ -274,24 +265,24 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["id", "kind", "filename", "size", "content_type"],
         "properties": {
-            "id": _ID,
+            "id": INTEGER,
             "kind": DOCUMENT_KIND_ENUM,
-            "kind_title": _STR,
-            "filename": _STR,
-            "size": _ID,
-            "content_type": _STR,
-            "uploaded_at": _DATE_TIME,
-            "url": _STR,
+            "kind_title": STR,
+            "filename": STR,
+            "size": INTEGER,
+            "content_type": STR,
+            "uploaded_at": DATE_TIME,
+            "url": STR,
         },
     },
     "HistoryEntry": {
         "type": "object",
         "required": ["status", "at", "comment"],
         "properties": {
-            "status": _STR,
-            "status_label": _STR,
-            "at": _DATE_TIME,
-            "comment": _STR,
+            "status": STR,
+            "status_label": STR,
+            "at": DATE_TIME,
+            "comment": STR,
             "actor": {"type": "string", "enum": ["consumer", "operator", "system"]},
         },
     },
@@ -310,13 +301,13 @@ SCHEMAS: dict[str, Any] = {
             "created_at",
         ],
         "properties": {
-            "id": _ID,
-            "number": {**_STR, "description": "ТП-ГГГГ-NNNNNN"},
+            "id": INTEGER,
+            "number": {**STR, "description": "ТП-ГГГГ-NNNNNN"},
             "category": {"type": "string", "enum": list(domain.CATEGORIES)},
-            "category_title": _STR,
+            "category_title": STR,
             "consumer_type": {"$ref": "#/components/schemas/ConsumerType"},
             "status": {"type": "string", "enum": list(domain.STATUSES)},
-            "status_label": _STR,
+            "status_label": STR,
             "active": {"type": "boolean"},
             "editable": {"type": "boolean"},
             "form": {"type": "object"},
@@ -328,9 +319,9 @@ SCHEMAS: dict[str, Any] = {
             "missing_documents": {"type": "array", "items": DOCUMENT_KIND_ENUM},
             "history": {"type": "array", "items": {"$ref": "#/components/schemas/HistoryEntry"}},
             "connection_contract_id": {"type": ["integer", "null"]},
-            "created_at": _DATE_TIME,
-            "updated_at": _DATE_TIME,
-            "submitted_at": _NULLABLE_STR,
+            "created_at": DATE_TIME,
+            "updated_at": DATE_TIME,
+            "submitted_at": NULLABLE_STR,
         },
     },
     "ApplicationList": {

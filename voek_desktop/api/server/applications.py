@@ -24,7 +24,7 @@ from voek_desktop.api.server.application_records import (
     moscow_today,
     own_application,
 )
-from voek_desktop.api.server.clock import iso
+from voek_desktop.api.server.core.clock import iso
 from voek_desktop.api.server.http.web import (
     HttpError,
     Request,

@@ -24,7 +24,14 @@ from voek_desktop.api.server.application_records import (
     receive_file,
     remove_quietly,
 )
-from voek_desktop.api.server.clock import iso
+from voek_desktop.api.server.core.clock import iso
+from voek_desktop.api.server.core.schemas import (
+    BOOLEAN,
+    DATE_TIME,
+    INTEGER,
+    NULLABLE_STR,
+    STR,
+)
 from voek_desktop.api.server.http.web import (
     HttpError,
     Request,
@@ -395,12 +402,12 @@ def _notify(app: CabinetApp, row: sqlite3.Row, new: str, comment: str) -> None:
 _DOC_SCHEMA = {
     "type": "object",
     "properties": {
-        "id": {"type": "integer"},
-        "kind": {"type": "string"},
-        "filename": {"type": "string"},
-        "size": {"type": "integer"},
-        "content_type": {"type": "string"},
-        "uploaded_at": {"type": "string"},
+        "id": INTEGER,
+        "kind": STR,
+        "filename": STR,
+        "size": INTEGER,
+        "content_type": STR,
+        "uploaded_at": STR,
     },
 }
 
@@ -410,17 +417,17 @@ route.schemas.update(
             "type": "object",
             "required": ["id", "number", "application_id", "status", "created_at", "document_url"],
             "properties": {
-                "id": {"type": "integer"},
-                "number": {"type": "string"},
-                "application_id": {"type": "integer"},
-                "application_number": {"type": "string"},
+                "id": INTEGER,
+                "number": STR,
+                "application_id": INTEGER,
+                "application_number": STR,
                 "status": {"type": "string", "enum": list(CONTRACT_STATUSES)},
-                "status_label": {"type": "string"},
-                "active": {"type": "boolean"},
-                "created_at": {"type": "string", "format": "date-time"},
-                "signed_at": {"type": ["string", "null"]},
-                "document_url": {"type": "string"},
-                "document_size": {"type": "integer"},
+                "status_label": STR,
+                "active": BOOLEAN,
+                "created_at": DATE_TIME,
+                "signed_at": NULLABLE_STR,
+                "document_url": STR,
+                "document_size": INTEGER,
                 "signed_copy": {"oneOf": [_DOC_SCHEMA, {"type": "null"}]},
             },
         },

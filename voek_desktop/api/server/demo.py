@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
-from voek_desktop.api.server.clock import iso
-from voek_desktop.api.server.security import hash_password
+from voek_desktop.api.server.core.clock import iso
+from voek_desktop.api.server.core.security import hash_password
 from voek_desktop.demo_data import DEMO_CONSUMERS, DEMO_PASSWORD
 from voek_desktop.domain.consumers import CONSUMER_TYPES
 

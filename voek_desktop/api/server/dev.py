@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from voek_desktop.api.server.clock import iso
+from voek_desktop.api.server.core.clock import iso
 from voek_desktop.api.server.http.web import Request, Response, RouteTable, validation_failed
 
 if TYPE_CHECKING:

@@ -7,7 +7,13 @@ import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from voek_desktop.api.server.application_records import parse_id
-from voek_desktop.api.server.clock import iso
+from voek_desktop.api.server.core.clock import iso
+from voek_desktop.api.server.core.schemas import (
+    BOOLEAN,
+    DATE_TIME,
+    INTEGER,
+    STR,
+)
 from voek_desktop.api.server.http.web import (
     HttpError,
     Request,
@@ -201,10 +207,10 @@ _MESSAGE = {
     "type": "object",
     "required": ["id", "author", "text", "at"],
     "properties": {
-        "id": {"type": "integer"},
+        "id": INTEGER,
         "author": {"type": "string", "enum": ["consumer", "operator"]},
-        "text": {"type": "string"},
-        "at": {"type": "string", "format": "date-time"},
+        "text": STR,
+        "at": DATE_TIME,
     },
 }
 
@@ -214,12 +220,12 @@ route.schemas.update(
             "type": "object",
             "required": ["id", "subject", "messages", "created_at"],
             "properties": {
-                "id": {"type": "integer"},
-                "subject": {"type": "string"},
+                "id": INTEGER,
+                "subject": STR,
                 "messages": {"type": "array", "items": _MESSAGE},
-                "created_at": {"type": "string", "format": "date-time"},
-                "updated_at": {"type": "string", "format": "date-time"},
-                "has_reply": {"type": "boolean"},
+                "created_at": DATE_TIME,
+                "updated_at": DATE_TIME,
+                "has_reply": BOOLEAN,
                 "status": {"type": "string", "enum": ["waiting", "answered"]},
             },
         },

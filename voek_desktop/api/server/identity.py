@@ -8,8 +8,15 @@ import sqlite3
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from voek_desktop.api.server import sessions
-from voek_desktop.api.server.clock import iso
+from voek_desktop.api.server.core import sessions
+from voek_desktop.api.server.core.clock import iso
+from voek_desktop.api.server.core.security import (
+    burn_password_time,
+    hash_password,
+    new_token,
+    token_hash,
+    verify_password,
+)
 from voek_desktop.api.server.http.web import (
     HttpError,
     Request,
@@ -17,13 +24,6 @@ from voek_desktop.api.server.http.web import (
     RouteTable,
     text_field,
     validation_failed,
-)
-from voek_desktop.api.server.security import (
-    burn_password_time,
-    hash_password,
-    new_token,
-    token_hash,
-    verify_password,
 )
 from voek_desktop.domain import InvalidValue
 from voek_desktop.domain.consumers import CONSUMER_TYPES, consumer_type, validate_registration

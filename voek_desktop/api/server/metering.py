@@ -22,8 +22,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from voek_desktop.api.server import archive, jobs, simulator
-from voek_desktop.api.server.clock import iso, parse_iso
+from voek_desktop.api.server import archive, simulator
+from voek_desktop.api.server.core import jobs
+from voek_desktop.api.server.core.clock import iso, parse_iso
+from voek_desktop.api.server.core.schemas import (
+    DATE,
+    DATE_TIME,
+    INTEGER,
+    NULLABLE_STR,
+    NUMBER,
+    STR,
+    list_of,
+    obj,
+)
 from voek_desktop.api.server.http.web import (
     HttpError,
     Request,
@@ -1111,85 +1122,69 @@ def stop(app: CabinetApp) -> None:
 
 # --- OpenAPI ------------------------------------------------------------------------------------
 
-_S = {"type": "string"}
-_NS = {"type": ["string", "null"]}
-_DATE_S = {"type": "string", "format": "date"}
-_DT = {"type": "string", "format": "date-time"}
-_NUM = {"type": "number"}
-_INT = {"type": "integer"}
 _ZONE = {
     "type": "object",
     "required": ["zone", "name", "hours"],
-    "properties": {"zone": _S, "name": _S, "hours": _S},
+    "properties": {"zone": STR, "name": STR, "hours": STR},
 }
-
-
-def _obj(required: list[str], **props: Any) -> dict[str, Any]:
-    return {"type": "object", "required": required, "properties": props}
-
-
-def _list(ref: str) -> dict[str, Any]:
-    return _obj(
-        ["items"], items={"type": "array", "items": {"$ref": f"#/components/schemas/{ref}"}}
-    )
 
 
 route.schemas.update(
     {
-        "PersonalAccount": _obj(
+        "PersonalAccount": obj(
             ["number", "address", "meters_count", "added_at"],
-            number={**_S, "pattern": "^[0-9]{10}$"},
-            address=_S,
-            meters_count=_INT,
-            added_at=_DT,
+            number={**STR, "pattern": "^[0-9]{10}$"},
+            address=STR,
+            meters_count=INTEGER,
+            added_at=DATE_TIME,
         ),
-        "PersonalAccountList": _list("PersonalAccount"),
-        "PersonalAccountNew": _obj(
-            ["number"], number={**_S, "description": "Номер лицевого счета, 10 цифр"}
+        "PersonalAccountList": list_of("PersonalAccount"),
+        "PersonalAccountNew": obj(
+            ["number"], number={**STR, "description": "Номер лицевого счета, 10 цифр"}
         ),
-        "PersonalAccountAdded": _obj(
+        "PersonalAccountAdded": obj(
             ["personal_account", "message"],
             personal_account={"$ref": "#/components/schemas/PersonalAccount"},
-            message=_S,
+            message=STR,
         ),
-        "Organization": _obj(
+        "Organization": obj(
             ["in_registry", "confirmed", "support"],
             in_registry={"type": "boolean"},
             confirmed={"type": "boolean"},
-            support=_obj(["phone", "email"], phone=_S, email=_S),
-            registry_number=_NS,
-            name=_S,
-            confirmed_at=_NS,
-            message=_S,
+            support=obj(["phone", "email"], phone=STR, email=STR),
+            registry_number=NULLABLE_STR,
+            name=STR,
+            confirmed_at=NULLABLE_STR,
+            message=STR,
         ),
-        "OrganizationConfirmation": _obj(
+        "OrganizationConfirmation": obj(
             ["supply_contract_number"],
-            supply_contract_number={**_S, "description": "Например, ЭС-1001"},
+            supply_contract_number={**STR, "description": "Например, ЭС-1001"},
         ),
-        "SupplyContract": _obj(
+        "SupplyContract": obj(
             ["number", "signed_on", "metering_points"],
-            number=_S,
-            signed_on=_DATE_S,
+            number=STR,
+            signed_on=DATE,
             metering_points={
                 "type": "array",
-                "items": _obj(
+                "items": obj(
                     ["id", "name", "address", "meter"],
-                    id=_INT,
-                    name=_S,
-                    address=_S,
-                    meter=_obj(
+                    id=INTEGER,
+                    name=STR,
+                    address=STR,
+                    meter=obj(
                         ["id", "brand", "model", "serial_number", "is_smart"],
-                        id=_INT,
-                        brand=_S,
-                        model=_S,
-                        serial_number=_S,
+                        id=INTEGER,
+                        brand=STR,
+                        model=STR,
+                        serial_number=STR,
                         is_smart={"type": "boolean"},
                     ),
                 ),
             },
         ),
-        "SupplyContractList": _list("SupplyContract"),
-        "Meter": _obj(
+        "SupplyContractList": list_of("SupplyContract"),
+        "Meter": obj(
             [
                 "id",
                 "brand",
@@ -1203,78 +1198,78 @@ route.schemas.update(
                 "is_smart",
                 "commissioned_at",
             ],
-            id=_INT,
-            brand=_S,
-            model=_S,
-            serial_number=_S,
-            address=_S,
+            id=INTEGER,
+            brand=STR,
+            model=STR,
+            serial_number=STR,
+            address=STR,
             phases={"type": "integer", "enum": [1, 3]},
             tariff_zones={"type": "integer", "enum": [1, 2, 3]},
             readings_date={"type": ["string", "null"], "format": "date"},
             readings={
                 "type": "array",
-                "items": _obj(["zone", "name", "value"], zone=_S, name=_S, value=_NUM),
+                "items": obj(["zone", "name", "value"], zone=STR, name=STR, value=NUMBER),
             },
             readings_total={"type": ["number", "null"]},
             is_smart={"type": "boolean"},
-            commissioned_at=_DATE_S,
+            commissioned_at=DATE,
             last_poll_at={"type": ["string", "null"], "format": "date-time"},
-            metering_point=_obj(["id", "name"], id=_INT, name=_S),
-            personal_account_number=_NS,
-            supply_contract_number=_NS,
+            metering_point=obj(["id", "name"], id=INTEGER, name=STR),
+            personal_account_number=NULLABLE_STR,
+            supply_contract_number=NULLABLE_STR,
             zones={"type": "array", "items": _ZONE},
         ),
-        "MeterList": _list("Meter"),
-        "SmartData": _obj(
+        "MeterList": list_of("Meter"),
+        "SmartData": obj(
             ["polled_at", "registers", "instant", "relay", "events"],
-            meter_id=_INT,
-            polled_at=_DT,
+            meter_id=INTEGER,
+            polled_at=DATE_TIME,
             registers={
                 "type": "array",
-                "items": _obj(
+                "items": obj(
                     ["quantity", "zone", "value", "unit"],
                     quantity={"type": "string", "enum": ["A+", "A-", "R+", "R-"]},
-                    zone={**_S, "description": "total или T1..T4"},
-                    name=_S,
-                    value=_NUM,
-                    unit=_S,
+                    zone={**STR, "description": "total или T1..T4"},
+                    name=STR,
+                    value=NUMBER,
+                    unit=STR,
                 ),
             },
             instant={
                 "type": "array",
-                "items": _obj(
+                "items": obj(
                     ["quantity", "name", "value", "unit"],
-                    quantity=_S,
-                    name=_S,
-                    value=_NUM,
-                    unit=_S,
+                    quantity=STR,
+                    name=STR,
+                    value=NUMBER,
+                    unit=STR,
                 ),
             },
             relay={"type": "string", "enum": list(simulator.RELAY_STATES)},
-            relay_name=_S,
+            relay_name=STR,
             events={
                 "type": "array",
-                "items": _obj(["at", "code", "name"], at=_DT, code=_S, name=_S, journal=_S),
+                "items": obj(["at", "code", "name"], at=DATE_TIME, code=STR, name=STR, journal=STR),
             },
             zones={"type": "array", "items": _ZONE},
         ),
-        "Intervals": _obj(
+        "Intervals": obj(
             ["step", "items"],
             step={"type": "string", "enum": ["30min", "day"]},
             items={
                 "type": "array",
-                "items": _obj(
+                "items": obj(
                     ["start", "end", "a_plus", "a_minus", "r_plus", "r_minus"],
-                    start=_DT,
-                    end=_DT,
-                    a_plus=_NUM,
-                    a_minus=_NUM,
-                    r_plus=_NUM,
-                    r_minus=_NUM,
+                    start=DATE_TIME,
+                    end=DATE_TIME,
+                    a_plus=NUMBER,
+                    a_minus=NUMBER,
+                    r_plus=NUMBER,
+                    r_minus=NUMBER,
                 ),
             },
         ),
-        "ArchiveRequest": _obj(
+        "ArchiveRequest": obj(
             [
                 "id",
                 "meter_id",
@@ -1287,34 +1282,36 @@ route.schemas.update(
                 "file_name",
                 "file_size",
             ],
-            id=_INT,
-            meter_id=_INT,
-            period_start=_DATE_S,
-            period_end=_DATE_S,
+            id=INTEGER,
+            meter_id=INTEGER,
+            period_start=DATE,
+            period_end=DATE,
             status={"type": "string", "enum": list(STATUS_LABELS)},
-            status_label=_S,
+            status_label=STR,
             editable={"type": "boolean"},
-            created_at=_DT,
-            updated_at=_DT,
-            editable_until=_DT,
+            created_at=DATE_TIME,
+            updated_at=DATE_TIME,
+            editable_until=DATE_TIME,
             ready_at={"type": ["string", "null"], "format": "date-time"},
-            file_name=_NS,
+            file_name=NULLABLE_STR,
             file_size={"type": ["integer", "null"]},
-            error=_NS,
+            error=NULLABLE_STR,
         ),
-        "ArchiveRequestList": _list("ArchiveRequest"),
-        "ArchiveRequestNew": _obj(
+        "ArchiveRequestList": list_of("ArchiveRequest"),
+        "ArchiveRequestNew": obj(
             ["period_start", "period_end"],
-            period_start={**_DATE_S, "description": "Первые сутки периода (МСК)"},
-            period_end={**_DATE_S, "description": "Последние сутки периода (МСК)"},
+            period_start={**DATE, "description": "Первые сутки периода (МСК)"},
+            period_end={**DATE, "description": "Последние сутки периода (МСК)"},
         ),
-        "ArchiveRequestPatch": _obj([], period_start=_DATE_S, period_end=_DATE_S),
+        "ArchiveRequestPatch": obj([], period_start=DATE, period_end=DATE),
     }
 )
-dev_route.schemas["JobsRun"] = _obj(
+dev_route.schemas["JobsRun"] = obj(
     ["items"],
     items={
         "type": "array",
-        "items": _obj(["id", "kind", "ref_id", "state"], id=_INT, kind=_S, ref_id=_INT, state=_S),
+        "items": obj(
+            ["id", "kind", "ref_id", "state"], id=INTEGER, kind=STR, ref_id=INTEGER, state=STR
+        ),
     },
 )

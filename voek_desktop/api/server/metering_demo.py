@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from voek_desktop.api.server.clock import iso
+from voek_desktop.api.server.core.clock import iso
 
 if TYPE_CHECKING:
     from voek_desktop.api.server.app import CabinetApp

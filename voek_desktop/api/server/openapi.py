@@ -5,15 +5,16 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from voek_desktop.api.server.core.schemas import (
+    NULLABLE_STR,
+    STR,
+)
 from voek_desktop.api.server.http.web import Request, Response, RouteTable
 
 if TYPE_CHECKING:
     from voek_desktop.api.server.app import CabinetApp
 
 route = RouteTable()
-
-_STR = {"type": "string"}
-_NULLABLE_STR = {"type": ["string", "null"]}
 
 SCHEMAS: dict[str, Any] = {
     "Error": {
@@ -25,14 +26,14 @@ SCHEMAS: dict[str, Any] = {
                 "required": ["code", "message"],
                 "properties": {
                     "code": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
-                    "message": _STR,
-                    "fields": {"type": "object", "additionalProperties": _STR},
-                    "correlation_id": _STR,
+                    "message": STR,
+                    "fields": {"type": "object", "additionalProperties": STR},
+                    "correlation_id": STR,
                 },
             }
         },
     },
-    "Message": {"type": "object", "required": ["message"], "properties": {"message": _STR}},
+    "Message": {"type": "object", "required": ["message"], "properties": {"message": STR}},
     "Health": {
         "type": "object",
         "required": ["status", "time"],
@@ -54,14 +55,14 @@ SCHEMAS: dict[str, Any] = {
         ],
         "properties": {
             "consumer_type": {"$ref": "#/components/schemas/ConsumerType"},
-            "snils": {**_STR, "description": "Физическое лицо: СНИЛС, 11 цифр"},
-            "inn": {**_STR, "description": "ИП: 12 цифр; юридическое лицо: 10 цифр"},
-            "ogrnip": {**_STR, "description": "ИП: 15 цифр"},
-            "ogrn": {**_STR, "description": "Юридическое лицо: 13 цифр"},
-            "email": _STR,
+            "snils": {**STR, "description": "Физическое лицо: СНИЛС, 11 цифр"},
+            "inn": {**STR, "description": "ИП: 12 цифр; юридическое лицо: 10 цифр"},
+            "ogrnip": {**STR, "description": "ИП: 15 цифр"},
+            "ogrn": {**STR, "description": "Юридическое лицо: 13 цифр"},
+            "email": STR,
             "password": {"type": "string", "minLength": 8, "maxLength": 128},
-            "password_confirmation": _STR,
-            "phone": _STR,
+            "password_confirmation": STR,
+            "phone": STR,
             "personal_data_consent": {"type": "boolean"},
         },
     },
@@ -71,33 +72,33 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "id": {"type": "integer"},
             "consumer_type": {"$ref": "#/components/schemas/ConsumerType"},
-            "consumer_type_label": _STR,
-            "login": _STR,
-            "snils": _STR,
-            "inn": _STR,
-            "ogrn": _STR,
-            "ogrnip": _STR,
-            "email": _STR,
-            "pending_email": _NULLABLE_STR,
-            "phone": _STR,
+            "consumer_type_label": STR,
+            "login": STR,
+            "snils": STR,
+            "inn": STR,
+            "ogrn": STR,
+            "ogrnip": STR,
+            "email": STR,
+            "pending_email": NULLABLE_STR,
+            "phone": STR,
             "created_at": {"type": "string", "format": "date-time"},
-            "activated_at": _NULLABLE_STR,
+            "activated_at": NULLABLE_STR,
         },
     },
     "RegistrationResult": {
         "type": "object",
         "required": ["consumer", "message"],
-        "properties": {"consumer": {"$ref": "#/components/schemas/Profile"}, "message": _STR},
+        "properties": {"consumer": {"$ref": "#/components/schemas/Profile"}, "message": STR},
     },
-    "Token": {"type": "object", "required": ["token"], "properties": {"token": _STR}},
-    "EmailOnly": {"type": "object", "required": ["email"], "properties": {"email": _STR}},
+    "Token": {"type": "object", "required": ["token"], "properties": {"token": STR}},
+    "EmailOnly": {"type": "object", "required": ["email"], "properties": {"email": STR}},
     "Login": {
         "type": "object",
         "required": ["consumer_type", "login", "password"],
         "properties": {
             "consumer_type": {"$ref": "#/components/schemas/ConsumerType"},
-            "login": {**_STR, "description": "СНИЛС, ОГРНИП или ОГРН"},
-            "password": _STR,
+            "login": {**STR, "description": "СНИЛС, ОГРНИП или ОГРН"},
+            "password": STR,
             "remember": {"type": "boolean", "default": False},
         },
     },
@@ -105,7 +106,7 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["token", "expires_at", "consumer"],
         "properties": {
-            "token": _STR,
+            "token": STR,
             "expires_at": {"type": "string", "format": "date-time"},
             "consumer": {"$ref": "#/components/schemas/Profile"},
         },
@@ -113,22 +114,22 @@ SCHEMAS: dict[str, Any] = {
     "PasswordResetConfirm": {
         "type": "object",
         "required": ["token", "password", "password_confirmation"],
-        "properties": {"token": _STR, "password": _STR, "password_confirmation": _STR},
+        "properties": {"token": STR, "password": STR, "password_confirmation": STR},
     },
-    "ProfilePatch": {"type": "object", "required": ["phone"], "properties": {"phone": _STR}},
+    "ProfilePatch": {"type": "object", "required": ["phone"], "properties": {"phone": STR}},
     "PasswordChange": {
         "type": "object",
         "required": ["current_password", "new_password", "new_password_confirmation"],
         "properties": {
-            "current_password": _STR,
-            "new_password": _STR,
-            "new_password_confirmation": _STR,
+            "current_password": STR,
+            "new_password": STR,
+            "new_password_confirmation": STR,
         },
     },
     "EmailChange": {
         "type": "object",
         "required": ["message", "profile"],
-        "properties": {"message": _STR, "profile": {"$ref": "#/components/schemas/Profile"}},
+        "properties": {"message": STR, "profile": {"$ref": "#/components/schemas/Profile"}},
     },
     "Clock": {
         "type": "object",
@@ -152,11 +153,11 @@ SCHEMAS: dict[str, Any] = {
                     "type": "object",
                     "required": ["id", "to", "subject", "text", "sent_at"],
                     "properties": {
-                        "id": _STR,
-                        "to": _STR,
-                        "subject": _STR,
-                        "text": _STR,
-                        "sent_at": _STR,
+                        "id": STR,
+                        "to": STR,
+                        "subject": STR,
+                        "text": STR,
+                        "sent_at": STR,
                     },
                 },
             }

@@ -7,7 +7,12 @@ import json
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from voek_desktop.api.server.clock import iso
+from voek_desktop.api.server.core.clock import iso
+from voek_desktop.api.server.core.schemas import (
+    DATE_TIME,
+    INTEGER,
+    STR,
+)
 from voek_desktop.api.server.http.web import (
     HttpError,
     Request,
@@ -193,7 +198,7 @@ route.schemas.update(
                     "items": {
                         "type": "object",
                         "required": ["id", "text"],
-                        "properties": {"id": {"type": "string"}, "text": {"type": "string"}},
+                        "properties": {"id": STR, "text": STR},
                     },
                 },
                 "scale": {"type": "object"},
@@ -203,7 +208,7 @@ route.schemas.update(
             "type": "object",
             "required": ["application_id", "answers"],
             "properties": {
-                "application_id": {"type": "integer"},
+                "application_id": INTEGER,
                 "answers": {"type": "array", "items": _ANSWER, "maxItems": 5},
                 "suggestion": {"type": "string", "maxLength": SUGGESTION_MAX},
             },
@@ -212,12 +217,12 @@ route.schemas.update(
             "type": "object",
             "required": ["id", "application_id", "answers", "created_at"],
             "properties": {
-                "id": {"type": "integer"},
-                "application_id": {"type": "integer"},
-                "application_number": {"type": "string"},
+                "id": INTEGER,
+                "application_id": INTEGER,
+                "application_number": STR,
                 "answers": {"type": "array", "items": _ANSWER},
-                "suggestion": {"type": "string"},
-                "created_at": {"type": "string", "format": "date-time"},
+                "suggestion": STR,
+                "created_at": DATE_TIME,
             },
         },
         "SurveyResponseList": {

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from voek_desktop.api.server.clock import iso
+from voek_desktop.api.server.core.clock import iso
 
 if TYPE_CHECKING:
     from voek_desktop.api.server.app import CabinetApp

@@ -6,9 +6,9 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from voek_desktop.api.server.clock import iso
+from voek_desktop.api.server.core.clock import iso
+from voek_desktop.api.server.core.security import new_token, token_hash
 from voek_desktop.api.server.http.web import HttpError
-from voek_desktop.api.server.security import new_token, token_hash
 from voek_desktop.api.server.storage.db import Database
 
 IDLE = timedelta(minutes=30)
