@@ -220,12 +220,12 @@ def test_a_chunked_upload_without_length_is_refused(shared_cab, draft, forms):
 
 
 def test_a_consumer_has_a_storage_quota(shared_cab, draft, forms, monkeypatch):
-    from voek_desktop.api.server import application_documents
+    from voek_desktop.api.server.features.applications import documents
 
     used = sum(
         d["size"] for a in shared_cab.get("/applications").json()["items"] for d in a["documents"]
     )
-    monkeypatch.setattr(application_documents, "CONSUMER_QUOTA_BYTES", used + len(forms.PDF))
+    monkeypatch.setattr(documents, "CONSUMER_QUOTA_BYTES", used + len(forms.PDF))
     assert shared_cab.upload(draft["id"], "site_plan", forms.PDF).status_code == 201
     resp = shared_cab.upload(draft["id"], "site_plan", forms.PDF)
     shared_cab.error(resp, 409, "storage_quota_exceeded")

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from voek_desktop.api.server import simulator
+from voek_desktop.api.server.features.metering import simulator
 
 MSK = timezone(timedelta(hours=3))
 SINGLE_PHASE_SMART = 1  # Милур 107, 2 zones

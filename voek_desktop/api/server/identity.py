@@ -707,9 +707,3 @@ def confirm_email_page(app: CabinetApp, req: Request) -> Response:
     except HttpError as exc:
         return _page("Ссылка не сработала", exc.message, 400)
     return _page("Адрес подтверждён", "Новый адрес электронной почты сохранён в личном кабинете.")
-
-
-def load_demo(app: CabinetApp) -> None:
-    from voek_desktop.api.server import demo
-
-    demo.load(app)

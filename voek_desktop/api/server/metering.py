@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from voek_desktop.api.server import archive, simulator
 from voek_desktop.api.server.core import jobs
 from voek_desktop.api.server.core.clock import iso, parse_iso
 from voek_desktop.api.server.core.schemas import (
@@ -35,6 +34,7 @@ from voek_desktop.api.server.core.schemas import (
     list_of,
     obj,
 )
+from voek_desktop.api.server.features.metering import simulator, xlsx
 from voek_desktop.api.server.http.web import (
     HttpError,
     Request,
@@ -1042,7 +1042,7 @@ def produce_archive(app: CabinetApp, request_id: int) -> None:
     first, last = date.fromisoformat(row["period_start"]), date.fromisoformat(row["period_end"])
     now = app.clock.now()
     try:
-        info = archive.ArchiveInfo(
+        info = xlsx.ArchiveInfo(
             meter=f"{meter['brand']} {meter['model']}",
             serial_number=meter["serial_number"],
             address=meter["point_address"],
@@ -1050,7 +1050,7 @@ def produce_archive(app: CabinetApp, request_id: int) -> None:
             period_end=last,
             generated_at=now,
         )
-        path, size, etag = archive.produce(
+        path, size, etag = xlsx.produce(
             _archive_dir(app), meter_model(meter), info, simulator.last_poll(now)
         )
     except Exception as exc:
@@ -1092,12 +1092,6 @@ def run_jobs(app: CabinetApp, req: Request) -> Response:
 
 
 # --- life cycle ---------------------------------------------------------------------------
-
-
-def load_demo(app: CabinetApp) -> None:
-    from voek_desktop.api.server import metering_demo
-
-    metering_demo.load(app)
 
 
 def start(app: CabinetApp) -> None:

@@ -11,7 +11,15 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from voek_desktop.api.server.application_records import (
+from voek_desktop.api.server.core.clock import iso
+from voek_desktop.api.server.core.schemas import (
+    BOOLEAN,
+    DATE_TIME,
+    INTEGER,
+    NULLABLE_STR,
+    STR,
+)
+from voek_desktop.api.server.features.applications.records import (
     API_PREFIX,
     PDF_BODY,
     UPLOAD_BODY,
@@ -23,14 +31,6 @@ from voek_desktop.api.server.application_records import (
     parse_id,
     receive_file,
     remove_quietly,
-)
-from voek_desktop.api.server.core.clock import iso
-from voek_desktop.api.server.core.schemas import (
-    BOOLEAN,
-    DATE_TIME,
-    INTEGER,
-    NULLABLE_STR,
-    STR,
 )
 from voek_desktop.api.server.http.web import (
     HttpError,

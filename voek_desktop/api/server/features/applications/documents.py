@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from voek_desktop.api.server.application_records import (
+from voek_desktop.api.server.core.clock import iso
+from voek_desktop.api.server.features.applications.records import (
     FILE_RESPONSE,
     UPLOAD_BODY,
     document_json,
@@ -15,7 +16,6 @@ from voek_desktop.api.server.application_records import (
     receive_file,
     remove_quietly,
 )
-from voek_desktop.api.server.core.clock import iso
 from voek_desktop.api.server.http.web import (
     HttpError,
     Request,
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from voek_desktop.api.server.app import CabinetApp
 
 route = RouteTable()
-dev_route = RouteTable()
 
 FOLDER = "applications"
 # All scans of one consumer together: a per-user quota (ASVS 5.2.4), checked before reading.

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from voek_desktop.api.server import simulator
+from voek_desktop.api.server.features.metering import simulator
 from voek_desktop.domain.tariffs import SLOT_ZONES, SLOTS_PER_DAY, schedule
 from voek_desktop.domain.time import MSK
 

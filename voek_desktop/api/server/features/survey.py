@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from voek_desktop.api.server.app import CabinetApp
 
 route = RouteTable()
-dev_route = RouteTable()
 
 QUESTIONS = (
     ("clarity", "Насколько понятной была информация о порядке технологического присоединения?"),

@@ -1,8 +1,6 @@
-"""Grid-connection applications, documents, connection contracts, feedback and the survey
-(SPEC §4, §5, §7, §8.2, §8.5).
-
-This module holds the application routes themselves and mounts the routes of the sibling
-modules (documents, contracts, feedback, survey) on its tables, since app.py knows only it.
+"""Grid-connection applications: templates, drafts, submission and withdrawal (docs/design.md
+"Applications"). Documents, connection contracts, feedback and the survey are features of their
+own, each listed in app.py.
 """
 
 from __future__ import annotations
@@ -10,21 +8,14 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from voek_desktop.api.server import (
-    application_demo,
-    application_documents,
-    connection_contracts,
-    feedback,
-    survey,
-)
-from voek_desktop.api.server.application_records import (
+from voek_desktop.api.server.core.clock import iso
+from voek_desktop.api.server.features.applications.records import (
     SCHEMAS,
     add_history,
     application_json,
     moscow_today,
     own_application,
 )
-from voek_desktop.api.server.core.clock import iso
 from voek_desktop.api.server.http.web import (
     HttpError,
     Request,
@@ -38,7 +29,6 @@ if TYPE_CHECKING:
     from voek_desktop.api.server.app import CabinetApp
 
 route = RouteTable()
-dev_route = RouteTable()
 route.schemas.update(SCHEMAS)
 
 # A consumer keeps at most this many drafts (each a row and a form of up to 100 KB), and at
@@ -303,15 +293,3 @@ def withdraw_application(app: CabinetApp, req: Request, id: str) -> Response:
         add_history(conn, row["id"], "withdrawn", now, "Заявка отозвана заявителем", "consumer")
     row = app.db.query_one("SELECT * FROM applications WHERE id = ?", (row["id"],))
     return Response.json(application_json(app, row, req.consumer["consumer_type"]))
-
-
-# The sibling modules' routes ride on these tables: app.py mounts only this module.
-for _module in (application_documents, connection_contracts, feedback, survey):
-    route.routes.extend(_module.route.routes)
-    route.schemas.update(_module.route.schemas)
-    dev_route.routes.extend(_module.dev_route.routes)
-    dev_route.schemas.update(_module.dev_route.schemas)
-
-
-def load_demo(app: CabinetApp) -> None:
-    application_demo.load(app)

@@ -10,8 +10,8 @@ import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from voek_desktop.api.server.application_records import add_history, files_dir
 from voek_desktop.api.server.core.clock import iso
+from voek_desktop.api.server.features.applications.records import add_history, files_dir
 
 if TYPE_CHECKING:
     import sqlite3

@@ -6,7 +6,6 @@ import contextlib
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from voek_desktop.api.server.application_records import parse_id
 from voek_desktop.api.server.core.clock import iso
 from voek_desktop.api.server.core.schemas import (
     BOOLEAN,
@@ -14,6 +13,7 @@ from voek_desktop.api.server.core.schemas import (
     INTEGER,
     STR,
 )
+from voek_desktop.api.server.features.applications.records import parse_id
 from voek_desktop.api.server.http.web import (
     HttpError,
     Request,
