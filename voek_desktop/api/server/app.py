@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from voek_desktop.api.server import demo, identity, metering
+from voek_desktop.api.server import demo, identity
 from voek_desktop.api.server.core import sessions
 from voek_desktop.api.server.core.clock import Clock
 from voek_desktop.api.server.core.mail import Mailer
 from voek_desktop.api.server.features import connection_contracts, dev, feedback, openapi, survey
 from voek_desktop.api.server.features.applications import documents, routes
+from voek_desktop.api.server.features.metering import accounts, archives, meters, organizations
 from voek_desktop.api.server.http.web import STATUS_TEXT, HttpError, Request, Response, Router
 from voek_desktop.api.server.storage.db import Database
 
@@ -31,7 +32,10 @@ API_PREFIX = "/api/v1"
 FEATURES = (
     identity,
     dev,
-    metering,
+    accounts,
+    organizations,
+    meters,
+    archives,
     routes,
     documents,
     connection_contracts,
