@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from voek_desktop.api.server import demo, identity
+from voek_desktop.api.server import demo
 from voek_desktop.api.server.core import sessions
 from voek_desktop.api.server.core.clock import Clock
 from voek_desktop.api.server.core.mail import Mailer
 from voek_desktop.api.server.features import connection_contracts, dev, feedback, openapi, survey
-from voek_desktop.api.server.features.applications import documents, routes
+from voek_desktop.api.server.features.applications import documents as application_documents
+from voek_desktop.api.server.features.applications import routes as applications
+from voek_desktop.api.server.features.identity import login, profile, registration
 from voek_desktop.api.server.features.metering import accounts, archives, meters, organizations
 from voek_desktop.api.server.http.web import STATUS_TEXT, HttpError, Request, Response, Router
 from voek_desktop.api.server.storage.db import Database
@@ -30,14 +32,16 @@ API_PREFIX = "/api/v1"
 # Schemas for OpenAPI ride on the route tables. Every feature is listed here, none mounts
 # another's routes; the order is the order routes are matched and documented.
 FEATURES = (
-    identity,
+    registration,
+    login,
+    profile,
     dev,
     accounts,
     organizations,
     meters,
     archives,
-    routes,
-    documents,
+    applications,
+    application_documents,
     connection_contracts,
     feedback,
     survey,

@@ -32,6 +32,7 @@ from voek_desktop.api.server.features.applications.records import (
     receive_file,
     remove_quietly,
 )
+from voek_desktop.api.server.features.identity.common import profile_json
 from voek_desktop.api.server.http.web import (
     HttpError,
     Request,
@@ -265,8 +266,6 @@ def _not_awaiting() -> HttpError:
 
 
 def _consumer_dict(app: CabinetApp, consumer_id: int) -> dict[str, Any]:
-    from voek_desktop.api.server.identity import profile_json
-
     return profile_json(app.db.query_one("SELECT * FROM consumers WHERE id = ?", (consumer_id,)))
 
 
