@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from voek_desktop.api.server.core.clock import iso
 from voek_desktop.api.server.features.applications.records import add_history, files_dir
+from voek_desktop.domain.time import moscow_date
 
 if TYPE_CHECKING:
     import sqlite3
@@ -50,7 +51,7 @@ def tiny_pdf(title: str) -> bytes:
 
 
 def _form(now: datetime, complete: bool) -> dict[str, Any]:
-    day = (now + timedelta(hours=3)).date()
+    day = moscow_date(now)
     form: dict[str, Any] = {
         "applicant_name": "Иванов Иван Иванович",
         "snils": DEMO_SNILS,

@@ -9,7 +9,7 @@ import json
 import os
 import secrets
 import sqlite3
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,7 @@ from voek_desktop.api.server.core.schemas import (
 )
 from voek_desktop.api.server.http.web import HttpError, Request, not_found
 from voek_desktop.domain import applications as domain
+from voek_desktop.domain.time import moscow_date
 from voek_desktop.domain.uploads import (
     ACCEPTED_LABEL,
     FILE_TYPES,
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
     from voek_desktop.api.server.app import CabinetApp
 
 API_PREFIX = "/api/v1"
-MOSCOW = timedelta(hours=3)
 
 
 def parse_id(text: str) -> int:
@@ -48,7 +48,7 @@ def parse_id(text: str) -> int:
 
 def moscow_today(app: CabinetApp) -> date:
     # Terms in Decree 861 are counted in the applicant's (Moscow) calendar, not UTC's.
-    return (app.clock.now() + MOSCOW).date()
+    return moscow_date(app.clock.now())
 
 
 def files_dir(app: CabinetApp, name: str) -> Path:
