@@ -36,10 +36,10 @@ SEEN = [
 
 
 @pytest.fixture(scope="module")
-def document(shared_metering_server):
+def document(shared_server):
     import requests
 
-    resp = requests.get(shared_metering_server.url + "/api/v1/openapi.json", timeout=10)
+    resp = requests.get(shared_server.url + "/api/v1/openapi.json", timeout=10)
     assert resp.status_code == 200
     return resp.json()
 

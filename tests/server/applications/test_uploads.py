@@ -1,5 +1,6 @@
 """Scans are checked by content, limited in size and number, stored under random names outside
-anything served, and an interrupted upload leaves nothing (SPEC §5, §7; checklist §1.6)."""
+anything served, and an interrupted upload leaves nothing
+(docs/design.md "Applications", "API")."""
 
 from __future__ import annotations
 

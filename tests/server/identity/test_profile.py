@@ -1,4 +1,5 @@
-"""Contact data: profile, phone, password change, e-mail change (SPEC §3, §4, §7)."""
+"""Contact data: profile, phone, password change, e-mail change (docs/design.md "Identity",
+"Cabinet sections", "API")."""
 
 from __future__ import annotations
 

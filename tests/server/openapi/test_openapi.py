@@ -1,4 +1,5 @@
-"""The OpenAPI 3 document at /api/v1/openapi.json describes every route (SPEC §7)."""
+"""The OpenAPI 3 document at /api/v1/openapi.json describes every route
+(docs/design.md "API")."""
 
 from __future__ import annotations
 

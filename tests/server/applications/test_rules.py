@@ -1,4 +1,5 @@
-"""Decree 861 rules per category at their boundaries (SPEC §8.2), through the server and the
+"""Decree 861 rules per category at their boundaries (docs/design.md "Applications"),
+through the server and the
 domain module the app uses offline."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The HTTP layer: JSON everywhere, limits, slow clients, overload, internal errors (SPEC §7)."""
+"""The HTTP layer: JSON everywhere, limits, slow clients, overload, internal errors
+(docs/design.md "API")."""
 
 from __future__ import annotations
 

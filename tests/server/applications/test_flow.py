@@ -1,5 +1,6 @@
 """From a draft to a signed contract through the /dev operator routes; submit, withdraw, the
-survey, feedback threads, and nobody sees another consumer's things (SPEC §4, §5, §7, §8.5)."""
+survey, feedback threads, and nobody sees another consumer's things
+(docs/design.md "Cabinet sections", "Applications", "API", "Survey")."""
 
 from __future__ import annotations
 

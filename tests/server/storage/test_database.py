@@ -1,4 +1,4 @@
-"""SQLite storage: WAL, schema version, data kept across restarts (SPEC §7 server limits)."""
+"""SQLite storage: WAL, schema version, data kept across restarts (docs/design.md "API")."""
 
 from __future__ import annotations
 

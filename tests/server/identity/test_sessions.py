@@ -1,4 +1,4 @@
-"""Login, lockout, session lifetimes and logout (SPEC §3.2, §3.3)."""
+"""Login, lockout, session lifetimes and logout (docs/design.md "Identity")."""
 
 from __future__ import annotations
 

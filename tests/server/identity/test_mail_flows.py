@@ -1,4 +1,4 @@
-"""«Send the link again» and password reset by e-mail (SPEC §3.1, §3.2)."""
+"""«Send the link again» and password reset by e-mail (docs/design.md "Identity")."""
 
 from __future__ import annotations
 

@@ -1,11 +1,12 @@
-"""Personal accounts (SPEC §6.1), organisations and supply contracts (§6.2), and who may see which
-meter: another consumer's object is 404, never 403 or 200 (§7)."""
+"""Personal accounts, organisations and supply contracts, and who may see which meter: another
+consumer's object is 404, never 403 or 200 (docs/design.md "Metering", "API")."""
 
 from __future__ import annotations
 
 import pytest
 
-# Demo registry (SPEC §9; voek_desktop/api/server/metering_demo.py): meter ids by place.
+# Demo registry (docs/design.md "Demo data"; voek_desktop/api/server/demo/metering.py): meter ids
+# by place.
 INDIVIDUAL_SMART = 1  # 3300000001
 INDIVIDUAL_SMART_3ZONE = 2  # 3300000002
 INDIVIDUAL_NOT_SMART = 3  # 3300000002
@@ -89,7 +90,8 @@ def test_add_duplicate_unknown_malformed_and_remove(mapi):
 
 
 def test_the_same_account_in_two_cabinets(mapi):
-    # The number from the bill is the proof: another household member may add it too (§6.1).
+    # The number from the bill is the proof: another household member may add it too
+    # (docs/design.md "Metering").
     other = mapi.register("spouse", _individual(1))
     assert mapi.get("/personal-accounts", who=other).json()["items"] == []
     mapi.error(mapi.get(f"/meters/{INDIVIDUAL_SMART}", who=other), 404, "not_found")

@@ -1,4 +1,5 @@
-"""Registration, activation and the registration rules (SPEC §3.1, §7, §8.1)."""
+"""Registration, activation and the registration rules (docs/design.md
+"Identity", "API", "Identifiers")."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def _digits(text: str) -> str:
 def test_register_activate_and_log_in(api, consumer_type, login_field):
     body = api.registration(consumer_type, 1, phone="8 (920) 123-45-67")
     if consumer_type == "individual":
-        # Any Unicode, no composition rules (SPEC §3.1).
+        # A password may hold any Unicode and has no composition rules, only a length.
         body.update(password="пароль ёжика 🦔", password_confirmation="пароль ёжика 🦔")
     forged = {"Host": "evil.example", "X-Forwarded-Host": "evil.example"}
     resp = api.register(body, headers=forged)

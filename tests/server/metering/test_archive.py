@@ -1,6 +1,6 @@
-"""Archive requests (SPEC §6.5): the rules at their exact boundaries, the job that produces the
-workbook the next day (§8.6, read back with openpyxl), downloads with Range/If-Range/ETag, and a
-restart that resumes a pending job."""
+"""Archive requests (docs/design.md "Archives"): the rules at their exact boundaries, the job
+that produces the workbook the next day (read back with openpyxl), downloads with
+Range/If-Range/ETag, and a restart that resumes a pending job."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def _ready(mapi, start: str = "2026-03-01", end: str = "2026-03-03", meter: int 
     return body
 
 
-# --- the rules of §6.5 -------------------------------------------------------------------------
+# --- the period rules -------------------------------------------------------------------------
 
 
 def test_start_exactly_three_years_back_and_end_at_the_last_poll(mapi):
@@ -126,7 +126,7 @@ def test_ready_only_from_the_next_day(mapi):
     assert mapi.get("/archive-requests", params={"meter_id": THREE_ZONES}).json()["items"] == []
 
 
-# --- the workbook (§8.6) ------------------------------------------------------------------------
+# --- the workbook ------------------------------------------------------------------------
 
 
 def test_workbook_sheets_rows_numbers_and_no_formulas(mapi):

@@ -1,6 +1,8 @@
-"""Meters, smart-meter data and the 30-minute profile (SPEC §6.3, §6.4, §8.3, §8.4).
+"""Meters, smart-meter data and the 30-minute profile (docs/design.md
+"Metering", "Smart-meter data", "Tariff zones").
 
-The zone checks use an oracle written from §8.4's hour table, not the product's slot table."""
+The zone checks use an oracle written from the hour table of docs/design.md
+"Tariff zones", not the product's slot table."""
 
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ THREE_PHASE = 17  # Меркурий 234 ARTM, company, 3 zones
 
 
 def oracle_zone(start: datetime, zones: int) -> str:
-    """§8.4 read literally: the zone of an interval is the zone of its start, Moscow time."""
+    """The tariff-zone rule read literally: the zone of an interval is the zone of its start,
+    Moscow time."""
     h = start.astimezone(MSK).hour
     if zones == 1:
         return "T1"
@@ -106,7 +109,7 @@ def test_smart_data_is_as_of_the_last_poll(mapi):
 
 def test_registers_equal_profile_sums_over_http(mapi):
     """Registers at the poll − billing readings at 00:00 of the 1st = the sum of the intervals in
-    between, zone by zone, with zones assigned by the §8.4 table."""
+    between, zone by zone, with zones assigned by the docs/design.md "Tariff zones" table."""
     mapi.at(datetime(2026, 3, 20, 12, 0, tzinfo=MSK))
     for meter_id in (SINGLE_PHASE_SMART, THREE_ZONE_SMART):
         meter = mapi.get(f"/meters/{meter_id}").json()
