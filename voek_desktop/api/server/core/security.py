@@ -1,4 +1,5 @@
-"""Password hashing and random tokens (SPEC §3, ASVS)."""
+"""Password hashing (scrypt) and random tokens stored only as hashes (docs/design.md
+"Identity"; OWASP ASVS)."""
 
 from __future__ import annotations
 

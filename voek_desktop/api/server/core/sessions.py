@@ -1,4 +1,5 @@
-"""Session tokens: creation, lookup with idle and absolute expiry, revocation (SPEC §3.2)."""
+"""Session tokens: creation, lookup with idle and absolute expiry, revocation
+(docs/design.md "Identity")."""
 
 from __future__ import annotations
 

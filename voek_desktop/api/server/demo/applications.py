@@ -1,4 +1,5 @@
-"""Demo applications and a feedback thread for the demo individual (SPEC §9), so the
+"""Demo applications and a feedback thread for the demo individual (docs/design.md
+"Demo data"), so the
 «Заявки» and «Обратная связь» pages have something to show. Loading twice changes nothing."""
 
 from __future__ import annotations

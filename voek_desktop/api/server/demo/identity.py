@@ -1,4 +1,5 @@
-"""Demo data of SPEC §9, loaded by ``--demo``. Loading twice changes nothing."""
+"""The demo consumers (docs/design.md "Demo data"), one per consumer type, sharing one
+password. Loading twice changes nothing."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The demo metering registry of SPEC §9: personal accounts of Vladimir-region households, the
-demo company's and entrepreneur's supply contracts, their metering points and meters.
+"""The demo metering registry (docs/design.md "Demo data"): personal accounts of Vladimir-region
+households, the demo company's and entrepreneur's supply contracts, their metering points and
+meters.
 
 Smart meters were commissioned during 2022 and have a profile from that day; older meters are
 not connected to the metering system and carry the reading they had at the start of 2025.

@@ -1,5 +1,6 @@
 """Connection contracts: generated when the operator offers one, downloaded, returned signed
-(SPEC §4, §5, §7, seed IV.4); and the operator's status route of ``/dev``."""
+(docs/design.md "Cabinet sections", "Applications", "API"); and the operator's status route of
+``/dev``."""
 
 from __future__ import annotations
 

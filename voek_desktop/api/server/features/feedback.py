@@ -1,4 +1,5 @@
-"""«Обратная связь»: a consumer's threads with the grid company and its replies (SPEC §4, §7)."""
+"""«Обратная связь»: a consumer's threads with the grid company and its replies
+(docs/design.md "Cabinet sections", "API")."""
 
 from __future__ import annotations
 

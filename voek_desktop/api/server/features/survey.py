@@ -1,5 +1,5 @@
 """«Опрос потребителя»: five questions about the connection process, once per application that
-reached a contract (SPEC §4, §8.5)."""
+reached a contract (docs/design.md "Cabinet sections", "Survey")."""
 
 from __future__ import annotations
 

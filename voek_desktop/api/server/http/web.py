@@ -40,7 +40,8 @@ STATUS_TEXT = {
 
 
 class HttpError(Exception):
-    """An answer with the error body of SPEC §7. ``message`` is Russian, for the user."""
+    """An answer with the API's one error body, ``{"error": {"code", "message", "fields"}}``
+    (docs/design.md "API"). ``message`` is Russian, for the user."""
 
     def __init__(
         self,

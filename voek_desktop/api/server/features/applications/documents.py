@@ -1,5 +1,6 @@
 """Scans attached to an application: raw-body uploads checked by content, downloads, removal
-(SPEC §5, §7; reliability checklist §1.6)."""
+(docs/design.md "Applications", "API"). A file is written under a temporary name and renamed
+when complete, so an interrupted upload leaves nothing behind."""
 
 from __future__ import annotations
 

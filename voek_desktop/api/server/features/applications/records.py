@@ -1,5 +1,5 @@
 """What the application routes share: loading a consumer's own records, the JSON shapes of
-SPEC §7, history entries, the files folder and checked raw-body uploads."""
+the API (docs/design.md "API"), history entries, the files folder and checked raw-body uploads."""
 
 from __future__ import annotations
 

@@ -92,8 +92,9 @@ def _archive_json(row: sqlite3.Row, now: datetime) -> dict[str, Any]:
 
 
 def _check_period(app: CabinetApp, meter: sqlite3.Row, start: Any, end: Any) -> tuple[date, date]:
-    """The rules of SPEC §6.5, in Moscow dates: start ≥ today − 3 years, end ≤ the date of the
-    last poll, start ≤ end; and no earlier than the meter's data."""
+    """The period rules of an archive request (docs/design.md "Archives"), in Moscow dates:
+    start ≥ today − 3 years, end ≤ the date of the last poll, start ≤ end; and no earlier than
+    the meter's data."""
     now = app.clock.now()
     first, last = parse_date(start), parse_date(end)
     errors: dict[str, str] = {}

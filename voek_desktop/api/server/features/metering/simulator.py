@@ -1,4 +1,5 @@
-"""The deterministic smart-meter simulator (SPEC §8.3, §8.4, §9).
+"""The deterministic smart-meter simulator (docs/design.md "Smart-meter data", "Tariff zones",
+"Demo data").
 
 Everything here is a pure function of a meter's :class:`MeterModel` and the moment asked about:
 the same meter and day always give the same numbers, on any machine, in any order of calls.

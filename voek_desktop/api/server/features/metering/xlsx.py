@@ -1,4 +1,5 @@
-"""The archive workbook of SPEC §8.6, written with xlsxwriter in constant-memory mode.
+"""The .xlsx writer of archives (docs/design.md "Archives"), written with xlsxwriter in
+constant-memory mode.
 
 Rows are produced a day at a time from the simulator and written straight out; the profile and
 the daily readings sheets are filled in the same pass (constant-memory mode keeps one row per
