@@ -26,8 +26,6 @@ from voek_desktop.domain.time import MSK, moscow_midnight
 QUANTITIES = ("A+", "A-", "R+", "R-")
 # The daily poll reads yesterday's profile and the registers; its data is "as of" this time.
 POLL_TIME = time(1, 30)
-# Tail of the profile a poll sees on its own day: intervals that ended by the poll.
-POLL_SLOTS = (POLL_TIME.hour * 60 + POLL_TIME.minute) // 30
 
 
 @dataclass(frozen=True)
