@@ -28,7 +28,7 @@ import xlsxwriter
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from voek_desktop.api.server import archive, simulator  # noqa: E402
+from voek_desktop.api.server.features.metering import simulator, xlsx  # noqa: E402
 from voek_desktop.domain.tariffs import SLOTS_PER_DAY  # noqa: E402
 from voek_desktop.domain.time import moscow_date, years_before  # noqa: E402
 
@@ -42,11 +42,9 @@ def period(now: datetime) -> tuple[date, date, datetime]:
 
 def ours(directory: Path, now: datetime) -> tuple[float, float, int]:
     first, last, poll = period(now)
-    info = archive.ArchiveInfo(
-        "Энергомера CE208", "011552190004318", "г. Владимир", first, last, now
-    )
+    info = xlsx.ArchiveInfo("Энергомера CE208", "011552190004318", "г. Владимир", first, last, now)
     started, cpu = time.perf_counter(), time.process_time()
-    path, size, _ = archive.produce(directory, MODEL, info, poll)
+    path, size, _ = xlsx.produce(directory, MODEL, info, poll)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     path.unlink()
     return elapsed, cpu, size
@@ -72,9 +70,9 @@ def baseline(directory: Path, rows: list) -> tuple[float, float]:
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "tmpdir": str(directory)})
     when = wb.add_format({"num_format": "dd.mm.yyyy hh:mm"})
     energy = wb.add_format({"num_format": "0.000"})
-    ws = wb.add_worksheet(archive.SHEET_PROFILE)
+    ws = wb.add_worksheet(xlsx.SHEET_PROFILE)
     ws.freeze_panes(1, 0)
-    for c, title in enumerate(archive.PROFILE_HEADER):
+    for c, title in enumerate(xlsx.PROFILE_HEADER):
         ws.write_string(0, c, title)
     number = ws.write_number
     for r, (s, e, ap, am, rp, rm) in enumerate(rows, start=1):

@@ -3,7 +3,9 @@
 - only ``voek_desktop/ui/`` and ``voek_desktop/__main__.py`` may import PySide6;
 - ``voek_desktop/api/`` and ``voek_desktop/domain/`` never import ``voek_desktop.ui``;
 - the reference server (``voek_desktop/api/server/``) is standard library only: no ``requests``
-  and no web framework.
+  and no web framework; of the package it imports only itself, the domain, printing and the
+  demo data (never the client, the account or the UI);
+- ``voek_desktop/domain/`` imports nothing else of the package.
 
 Imports inside functions, relative imports and ``importlib.import_module("…")`` /
 ``__import__("…")`` with a literal name all count.
@@ -133,6 +135,37 @@ def test_the_server_is_stdlib_only() -> None:
         if rel(path).startswith("api/server/") and name.split(".")[0] in forbidden
     ]
     assert not violations, "the server imports requests or a web framework:\n" + report(violations)
+
+
+def test_the_server_does_not_import_the_client_side() -> None:
+    """The server stands alone: of the package it uses only the domain rules, the printing
+    layouts (contract PDFs) and the demo data, never the API client, the account or the UI."""
+    allowed = (
+        "voek_desktop.api.server",
+        "voek_desktop.domain",
+        "voek_desktop.printing",
+        "voek_desktop.demo_data",
+    )
+    violations = [
+        (path, line, name)
+        for path, line, name in all_imports()
+        if rel(path).startswith("api/server/")
+        and is_under(name, "voek_desktop")
+        and name not in ("voek_desktop", "voek_desktop.api")
+        and not any(is_under(name, top) for top in allowed)
+    ]
+    assert not violations, "the server imports the client side:\n" + report(violations)
+
+
+def test_the_domain_imports_nothing_of_ours() -> None:
+    violations = [
+        (path, line, name)
+        for path, line, name in all_imports()
+        if rel(path).startswith("domain/")
+        and is_under(name, "voek_desktop")
+        and not is_under(name, "voek_desktop.domain")
+    ]
+    assert not violations, "domain imports other parts of the package:\n" + report(violations)
 
 
 def test_importing_the_server_and_domain_loads_neither_qt_nor_requests() -> None:

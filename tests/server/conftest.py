@@ -35,7 +35,8 @@ _MISSING: Any = object()
 
 
 class Ids:
-    """Valid identifiers by number ``n``, checksums computed as SPEC §8.1 says."""
+    """Valid identifiers by number ``n``, checksums computed as docs/design.md
+    "Identifiers" says."""
 
     @staticmethod
     def _mod11(digits: str, weights: tuple[int, ...]) -> str:
@@ -115,7 +116,7 @@ class Api:
     def error(
         resp: requests.Response, status: int, code: str, fields: set[str] | None = None
     ) -> dict[str, Any]:
-        """Assert the SPEC §7 error shape; returns the ``error`` object."""
+        """Assert the API's error shape (docs/design.md "API"); returns the ``error`` object."""
         assert resp.status_code == status, (resp.status_code, resp.text)
         assert resp.headers["Content-Type"] == JSON_TYPE
         body = resp.json()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from voek_desktop.api.server.app import CabinetApp, ServerConfig, create_app
-from voek_desktop.api.server.httpd import CabinetHTTPServer, EmbeddedServer
+from voek_desktop.api.server.http.httpd import CabinetHTTPServer, EmbeddedServer
 
 __all__ = [
     "CabinetApp",

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from voek_desktop.api.server.app import ServerConfig, create_app
-from voek_desktop.api.server.httpd import CabinetHTTPServer
+from voek_desktop.api.server.http.httpd import CabinetHTTPServer
 
 
 def _smtp(value: str) -> tuple[str, int]:

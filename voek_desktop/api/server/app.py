@@ -11,20 +11,42 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from voek_desktop.api.server import applications, dev, identity, metering, openapi, sessions
-from voek_desktop.api.server.clock import Clock
-from voek_desktop.api.server.db import Database
-from voek_desktop.api.server.mail import Mailer
-from voek_desktop.api.server.web import STATUS_TEXT, HttpError, Request, Response, Router
+from voek_desktop.api.server import demo
+from voek_desktop.api.server.core import sessions
+from voek_desktop.api.server.core.clock import Clock
+from voek_desktop.api.server.core.mail import Mailer
+from voek_desktop.api.server.features import connection_contracts, dev, feedback, openapi, survey
+from voek_desktop.api.server.features.applications import documents as application_documents
+from voek_desktop.api.server.features.applications import routes as applications
+from voek_desktop.api.server.features.identity import login, profile, registration
+from voek_desktop.api.server.features.metering import accounts, archives, meters, organizations
+from voek_desktop.api.server.http.web import STATUS_TEXT, HttpError, Request, Response, Router
+from voek_desktop.api.server.storage.db import Database
 
 log = logging.getLogger("voek.server")
 
 API_PREFIX = "/api/v1"
 
 # A feature module has ``route`` (a RouteTable, always mounted) and may have ``dev_route``
-# (mounted with --dev), ``load_demo(app)`` (with --demo), ``start(app)`` and ``stop(app)``
-# (background work, e.g. a job runner). Schemas for OpenAPI ride on the route tables.
-FEATURES = (identity, dev, metering, applications, openapi)
+# (mounted with --dev), ``start(app)`` and ``stop(app)`` (background work, e.g. a job runner).
+# Schemas for OpenAPI ride on the route tables. Every feature is listed here, none mounts
+# another's routes; the order is the order routes are matched and documented.
+FEATURES = (
+    registration,
+    login,
+    profile,
+    dev,
+    accounts,
+    organizations,
+    meters,
+    archives,
+    applications,
+    application_documents,
+    connection_contracts,
+    feedback,
+    survey,
+    openapi,
+)
 
 
 @dataclass
@@ -59,10 +81,7 @@ class CabinetApp:
                     self.router.include(table.routes)
                     self.route_tables.append(table)
         if config.demo:
-            for feature in FEATURES:
-                load_demo = getattr(feature, "load_demo", None)
-                if load_demo is not None:
-                    load_demo(self)
+            demo.load(self)
         for feature in FEATURES:
             start = getattr(feature, "start", None)
             if start is not None:

@@ -1,0 +1,83 @@
+"""Session tokens: creation, lookup with idle and absolute expiry, revocation
+(docs/design.md "Identity")."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from voek_desktop.api.server.core.clock import iso
+from voek_desktop.api.server.core.security import new_token, token_hash
+from voek_desktop.api.server.http.web import HttpError
+from voek_desktop.api.server.storage.db import Database
+
+IDLE = timedelta(minutes=30)
+ABSOLUTE = timedelta(hours=12)
+REMEMBER_IDLE = timedelta(days=14)
+REMEMBER_ABSOLUTE = timedelta(days=30)
+# Sliding the idle deadline on every request would make every read a write.
+TOUCH_AFTER = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class NewSession:
+    token: str
+    expires_at: datetime
+
+
+def create(conn: sqlite3.Connection, consumer_id: int, remember: bool, now: datetime) -> NewSession:
+    token, hashed = new_token()
+    idle, absolute = (REMEMBER_IDLE, REMEMBER_ABSOLUTE) if remember else (IDLE, ABSOLUTE)
+    idle_expires, absolute_expires = now + idle, now + absolute
+    conn.execute(
+        "INSERT INTO sessions (consumer_id, token_hash, remember, created_at, last_seen_at,"
+        " idle_expires_at, absolute_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            consumer_id,
+            hashed,
+            int(remember),
+            iso(now),
+            iso(now),
+            iso(idle_expires),
+            iso(absolute_expires),
+        ),
+    )
+    return NewSession(token, min(idle_expires, absolute_expires))
+
+
+def authenticate(db: Database, authorization: str, now: datetime) -> tuple[sqlite3.Row, int]:
+    """The consumer and session id behind an ``Authorization: Bearer`` header, or 401."""
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise HttpError(401, "unauthorized", "Войдите в личный кабинет")
+    session = db.query_one(
+        "SELECT * FROM sessions WHERE token_hash = ?", (token_hash(token.strip()),)
+    )
+    if session is None:
+        raise HttpError(401, "unauthorized", "Сеанс завершён, войдите снова")
+    stamp = iso(now)
+    if stamp >= session["idle_expires_at"] or stamp >= session["absolute_expires_at"]:
+        with db.write() as conn:
+            conn.execute("DELETE FROM sessions WHERE id = ?", (session["id"],))
+        raise HttpError(401, "session_expired", "Сеанс истёк, войдите снова")
+    if stamp >= iso(datetime.fromisoformat(session["last_seen_at"]) + TOUCH_AFTER):
+        idle = REMEMBER_IDLE if session["remember"] else IDLE
+        idle_expires = min(iso(now + idle), session["absolute_expires_at"])
+        with db.write() as conn:
+            conn.execute(
+                "UPDATE sessions SET last_seen_at = ?, idle_expires_at = ? WHERE id = ?",
+                (stamp, idle_expires, session["id"]),
+            )
+    consumer = db.query_one("SELECT * FROM consumers WHERE id = ?", (session["consumer_id"],))
+    if consumer is None:
+        raise HttpError(401, "unauthorized", "Сеанс завершён, войдите снова")
+    return consumer, session["id"]
+
+
+def end(conn: sqlite3.Connection, session_id: int) -> None:
+    conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+
+
+def end_all(conn: sqlite3.Connection, consumer_id: int, keep: int | None = None) -> None:
+    conn.execute("DELETE FROM sessions WHERE consumer_id = ? AND id IS NOT ?", (consumer_id, keep))

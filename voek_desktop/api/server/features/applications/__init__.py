@@ -1,0 +1,1 @@
+"""Grid-connection applications: the routes, the stored records, and their documents."""

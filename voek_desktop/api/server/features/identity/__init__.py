@@ -1,0 +1,1 @@
+"""Identity: registration, login and the profile, one feature module each."""

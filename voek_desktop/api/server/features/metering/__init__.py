@@ -1,0 +1,1 @@
+"""Metering: personal accounts, organisations, meters with smart-meter data, archives."""

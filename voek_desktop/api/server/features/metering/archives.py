@@ -1,0 +1,481 @@
+"""Archive requests: the period rules, editing until the deadline, the background job that
+produces the .xlsx (features/metering/xlsx.py) and its download with ranges (docs/design.md
+"Archives")."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from voek_desktop.api.server.core import jobs
+from voek_desktop.api.server.core.clock import iso, parse_iso
+from voek_desktop.api.server.core.schemas import (
+    DATE,
+    DATE_TIME,
+    INTEGER,
+    NULLABLE_STR,
+    STR,
+    list_of,
+    obj,
+)
+from voek_desktop.api.server.features.metering import simulator, xlsx
+from voek_desktop.api.server.features.metering.common import (
+    METER_SELECT,
+    ddmmyyyy,
+    int_id,
+    meter_model,
+    parse_date,
+    require_smart,
+    visible_meter,
+)
+from voek_desktop.api.server.http.web import (
+    HttpError,
+    Request,
+    Response,
+    RouteTable,
+    not_found,
+    validation_failed,
+)
+from voek_desktop.domain.time import MSK, moscow_date, moscow_midnight, years_before
+
+if TYPE_CHECKING:
+    from voek_desktop.api.server.app import CabinetApp
+
+route = RouteTable()
+dev_route = RouteTable()
+
+ARCHIVE_YEARS = 3
+EDIT_DEADLINE = time(21, 0)  # Moscow time of the creation day
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+STATUS_LABELS = {
+    "accepted": "Принят",
+    "locked": "Зафиксирован",
+    "ready": "Готов",
+    "failed": "Ошибка",
+}
+
+
+def _archive_dir(app: CabinetApp) -> Path:
+    return Path(app.config.db_path).parent / "files" / "archives"
+
+
+def _status(row: sqlite3.Row, now: datetime) -> str:
+    if row["status"] == "accepted" and now >= parse_iso(row["editable_until"]):
+        return "locked"
+    return row["status"]
+
+
+def _archive_json(row: sqlite3.Row, now: datetime) -> dict[str, Any]:
+    status = _status(row, now)
+    return {
+        "id": row["id"],
+        "meter_id": row["meter_id"],
+        "period_start": row["period_start"],
+        "period_end": row["period_end"],
+        "status": status,
+        "status_label": STATUS_LABELS[status],
+        "editable": status == "accepted",
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+        "editable_until": row["editable_until"],
+        "ready_at": row["ready_at"],
+        "file_name": row["file_name"] if status == "ready" else None,
+        "file_size": row["file_size"] if status == "ready" else None,
+        "error": "Не удалось сформировать архив. Создайте новый запрос"
+        if status == "failed"
+        else None,
+    }
+
+
+def _check_period(app: CabinetApp, meter: sqlite3.Row, start: Any, end: Any) -> tuple[date, date]:
+    """The period rules of an archive request (docs/design.md "Archives"), in Moscow dates:
+    start ≥ today − 3 years, end ≤ the date of the last poll, start ≤ end; and no earlier than
+    the meter's data."""
+    now = app.clock.now()
+    first, last = parse_date(start), parse_date(end)
+    errors: dict[str, str] = {}
+    if first is None:
+        errors["period_start"] = "Укажите дату начала в формате ГГГГ-ММ-ДД"
+    if last is None:
+        errors["period_end"] = "Укажите дату окончания в формате ГГГГ-ММ-ДД"
+    earliest = years_before(moscow_date(now), ARCHIVE_YEARS)
+    poll_day = simulator.last_poll(now).date()
+    data_from = date.fromisoformat(meter["profile_start"])
+    if first is not None:
+        if first < earliest:
+            errors["period_start"] = (
+                f"Начало периода — не раньше {ddmmyyyy(earliest)} (не более 3 лет назад)"
+            )
+        elif first < data_from:
+            errors["period_start"] = f"Данные прибора учета есть с {ddmmyyyy(data_from)}"
+    if last is not None and last > poll_day:
+        errors["period_end"] = (
+            f"Окончание периода — не позже {ddmmyyyy(poll_day)} (дата последнего опроса)"
+        )
+    if first is not None and last is not None and first > last and "period_end" not in errors:
+        errors["period_end"] = "Окончание периода раньше начала"
+    if errors:
+        raise validation_failed(errors)
+    assert first is not None and last is not None
+    return first, last
+
+
+def _visible_request(app: CabinetApp, req: Request, id: str) -> sqlite3.Row:
+    row = app.db.query_one(
+        "SELECT * FROM archive_requests WHERE id = ? AND consumer_id = ?",
+        (int_id(id), req.consumer["id"]),
+    )
+    if row is None:
+        raise not_found()
+    return row
+
+
+@route(
+    "POST",
+    "/meters/{id}/archive-requests",
+    summary="Заказать архив данных прибора учета за период (до 3 лет)",
+    body={"$ref": "#/components/schemas/ArchiveRequestNew"},
+    responses={
+        201: {"$ref": "#/components/schemas/ArchiveRequest"},
+        404: None,
+        409: None,
+        422: None,
+    },
+)
+def create_archive_request(app: CabinetApp, req: Request, id: str) -> Response:
+    meter = visible_meter(app, req, id)
+    body = req.json()
+    require_smart(meter)
+    first, last = _check_period(app, meter, body.get("period_start"), body.get("period_end"))
+    now = app.clock.now()
+    today = moscow_date(now)
+    editable_until = datetime.combine(today, EDIT_DEADLINE, MSK)
+    produce_after = moscow_midnight(today + timedelta(days=1))
+    with app.db.write() as conn:
+        cur = conn.execute(
+            "INSERT INTO archive_requests (consumer_id, meter_id, period_start, period_end,"
+            " status, created_at, updated_at, editable_until, produce_after)"
+            " VALUES (?, ?, ?, ?, 'accepted', ?, ?, ?, ?)",
+            (
+                req.consumer["id"],
+                meter["id"],
+                first.isoformat(),
+                last.isoformat(),
+                iso(now),
+                iso(now),
+                iso(editable_until),
+                iso(produce_after),
+            ),
+        )
+        request_id = int(cur.lastrowid or 0)
+        jobs.enqueue(conn, "archive", request_id, produce_after, now)
+    row = app.db.query_one("SELECT * FROM archive_requests WHERE id = ?", (request_id,))
+    return Response.json(_archive_json(row, now), 201)
+
+
+@route(
+    "GET",
+    "/archive-requests",
+    summary="Запросы архива потребителя (по прибору учета, если указан meter_id)",
+    parameters=[
+        {"name": "meter_id", "in": "query", "required": False, "schema": {"type": "string"}}
+    ],
+    responses={200: {"$ref": "#/components/schemas/ArchiveRequestList"}, 404: None},
+)
+def list_archive_requests(app: CabinetApp, req: Request) -> Response:
+    meter_id = req.query.get("meter_id")
+    now = app.clock.now()
+    if meter_id is not None and meter_id != "":
+        meter = visible_meter(app, req, meter_id)
+        rows = app.db.query(
+            "SELECT * FROM archive_requests WHERE consumer_id = ? AND meter_id = ?"
+            " ORDER BY created_at DESC, id DESC",
+            (req.consumer["id"], meter["id"]),
+        )
+    else:
+        rows = app.db.query(
+            "SELECT * FROM archive_requests WHERE consumer_id = ?"
+            " ORDER BY created_at DESC, id DESC",
+            (req.consumer["id"],),
+        )
+    return Response.json({"items": [_archive_json(r, now) for r in rows]})
+
+
+@route(
+    "GET",
+    "/archive-requests/{id}",
+    summary="Запрос архива",
+    responses={200: {"$ref": "#/components/schemas/ArchiveRequest"}, 404: None},
+)
+def get_archive_request(app: CabinetApp, req: Request, id: str) -> Response:
+    return Response.json(_archive_json(_visible_request(app, req, id), app.clock.now()))
+
+
+@route(
+    "PATCH",
+    "/archive-requests/{id}",
+    summary="Изменить период запроса архива (до 21:00 МСК дня создания)",
+    body={"$ref": "#/components/schemas/ArchiveRequestPatch"},
+    responses={
+        200: {"$ref": "#/components/schemas/ArchiveRequest"},
+        404: None,
+        409: None,
+        422: None,
+    },
+)
+def patch_archive_request(app: CabinetApp, req: Request, id: str) -> Response:
+    row = _visible_request(app, req, id)
+    body = req.json()
+    now = app.clock.now()
+    if _status(row, now) != "accepted":
+        raise _locked()
+    meter = app.db.query_one(f"{METER_SELECT} WHERE m.id = ?", (row["meter_id"],))
+    first, last = _check_period(
+        app,
+        meter,
+        body.get("period_start", row["period_start"]),
+        body.get("period_end", row["period_end"]),
+    )
+    with app.db.write() as conn:
+        cur = conn.execute(
+            "UPDATE archive_requests SET period_start = ?, period_end = ?, updated_at = ?"
+            " WHERE id = ? AND status = 'accepted' AND editable_until > ?",
+            (first.isoformat(), last.isoformat(), iso(now), row["id"], iso(now)),
+        )
+        if cur.rowcount == 0:
+            raise _locked()
+    row = app.db.query_one("SELECT * FROM archive_requests WHERE id = ?", (row["id"],))
+    return Response.json(_archive_json(row, now))
+
+
+def _locked() -> HttpError:
+    return HttpError(
+        409,
+        "archive_request_locked",
+        "Запрос можно изменить только до 21:00 МСК дня, когда он создан",
+    )
+
+
+def _content_disposition(name: str) -> str:
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "_", name.encode("ascii", "ignore").decode()).strip(
+        "_"
+    )
+    if not ascii_name.lower().endswith(".xlsx") or ascii_name.startswith("."):
+        ascii_name = "archive.xlsx"
+    encoded = quote(name, safe="!#$&+-.^_`|~")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{encoded}"
+
+
+def _parse_range(value: str, size: int) -> tuple[int, int] | str | None:
+    """A single ``bytes=`` range → (first, last); None to ignore the header (malformed or
+    several ranges: the whole file is sent); "unsatisfiable" for 416."""
+    m = re.fullmatch(r"\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*", value)
+    if m is None:
+        return None
+    first_text, last_text = m.groups()
+    if first_text == "":
+        if last_text == "":
+            return None
+        suffix = int(last_text)
+        if suffix == 0:
+            return "unsatisfiable"
+        return max(0, size - suffix), size - 1
+    first = int(first_text)
+    last = int(last_text) if last_text else size - 1
+    if last_text and last < first:
+        return None
+    if first >= size:
+        return "unsatisfiable"
+    return first, min(last, size - 1)
+
+
+_XLSX_CONTENT = {
+    "content": {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+            "schema": {"type": "string", "format": "binary"}
+        }
+    }
+}
+
+
+@route(
+    "GET",
+    "/archive-requests/{id}/file",
+    summary="Скачать готовый архив (.xlsx); поддерживает Range, If-Range, ETag",
+    parameters=[
+        {"name": "Range", "in": "header", "required": False, "schema": {"type": "string"}},
+        {"name": "If-Range", "in": "header", "required": False, "schema": {"type": "string"}},
+    ],
+    responses={
+        200: _XLSX_CONTENT,
+        206: _XLSX_CONTENT,
+        404: None,
+        409: None,
+        416: None,
+    },
+)
+def download_archive(app: CabinetApp, req: Request, id: str) -> Response:
+    row = _visible_request(app, req, id)
+    if row["status"] != "ready" or not row["file_path"]:
+        raise HttpError(
+            409, "archive_not_ready", "Архив еще не сформирован: он будет готов на следующий день"
+        )
+    path = _archive_dir(app) / row["file_path"]
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise HttpError(
+            409, "archive_not_ready", "Файл архива недоступен. Создайте новый запрос"
+        ) from None
+    headers = {
+        "ETag": row["etag"],
+        "Accept-Ranges": "bytes",
+        "Content-Disposition": _content_disposition(row["file_name"]),
+        "Last-Modified": parse_iso(row["ready_at"]).strftime("%a, %d %b %Y %H:%M:%S GMT"),
+    }
+    range_header = req.header("Range")
+    if_range = req.header("If-Range")
+    if range_header and (not if_range or if_range.strip() == row["etag"]):
+        parsed = _parse_range(range_header, size)
+        if parsed == "unsatisfiable":
+            raise HttpError(
+                416,
+                "range_not_satisfiable",
+                "Запрошенный фрагмент файла за пределами его размера",
+                headers={"Content-Range": f"bytes */{size}", **headers},
+            )
+        if isinstance(parsed, tuple):
+            first, last = parsed
+            headers["Content-Range"] = f"bytes {first}-{last}/{size}"
+            return Response.file_part(path, XLSX_TYPE, first, last, 206, headers)
+    return Response.file_part(path, XLSX_TYPE, 0, None, 200, headers)
+
+
+def _archive_file_name(meter: sqlite3.Row, first: date, last: date) -> str:
+    serial = re.sub(r"[^0-9A-Za-z]", "", meter["serial_number"])
+    return f"Архив ПУ {serial} {ddmmyyyy(first)}–{ddmmyyyy(last)}.xlsx"
+
+
+def produce_archive(app: CabinetApp, request_id: int) -> None:
+    """The job: write the workbook for an archive request and mark it ready (or failed)."""
+    row = app.db.query_one("SELECT * FROM archive_requests WHERE id = ?", (request_id,))
+    if row is None or row["status"] != "accepted":
+        return
+    meter = app.db.query_one(f"{METER_SELECT} WHERE m.id = ?", (row["meter_id"],))
+    first, last = date.fromisoformat(row["period_start"]), date.fromisoformat(row["period_end"])
+    now = app.clock.now()
+    try:
+        info = xlsx.ArchiveInfo(
+            meter=f"{meter['brand']} {meter['model']}",
+            serial_number=meter["serial_number"],
+            address=meter["point_address"],
+            period_start=first,
+            period_end=last,
+            generated_at=now,
+        )
+        path, size, etag = xlsx.produce(
+            _archive_dir(app), meter_model(meter), info, simulator.last_poll(now)
+        )
+    except Exception as exc:
+        with app.db.write() as conn:
+            conn.execute(
+                "UPDATE archive_requests SET status = 'failed', error = ?, updated_at = ?"
+                " WHERE id = ?",
+                (f"{type(exc).__name__}: {exc}", iso(now), request_id),
+            )
+        raise
+    with app.db.write() as conn:
+        conn.execute(
+            "UPDATE archive_requests SET status = 'ready', ready_at = ?, updated_at = ?,"
+            " file_name = ?, file_path = ?, file_size = ?, etag = ? WHERE id = ?",
+            (
+                iso(now),
+                iso(now),
+                _archive_file_name(meter, first, last),
+                path.name,
+                size,
+                etag,
+                request_id,
+            ),
+        )
+
+
+jobs.HANDLERS["archive"] = produce_archive
+
+
+@dev_route(
+    "POST",
+    "/dev/jobs/run",
+    auth=False,
+    summary="Выполнить наступившие фоновые задания сейчас (только --dev)",
+    responses={200: {"$ref": "#/components/schemas/JobsRun"}},
+)
+def run_jobs(app: CabinetApp, req: Request) -> Response:
+    return Response.json({"items": jobs.runner(app).run_due()})
+
+
+# --- life cycle ---------------------------------------------------------------------------
+
+
+def start(app: CabinetApp) -> None:
+    jobs.start(app)
+
+
+def stop(app: CabinetApp) -> None:
+    jobs.stop(app)
+
+
+# --- OpenAPI ----------------------------------------------------------------------------------
+
+route.schemas.update(
+    {
+        "ArchiveRequest": obj(
+            [
+                "id",
+                "meter_id",
+                "period_start",
+                "period_end",
+                "status",
+                "created_at",
+                "editable_until",
+                "ready_at",
+                "file_name",
+                "file_size",
+            ],
+            id=INTEGER,
+            meter_id=INTEGER,
+            period_start=DATE,
+            period_end=DATE,
+            status={"type": "string", "enum": list(STATUS_LABELS)},
+            status_label=STR,
+            editable={"type": "boolean"},
+            created_at=DATE_TIME,
+            updated_at=DATE_TIME,
+            editable_until=DATE_TIME,
+            ready_at={"type": ["string", "null"], "format": "date-time"},
+            file_name=NULLABLE_STR,
+            file_size={"type": ["integer", "null"]},
+            error=NULLABLE_STR,
+        ),
+        "ArchiveRequestList": list_of("ArchiveRequest"),
+        "ArchiveRequestNew": obj(
+            ["period_start", "period_end"],
+            period_start={**DATE, "description": "Первые сутки периода (МСК)"},
+            period_end={**DATE, "description": "Последние сутки периода (МСК)"},
+        ),
+        "ArchiveRequestPatch": obj([], period_start=DATE, period_end=DATE),
+    }
+)
+dev_route.schemas["JobsRun"] = obj(
+    ["items"],
+    items={
+        "type": "array",
+        "items": obj(
+            ["id", "kind", "ref_id", "state"], id=INTEGER, kind=STR, ref_id=INTEGER, state=STR
+        ),
+    },
+)

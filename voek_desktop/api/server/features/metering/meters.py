@@ -1,0 +1,384 @@
+"""Meters, smart-meter data and the 30-minute profile (docs/design.md "Metering",
+"Smart-meter data", "Tariff zones")."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from voek_desktop.api.server.core.clock import iso
+from voek_desktop.api.server.core.schemas import (
+    DATE,
+    DATE_TIME,
+    INTEGER,
+    NULLABLE_STR,
+    NUMBER,
+    STR,
+    list_of,
+    obj,
+)
+from voek_desktop.api.server.features.metering import simulator
+from voek_desktop.api.server.features.metering.common import (
+    kwh,
+    meter_json,
+    meter_model,
+    parse_date,
+    require_smart,
+    visible_meter,
+)
+from voek_desktop.api.server.http.web import (
+    HttpError,
+    Request,
+    Response,
+    RouteTable,
+    validation_failed,
+)
+from voek_desktop.domain.tariffs import schedule
+from voek_desktop.domain.time import moscow_midnight
+
+if TYPE_CHECKING:
+    from voek_desktop.api.server.app import CabinetApp
+
+route = RouteTable()
+
+INTERVALS_MAX_DAYS = 93
+QUANTITY_NAMES = {
+    "A+": ("Активная энергия, приём", "кВт·ч"),
+    "A-": ("Активная энергия, отдача", "кВт·ч"),
+    "R+": ("Реактивная энергия, приём", "квар·ч"),
+    "R-": ("Реактивная энергия, отдача", "квар·ч"),
+}
+INSTANT_NAMES = {
+    "U_A": ("Напряжение фазы A", "В"),
+    "U_B": ("Напряжение фазы B", "В"),
+    "U_C": ("Напряжение фазы C", "В"),
+    "U_AB": ("Линейное напряжение AB", "В"),
+    "U_BC": ("Линейное напряжение BC", "В"),
+    "U_CA": ("Линейное напряжение CA", "В"),
+    "I_A": ("Ток фазы A", "А"),
+    "I_B": ("Ток фазы B", "А"),
+    "I_C": ("Ток фазы C", "А"),
+    "I_N": ("Ток нулевого провода", "А"),
+    "P": ("Активная мощность", "кВт"),
+    "Q": ("Реактивная мощность", "квар"),
+    "S": ("Полная мощность", "кВА"),
+    "cos_phi": ("Коэффициент мощности (cos φ)", ""),
+    "f": ("Частота сети", "Гц"),
+}
+
+
+@route(
+    "GET",
+    "/meters/{id}",
+    summary="Прибор учета: модель, номер, адрес, показания по зонам",
+    responses={200: {"$ref": "#/components/schemas/Meter"}, 404: None},
+)
+def get_meter(app: CabinetApp, req: Request, id: str) -> Response:
+    return Response.json(meter_json(app, visible_meter(app, req, id)))
+
+
+@route(
+    "GET",
+    "/meters/{id}/smart-data",
+    summary="Данные последнего ежесуточного опроса интеллектуального прибора учета"
+    " (не подключенный к системе учета — 409 meter_not_smart)",
+    responses={200: {"$ref": "#/components/schemas/SmartData"}, 404: None, 409: None},
+)
+def smart_data(app: CabinetApp, req: Request, id: str) -> Response:
+    row = visible_meter(app, req, id)
+    require_smart(row)
+    model = meter_model(row)
+    poll = simulator.last_poll(app.clock.now())
+    if poll.date() < model.start:
+        raise HttpError(
+            409, "no_data_yet", "Прибор учета еще не опрашивался: данные появятся после опроса"
+        )
+    return Response.json(_smart_values(row["id"], model, poll))
+
+
+# The values of one poll never change: serve repeats (every client asks after each poll) from
+# memory instead of re-running the simulator. Bounded; the key holds no consumer data.
+_SMART_CACHE: OrderedDict[tuple[int, simulator.MeterModel, datetime], dict] = OrderedDict()
+_SMART_CACHE_SIZE = 1024
+_SMART_LOCK = threading.Lock()
+
+
+def _smart_values(meter_id: int, model: simulator.MeterModel, poll: datetime) -> dict:
+    key = (meter_id, model, poll)
+    with _SMART_LOCK:
+        if key in _SMART_CACHE:
+            _SMART_CACHE.move_to_end(key)
+            return _SMART_CACHE[key]
+    values = _compute_smart_values(meter_id, model, poll)
+    with _SMART_LOCK:
+        _SMART_CACHE[key] = values
+        while len(_SMART_CACHE) > _SMART_CACHE_SIZE:
+            _SMART_CACHE.popitem(last=False)
+    return values
+
+
+def _compute_smart_values(meter_id: int, model: simulator.MeterModel, poll: datetime) -> dict:
+    regs = simulator.registers_at(model, poll)
+    zones = schedule(model.zones)
+    registers = []
+    for quantity, values in zip(simulator.QUANTITIES, regs, strict=True):
+        name, unit = QUANTITY_NAMES[quantity]
+        registers.append(
+            {
+                "quantity": quantity,
+                "zone": "total",
+                "name": name,
+                "value": kwh(sum(values)),
+                "unit": unit,
+            }
+        )
+        for z, v in zip(zones, values, strict=True):
+            registers.append(
+                {
+                    "quantity": quantity,
+                    "zone": z.code,
+                    "name": name,
+                    "value": kwh(v),
+                    "unit": unit,
+                }
+            )
+    instant = []
+    for quantity, value in simulator.instant_values(model, poll).items():
+        name, unit = INSTANT_NAMES[quantity]
+        instant.append({"quantity": quantity, "name": name, "value": value, "unit": unit})
+    relay = simulator.relay_state(model, poll)
+    events = [
+        {
+            "at": iso(at),
+            "code": code,
+            "name": simulator.EVENT_KINDS[code].name,
+            "journal": simulator.EVENT_KINDS[code].journal,
+        }
+        for at, code in simulator.events(model, poll)
+    ]
+    return {
+        "meter_id": meter_id,
+        "polled_at": iso(poll),
+        "registers": registers,
+        "instant": instant,
+        "relay": relay,
+        "relay_name": simulator.RELAY_STATES[relay],
+        "events": events,
+        "zones": [{"zone": z.code, "name": z.name, "hours": z.hours} for z in zones],
+    }
+
+
+@route(
+    "GET",
+    "/meters/{id}/intervals",
+    summary="Профиль нагрузки: 30-минутные интервалы или суммы по суткам (не более 93 дней)",
+    parameters=[
+        {
+            "name": "from",
+            "in": "query",
+            "required": True,
+            "schema": {"type": "string", "format": "date"},
+            "description": "Первые сутки (МСК), ГГГГ-ММ-ДД",
+        },
+        {
+            "name": "to",
+            "in": "query",
+            "required": True,
+            "schema": {"type": "string", "format": "date"},
+            "description": "Последние сутки (МСК) включительно",
+        },
+        {
+            "name": "step",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string", "enum": ["30min", "day"], "default": "30min"},
+        },
+    ],
+    responses={
+        200: {"$ref": "#/components/schemas/Intervals"},
+        404: None,
+        409: None,
+        422: None,
+    },
+)
+def meter_intervals(app: CabinetApp, req: Request, id: str) -> Response:
+    row = visible_meter(app, req, id)
+    first = parse_date(req.query.get("from"))
+    last = parse_date(req.query.get("to"))
+    step = req.query.get("step", "30min")
+    errors = {}
+    if first is None:
+        errors["from"] = "Укажите дату в формате ГГГГ-ММ-ДД"
+    if last is None:
+        errors["to"] = "Укажите дату в формате ГГГГ-ММ-ДД"
+    if step not in ("30min", "day"):
+        errors["step"] = "Шаг: 30min или day"
+    if first is not None and last is not None:
+        if last < first:
+            errors["to"] = "Дата окончания раньше даты начала"
+        elif (last - first).days + 1 > INTERVALS_MAX_DAYS:
+            errors["to"] = f"Не более {INTERVALS_MAX_DAYS} дней за один запрос"
+    if errors:
+        raise validation_failed(errors)
+    require_smart(row)
+    assert first is not None and last is not None
+    model = meter_model(row)
+    poll = simulator.last_poll(app.clock.now())
+    items: list[dict[str, Any]] = []
+    slot = timedelta(minutes=30)
+    if step == "30min":
+        for start, (ap, am, rp, rm) in simulator.intervals(model, first, last, poll):
+            items.append(
+                {
+                    "start": iso(start),
+                    "end": iso(start + slot),
+                    "a_plus": kwh(ap),
+                    "a_minus": kwh(am),
+                    "r_plus": kwh(rp),
+                    "r_minus": kwh(rm),
+                }
+            )
+    else:
+        day_start, sums, end = None, [0, 0, 0, 0], None
+        for start, values in simulator.intervals(model, first, last, poll):
+            day = start.date()
+            if day_start is None or day != day_start.date():
+                if day_start is not None:
+                    items.append(_day_item(day_start, end, sums))
+                day_start, sums = moscow_midnight(day), [0, 0, 0, 0]
+            sums = [a + b for a, b in zip(sums, values, strict=True)]
+            end = start + slot
+        if day_start is not None:
+            items.append(_day_item(day_start, end, sums))
+    return Response.json({"step": step, "items": items})
+
+
+def _day_item(start: datetime, end: datetime | None, sums: list[int]) -> dict[str, Any]:
+    return {
+        "start": iso(start),
+        "end": iso(end or start),
+        "a_plus": kwh(sums[0]),
+        "a_minus": kwh(sums[1]),
+        "r_plus": kwh(sums[2]),
+        "r_minus": kwh(sums[3]),
+    }
+
+
+# --- life cycle ---------------------------------------------------------------------------
+
+
+def start(app: CabinetApp) -> None:
+    # The registers are cumulative sums from commissioning, cached per meter for the process:
+    # compute them now, off the request path, so the first reader of a meter does not wait.
+    models = [meter_model(r) for r in app.db.query("SELECT * FROM meters")]
+    poll_day = simulator.last_poll(app.clock.now()).date()
+    threading.Thread(
+        target=_warm, args=(models, poll_day), name="voek-registers", daemon=True
+    ).start()
+
+
+def _warm(models: list[simulator.MeterModel], day: date) -> None:
+    for model in models:
+        simulator.registers_at_midnight(model, day)
+
+
+# --- OpenAPI ----------------------------------------------------------------------------------
+
+_ZONE = {
+    "type": "object",
+    "required": ["zone", "name", "hours"],
+    "properties": {"zone": STR, "name": STR, "hours": STR},
+}
+
+
+route.schemas.update(
+    {
+        "Meter": obj(
+            [
+                "id",
+                "brand",
+                "model",
+                "serial_number",
+                "address",
+                "phases",
+                "tariff_zones",
+                "readings_date",
+                "readings",
+                "is_smart",
+                "commissioned_at",
+            ],
+            id=INTEGER,
+            brand=STR,
+            model=STR,
+            serial_number=STR,
+            address=STR,
+            phases={"type": "integer", "enum": [1, 3]},
+            tariff_zones={"type": "integer", "enum": [1, 2, 3]},
+            readings_date={"type": ["string", "null"], "format": "date"},
+            readings={
+                "type": "array",
+                "items": obj(["zone", "name", "value"], zone=STR, name=STR, value=NUMBER),
+            },
+            readings_total={"type": ["number", "null"]},
+            is_smart={"type": "boolean"},
+            commissioned_at=DATE,
+            last_poll_at={"type": ["string", "null"], "format": "date-time"},
+            metering_point=obj(["id", "name"], id=INTEGER, name=STR),
+            personal_account_number=NULLABLE_STR,
+            supply_contract_number=NULLABLE_STR,
+            zones={"type": "array", "items": _ZONE},
+        ),
+        "MeterList": list_of("Meter"),
+        "SmartData": obj(
+            ["polled_at", "registers", "instant", "relay", "events"],
+            meter_id=INTEGER,
+            polled_at=DATE_TIME,
+            registers={
+                "type": "array",
+                "items": obj(
+                    ["quantity", "zone", "value", "unit"],
+                    quantity={"type": "string", "enum": ["A+", "A-", "R+", "R-"]},
+                    zone={**STR, "description": "total или T1..T4"},
+                    name=STR,
+                    value=NUMBER,
+                    unit=STR,
+                ),
+            },
+            instant={
+                "type": "array",
+                "items": obj(
+                    ["quantity", "name", "value", "unit"],
+                    quantity=STR,
+                    name=STR,
+                    value=NUMBER,
+                    unit=STR,
+                ),
+            },
+            relay={"type": "string", "enum": list(simulator.RELAY_STATES)},
+            relay_name=STR,
+            events={
+                "type": "array",
+                "items": obj(["at", "code", "name"], at=DATE_TIME, code=STR, name=STR, journal=STR),
+            },
+            zones={"type": "array", "items": _ZONE},
+        ),
+        "Intervals": obj(
+            ["step", "items"],
+            step={"type": "string", "enum": ["30min", "day"]},
+            items={
+                "type": "array",
+                "items": obj(
+                    ["start", "end", "a_plus", "a_minus", "r_plus", "r_minus"],
+                    start=DATE_TIME,
+                    end=DATE_TIME,
+                    a_plus=NUMBER,
+                    a_minus=NUMBER,
+                    r_plus=NUMBER,
+                    r_minus=NUMBER,
+                ),
+            },
+        ),
+    }
+)

@@ -1,0 +1,374 @@
+"""The deterministic smart-meter simulator (docs/design.md "Smart-meter data", "Tariff zones",
+"Demo data").
+
+Everything here is a pure function of a meter's :class:`MeterModel` and the moment asked about:
+the same meter and day always give the same numbers, on any machine, in any order of calls.
+Energy is kept in whole Wh / varh (ints) so that the zone registers — cumulative sums of the
+30-minute profile by zone — equal the profile sums exactly and the total equals the sum of the
+zones; the API divides by 1000 only at the edge.
+
+A day is computed at once (48 intervals in plain lists) because archives ask for ~1100 days.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+from voek_desktop.domain.tariffs import SLOT, SLOT_ZONES, SLOTS_PER_DAY
+from voek_desktop.domain.time import MSK, moscow_midnight
+
+QUANTITIES = ("A+", "A-", "R+", "R-")
+# The daily poll reads yesterday's profile and the registers; its data is "as of" this time.
+POLL_TIME = time(1, 30)
+
+
+@dataclass(frozen=True)
+class MeterModel:
+    seed: int
+    phases: int  # 1 or 3
+    zones: int  # 1, 2 or 3
+    start: date  # first Moscow day with a profile (commissioning for smart meters)
+    initial_wh: int = 0  # A+ on the register at ``start`` (older meters)
+
+
+@dataclass(frozen=True)
+class _Params:
+    level: float  # scale of the household's consumption
+    q_ratio: float  # R+ per A+
+    solar: bool  # a small rooftop plant: some A− on sunny days
+
+
+# Half-hourly household load in Wh at level 1.0: night base, a morning rise, an evening peak.
+_WEEKDAY_HOURS = [60, 55, 50, 50, 50, 55, 90, 170, 150, 90, 80, 80,
+                  85, 85, 80, 85, 110, 170, 260, 300, 290, 240, 180, 110]  # fmt: skip
+_WEEKEND_HOURS = [70, 60, 55, 50, 50, 50, 60, 90, 150, 180, 170, 160,
+                  170, 160, 150, 150, 160, 200, 270, 300, 280, 240, 190, 120]  # fmt: skip
+
+
+def _half_hours(hours: list[int]) -> list[float]:
+    out = []
+    for h in range(24):
+        nxt = hours[(h + 1) % 24]
+        out += [float(hours[h]), (hours[h] + nxt) / 2.0]
+    return out
+
+
+_WEEKDAY = _half_hours(_WEEKDAY_HOURS)
+_WEEKEND = _half_hours(_WEEKEND_HOURS)
+# Export of a small plant by slot (10:00–16:30), Wh at full sun.
+_SOLAR = [0.0] * 20 + [8, 14, 20, 26, 30, 32, 32, 30, 26, 20, 14, 8, 4] + [0.0] * 15
+
+
+@lru_cache(maxsize=4096)
+def _params(seed: int, phases: int) -> _Params:
+    rng = random.Random(seed)
+    level = 0.7 + 0.8 * rng.random()
+    if phases == 3:
+        level *= 2.5
+    return _Params(level, 0.15 + 0.2 * rng.random(), seed % 4 == 0)
+
+
+@lru_cache(maxsize=512)
+def _jan1(year: int) -> int:
+    return date(year, 1, 1).toordinal()
+
+
+def day_profile(model: MeterModel, day: date) -> tuple[list[int], list[int], list[int], list[int]]:
+    """A+, A−, R+, R− of the 48 intervals of the Moscow ``day`` (Wh/varh), whether or not the
+    meter had data then; callers cut by ``model.start`` and the poll."""
+    p = _params(model.seed, model.phases)
+    o = day.toordinal()
+    rng = random.Random(model.seed * 1_000_003 + o)
+    r = rng.random
+    doy = o - _jan1(day.year)
+    season = 1.0 + 0.3 * math.cos(2.0 * math.pi * (doy - 15) / 365.25)  # winter is higher
+    daily = p.level * season * (0.85 + 0.3 * r())
+    shape = _WEEKEND if (o - 1) % 7 >= 5 else _WEEKDAY  # ordinal 1 was a Monday
+    a_plus = [int(s * daily * (0.75 + 0.5 * r())) for s in shape]
+    q = p.q_ratio
+    r_plus = [int(a * q * (0.9 + 0.2 * r())) for a in a_plus]
+    if p.solar:
+        sun = max(0.0, -math.cos(2.0 * math.pi * (doy - 15) / 365.25)) * r()  # summer, cloudy
+        a_minus = [int(s * sun) for s in _SOLAR]
+        r_minus = [a // 4 for a in a_minus]
+    else:
+        a_minus = [0] * SLOTS_PER_DAY
+        r_minus = [0] * SLOTS_PER_DAY
+    return a_plus, a_minus, r_plus, r_minus
+
+
+def zone_sums(model: MeterModel, day: date, slots: int = SLOTS_PER_DAY) -> list[list[int]]:
+    """Per quantity, the sums by zone (index 0 = T1) of the first ``slots`` intervals of the day."""
+    table = SLOT_ZONES[model.zones]
+    out = []
+    for values in day_profile(model, day):
+        sums = [0] * model.zones
+        for i in range(slots):
+            sums[table[i]] += values[i]
+        out.append(sums)
+    return out
+
+
+# Shares of a register by zone for the reading an older meter already had at ``start``.
+_INITIAL_SHARES = {1: (1.0,), 2: (0.7, 0.3), 3: (0.3, 0.3, 0.4)}
+
+
+def _initial(model: MeterModel) -> list[list[int]]:
+    shares = _INITIAL_SHARES[model.zones]
+    a = [int(model.initial_wh * s) for s in shares]
+    q = _params(model.seed, model.phases).q_ratio
+    r = [int(v * q) for v in a]
+    zero = [0] * model.zones
+    return [a, list(zero), r, list(zero)]
+
+
+class _Cumulative:
+    """Registers at 00:00 of each day from ``start``, grown on demand (a few ms per year)."""
+
+    def __init__(self, model: MeterModel) -> None:
+        self.model = model
+        self.lock = threading.Lock()
+        self.days: list[tuple[tuple[int, ...], ...]] = [tuple(map(tuple, _initial(model)))]
+
+    def at(self, day: date) -> list[list[int]]:
+        index = (day - self.model.start).days
+        if index <= 0:
+            return [list(z) for z in self.days[0]]
+        with self.lock:
+            while len(self.days) <= index:
+                last = self.days[-1]
+                d = self.model.start + timedelta(days=len(self.days) - 1)
+                sums = zone_sums(self.model, d)
+                self.days.append(
+                    tuple(
+                        tuple(a + b for a, b in zip(prev, add, strict=True))
+                        for prev, add in zip(last, sums, strict=True)
+                    )
+                )
+            return [list(z) for z in self.days[index]]
+
+
+_CUMULATIVE: dict[MeterModel, _Cumulative] = {}
+_CUMULATIVE_LOCK = threading.Lock()
+
+
+def registers_at_midnight(model: MeterModel, day: date) -> list[list[int]]:
+    """Per quantity (A+, A−, R+, R−), the zone registers (Wh) at 00:00 Moscow time of ``day``."""
+    with _CUMULATIVE_LOCK:
+        cumulative = _CUMULATIVE.get(model)
+        if cumulative is None:
+            cumulative = _CUMULATIVE[model] = _Cumulative(model)
+    return cumulative.at(day)
+
+
+def registers_at(model: MeterModel, moment: datetime) -> list[list[int]]:
+    """Zone registers (Wh) at ``moment``: every interval that ended by then is counted."""
+    local = moment.astimezone(MSK)
+    day = local.date()
+    regs = registers_at_midnight(model, day)
+    if day < model.start:
+        return regs
+    slots = (local.hour * 60 + local.minute) // 30
+    if slots:
+        for q, sums in enumerate(zone_sums(model, day, slots)):
+            regs[q] = [a + b for a, b in zip(regs[q], sums, strict=True)]
+    return regs
+
+
+def last_poll(now: datetime) -> datetime:
+    """The last daily poll at or before ``now`` (aware, Moscow time)."""
+    local = now.astimezone(MSK)
+    poll = datetime.combine(local.date(), POLL_TIME, MSK)
+    if local < poll:
+        poll -= timedelta(days=1)
+    return poll
+
+
+def intervals(
+    model: MeterModel, first: date, last: date, until: datetime
+) -> Iterator[tuple[datetime, list[int]]]:
+    """(start, [A+, A−, R+, R−]) of each interval of the Moscow days ``first``..``last`` that the
+    meter recorded and that ended by ``until``."""
+    until_local = until.astimezone(MSK)
+    day = max(first, model.start)
+    last = min(last, until_local.date())
+    while day <= last:
+        a_plus, a_minus, r_plus, r_minus = day_profile(model, day)
+        midnight = moscow_midnight(day)
+        for i in range(SLOTS_PER_DAY):
+            start = midnight + SLOT * i
+            if start + SLOT > until_local:
+                return
+            yield start, [a_plus[i], a_minus[i], r_plus[i], r_minus[i]]
+        day += timedelta(days=1)
+
+
+# --- instantaneous values, relay, events -----------------------------------------------------
+
+NOMINAL_VOLTAGE = 230.0
+
+
+def instant_values(model: MeterModel, poll: datetime) -> dict[str, float]:
+    """U, I, P, Q, S, cos φ, f at the poll, consistent with the load of the last interval."""
+    local = poll.astimezone(MSK)
+    day = local.date()
+    slot = max(0, (local.hour * 60 + local.minute) // 30 - 1)
+    a_plus, a_minus, r_plus, _ = day_profile(model, day)
+    rng = random.Random(model.seed * 7_919 + day.toordinal() * 48 + slot)
+    p = max(0.02, (a_plus[slot] - a_minus[slot]) * 2 / 1000.0 * (0.9 + 0.2 * rng.random()))
+    q = r_plus[slot] * 2 / 1000.0 * (0.9 + 0.2 * rng.random())
+    s = math.hypot(p, q)
+    values: dict[str, float] = {}
+    phases = ("A", "B", "C") if model.phases == 3 else ("A",)
+    shares = [1.0]
+    if model.phases == 3:
+        raw = [0.8 + 0.4 * rng.random() for _ in phases]
+        shares = [x / sum(raw) for x in raw]
+    volts = [NOMINAL_VOLTAGE * (0.97 + 0.06 * rng.random()) for _ in phases]
+    currents = []
+    for name, share, u in zip(phases, shares, volts, strict=True):
+        values[f"U_{name}"] = round(u, 1)
+        currents.append(s * share * 1000.0 / u)
+    if model.phases == 3:
+        for a, b, (ua, ub) in (
+            ("A", "B", (volts[0], volts[1])),
+            ("B", "C", (volts[1], volts[2])),
+            ("C", "A", (volts[2], volts[0])),
+        ):
+            # Phasors 120° apart: |Ua − Ub| = sqrt(Ua² + Ub² + Ua·Ub).
+            values[f"U_{a}{b}"] = round(math.sqrt(ua * ua + ub * ub + ua * ub), 1)
+    for name, i in zip(phases, currents, strict=True):
+        values[f"I_{name}"] = round(i, 2)
+    if model.phases == 3:
+        # Unbalance of three currents 120° apart.
+        ia, ib, ic = currents
+        values["I_N"] = round(
+            math.sqrt(max(0.0, ia**2 + ib**2 + ic**2 - ia * ib - ib * ic - ic * ia)), 2
+        )
+    else:
+        values["I_N"] = round(currents[0] * (0.98 + 0.04 * rng.random()), 2)
+    values["P"] = round(p, 3)
+    values["Q"] = round(q, 3)
+    values["S"] = round(s, 3)
+    values["cos_phi"] = round(p / s, 3) if s else 1.0
+    values["f"] = round(49.95 + 0.1 * rng.random(), 2)
+    return values
+
+
+@dataclass(frozen=True)
+class EventKind:
+    code: str
+    name: str  # Russian, SPODES wording
+    journal: str
+
+
+EVENT_KINDS = {
+    k.code: k
+    for k in (
+        EventKind("power_off", "Выключение питания прибора учета", "Журнал включений/выключений"),
+        EventKind("power_on", "Включение питания прибора учета", "Журнал включений/выключений"),
+        EventKind(
+            "voltage_high_start",
+            "Превышение напряжения более чем на 10 % — начало",
+            "Журнал напряжений",
+        ),
+        EventKind(
+            "voltage_high_end",
+            "Превышение напряжения более чем на 10 % — окончание",
+            "Журнал напряжений",
+        ),
+        EventKind(
+            "voltage_low_start",
+            "Снижение напряжения более чем на 10 % — начало",
+            "Журнал напряжений",
+        ),
+        EventKind(
+            "voltage_low_end",
+            "Снижение напряжения более чем на 10 % — окончание",
+            "Журнал напряжений",
+        ),
+        EventKind(
+            "magnetic_field_start",
+            "Воздействие магнитного поля — начало",
+            "Журнал внешних воздействий",
+        ),
+        EventKind(
+            "magnetic_field_end",
+            "Воздействие магнитного поля — окончание",
+            "Журнал внешних воздействий",
+        ),
+        EventKind("cover_opened", "Вскрытие клеммной крышки", "Журнал внешних воздействий"),
+        EventKind(
+            "remote_disconnect",
+            "Отключение нагрузки дистанционно",
+            "Журнал включений/выключений",
+        ),
+        EventKind(
+            "remote_reconnect",
+            "Включение нагрузки дистанционно",
+            "Журнал включений/выключений",
+        ),
+    )
+}
+
+RELAY_STATES = {
+    "connected": "Включено",
+    "disconnected": "Отключено",
+    "ready_for_reconnection": "Готово к включению",
+}
+
+EVENT_DAYS = 30
+
+
+def events(model: MeterModel, poll: datetime, days: int = EVENT_DAYS) -> list[tuple[datetime, str]]:
+    """(moment, code) of the events of the ``days`` before the poll, newest first."""
+    found: list[tuple[datetime, str]] = []
+    poll_local = poll.astimezone(MSK)
+    end_day = poll_local.date()
+    for back in range(days, -1, -1):
+        day = end_day - timedelta(days=back)
+        if day < model.start:
+            continue
+        rng = random.Random(model.seed * 31 + day.toordinal() * 7 + 17)
+        midnight = moscow_midnight(day)
+
+        def at(minute: float, midnight: datetime = midnight) -> datetime:
+            return midnight + timedelta(minutes=int(minute))
+
+        if rng.random() < 0.08:
+            t = rng.random() * 1400
+            found += [(at(t), "power_off"), (at(t + 2 + rng.random() * 90), "power_on")]
+        if rng.random() < 0.05:
+            t = rng.random() * 1380
+            kind = "voltage_high" if rng.random() < 0.5 else "voltage_low"
+            found += [(at(t), kind + "_start"), (at(t + 1 + rng.random() * 50), kind + "_end")]
+        if model.seed % 5 == 0 and rng.random() < 0.03:
+            t = rng.random() * 1400
+            found += [(at(t), "magnetic_field_start"), (at(t + 5), "magnetic_field_end")]
+        if model.seed % 7 == 3 and rng.random() < 0.02:
+            found.append((at(rng.random() * 1439), "cover_opened"))
+        if model.seed % 6 == 1 and rng.random() < 0.03:
+            t = rng.random() * 1300
+            found += [
+                (at(t), "remote_disconnect"),
+                (at(t + 30 + rng.random() * 90), "remote_reconnect"),
+            ]
+    found = [e for e in found if e[0] <= poll_local]
+    found.sort(key=lambda e: e[0], reverse=True)
+    return found
+
+
+def relay_state(model: MeterModel, poll: datetime) -> str:
+    """The relay follows the last remote switching event; connected otherwise."""
+    for _, code in events(model, poll):
+        if code == "remote_disconnect":
+            return "disconnected"
+        if code == "remote_reconnect":
+            return "connected"
+    return "connected"

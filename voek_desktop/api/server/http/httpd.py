@@ -1,0 +1,394 @@
+"""The HTTP layer: the standard library's WSGI server with the holes closed.
+
+``ThreadingMixIn`` starts a thread per connection without limit and ``wsgiref`` waits forever
+on a slow client, answers errors in HTML, announces the Python version and closes the connection
+after every answer. Here: a fixed pool of workers with a bounded queue (a prompt JSON 503 past it),
+a socket timeout, JSON errors, no version in ``Server``, a lingering close so a refused upload
+still gets its 413, and HTTP/1.1 keep-alive.
+
+Python runs one thread at a time, and many threads that all want to run at once spend their time
+handing the interpreter lock to each other (on 2 cores, 16 busy workers served a third of what 2
+did). So the application runs under an ``AppSlot``: one request executes at a time, while reading
+a request's head, waiting on an idle keep-alive connection, reading an upload and sending a big
+answer happen outside it. A slow client therefore holds a worker thread, never the server, and a
+request that computes for long (a login's scrypt, a contract PDF) stops holding up the others.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, ClassVar
+from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer
+
+from voek_desktop.api.server.http.web import STATUS_TEXT
+
+log = logging.getLogger("voek.server.http")
+
+SERVER_NAME = "voek-server"
+
+
+def _error_json(code: str, message: str) -> bytes:
+    return json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False).encode()
+
+
+class _ServerHandler(ServerHandler):
+    server_software = SERVER_NAME
+    http_version = "1.1"
+    error_status = "500 Internal Server Error"
+    error_headers: ClassVar = [("Content-Type", "application/json; charset=utf-8")]
+    error_body = _error_json("internal_error", "Внутренняя ошибка сервера")
+    request_handler: _RequestHandler
+
+    def cleanup_headers(self) -> None:
+        super().cleanup_headers()
+        handler = self.request_handler
+        if handler.body_left() or handler.server.crowded() or handler.server.closing:
+            # Unread body bytes would be taken for the next request; a waiting connection
+            # wants this worker; a stopping server ends its connections.
+            handler.close_connection = True
+        if handler.close_connection:
+            self.headers["Connection"] = "close"
+
+    def log_exception(self, exc_info: Any) -> None:
+        log.error("error in WSGI application", exc_info=exc_info)
+
+
+class AppSlot:
+    """One request runs the application at a time; one that has run for ``long_after`` seconds
+    is let go on in parallel and the next one may enter (so a slow request is never a queue)."""
+
+    def __init__(self, long_after: float = 0.05) -> None:
+        self.long_after = long_after
+        self._turns = threading.Semaphore(1)
+        self._lock = threading.Lock()
+        self._since: dict[int, float] = {}  # holder thread → when it entered; excused ones leave
+        self._stop = threading.Event()
+        threading.Thread(target=self._watch, name="voek-http-slot", daemon=True).start()
+
+    def acquire(self) -> None:
+        self._turns.acquire()
+        with self._lock:
+            self._since[threading.get_ident()] = time.monotonic()
+
+    def release(self) -> None:
+        with self._lock:
+            still_counted = self._since.pop(threading.get_ident(), None) is not None
+        if still_counted:
+            self._turns.release()
+
+    def __enter__(self) -> AppSlot:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    @contextlib.contextmanager
+    def set_aside(self) -> Iterator[None]:
+        """Let others run while this request waits on its client."""
+        self.release()
+        try:
+            yield
+        finally:
+            self.acquire()
+
+    def close(self) -> None:
+        self._stop.set()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.long_after / 2):
+            now = time.monotonic()
+            with self._lock:
+                late = [t for t, since in self._since.items() if now - since > self.long_after]
+                for thread in late:
+                    del self._since[thread]
+            for _ in late:
+                self._turns.release()
+
+
+class _Input:
+    """``wsgi.input`` that gives up the application slot while it waits for the client."""
+
+    def __init__(self, raw: Any, slot: AppSlot) -> None:
+        self._raw = raw
+        self._slot = slot
+        self.consumed = 0
+
+    def read(self, size: int = -1) -> bytes:
+        return self._count(self._raw.read, size)
+
+    def readline(self, size: int = -1) -> bytes:
+        return self._count(self._raw.readline, size)
+
+    def readlines(self, hint: int = -1) -> list[bytes]:
+        lines = []
+        while line := self.readline():
+            lines.append(line)
+            if 0 < hint <= sum(map(len, lines)):
+                break
+        return lines
+
+    def _count(self, read: Any, size: int) -> bytes:
+        with self._slot.set_aside():
+            data = read(size)
+        self.consumed += len(data)
+        return data
+
+    def __iter__(self) -> Any:
+        return iter(self.readline, b"")
+
+
+class _Output:
+    """The answer is buffered so the head and a small body leave in one packet, after the
+    application has let go of the slot; a big chunk (a download) is sent without the slot."""
+
+    BIG = 16 * 1024
+
+    def __init__(self, raw: Any, slot: AppSlot) -> None:
+        self._raw = raw
+        self._slot = slot
+
+    def write(self, data: bytes) -> int:
+        if len(data) < self.BIG:
+            return self._raw.write(data)
+        with self._slot.set_aside():
+            return self._raw.write(data)
+
+    def flush(self) -> None:
+        pass  # the request handler flushes once the application is done
+
+
+class _RequestHandler(WSGIRequestHandler):
+    server: CabinetHTTPServer
+    server_version = SERVER_NAME
+    sys_version = ""
+    protocol_version = "HTTP/1.1"
+    wbufsize = 64 * 1024
+    timeout = 30.0  # seconds a recv may wait: a slow client cannot hold a worker forever
+
+    def setup(self) -> None:
+        self.timeout = self.server.socket_timeout
+        self.connection_state: dict[str, Any] = {}
+        super().setup()
+
+    def handle(self) -> None:
+        self.handle_one_request()
+        while not self.close_connection and self._next_request_arrives():
+            self.handle_one_request()
+
+    def _next_request_arrives(self) -> bool:
+        """Wait on an idle keep-alive connection: True once the next request starts arriving;
+        False when the client leaves, after ``keep_alive_timeout``, or as soon as another
+        connection waits for a worker (then this one is closed and the client reconnects)."""
+        sock = self.connection
+        try:
+            sock.settimeout(0)
+            if self.rfile.peek(1):  # a pipelined request already read, or one that is here
+                return True
+            deadline = time.monotonic() + self.server.keep_alive_timeout
+            while not self.server.crowded() and not self.server.closing:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                # A peek on the socket itself: a timeout there does not spoil ``rfile``.
+                sock.settimeout(min(0.25, left))
+                try:
+                    return bool(sock.recv(1, socket.MSG_PEEK)) and not self.server.closing
+                except TimeoutError:
+                    continue
+            return False
+        except OSError:
+            return False
+        finally:
+            sock.settimeout(self.server.socket_timeout)
+
+    def handle_one_request(self) -> None:
+        self.close_connection = True
+        self.raw_requestline = self.rfile.readline(65537)
+        if not self.raw_requestline:
+            return
+        if len(self.raw_requestline) > 65536:
+            self.requestline = self.request_version = self.command = ""
+            self.send_error(414)
+            return
+        if not self.parse_request():
+            return
+        environ = self.get_environ()
+        self.connection_state = {}
+        environ["voek.connection"] = self.connection_state
+        slot = self.server.app_slot
+        self.body = _Input(self.rfile, slot)
+        handler = _ServerHandler(
+            self.body,
+            _Output(self.wfile, slot),
+            self.get_stderr(),
+            environ,
+            multithread=True,
+        )
+        handler.request_handler = self
+        with slot:
+            handler.run(self.server.get_app())
+        self.wfile.flush()
+
+    def body_left(self) -> bool:
+        """Whether part of this request's body may still be on the wire."""
+        if "Transfer-Encoding" in self.headers:
+            return True  # not supported: the application answers without reading it
+        lengths = self.headers.get_all("Content-Length") or []
+        if not lengths:
+            return False
+        if len(lengths) > 1 or not lengths[0].strip().isdigit():
+            return True
+        return self.body.consumed < int(lengths[0])
+
+    def handle_expect_100(self) -> bool:
+        super().handle_expect_100()
+        self.wfile.flush()  # the writer is buffered; the client waits for this line
+        return True
+
+    def finish(self) -> None:
+        super().finish()
+        if self.connection_state.get("drain"):
+            _linger(self.connection)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        body = _error_json("bad_request" if code < 500 else "internal_error", "Неверный запрос")
+        self.log_error("code %d, message %s", code, message)
+        self.send_response(code, STATUS_TEXT.get(code, message))
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Connection", "close")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD" and code >= 200 and code not in (204, 304):
+            self.wfile.write(body)
+        self.close_connection = True
+
+    def log_request(self, code: Any = "-", size: Any = "-") -> None:
+        pass  # the application logs every request without its query string
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("%s %s", self.address_string(), format % args)
+
+
+def _linger(sock: socket.socket, seconds: float = 2.0) -> None:
+    """Read and drop what the client still sends, so closing does not reset the connection
+    before it has read our answer (the classic lingering close)."""
+    try:
+        sock.shutdown(socket.SHUT_WR)
+        sock.settimeout(0.5)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and sock.recv(65536):
+            pass
+    except OSError:
+        pass
+
+
+class CabinetHTTPServer(WSGIServer):
+    """A WSGI server with a bounded worker pool and one application slot."""
+
+    daemon_threads = True
+    request_queue_size = 128
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        app: Any,
+        *,
+        workers: int = 64,
+        backlog: int = 64,
+        socket_timeout: float = 30.0,
+        keep_alive_timeout: float = 5.0,
+    ) -> None:
+        super().__init__(address, _RequestHandler)
+        self.set_app(app)
+        self.socket_timeout = socket_timeout
+        self.keep_alive_timeout = keep_alive_timeout
+        self.app_slot = AppSlot()
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="voek-http")
+        self._capacity = threading.BoundedSemaphore(workers + backlog)
+        self._workers = workers
+        self._open = 0  # connections accepted and not yet closed; past ``workers`` they wait
+        self._open_lock = threading.Lock()
+        self.closing = False
+
+    def crowded(self) -> bool:
+        """Whether a connection waits for a worker (every worker holds one already)."""
+        return self._open > self._workers
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._capacity.acquire(blocking=False):
+            self._refuse(request)
+            return
+        with self._open_lock:
+            self._open += 1
+        self._pool.submit(self._work, request, client_address)
+
+    def _work(self, request: Any, client_address: Any) -> None:
+        try:
+            self.finish_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
+            with self._open_lock:
+                self._open -= 1
+            self._capacity.release()
+
+    def _refuse(self, request: socket.socket) -> None:
+        body = _error_json("busy", "Сервер перегружен, повторите попытку через несколько секунд")
+        head = (
+            "HTTP/1.0 503 Service Unavailable\r\n"
+            "Content-Type: application/json; charset=utf-8\r\n"
+            f"Content-Length: {len(body)}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
+        )
+        try:
+            request.settimeout(1.0)
+            request.sendall(head.encode() + body)
+        except OSError:
+            pass
+        self.shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Timeouts and resets are the client's business; anything else is ours.
+        log.debug("connection error from %s", client_address, exc_info=True)
+
+    def server_close(self) -> None:
+        self.closing = True  # keep-alive connections end after their current answer
+        self.app_slot.close()
+        super().server_close()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+class EmbeddedServer:
+    """The server on a loopback port in a background thread: demo mode and tests."""
+
+    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0, **options: Any) -> None:
+        self.app = app
+        self.httpd = CabinetHTTPServer((host, port), app, **options)
+        self.port = self.httpd.server_address[1]
+        self.url = f"http://{host}:{self.port}"
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever,
+            kwargs={"poll_interval": 0.2},
+            daemon=True,
+            name="voek-server",
+        )
+
+    def start(self) -> EmbeddedServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self._thread.join(timeout=5)
+        close = getattr(self.app, "close", None)
+        if close is not None:
+            close()

@@ -1,6 +1,0 @@
-"""The database schema as numbered migrations, one module each; ``PRAGMA user_version`` says
-how many have run. A released migration is never edited: add a new one."""
-
-from voek_desktop.api.server.schema import m001_identity, m002_metering, m003_applications
-
-MIGRATIONS: list[str] = [m001_identity.SQL, m002_metering.SQL, m003_applications.SQL]

@@ -1,0 +1,1 @@
+"""Storage: the SQLite database (db) and its numbered schema migrations (migrations)."""

@@ -1,0 +1,76 @@
+"""SQLite storage: WAL, a connection per thread, numbered migrations in ``PRAGMA user_version``."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from voek_desktop.api.server.storage.migrations import MIGRATIONS
+
+
+class Database:
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._all_lock = threading.Lock()
+        self.migrate()
+
+    def connection(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            # Autocommit mode: transactions are explicit, writes start with BEGIN IMMEDIATE.
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA busy_timeout=5000")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+            with self._all_lock:
+                self._all.append(conn)
+        return conn
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction; BEGIN IMMEDIATE so a read-then-write never hits SQLITE_BUSY."""
+        conn = self.connection()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
+        return self.connection().execute(sql, params).fetchall()
+
+    def query_one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:
+        return self.connection().execute(sql, params).fetchone()
+
+    def schema_version(self) -> int:
+        return self.connection().execute("PRAGMA user_version").fetchone()[0]
+
+    def migrate(self) -> None:
+        with self.write() as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in _statements(script):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number}")
+
+    def close(self) -> None:
+        with self._all_lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+
+def _statements(script: str) -> list[str]:
+    # executescript() would COMMIT our transaction; split instead (no ';' inside migration text).
+    return [s.strip() for s in script.split(";") if s.strip()]
