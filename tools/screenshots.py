@@ -107,7 +107,7 @@ def main() -> None:
     save(change, "password-change")
     change.close()
 
-    from voek_desktop.account import Account
+    from voek_desktop.session import Session
     from voek_desktop.settings import Settings as _Settings
     from voek_desktop.ui.context import Context
     from voek_desktop.ui.settings_dialog import SettingsDialog
@@ -121,7 +121,7 @@ def main() -> None:
     from voek_desktop.ui.tasks import Tasks
 
     clerk_ctx = Context(
-        Account(ctx.account.server_url, clerk=True),
+        Session(ctx.session.server_url, clerk=True),
         Tasks(),
         demo=True,
         demo_logins=ctx.demo_logins,

@@ -1,7 +1,7 @@
 """Local drafts of application forms, saved as the user types so a crash loses seconds, not a form.
 
 Each draft is one JSON file in the logged-in consumer's cache folder
-(``ctx.account.cache().root / "drafts"``), written atomically; logging out deletes that folder
+(``ctx.session.cache().root / "drafts"``), written atomically; logging out deletes that folder
 (SPEC §3.3), so nothing of a visitor outlives «Выход». Without a folder (clerk mode, SPEC §3.4)
 drafts live in memory only. Qt-free.
 """

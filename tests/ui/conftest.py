@@ -10,7 +10,7 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
-from voek_desktop.account import Account
+from voek_desktop.session import Session
 from voek_desktop.ui import feedback
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.tasks import Tasks
@@ -73,6 +73,6 @@ def boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
 @pytest.fixture
 def ctx(server, qtbot) -> Iterator[Context]:
     tasks = Tasks()
-    context = Context(Account(server.url), tasks)
+    context = Context(Session(server.url), tasks)
     yield context
     tasks.shutdown()

@@ -31,14 +31,14 @@ def test_server_address_comes_from_the_flag_then_the_settings_file(qapp) -> None
     Settings(server_url="https://lk.voek33.example").save()
     loaded = Settings.load()
     ctx, start = build_context(argparse.Namespace(demo=False, server=None), loaded)
-    assert ctx.account.server_url == "https://lk.voek33.example"
+    assert ctx.session.server_url == "https://lk.voek33.example"
     assert start is None
     ctx.tasks.shutdown()
     ctx, _ = build_context(argparse.Namespace(demo=False, server="http://10.0.0.5:9000/"), loaded)
-    assert ctx.account.server_url == "http://10.0.0.5:9000"
+    assert ctx.session.server_url == "http://10.0.0.5:9000"
     ctx.tasks.shutdown()
     ctx, _ = build_context(argparse.Namespace(demo=False, server=None), Settings())
-    assert ctx.account.server_url == DEFAULT_SERVER
+    assert ctx.session.server_url == DEFAULT_SERVER
     ctx.tasks.shutdown()
 
 

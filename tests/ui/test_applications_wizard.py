@@ -73,7 +73,7 @@ def write_png(path: Path, colour: str = "white") -> Path:
 
 @pytest.fixture
 def logged_in(ctx, qtbot):
-    ctx.account.log_in("individual", DEMO_SNILS, DEMO_PASSWORD, False)
+    ctx.session.log_in("individual", DEMO_SNILS, DEMO_PASSWORD, False)
     yield ctx
     wait_idle(qtbot, ctx)
 
@@ -86,7 +86,7 @@ def wait_idle(qtbot, ctx) -> None:
 
 @pytest.fixture
 def page(qtbot, logged_in) -> ApplicationsPage:
-    p = ApplicationsPage(logged_in, logged_in.account.profile)
+    p = ApplicationsPage(logged_in, logged_in.session.profile)
     qtbot.addWidget(p)
     p.resize(1100, 760)
     p.show()
@@ -224,11 +224,11 @@ def test_crash_after_autosave_offers_the_draft_back(qtbot, page, logged_in) -> N
 
     shiboken6.delete(wizard)
 
-    drafts = DraftStore(logged_in.account.cache().root / "drafts")
+    drafts = DraftStore(logged_in.session.cache().root / "drafts")
     assert drafts.load(key).form["applicant_name"] == "Петров Пётр Петрович"
 
     # Next time «Заявки» opens, the draft is offered with its time.
-    again = ApplicationsPage(logged_in, logged_in.account.profile)
+    again = ApplicationsPage(logged_in, logged_in.session.profile)
     qtbot.addWidget(again)
     again.show()
     qtbot.waitUntil(lambda: not again.restore_bar.isHidden(), timeout=10_000)
@@ -254,7 +254,7 @@ def test_closing_normally_saves_to_the_server_and_offers_nothing(qtbot, page, lo
     drafts = page.drafts
     qtbot.waitUntil(lambda: (d := drafts.load(key)) is not None and d.synced, timeout=10_000)
     draft = drafts.load(key)
-    client = logged_in.account.client
+    client = logged_in.session.client
     server_copy = client.application(draft.application_id)
     assert draft.application_id not in before
     assert server_copy.status == "draft" and server_copy.category == "p13"

@@ -44,7 +44,7 @@ def dev(server, path: str, **body) -> dict:
 def log_in(ctx, server, consumer_type: str, login: str):
     dev(server, "/dev/clock", now=MORNING)
     # «Запомнить меня»: the session outlives the clock jumps to the next day.
-    return ctx.account.log_in(consumer_type, login, PASSWORD, True).profile
+    return ctx.session.log_in(consumer_type, login, PASSWORD, True).profile
 
 
 def click(qtbot, button) -> None:
@@ -323,7 +323,7 @@ def test_cancelled_download_keeps_the_part_and_resumes(qtbot, ctx, server, tmp_p
     from voek_desktop.api import download as download_module
 
     log_in(ctx, server, "individual", "112-233-445 95")
-    client = ctx.account.client
+    client = ctx.session.client
     meter = next(m for m in client.personal_account_meters("3300000001") if m.is_smart)
     client.create_archive_request(meter.id, "2026-10-01", "2026-11-26")
     dev(server, "/dev/clock", now="2026-11-28T01:00:05+03:00")

@@ -68,7 +68,7 @@ def save(qtbot, widget: QWidget, path: Path) -> None:
 
 def test_individual_screens(qtbot, ctx, server, out: Path, tmp_path: Path, monkeypatch) -> None:
     dev(server, "/dev/clock", now="2026-11-27T10:00:00+03:00")
-    profile = ctx.account.log_in("individual", "112-233-445 95", PASSWORD, True).profile
+    profile = ctx.session.log_in("individual", "112-233-445 95", PASSWORD, True).profile
     [section] = sections(ctx, profile, None)
     page = section.page
     qtbot.addWidget(page)
@@ -95,7 +95,7 @@ def test_individual_screens(qtbot, ctx, server, out: Path, tmp_path: Path, monke
     save(qtbot, page, out / "chart-halfhour.png")
 
     # Two requests: one made yesterday and ready now, one made today and still editable.
-    client = ctx.account.client
+    client = ctx.session.client
     meter = smart.meter
     dev(server, "/dev/clock", now="2026-11-26T12:00:00+03:00")
     client.create_archive_request(meter.id, "2023-11-27", "2026-11-25")
@@ -118,8 +118,8 @@ def test_individual_screens(qtbot, ctx, server, out: Path, tmp_path: Path, monke
 
 def test_company_screen(qtbot, ctx, server, out: Path) -> None:
     dev(server, "/dev/clock", now="2026-11-27T10:00:00+03:00")
-    profile = ctx.account.log_in("company", "1133324980030", PASSWORD, True).profile
-    ctx.account.client.confirm_organization("ЭС-1001")
+    profile = ctx.session.log_in("company", "1133324980030", PASSWORD, True).profile
+    ctx.session.client.confirm_organization("ЭС-1001")
     [section] = sections(ctx, profile, None)
     page = section.page
     qtbot.addWidget(page)

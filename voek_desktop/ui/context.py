@@ -1,10 +1,10 @@
-"""What every screen needs: the account, the worker, and whether this is a demo."""
+"""What every screen needs: the session, the worker, and whether this is a demo."""
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from voek_desktop.account import Account
+from voek_desktop.session import Session
 from voek_desktop.ui.tasks import Tasks
 
 
@@ -16,7 +16,7 @@ class DemoLogin(NamedTuple):
 
 
 class Context(NamedTuple):
-    account: Account
+    session: Session
     tasks: Tasks
     demo: bool = False
     demo_logins: tuple[DemoLogin, ...] = ()

@@ -118,7 +118,7 @@ class ActivationDialog(QDialog):
             ctx,
             "Вставьте ссылку из письма об активации (или код из него):",
             "Активировать",
-            lambda token: ctx.account.client.activate(token),
+            lambda token: ctx.session.client.activate(token),
             self,
         )
         self.panel.succeeded.connect(self._activated)
@@ -161,7 +161,7 @@ class ActivationDialog(QDialog):
             return
         email = self.email.text()
         self.ctx.tasks.run(
-            lambda: self.ctx.account.client.resend_activation(email),
+            lambda: self.ctx.session.client.resend_activation(email),
             lambda message: feedback.info(self, message, "Письмо отправлено"),
             lambda exc: _show_api_error(self.resend_form, self.resend_error, exc),
             owner=self,
@@ -254,7 +254,7 @@ class PasswordResetDialog(QDialog):
             return
         email = self.email.text()
         self.ctx.tasks.run(
-            lambda: self.ctx.account.client.request_password_reset(email),
+            lambda: self.ctx.session.client.request_password_reset(email),
             self._sent,
             lambda exc: _show_api_error(self.email_form, self.email_error, exc),
             owner=self,
@@ -273,7 +273,7 @@ class PasswordResetDialog(QDialog):
         token, pw, pw2 = self.token.text(), self.password.text(), self.confirmation.text()
         self.save.setEnabled(False)
         self.ctx.tasks.run(
-            lambda: self.ctx.account.client.confirm_password_reset(token, pw, pw2),
+            lambda: self.ctx.session.client.confirm_password_reset(token, pw, pw2),
             self._saved,
             self._failed,
             owner=self,
@@ -338,7 +338,7 @@ class PasswordChangeDialog(QDialog):
         values = (self.current.text(), self.new.text(), self.confirmation.text())
         self.save.setEnabled(False)
         self.ctx.tasks.run(
-            lambda: self.ctx.account.client.change_password(*values),
+            lambda: self.ctx.session.client.change_password(*values),
             self._saved,
             self._failed,
             owner=self,
@@ -387,7 +387,7 @@ class EmailChangeDialog(QDialog):
             ctx,
             "Вставьте ссылку или код из письма, пришедшего на новый адрес:",
             "Подтвердить адрес",
-            lambda token: ctx.account.client.confirm_email(token),
+            lambda token: ctx.session.client.confirm_email(token),
             self,
         )
         self.panel.succeeded.connect(self._confirmed)
@@ -403,7 +403,7 @@ class EmailChangeDialog(QDialog):
         email = self.email.text()
         self.send.setEnabled(False)
         self.ctx.tasks.run(
-            lambda: self.ctx.account.client.change_email(email),
+            lambda: self.ctx.session.client.change_email(email),
             self._sent,
             self._failed,
             owner=self,
@@ -424,7 +424,7 @@ class EmailChangeDialog(QDialog):
     def _confirmed(self, message: str) -> None:
         feedback.notice(message)
         self.ctx.tasks.run(
-            self.ctx.account.refresh_profile,
+            self.ctx.session.refresh_profile,
             lambda profile: self.profile_changed.emit(profile),
             owner=self,
             label="Обновление профиля…",
@@ -473,7 +473,7 @@ class OutboxDialog(QDialog):
 
     def refresh(self) -> None:
         self.ctx.tasks.run(
-            self.ctx.account.client.dev_outbox, self._loaded, owner=self, label="Загрузка писем…"
+            self.ctx.session.client.dev_outbox, self._loaded, owner=self, label="Загрузка писем…"
         )
 
     def _loaded(self, mails: list[SentMail]) -> None:

@@ -124,7 +124,7 @@ class LockView(QWidget):
         password = self.password.text()
         self.unlock_button.setEnabled(False)
         self.ctx.tasks.run(
-            lambda: self.ctx.account.unlock(password),
+            lambda: self.ctx.session.unlock(password),
             self._done,
             self._failed,
             owner=self,

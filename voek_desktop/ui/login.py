@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voek_desktop.account import LoginResult
 from voek_desktop.api.errors import ApiError
 from voek_desktop.domain.consumers import CONSUMER_TYPES
+from voek_desktop.session import LoginResult
 from voek_desktop.ui import feedback
 from voek_desktop.ui.common import ConsumerTypePicker, link_button, primary_button
 from voek_desktop.ui.context import Context
@@ -100,7 +100,7 @@ class LoginView(QWidget):
         server_row = QHBoxLayout()
         self.server_label = QLabel(card)
         self.server_label.setObjectName("fieldHint")
-        self.server_label.setText(f"Сервер: {ctx.account.server_url}")
+        self.server_label.setText(f"Сервер: {ctx.session.server_url}")
         server_row.addWidget(self.server_label, 1)
         self.settings_button = link_button("Настройки…", card)
         server_row.addWidget(self.settings_button)
@@ -187,7 +187,7 @@ class LoginView(QWidget):
         remember = self.remember.isChecked()
         self.set_busy(True)
         self.ctx.tasks.run(
-            lambda: self.ctx.account.log_in(ctype, login, password, remember),
+            lambda: self.ctx.session.log_in(ctype, login, password, remember),
             self._done,
             self._failed,
             owner=self,

@@ -127,7 +127,7 @@ class MainWindow(QMainWindow):
         self.login_view.reset()
         self.stack.setCurrentWidget(self.login_view)
         self.ctx.tasks.run(
-            self.ctx.account.log_out, self._logged_out, self._logged_out, label="Выход…"
+            self.ctx.session.log_out, self._logged_out, self._logged_out, label="Выход…"
         )
 
     def _logged_out(self, warning: object) -> None:
@@ -171,7 +171,7 @@ class MainWindow(QMainWindow):
     def try_resume(self) -> None:
         """«Запомнить меня» from an earlier run: go straight to the cabinet if still valid."""
         self.ctx.tasks.run(
-            self.ctx.account.resume,
+            self.ctx.session.resume,
             lambda profile: profile is not None and self.show_cabinet(profile),
             lambda exc: feedback.notice(
                 "Не удалось восстановить сохранённый вход: " + feedback.describe(exc)

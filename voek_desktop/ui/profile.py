@@ -138,7 +138,7 @@ class ProfilePage(QWidget):
         phone = self.phone.text()
         self.save_phone.setEnabled(False)
         self.ctx.tasks.run(
-            lambda: self.ctx.account.client.update_phone(phone),
+            lambda: self.ctx.session.client.update_phone(phone),
             self._phone_saved,
             self._phone_failed,
             owner=self,
@@ -146,7 +146,7 @@ class ProfilePage(QWidget):
         )
 
     def _phone_saved(self, profile: Profile) -> None:
-        self.ctx.account.remember_profile(profile)
+        self.ctx.session.remember_profile(profile)
         self.show_profile(profile)
         self.profile_changed.emit(profile)
         feedback.notice("Телефон сохранён")

@@ -139,7 +139,7 @@ class RegistrationDialog(QDialog):
             ctx,
             "Перейдите по ссылке из письма или вставьте её (или код из письма) сюда:",
             "Активировать",
-            lambda token: self.ctx.account.client.activate(token),
+            lambda token: self.ctx.session.client.activate(token),
             done,
         )
         self.activation.succeeded.connect(self._activated)
@@ -192,7 +192,7 @@ class RegistrationDialog(QDialog):
         self.submit.setEnabled(False)
         self.submit.setText("Отправка…")
         self.ctx.tasks.run(
-            lambda: self.ctx.account.client.register(data),
+            lambda: self.ctx.session.client.register(data),
             self._registered,
             self._failed,
             owner=self,

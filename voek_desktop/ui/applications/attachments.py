@@ -206,7 +206,7 @@ class AttachmentsChecklist(QWidget):
         self.layout_.setSpacing(6)
         self.layout_.addStretch(1)
         # Clerk mode: what the desk scanner saved during this visit, one click to attach.
-        self.scans = ctx.account.scans
+        self.scans = ctx.session.scans
         self.scanned: list[Path] = []
         self.scanner_label: QLabel | None = None
         if self.scans is not None:
@@ -300,7 +300,7 @@ class AttachmentsChecklist(QWidget):
         def work(transfer: Transfer) -> list[Document]:
             from voek_desktop.api.client import CabinetClient
 
-            client = CabinetClient(ctx.account.server_url, token=ctx.account.client.token)
+            client = CabinetClient(ctx.session.server_url, token=ctx.session.client.token)
             files = list(singles)
             joined: Path | None = None
             try:
@@ -370,7 +370,7 @@ class AttachmentsChecklist(QWidget):
         if self.application is None:
             return
         application_id = self.application.id
-        client = self.ctx.account.client
+        client = self.ctx.session.client
 
         def work() -> Application:
             client.delete_document(application_id, document.id)
@@ -388,7 +388,7 @@ class AttachmentsChecklist(QWidget):
         if self.application is None:
             return
         application_id = self.application.id
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.ctx.tasks.run(
             lambda: client.application(application_id),
             self._refreshed,
@@ -410,7 +410,7 @@ def _progress(row: DocumentRow, done: int, total: int | None) -> None:
 
 def _scratch_dir(ctx: Context) -> Path:
     """Joined scans live in the consumer's cache folder: «Выход» removes any leftover."""
-    cache = ctx.account.cache()
+    cache = ctx.session.cache()
     folder = (cache.root if cache else Path(tempfile.gettempdir())) / "scratch"
     folder.mkdir(parents=True, exist_ok=True)
     return folder

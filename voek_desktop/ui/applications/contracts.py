@@ -144,7 +144,7 @@ class ContractsPage(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.ctx.tasks.run(
             lambda: (client.connection_contracts("active"), client.connection_contracts("done")),
             self._loaded_lists,
@@ -193,7 +193,7 @@ class ContractsPage(QWidget):
     # --- the document ---------------------------------------------------------------------
 
     def _cache_path(self, contract: ConnectionContract) -> Path:
-        cache = self.ctx.account.cache()
+        cache = self.ctx.session.cache()
         assert cache is not None
         return cache.root / "contracts" / f"contract-{contract.id}.pdf"
 
@@ -218,7 +218,7 @@ class ContractsPage(QWidget):
         def work(transfer: Transfer) -> bytes:
             from voek_desktop.api.client import CabinetClient
 
-            client = CabinetClient(ctx.account.server_url, token=ctx.account.client.token)
+            client = CabinetClient(ctx.session.server_url, token=ctx.session.client.token)
             try:
                 client.download_contract(contract.id, dest, transfer.report, transfer.is_cancelled)
             finally:
@@ -277,7 +277,7 @@ class ContractsPage(QWidget):
         def work(transfer: Transfer) -> ConnectionContract:
             from voek_desktop.api.client import CabinetClient
 
-            client = CabinetClient(ctx.account.server_url, token=ctx.account.client.token)
+            client = CabinetClient(ctx.session.server_url, token=ctx.session.client.token)
             try:
                 return client.upload_signed_copy(
                     contract.id, path, transfer.report, transfer.is_cancelled

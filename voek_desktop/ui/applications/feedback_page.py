@@ -160,7 +160,7 @@ class FeedbackPage(QWidget):
             self.refresh()
 
     def refresh(self, select: int | None = None) -> None:
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.ctx.tasks.run(
             client.feedback_threads,
             lambda threads: self._listed(threads, select),
@@ -183,7 +183,7 @@ class FeedbackPage(QWidget):
         if thread is None:
             self.show_thread(None)
             return
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.ctx.tasks.run(
             lambda: client.feedback_thread(thread.id),
             self.show_thread,
@@ -219,7 +219,7 @@ class FeedbackPage(QWidget):
         if not ok:
             return
         subject, text = self.subject.text().strip(), self.text.text().strip()
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.send_button.setEnabled(False)
         self.ctx.tasks.run(
             lambda: client.create_feedback(subject, text),
@@ -251,7 +251,7 @@ class FeedbackPage(QWidget):
         if self.current is None or not self.reply.validate():
             return
         thread_id, text = self.current.id, self.reply.text().strip()
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.reply_button.setEnabled(False)
         self.ctx.tasks.run(
             lambda: client.reply_feedback(thread_id, text),

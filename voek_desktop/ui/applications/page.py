@@ -65,7 +65,7 @@ def table(parent: QWidget, model: RecordsModel, name: str) -> QTableView:
 
 def drafts_for(ctx: Context) -> DraftStore:
     """On disk in the consumer's cache folder; in memory only in clerk mode (SPEC §3.4)."""
-    cache = ctx.account.cache()
+    cache = ctx.session.cache()
     if cache is None or getattr(ctx, "clerk", False):
         return DraftStore(None)
     return DraftStore(cache.root / "drafts")
@@ -201,7 +201,7 @@ class ApplicationsPage(QWidget):
     # --- loading --------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.error.show_message(None)
         self.ctx.tasks.run(
             lambda: (client.applications("active"), client.applications("done")),
@@ -343,7 +343,7 @@ class ApplicationsPage(QWidget):
         if self.current is None:
             return
         app_id = self.current.id
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.ctx.tasks.run(
             lambda: client.submit_application(app_id),
             lambda app: (
@@ -361,7 +361,7 @@ class ApplicationsPage(QWidget):
         if not feedback.confirm(self, "Отозвать заявку? Вернуть её будет нельзя.", yes="Отозвать"):
             return
         app_id = self.current.id
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.ctx.tasks.run(
             lambda: client.withdraw_application(app_id),
             lambda _app: self.refresh(),

@@ -138,7 +138,7 @@ class SurveyCard(QFrame):
             self.form_error.show_message("Оцените каждый пункт.")
             return
         self.form_error.show_message(None)
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         app_id, suggestion = self.application.id, self.suggestion.toPlainText().strip()
         self.send_button.setEnabled(False)
         self.ctx.tasks.run(
@@ -205,7 +205,7 @@ class SurveyPage(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        client = self.ctx.account.client
+        client = self.ctx.session.client
 
         def work():
             apps = client.applications("active") + client.applications("done")

@@ -406,7 +406,7 @@ class ApplicationWizard(QDialog):
         clean, _errors = self.form.check()
         values = self.form.values()
         category, application = self.category, self.application
-        client = self.ctx.account.client
+        client = self.ctx.session.client
 
         def work() -> Application:
             if application is None:
@@ -523,7 +523,7 @@ class ApplicationWizard(QDialog):
         if self.application is None:
             return
         application_id = self.application.id
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.submit_step.submit_button.setEnabled(False)
         self.ctx.tasks.run(
             lambda: client.submit_application(application_id),
@@ -592,7 +592,7 @@ class ApplicationWizard(QDialog):
         clean, errors = self.form.check()
         if not any(v not in (None, "", [], False) for v in self.form.values().values()):
             return
-        category, application, client = self.category, self.application, self.ctx.account.client
+        category, application, client = self.category, self.application, self.ctx.session.client
         drafts, key, values = self.drafts, self.key, self.form.values()
         ctype = self.consumer_type
 

@@ -145,9 +145,10 @@ class AccountsPage(QWidget):
 
     def reload(self, select: str | None = None) -> None:
         self.list_status.setText("Загрузка лицевых счетов…")
-        client, account = self.ctx.account.client, self.ctx.account
+        session = self.ctx.session
+        client = session.client
         self.ctx.tasks.run(
-            lambda: account.remembered(
+            lambda: session.remembered(
                 "personal_accounts", client.personal_accounts, PersonalAccount.from_json
             ),
             lambda items: self.show_accounts(items, select),
@@ -201,10 +202,11 @@ class AccountsPage(QWidget):
         if not 0 <= row < len(self.accounts):
             return
         number = self.accounts[row].number
-        client, account = self.ctx.account.client, self.ctx.account
+        session = self.ctx.session
+        client = session.client
         self.meters.load(
             f"Приборы учета по лицевому счету № {number}",
-            lambda: account.remembered(
+            lambda: session.remembered(
                 f"meters-{number}", lambda: client.personal_account_meters(number), Meter.from_json
             ),
         )
@@ -234,7 +236,7 @@ class AccountsPage(QWidget):
         number = re.sub(r"[\s-]", "", self.number.text())
         self.submit.setEnabled(False)
         self.message.hide()
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.ctx.tasks.run(
             lambda: client.add_personal_account(number),
             self._added,
@@ -271,7 +273,7 @@ class AccountsPage(QWidget):
         widget = self.row_widget(number)
         if widget is not None:
             widget.remove.setEnabled(False)
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.ctx.tasks.run(
             lambda: client.remove_personal_account(number),
             lambda _r: self._removed(number),

@@ -252,7 +252,7 @@ class ArchiveDialog(QDialog):
         )
 
     def _fetch_last_poll(self) -> None:
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         meter_id = self.meter.id
         self.ctx.tasks.run(
             lambda: client.smart_data(meter_id),
@@ -304,7 +304,7 @@ class ArchiveDialog(QDialog):
         start, end = self.period()
         self.submit.setEnabled(False)
         self.status.setText("Отправка запроса…")
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         meter_id = self.meter.id
         self.ctx.tasks.run(
             lambda: client.create_archive_request(meter_id, start, end),
@@ -331,7 +331,7 @@ class ArchiveDialog(QDialog):
         start, end = self.period()
         self.update_button.setEnabled(False)
         self.status.setText("Обновление запроса…")
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.ctx.tasks.run(
             lambda: client.update_archive_request(request.id, start, end),
             self._updated,
@@ -352,7 +352,7 @@ class ArchiveDialog(QDialog):
     def load_requests(self, select: int | None = None) -> None:
         current = select or (self.selected().id if self.selected() else None)
         self.refresh_button.setEnabled(False)
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         meter_id = self.meter.id
         self.ctx.tasks.run(
             lambda: client.archive_requests(meter_id),
@@ -420,8 +420,8 @@ class ArchiveDialog(QDialog):
         from voek_desktop.api.client import CabinetClient
         from voek_desktop.api.download import download
 
-        server_url, token = self.ctx.account.server_url, self.ctx.account.client.token
-        path = self.ctx.account.client.archive_file_path(request.id)
+        server_url, token = self.ctx.session.server_url, self.ctx.session.client.token
+        path = self.ctx.session.client.archive_file_path(request.id)
 
         def job(transfer) -> Path:
             # run_long jobs run beside the API worker: their own HTTP session.

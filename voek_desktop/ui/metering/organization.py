@@ -161,7 +161,7 @@ class OrganizationPage(QWidget):
     def check(self) -> None:
         """GET /organization: in the registry? confirmed?"""
         self.stack.setCurrentWidget(self.checking)
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.ctx.tasks.run(
             client.organization,
             self.show_organization,
@@ -205,7 +205,7 @@ class OrganizationPage(QWidget):
         number = self.contract_field.text().strip()
         self.confirm_button.setEnabled(False)
         self.confirm_status.setText("Проверка номера договора…")
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.ctx.tasks.run(
             lambda: client.confirm_organization(number),
             self._confirmed,
@@ -235,7 +235,7 @@ class OrganizationPage(QWidget):
     def load_contracts(self) -> None:
         self.stack.setCurrentWidget(self.contracts_page)
         self.contracts_status.setText("Загрузка договоров…")
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.ctx.tasks.run(
             client.supply_contracts,
             self.show_contracts,
@@ -285,7 +285,7 @@ class OrganizationPage(QWidget):
         number, meter_id = value
         if number != self.loaded_contract:
             self.loaded_contract = number
-            client = self.ctx.account.client
+            client = self.ctx.session.client
             self.meters.load(
                 f"Точки учета по договору № {number}",
                 lambda: client.supply_contract_meters(number),

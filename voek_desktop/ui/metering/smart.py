@@ -171,7 +171,7 @@ class SmartDataPage(QWidget):
         self.refresh_button.setEnabled(False)
         self.status.setText("Получение данных прибора учета…")
         meter_id = self.meter.id
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.ctx.tasks.run(
             lambda: client.smart_data(meter_id),
             self.show_data,
@@ -327,7 +327,7 @@ class ChartPage(QWidget):
         first, last = self.range()
         self.status.setText("Загрузка данных…")
         meter_id = self.meter.id
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.ctx.tasks.run(
             # Moscow days, both inclusive (SPEC §7); the answer is cut by Moscow days again.
             lambda: client.intervals(meter_id, first, last),
