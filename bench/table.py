@@ -85,8 +85,8 @@ def write_archive(path: Path, rows: int) -> None:
 def first_screen(app, path: Path) -> tuple[float, list[float]]:
     import threading
 
-    from voek_desktop.ui.metering.workbook import PROFILE_SHEET, make_table, show_sheet
-    from voek_desktop.workbook import read_workbook
+    from voek_desktop.archive_reader import read_workbook
+    from voek_desktop.ui.metering.archive_table import PROFILE_SHEET, make_table, show_sheet
 
     sink: list = []
     t0 = time.perf_counter()
@@ -129,8 +129,8 @@ def main() -> None:
 
     from PySide6.QtWidgets import QApplication
 
-    from voek_desktop.ui.metering.workbook import PROFILE_SHEET, make_table, show_sheet
-    from voek_desktop.workbook import read_workbook
+    from voek_desktop.archive_reader import read_workbook
+    from voek_desktop.ui.metering.archive_table import PROFILE_SHEET, make_table, show_sheet
 
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as tmp:

@@ -24,7 +24,7 @@ from voek_desktop.api.client import CabinetClient
 from voek_desktop.ui.applications import sections
 from voek_desktop.ui.applications.blank_forms import BlankFormsDialog
 from voek_desktop.ui.applications.contracts import ContractsPage
-from voek_desktop.ui.applications.feedback_page import FeedbackPage
+from voek_desktop.ui.applications.feedback import FeedbackPage
 from voek_desktop.ui.applications.page import ApplicationsPage
 from voek_desktop.ui.applications.survey import THANKS, SurveyPage
 

@@ -11,14 +11,14 @@ import requests
 from PySide6.QtCore import QDate, Qt
 
 from voek_desktop.api.metering import Organization
+from voek_desktop.archive_reader import read_workbook
 from voek_desktop.ui import feedback
-from voek_desktop.ui.metering import archive as archive_ui
+from voek_desktop.ui.metering import archive_requests as archive_ui
 from voek_desktop.ui.metering import sections
 from voek_desktop.ui.metering.accounts import AccountsPage
 from voek_desktop.ui.metering.models import RowsModel
 from voek_desktop.ui.metering.organization import OrganizationPage
 from voek_desktop.ui.metering.smart import SmartDataPage
-from voek_desktop.workbook import read_workbook
 
 PASSWORD = "demo-Password-2026"
 MORNING = "2026-11-27T10:00:00+03:00"  # 10:00 МСК: the last poll was at 01:30 today
@@ -421,7 +421,7 @@ def test_the_cabinet_lists_the_section_and_it_loads_when_opened(qtbot, ctx, serv
 
 
 def test_a_damaged_workbook_says_so_in_the_table_window(qtbot, ctx, tmp_path):
-    from voek_desktop.ui.metering.workbook import WorkbookDialog
+    from voek_desktop.ui.metering.archive_table import WorkbookDialog
 
     damaged = tmp_path / "Архив.xlsx"
     damaged.write_bytes(b"PK\x03\x04 the download was cut and then renamed by hand")

@@ -17,7 +17,7 @@ import requests
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QApplication, QWidget
 
-from voek_desktop.ui.metering import archive as archive_ui
+from voek_desktop.ui.metering import archive_requests as archive_ui
 from voek_desktop.ui.metering import sections
 
 PASSWORD = "demo-Password-2026"

@@ -230,7 +230,7 @@ class MetersPanel(QStackedWidget):
         page.refresh()
 
     def open_archive(self, meter: Meter) -> None:
-        from voek_desktop.ui.metering.archive import ArchiveDialog
+        from voek_desktop.ui.metering.archive_requests import ArchiveDialog
         from voek_desktop.ui.metering.formats import msk, parse_datetime
 
         polled = parse_datetime(meter.last_poll_at)

@@ -249,7 +249,7 @@ class SmartDataPage(QWidget):
             page.reload()
 
     def open_archive(self) -> None:
-        from voek_desktop.ui.metering.archive import ArchiveDialog
+        from voek_desktop.ui.metering.archive_requests import ArchiveDialog
 
         dialog = ArchiveDialog(self.ctx, self.meter, self.last_poll_date(), self)
         dialog.live_requested.connect(self.refresh)

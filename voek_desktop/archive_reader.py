@@ -17,8 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-from voek_desktop.__main__ import READ_WORKBOOK
 from voek_desktop.api.errors import TransferCancelled
+from voek_desktop.subcommands import READ_WORKBOOK
 
 INFO_SHEET = "Сведения"
 FIRST_CHUNK = 64  # rows: enough for the first screen, sent at once

@@ -502,7 +502,7 @@ class ArchiveDialog(QDialog):
             open_url(QUrl.fromLocalFile(str(path.parent)))
 
     def open_in_app(self):
-        from voek_desktop.ui.metering.workbook import WorkbookDialog
+        from voek_desktop.ui.metering.archive_table import WorkbookDialog
 
         path = self.current_file()
         if path is None:
