@@ -31,9 +31,9 @@ def main() -> None:
 
     from voek_desktop.settings import Settings
     from voek_desktop.ui.app import build_context, make_application
-    from voek_desktop.ui.dialogs import OutboxDialog, PasswordChangeDialog
+    from voek_desktop.ui.identity.dialogs import OutboxDialog, PasswordChangeDialog
+    from voek_desktop.ui.identity.registration import RegistrationDialog
     from voek_desktop.ui.main_window import MainWindow
-    from voek_desktop.ui.registration import RegistrationDialog
 
     app = make_application(sys.argv[:1])
     ctx, start_server = build_context(argparse.Namespace(demo=True, server=None), Settings())
@@ -118,7 +118,7 @@ def main() -> None:
     settings_dialog.close()
 
     # Clerk mode: the same demo server, a shared PC at a service-centre desk.
-    from voek_desktop.ui.tasks import Tasks
+    from voek_desktop.ui.kit.tasks import Tasks
 
     clerk_ctx = Context(
         Session(ctx.session.server_url, clerk=True),

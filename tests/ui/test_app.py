@@ -10,8 +10,8 @@ import sys
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPlainTextEdit, QPushButton
 
 from voek_desktop.settings import Settings
-from voek_desktop.ui import feedback
 from voek_desktop.ui.app import DEFAULT_SERVER, build_context, make_application
+from voek_desktop.ui.kit import messages
 
 
 def test_exit_when_ready_paints_a_window_and_exits_cleanly(app_dirs) -> None:
@@ -64,7 +64,7 @@ def test_crash_dialog_shows_details_and_copies_them(qtbot) -> None:
         import traceback
 
         details = "".join(traceback.format_exception(exc))
-    dialog = feedback._crash_dialog(details, None)
+    dialog = messages._crash_dialog(details, None)
     qtbot.addWidget(dialog)
     text = dialog.findChild(QPlainTextEdit, "details").toPlainText()
     assert "boom in a slot" in text

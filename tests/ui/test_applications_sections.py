@@ -233,7 +233,7 @@ def test_feedback_new_thread_and_replies(qtbot, server, logged_in) -> None:
 def test_blank_forms_without_login(
     qtbot, ctx, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from voek_desktop.ui.login import LoginView
+    from voek_desktop.ui.identity.login import LoginView
 
     login = show(qtbot, LoginView(ctx), (900, 700))
     qtbot.mouseClick(login.blank_forms_button, Qt.MouseButton.LeftButton)

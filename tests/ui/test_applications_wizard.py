@@ -41,7 +41,7 @@ def shot(widget, name: str) -> None:
     if SHOTS:
         from PySide6.QtWidgets import QApplication
 
-        from voek_desktop.ui.style import STYLE_SHEET
+        from voek_desktop.ui.kit.style import STYLE_SHEET
 
         QApplication.instance().setStyleSheet(STYLE_SHEET)
         qapp_process()

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QLabel
 
 from voek_desktop.session import Session
 from voek_desktop.ui.context import Context
+from voek_desktop.ui.kit.tasks import Tasks
 from voek_desktop.ui.main_window import MainWindow
-from voek_desktop.ui.tasks import Tasks
 
 PASSWORD = "demo-Password-2026"
 

@@ -10,7 +10,7 @@ import pytest
 from voek_desktop.session import Session
 from voek_desktop.ui.applications.page import ApplicationsPage
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.tasks import Tasks
+from voek_desktop.ui.kit.tasks import Tasks
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

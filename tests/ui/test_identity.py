@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from voek_desktop.credentials import SERVICE
+from voek_desktop.ui.identity.registration import RegistrationDialog
 from voek_desktop.ui.main_window import MainWindow
-from voek_desktop.ui.registration import RegistrationDialog
 
 DEMO_SNILS = "112-233-445 95"
 DEMO_PASSWORD = "demo-Password-2026"

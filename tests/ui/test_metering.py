@@ -12,7 +12,7 @@ from PySide6.QtCore import QDate, Qt
 
 from voek_desktop.api.metering import Organization
 from voek_desktop.archive_reader import read_workbook
-from voek_desktop.ui import feedback
+from voek_desktop.ui.kit import messages
 from voek_desktop.ui.metering import archive_requests as archive_ui
 from voek_desktop.ui.metering import sections
 from voek_desktop.ui.metering.accounts import AccountsPage
@@ -109,7 +109,7 @@ def test_add_and_remove_personal_accounts(qtbot, individual_page, monkeypatch, q
     answers = iter([False, True])
     asked: list[str] = []
     monkeypatch.setattr(
-        feedback, "confirm", lambda parent, text, **kw: asked.append(text) or next(answers)
+        messages, "confirm", lambda parent, text, **kw: asked.append(text) or next(answers)
     )
     click(qtbot, page.row_widget("3300000005").remove)
     assert asked and "3300000005" in asked[0]

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(autouse=True)
 def styled(qapp):
-    from voek_desktop.ui.style import STYLE_SHEET
+    from voek_desktop.ui.kit.style import STYLE_SHEET
 
     qapp.setStyleSheet(STYLE_SHEET)
     yield

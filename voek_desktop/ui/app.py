@@ -13,11 +13,11 @@ from PySide6.QtWidgets import QApplication
 
 from voek_desktop.session import Session
 from voek_desktop.settings import Settings, data_dir
-from voek_desktop.ui import feedback
 from voek_desktop.ui.context import Context
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.style import STYLE_SHEET
+from voek_desktop.ui.kit.tasks import Tasks
 from voek_desktop.ui.main_window import MainWindow
-from voek_desktop.ui.style import STYLE_SHEET
-from voek_desktop.ui.tasks import Tasks
 
 DEFAULT_SERVER = "http://127.0.0.1:8080"
 
@@ -80,7 +80,7 @@ def _configure_logging() -> None:
 
 def run(args: argparse.Namespace) -> int:
     app = make_application(sys.argv[:1])
-    feedback.install_excepthook()
+    messages.install_excepthook()
     settings = Settings.load()
     ctx, start_server = build_context(args, settings)
     server: list[Future] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from voek_desktop.session import Session
-from voek_desktop.ui.tasks import Tasks
+from voek_desktop.ui.kit.tasks import Tasks
 
 
 class DemoLogin(NamedTuple):

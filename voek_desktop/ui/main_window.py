@@ -8,9 +8,9 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QStackedWidget
 
 from voek_desktop.resources import resource_path
-from voek_desktop.ui import feedback
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.login import LoginView
+from voek_desktop.ui.identity.login import LoginView
+from voek_desktop.ui.kit import messages
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
@@ -46,7 +46,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.busy_bar)
         ctx.tasks.busy_changed.connect(self._busy)
         # A bound method, not a lambda: Qt drops the connection when this window is deleted.
-        feedback.bus.notice.connect(self.show_notice)
+        messages.bus.notice.connect(self.show_notice)
 
         lv = self.login_view
         lv.logged_in.connect(self.show_cabinet)
@@ -67,7 +67,7 @@ class MainWindow(QMainWindow):
     # --- clerk mode (SPEC §3.4) ----------------------------------------------------------------
 
     def _set_up_clerk_mode(self) -> None:
-        from voek_desktop.ui.lock import IdleWatcher, LockView
+        from voek_desktop.ui.identity.lock import IdleWatcher, LockView
 
         self.login_view.remember.setChecked(False)
         self.login_view.remember.hide()
@@ -131,7 +131,7 @@ class MainWindow(QMainWindow):
         )
 
     def _logged_out(self, warning: object) -> None:
-        feedback.notice(warning if isinstance(warning, str) else "Вы вышли из личного кабинета")
+        messages.notice(warning if isinstance(warning, str) else "Вы вышли из личного кабинета")
         self.logged_out.emit()
 
     def _drop_cabinet(self) -> None:
@@ -141,14 +141,14 @@ class MainWindow(QMainWindow):
             self.cabinet = None
 
     def open_registration(self) -> None:
-        from voek_desktop.ui.registration import RegistrationDialog
+        from voek_desktop.ui.identity.registration import RegistrationDialog
 
         dialog = RegistrationDialog(self.ctx, self)
         dialog.set_consumer_type(self.login_view.picker.value())
         dialog.exec()
 
     def open_outbox(self) -> None:
-        from voek_desktop.ui.dialogs import OutboxDialog
+        from voek_desktop.ui.identity.dialogs import OutboxDialog
 
         OutboxDialog(self.ctx, self).show()
 
@@ -159,12 +159,12 @@ class MainWindow(QMainWindow):
         SettingsDialog(Settings.load(), self).exec()
 
     def open_password_reset(self) -> None:
-        from voek_desktop.ui.dialogs import PasswordResetDialog
+        from voek_desktop.ui.identity.dialogs import PasswordResetDialog
 
         PasswordResetDialog(self.ctx, self).exec()
 
     def open_activation(self) -> None:
-        from voek_desktop.ui.dialogs import ActivationDialog
+        from voek_desktop.ui.identity.dialogs import ActivationDialog
 
         ActivationDialog(self.ctx, self).exec()
 
@@ -173,8 +173,8 @@ class MainWindow(QMainWindow):
         self.ctx.tasks.run(
             self.ctx.session.resume,
             lambda profile: profile is not None and self.show_cabinet(profile),
-            lambda exc: feedback.notice(
-                "Не удалось восстановить сохранённый вход: " + feedback.describe(exc)
+            lambda exc: messages.notice(
+                "Не удалось восстановить сохранённый вход: " + messages.describe(exc)
             ),
             owner=self,
             label="Проверка сохранённого входа…",
@@ -186,12 +186,12 @@ class MainWindow(QMainWindow):
         """What the first paint does not need, done right after it (start-up target, §10)."""
         from PySide6.QtGui import QIcon
 
-        from voek_desktop.ui import widgets
-        from voek_desktop.ui.common import point_at_links
+        from voek_desktop.ui.kit import forms
+        from voek_desktop.ui.kit.widgets import point_at_links
 
         self.setWindowIcon(QIcon(str(resource_path("icons/voek.svg"))))
         point_at_links(self)
-        widgets.first_paint_done()
+        forms.first_paint_done()
         self._add_blank_forms_menu()
 
     def _add_blank_forms_menu(self) -> None:

@@ -30,11 +30,11 @@ from voek_desktop.api.applications import Application, Document
 from voek_desktop.api.errors import ApiError, TransferCancelled
 from voek_desktop.domain import applications as domain
 from voek_desktop.domain import uploads
-from voek_desktop.ui import feedback
 from voek_desktop.ui.applications.models import size_text
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.tasks import Transfer
-from voek_desktop.ui.widgets import ErrorLabel
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.forms import ErrorLabel
+from voek_desktop.ui.kit.tasks import Transfer
 
 FILE_FILTER = "Сканы документов (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;Все файлы (*)"
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/tiff"})
@@ -350,7 +350,7 @@ class AttachmentsChecklist(QWidget):
     def _uploaded(self, kind: str, documents: list[Document]) -> None:
         self.transfers.pop(kind, None)
         self.rows[kind].set_busy(False)
-        feedback.notice("Файл загружен.")
+        messages.notice("Файл загружен.")
         self.refresh()
 
     def _failed(self, kind: str, exc: BaseException) -> None:
@@ -362,7 +362,7 @@ class AttachmentsChecklist(QWidget):
         elif isinstance(exc, uploads.FileProblem):
             row.error.show_message(exc.message)
         else:
-            row.error.show_message(feedback.describe(exc))
+            row.error.show_message(messages.describe(exc))
         if isinstance(exc, ApiError) and exc.status in (404, 409):
             self.refresh()
 
@@ -379,7 +379,7 @@ class AttachmentsChecklist(QWidget):
         self.ctx.tasks.run(
             work,
             self._refreshed,
-            lambda exc: feedback.error(self, exc),
+            lambda exc: messages.error(self, exc),
             owner=self,
             label="Удаление файла…",
         )
@@ -392,7 +392,7 @@ class AttachmentsChecklist(QWidget):
         self.ctx.tasks.run(
             lambda: client.application(application_id),
             self._refreshed,
-            lambda exc: feedback.error(self, exc),
+            lambda exc: messages.error(self, exc),
             owner=self,
             label="Обновление заявки…",
         )

@@ -25,13 +25,13 @@ from PySide6.QtWidgets import (
 from voek_desktop.api.applications import ConnectionContract
 from voek_desktop.api.errors import TransferCancelled
 from voek_desktop.api.models import Profile
-from voek_desktop.ui import feedback
 from voek_desktop.ui.applications.attachments import FILE_FILTER, check_files
 from voek_desktop.ui.applications.models import RecordsModel, date_text
 from voek_desktop.ui.applications.page import table
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.tasks import Transfer
-from voek_desktop.ui.widgets import ErrorLabel
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.forms import ErrorLabel
+from voek_desktop.ui.kit.tasks import Transfer
 
 
 class ContractsPage(QWidget):
@@ -148,7 +148,7 @@ class ContractsPage(QWidget):
         self.ctx.tasks.run(
             lambda: (client.connection_contracts("active"), client.connection_contracts("done")),
             self._loaded_lists,
-            lambda exc: self.error.show_message(feedback.describe(exc)),
+            lambda exc: self.error.show_message(messages.describe(exc)),
             owner=self,
             label="Загрузка договоров…",
         )
@@ -233,7 +233,7 @@ class ContractsPage(QWidget):
         self.ctx.tasks.run_long(
             work,
             done,
-            lambda exc: preview.set_message(feedback.describe(exc)),
+            lambda exc: preview.set_message(messages.describe(exc)),
             owner=self,
             label="Загрузка договора…",
         )
@@ -310,7 +310,7 @@ class ContractsPage(QWidget):
 
     def _uploaded(self, contract: ConnectionContract) -> None:
         self._finish_upload()
-        feedback.notice("Подписанный договор загружен.")
+        messages.notice("Подписанный договор загружен.")
         self.current = contract
         self.refresh()
 
@@ -318,5 +318,5 @@ class ContractsPage(QWidget):
         self._finish_upload()
         self.upload_button.setEnabled(True)
         self.upload_error.show_message(
-            "Загрузка отменена." if isinstance(exc, TransferCancelled) else feedback.describe(exc)
+            "Загрузка отменена." if isinstance(exc, TransferCancelled) else messages.describe(exc)
         )

@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
 from voek_desktop.api.applications import FeedbackThread
 from voek_desktop.api.errors import ApiError
 from voek_desktop.api.models import Profile
-from voek_desktop.ui import feedback
 from voek_desktop.ui.applications.models import RecordsModel, datetime_text
 from voek_desktop.ui.applications.page import table
-from voek_desktop.ui.common import primary_button
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.widgets import ErrorLabel, Field
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.forms import ErrorLabel, Field
+from voek_desktop.ui.kit.widgets import primary_button
 
 SUBJECT_MAX = 200
 MESSAGE_MAX = 5000
@@ -164,7 +164,7 @@ class FeedbackPage(QWidget):
         self.ctx.tasks.run(
             client.feedback_threads,
             lambda threads: self._listed(threads, select),
-            lambda exc: self.error.show_message(feedback.describe(exc)),
+            lambda exc: self.error.show_message(messages.describe(exc)),
             owner=self,
             label="Загрузка обращений…",
         )
@@ -187,7 +187,7 @@ class FeedbackPage(QWidget):
         self.ctx.tasks.run(
             lambda: client.feedback_thread(thread.id),
             self.show_thread,
-            lambda exc: self.error.show_message(feedback.describe(exc)),
+            lambda exc: self.error.show_message(messages.describe(exc)),
             owner=self,
             label="Загрузка обращения…",
         )
@@ -233,7 +233,7 @@ class FeedbackPage(QWidget):
         self.send_button.setEnabled(True)
         self.subject.set_text("")
         self.text.edit.setPlainText("")
-        feedback.notice("Сообщение отправлено.")
+        messages.notice("Сообщение отправлено.")
         self.show_thread(thread)
         self.refresh(select=thread.id)
 
@@ -245,7 +245,7 @@ class FeedbackPage(QWidget):
             if "message" in exc.fields:
                 self.text.error.show_message(exc.fields["message"])
             return
-        self.error.show_message(feedback.describe(exc))
+        self.error.show_message(messages.describe(exc))
 
     def send_reply(self) -> None:
         if self.current is None or not self.reply.validate():
@@ -272,4 +272,4 @@ class FeedbackPage(QWidget):
         if isinstance(exc, ApiError) and "message" in exc.fields:
             self.reply.error.show_message(exc.fields["message"])
             return
-        self.error.show_message(feedback.describe(exc))
+        self.error.show_message(messages.describe(exc))

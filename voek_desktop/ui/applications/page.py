@@ -24,7 +24,6 @@ from voek_desktop.api.applications import Application, HistoryEntry
 from voek_desktop.api.models import Profile
 from voek_desktop.domain import applications as domain
 from voek_desktop.drafts import Draft, DraftStore
-from voek_desktop.ui import feedback
 from voek_desktop.ui.applications.form import GROUP_TITLE_STYLE
 from voek_desktop.ui.applications.models import (
     RecordsModel,
@@ -32,9 +31,10 @@ from voek_desktop.ui.applications.models import (
     datetime_text,
     size_text,
 )
-from voek_desktop.ui.common import primary_button
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.widgets import ErrorLabel
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.forms import ErrorLabel
+from voek_desktop.ui.kit.widgets import primary_button
 
 
 def category_title(key: str) -> str:
@@ -206,7 +206,7 @@ class ApplicationsPage(QWidget):
         self.ctx.tasks.run(
             lambda: (client.applications("active"), client.applications("done")),
             self._loaded_lists,
-            lambda exc: self.error.show_message(feedback.describe(exc)),
+            lambda exc: self.error.show_message(messages.describe(exc)),
             owner=self,
             label="Загрузка заявок…",
         )
@@ -347,7 +347,7 @@ class ApplicationsPage(QWidget):
         self.ctx.tasks.run(
             lambda: client.submit_application(app_id),
             lambda app: (
-                feedback.notice(f"Заявка № {app.number} отправлена повторно."),
+                messages.notice(f"Заявка № {app.number} отправлена повторно."),
                 self.refresh(),
             ),
             self._action_failed,
@@ -358,7 +358,7 @@ class ApplicationsPage(QWidget):
     def withdraw(self) -> None:
         if self.current is None:
             return
-        if not feedback.confirm(self, "Отозвать заявку? Вернуть её будет нельзя.", yes="Отозвать"):
+        if not messages.confirm(self, "Отозвать заявку? Вернуть её будет нельзя.", yes="Отозвать"):
             return
         app_id = self.current.id
         client = self.ctx.session.client
@@ -377,5 +377,5 @@ class ApplicationsPage(QWidget):
         if isinstance(exc, ApiError) and exc.code == "missing_documents" and exc.fields:
             self.error.show_message(exc.message + "\n" + missing_text(list(exc.fields)))
         else:
-            self.error.show_message(feedback.describe(exc))
+            self.error.show_message(messages.describe(exc))
         self.refresh()

@@ -21,10 +21,10 @@ from voek_desktop.api.applications import Application, SurveyQuestion
 from voek_desktop.api.errors import ApiError
 from voek_desktop.api.models import Profile
 from voek_desktop.domain import applications as domain
-from voek_desktop.ui import feedback
-from voek_desktop.ui.common import primary_button
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.widgets import ErrorLabel
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.forms import ErrorLabel
+from voek_desktop.ui.kit.widgets import primary_button
 
 THANKS = "Спасибо, ответ принят"
 
@@ -151,14 +151,14 @@ class SurveyCard(QFrame):
 
     def _sent(self) -> None:
         self.set_answered(True)
-        feedback.notice(THANKS)
+        messages.notice(THANKS)
 
     def _failed(self, exc: BaseException) -> None:
         self.send_button.setEnabled(True)
         if isinstance(exc, ApiError) and exc.status == 409 and "already" in exc.code:
             self.set_answered(True)
             return
-        self.form_error.show_message(feedback.describe(exc))
+        self.form_error.show_message(messages.describe(exc))
 
 
 class SurveyPage(QWidget):
@@ -216,7 +216,7 @@ class SurveyPage(QWidget):
         self.ctx.tasks.run(
             work,
             self._show,
-            lambda exc: self.error.show_message(feedback.describe(exc)),
+            lambda exc: self.error.show_message(messages.describe(exc)),
             owner=self,
             label="Загрузка опроса…",
         )

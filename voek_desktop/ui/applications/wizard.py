@@ -36,13 +36,13 @@ from voek_desktop.api.errors import ApiError
 from voek_desktop.api.models import Profile
 from voek_desktop.domain import applications as domain
 from voek_desktop.drafts import Draft, DraftStore, new_key
-from voek_desktop.ui import feedback
 from voek_desktop.ui.applications.attachments import AttachmentsChecklist
 from voek_desktop.ui.applications.form import ApplicationForm, today
 from voek_desktop.ui.applications.preview import PdfPreview, print_pdf, save_pdf
-from voek_desktop.ui.common import primary_button
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.widgets import ErrorLabel
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.forms import ErrorLabel
+from voek_desktop.ui.kit.widgets import primary_button
 
 STEPS = ("Вид заявки", "Заявка", "Документы", "Подача")
 AUTOSAVE_MS = 3000
@@ -430,7 +430,7 @@ class ApplicationWizard(QDialog):
         self._dirty = True  # the draft file learns the server id and whether it is in sync
         self.autosave()
         self.checklist.show_application(application)
-        feedback.notice(f"Черновик заявки сохранён ({application.number or application.id}).")
+        messages.notice(f"Черновик заявки сохранён ({application.number or application.id}).")
         if then:
             then()
 
@@ -445,7 +445,7 @@ class ApplicationWizard(QDialog):
                 self.go(1)
             return
         self.message.show_message(
-            feedback.describe(exc) + " Введённые данные сохранены на этом компьютере."
+            messages.describe(exc) + " Введённые данные сохранены на этом компьютере."
         )
 
     def _application_changed(self, application: Application) -> None:
@@ -539,7 +539,7 @@ class ApplicationWizard(QDialog):
         self.drafts.delete(self.key)
         self._dirty = False
         self.autosave_timer.stop()
-        feedback.info(
+        messages.info(
             self,
             f"Заявка № {application.number} принята. Статус: {application.status_label}.",
             "Заявка подана",
@@ -560,7 +560,7 @@ class ApplicationWizard(QDialog):
             self.go(1)
             self.message.show_message(exc.message)
             return
-        self.submit_step.missing.show_message(feedback.describe(exc))
+        self.submit_step.missing.show_message(messages.describe(exc))
 
     # --- closing --------------------------------------------------------------------------
 

@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
 
 from voek_desktop.api.errors import ApiError
 from voek_desktop.api.metering import AddedAccount, Meter, PersonalAccount
-from voek_desktop.ui import feedback
-from voek_desktop.ui.common import link_button, primary_button
 from voek_desktop.ui.context import Context
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.forms import Field
+from voek_desktop.ui.kit.widgets import link_button, primary_button
 from voek_desktop.ui.metering.formats import offline_note
 from voek_desktop.ui.metering.meters import MetersPanel
-from voek_desktop.ui.widgets import Field
 
 
 def check_account_number(text: str) -> str | None:
@@ -152,7 +152,7 @@ class AccountsPage(QWidget):
                 "personal_accounts", client.personal_accounts, PersonalAccount.from_json
             ),
             lambda items: self.show_accounts(items, select),
-            lambda exc: self.list_status.setText(feedback.describe(exc)),
+            lambda exc: self.list_status.setText(messages.describe(exc)),
             owner=self,
             label="Загрузка лицевых счетов…",
         )
@@ -249,7 +249,7 @@ class AccountsPage(QWidget):
         self.submit.setEnabled(True)
         self.hide_add_form()
         self._say(result.message, ok=True)
-        feedback.notice(result.message)
+        messages.notice(result.message)
         self.reload(select=result.personal_account.number)
 
     def _add_failed(self, exc: BaseException) -> None:
@@ -260,10 +260,10 @@ class AccountsPage(QWidget):
         elif isinstance(exc, ApiError) and exc.status == 422:
             self.number.set_error(exc.fields.get("number") or exc.message)
         else:
-            self._say(feedback.describe(exc), ok=False)
+            self._say(messages.describe(exc), ok=False)
 
     def remove_account(self, number: str) -> None:
-        if not feedback.confirm(
+        if not messages.confirm(
             self,
             f"Удалить лицевой счет № {number} из личного кабинета?\n"
             "Его можно будет добавить снова по номеру из квитанции.",
@@ -285,7 +285,7 @@ class AccountsPage(QWidget):
     def _removed(self, number: str) -> None:
         text = f"Лицевой счет № {number} удален."
         self._say(text, ok=True)
-        feedback.notice(text)
+        messages.notice(text)
         if self.current_number() == number:
             self.meters.clear()
         self.show_accounts([a for a in self.accounts if a.number != number])
@@ -295,4 +295,4 @@ class AccountsPage(QWidget):
         widget = self.row_widget(number)
         if widget is not None:
             widget.remove.setEnabled(True)
-        feedback.error(self, exc)
+        messages.error(self, exc)

@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
 
 from voek_desktop.api.errors import ApiError, TransferCancelled
 from voek_desktop.api.metering import ArchiveRequest, Meter, SmartData
-from voek_desktop.ui import feedback
-from voek_desktop.ui.common import primary_button
 from voek_desktop.ui.context import Context
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.forms import ErrorLabel
+from voek_desktop.ui.kit.widgets import primary_button
 from voek_desktop.ui.metering.formats import (
     format_date,
     format_datetime,
@@ -39,7 +40,6 @@ from voek_desktop.ui.metering.formats import (
     years_back,
 )
 from voek_desktop.ui.metering.models import ArchiveRequestsModel
-from voek_desktop.ui.widgets import ErrorLabel
 
 NOTICE = "До 21:00 МСК текущих суток возможно обновить запрос, указав иные даты."
 NEXT_DAY = (
@@ -296,7 +296,7 @@ class ArchiveDialog(QDialog):
             if rest or not known:
                 self.status.setText(" ".join(rest) or exc.message)
         else:
-            self.status.setText(feedback.describe(exc))
+            self.status.setText(messages.describe(exc))
 
     def create_request(self) -> None:
         if not self.validate():
@@ -321,7 +321,7 @@ class ArchiveDialog(QDialog):
             f"Запрос № {request.id} принят за период {format_date(request.period_start)} –"
             f" {format_date(request.period_end)}. Изменить даты можно до {until}."
         )
-        feedback.notice(f"Запрос архива № {request.id} принят")
+        messages.notice(f"Запрос архива № {request.id} принят")
         self.load_requests(select=request.id)
 
     def update_request(self) -> None:
@@ -364,7 +364,7 @@ class ArchiveDialog(QDialog):
 
     def _list_failed(self, exc: BaseException) -> None:
         self.refresh_button.setEnabled(True)
-        self.status.setText(feedback.describe(exc))
+        self.status.setText(messages.describe(exc))
 
     def _listed(self, requests: list[ArchiveRequest], select: int | None) -> None:
         self.refresh_button.setEnabled(True)
@@ -471,7 +471,7 @@ class ArchiveDialog(QDialog):
     def _downloaded(self, path: Path) -> None:
         self._download_done()
         self.status.setText(f"Файл сохранен: {path}")
-        feedback.notice(f"Архив сохранен: {path.name}")
+        messages.notice(f"Архив сохранен: {path.name}")
         self._selection_changed()
 
     def _download_failed(self, exc: BaseException) -> None:
@@ -481,7 +481,7 @@ class ArchiveDialog(QDialog):
                 "Загрузка отменена. Нажмите «Скачать», чтобы продолжить с того же места."
             )
         else:
-            self.status.setText(feedback.describe(exc))
+            self.status.setText(messages.describe(exc))
 
     # --- open -----------------------------------------------------------------------------
 

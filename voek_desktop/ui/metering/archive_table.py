@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 
 from voek_desktop.api.errors import TransferCancelled
 from voek_desktop.archive_reader import Sheet, WorkbookError, read_workbook
-from voek_desktop.ui import feedback
 from voek_desktop.ui.context import Context
+from voek_desktop.ui.kit import messages
 from voek_desktop.ui.metering.models import RowsModel
 
 PROFILE_SHEET = "Профиль 30 мин"
@@ -147,7 +147,7 @@ class WorkbookDialog(QDialog):
         if isinstance(exc, TransferCancelled):
             self.status.setText("Чтение отменено.")
             return
-        text = str(exc) if isinstance(exc, WorkbookError) else feedback.describe(exc)
+        text = str(exc) if isinstance(exc, WorkbookError) else messages.describe(exc)
         self.status.setText(f"Не удалось прочитать файл: {text}.")
 
     def _loaded(self, sheets: list[Sheet]) -> None:

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from voek_desktop.api.metering import Meter
-from voek_desktop.ui.common import primary_button
 from voek_desktop.ui.context import Context
+from voek_desktop.ui.kit.widgets import primary_button
 from voek_desktop.ui.metering.formats import format_date, format_number, offline_note
 from voek_desktop.ui.metering.models import MetersModel
 
@@ -197,9 +197,9 @@ class MetersPanel(QStackedWidget):
             self.status.setText("К этому номеру не привязаны приборы учета.")
 
     def _failed(self, exc: BaseException) -> None:
-        from voek_desktop.ui import feedback
+        from voek_desktop.ui.kit import messages
 
-        self.status.setText(feedback.describe(exc))
+        self.status.setText(messages.describe(exc))
         self.status.show()
 
     def _selected(self, selected: QItemSelection, _deselected: QItemSelection) -> None:

@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
 
 from voek_desktop.api.errors import ApiError
 from voek_desktop.api.metering import Organization, SupplyContract
-from voek_desktop.ui import feedback
-from voek_desktop.ui.common import primary_button
 from voek_desktop.ui.context import Context
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.forms import Field
+from voek_desktop.ui.kit.widgets import primary_button
 from voek_desktop.ui.metering.formats import format_date
 from voek_desktop.ui.metering.meters import MetersPanel
-from voek_desktop.ui.widgets import Field
 
 DEFAULT_SUPPORT = {"phone": "8 (4922) 00-00-00", "email": "support@voek33.ru"}
 
@@ -171,7 +171,7 @@ class OrganizationPage(QWidget):
         )
 
     def _check_failed(self, exc: BaseException) -> None:
-        self.problem_text.setText(feedback.describe(exc))
+        self.problem_text.setText(messages.describe(exc))
         self.retry.show()
         self.stack.setCurrentWidget(self.problem)
 
@@ -217,7 +217,7 @@ class OrganizationPage(QWidget):
     def _confirmed(self, organization: Organization) -> None:
         self.confirm_button.setEnabled(True)
         self.confirm_status.setText("")
-        feedback.notice("Данные организации подтверждены.")
+        messages.notice("Данные организации подтверждены.")
         self.show_organization(organization)
 
     def _confirm_failed(self, exc: BaseException) -> None:
@@ -228,7 +228,7 @@ class OrganizationPage(QWidget):
             self.contract_field.set_error(message)
             self.contract_field.edit.setFocus()
         else:
-            feedback.error(self, exc)
+            messages.error(self, exc)
 
     # --- contracts ------------------------------------------------------------------------
 
@@ -248,7 +248,7 @@ class OrganizationPage(QWidget):
         if isinstance(exc, ApiError) and exc.code == "organization_not_confirmed":
             self.stack.setCurrentWidget(self.confirm_page)
             return
-        self.contracts_status.setText(feedback.describe(exc))
+        self.contracts_status.setText(messages.describe(exc))
 
     def show_contracts(self, contracts: list[SupplyContract]) -> None:
         self.contracts = list(contracts)

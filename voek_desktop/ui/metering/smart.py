@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from voek_desktop.api.metering import Intervals, Meter, SmartData
-from voek_desktop.ui import feedback
-from voek_desktop.ui.common import link_button
 from voek_desktop.ui.context import Context
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.widgets import link_button
 from voek_desktop.ui.metering.formats import (
     QUANTITY_NAMES,
     RELAY_NAMES,
@@ -182,7 +182,7 @@ class SmartDataPage(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.refresh_button.setEnabled(True)
-        self.status.setText(feedback.describe(exc))
+        self.status.setText(messages.describe(exc))
 
     def show_data(self, data: SmartData) -> None:
         self.data = data
@@ -332,7 +332,7 @@ class ChartPage(QWidget):
             # Moscow days, both inclusive (SPEC §7); the answer is cut by Moscow days again.
             lambda: client.intervals(meter_id, first, last),
             lambda data, f=first, la=last: self._loaded(f, la, data),
-            lambda exc: self.status.setText(feedback.describe(exc)),
+            lambda exc: self.status.setText(messages.describe(exc)),
             owner=self,
             label="Загрузка данных для графика…",
         )

@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
 from voek_desktop.api.errors import ApiError
 from voek_desktop.domain.consumers import CONSUMER_TYPES
 from voek_desktop.session import LoginResult
-from voek_desktop.ui import feedback
-from voek_desktop.ui.common import ConsumerTypePicker, link_button, primary_button
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.widgets import ErrorLabel, Field, Form, checker
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.forms import ErrorLabel, Field, Form, checker
+from voek_desktop.ui.kit.widgets import ConsumerTypePicker, link_button, primary_button
 
 
 class LoginView(QWidget):
@@ -198,7 +198,7 @@ class LoginView(QWidget):
         self.set_busy(False)
         self.password.set_text("")
         if result.warning:
-            feedback.error(self, result.warning, "Вход не запомнен")
+            messages.error(self, result.warning, "Вход не запомнен")
         self.logged_in.emit(result.profile)
 
     def _failed(self, exc: BaseException) -> None:
@@ -208,7 +208,7 @@ class LoginView(QWidget):
             if rest:
                 self.form_error.show_message(" ".join(rest.values()))
             return
-        self.form_error.show_message(feedback.describe(exc))
+        self.form_error.show_message(messages.describe(exc))
         if isinstance(exc, ApiError) and exc.code == "invalid_credentials":
             self.password.edit.selectAll()
             self.password.edit.setFocus()

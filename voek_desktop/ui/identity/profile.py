@@ -18,10 +18,10 @@ from voek_desktop.api.errors import ApiError
 from voek_desktop.api.models import Profile
 from voek_desktop.domain.consumers import CONSUMER_TYPES
 from voek_desktop.domain.contacts import format_phone, normalize_phone
-from voek_desktop.ui import feedback
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.dialogs import EmailChangeDialog, PasswordChangeDialog
-from voek_desktop.ui.widgets import ErrorLabel, Field, checker
+from voek_desktop.ui.identity.dialogs import EmailChangeDialog, PasswordChangeDialog
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.forms import ErrorLabel, Field, checker
 
 
 def _value_label(parent: QWidget, name: str) -> QLabel:
@@ -149,14 +149,14 @@ class ProfilePage(QWidget):
         self.ctx.session.remember_profile(profile)
         self.show_profile(profile)
         self.profile_changed.emit(profile)
-        feedback.notice("Телефон сохранён")
+        messages.notice("Телефон сохранён")
 
     def _phone_failed(self, exc: BaseException) -> None:
         self.save_phone.setEnabled(True)
         if isinstance(exc, ApiError) and "phone" in exc.fields:
             self.phone.set_error(exc.fields["phone"])
         else:
-            self.phone_error.show_message(feedback.describe(exc))
+            self.phone_error.show_message(messages.describe(exc))
 
     def _change_email(self) -> None:
         dialog = EmailChangeDialog(self.ctx, self)

@@ -16,11 +16,11 @@ from voek_desktop.api.errors import ApiError
 from voek_desktop.api.models import Registration
 from voek_desktop.domain.consumers import CONSUMER_TYPES
 from voek_desktop.domain.contacts import check_password, normalize_email, normalize_phone
-from voek_desktop.ui import feedback
-from voek_desktop.ui.common import ConsumerTypePicker, primary_button
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.dialogs import TokenPanel
-from voek_desktop.ui.widgets import ErrorLabel, Field, Form, checker
+from voek_desktop.ui.identity.dialogs import TokenPanel
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.forms import ErrorLabel, Field, Form, checker
+from voek_desktop.ui.kit.widgets import ConsumerTypePicker, primary_button
 
 
 class RegistrationDialog(QDialog):
@@ -215,7 +215,7 @@ class RegistrationDialog(QDialog):
             if rest or not exc.fields:
                 self.form_error.show_message(" ".join(rest.values()) or exc.message)
             return
-        self.form_error.show_message(feedback.describe(exc))
+        self.form_error.show_message(messages.describe(exc))
 
     def _activated(self, message: str) -> None:
         self.done_title.setText("Учётная запись активирована")

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 from voek_desktop.api.errors import ApiError
 from voek_desktop.api.models import SentMail
 from voek_desktop.domain.contacts import check_password, normalize_email
-from voek_desktop.ui import feedback
-from voek_desktop.ui.common import primary_button
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.widgets import ErrorLabel, Field, Form, checker
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.forms import ErrorLabel, Field, Form, checker
+from voek_desktop.ui.kit.widgets import primary_button
 
 _TOKEN_IN_TEXT = re.compile(r"^[A-Za-z0-9_-]{32,}$", re.M)
 
@@ -37,7 +37,7 @@ def _show_api_error(form: Form, general: ErrorLabel, exc: BaseException) -> None
         rest = form.apply_errors(exc.fields)
         general.show_message(" ".join(rest.values()) if rest else None)
     else:
-        general.show_message(feedback.describe(exc))
+        general.show_message(messages.describe(exc))
 
 
 class TokenPanel(QWidget):
@@ -162,7 +162,7 @@ class ActivationDialog(QDialog):
         email = self.email.text()
         self.ctx.tasks.run(
             lambda: self.ctx.session.client.resend_activation(email),
-            lambda message: feedback.info(self, message, "Письмо отправлено"),
+            lambda message: messages.info(self, message, "Письмо отправлено"),
             lambda exc: _show_api_error(self.resend_form, self.resend_error, exc),
             owner=self,
             label="Отправка письма…",
@@ -282,7 +282,7 @@ class PasswordResetDialog(QDialog):
 
     def _saved(self, message: str) -> None:
         self.save.setEnabled(True)
-        feedback.info(self, message, "Пароль изменён")
+        messages.info(self, message, "Пароль изменён")
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
@@ -346,7 +346,7 @@ class PasswordChangeDialog(QDialog):
         )
 
     def _saved(self, message: str) -> None:
-        feedback.notice(message)
+        messages.notice(message)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
@@ -413,7 +413,7 @@ class EmailChangeDialog(QDialog):
     def _sent(self, change: object) -> None:
         self.send.setEnabled(True)
         self.error.show_message(None)
-        feedback.notice(change.message)
+        messages.notice(change.message)
         self.profile_changed.emit(change.profile)
         self.panel.token.edit.setFocus()
 
@@ -422,7 +422,7 @@ class EmailChangeDialog(QDialog):
         _show_api_error(self.form, self.error, exc)
 
     def _confirmed(self, message: str) -> None:
-        feedback.notice(message)
+        messages.notice(message)
         self.ctx.tasks.run(
             self.ctx.session.refresh_profile,
             lambda profile: self.profile_changed.emit(profile),
@@ -507,4 +507,4 @@ class OutboxDialog(QDialog):
         token = self.current_token()
         if token:
             QApplication.clipboard().setText(token)
-            feedback.notice("Код скопирован в буфер обмена")
+            messages.notice("Код скопирован в буфер обмена")
