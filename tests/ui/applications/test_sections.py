@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import QFileDialog
 
-from tests.ui.test_applications_wizard import (
+from tests.ui.applications.test_wizard import (
     DEMO_PASSWORD,
     DEMO_SNILS,
     TYPED,

@@ -1,6 +1,6 @@
 """Renders the metering screens (offscreen) so they can be looked at.
 
-    VOEK_SCREENSHOTS=1 python -m pytest tests/ui/test_metering_screenshots.py
+    VOEK_SCREENSHOTS=1 python -m pytest tests/ui/metering/test_screenshots.py
 
 writes docs/screenshots/{accounts,company-contracts,smart-data,chart-daily,chart-halfhour,
 archive-dialog}.png; without the variable the images go to a temporary folder, so the test
@@ -22,7 +22,7 @@ from voek_desktop.ui.metering import sections
 
 PASSWORD = "demo-Password-2026"
 WAIT = 15_000
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(autouse=True)
