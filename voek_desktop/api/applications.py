@@ -90,12 +90,6 @@ class Application:
         """PATCH and new documents are accepted only in these states (SPEC §7)."""
         return self.status in ("draft", "need_info")
 
-    @property
-    def last_change(self) -> str:
-        """When the server copy last changed, for comparing with a local draft."""
-        times = [self.updated_at, self.created_at, *(h.at for h in self.history)]
-        return max((t for t in times if t), default="")
-
     def operator_comment(self) -> str:
         """The latest comment that came with a change to the current status."""
         for entry in reversed(self.history):

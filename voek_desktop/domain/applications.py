@@ -943,24 +943,6 @@ def _cross_rules(
             clean.pop("temporary_until")
 
 
-def display_value(spec: FieldSpec, value: Any) -> str:
-    """A canonical form value as a person reads it (dates ДД.ММ.ГГГГ, decimal comma)."""
-    if value is None or value == "":
-        return ""
-    if spec.kind == "choice":
-        return spec.choice_label(value)
-    if spec.kind == "bool":
-        return "да" if value else "нет"
-    if spec.kind == "date":
-        try:
-            return f"{date.fromisoformat(value):%d.%m.%Y}"
-        except (TypeError, ValueError):
-            return str(value)
-    if spec.kind == "number":
-        return str(value).replace(".", ",")
-    return str(value)
-
-
 def templates() -> dict[str, Any]:
     """The body of ``GET /application-templates``: ``items`` are the categories, each with the
     keys of its fields and its required document kinds per consumer type; ``fields`` describe

@@ -44,21 +44,6 @@ COMPANY_FULL = "Акционерное общество «Владимирска
 COMPANY_ADDRESS = "600000, Владимирская область, г. Владимир"
 COMPANY_SITE = "voek33.ru"
 
-MONTHS_GENITIVE = (
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-)
-
 
 def _style(name: str, **kw: Any) -> ParagraphStyle:
     base: dict[str, Any] = {"fontName": SERIF, "fontSize": 10, "leading": 12.5}
@@ -145,11 +130,6 @@ def date_text(value: Any) -> str:
     if d is not None:
         return d.strftime("%d.%m.%Y")
     return "" if value is None else str(value)
-
-
-def long_date(d: date) -> str:
-    """«05» марта 2026 г. — the way dates are written under a signature."""
-    return f"«{d.day:02d}» {MONTHS_GENITIVE[d.month - 1]} {d.year} г."
 
 
 def short_name(full_name: str) -> str:

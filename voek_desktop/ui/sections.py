@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QWidget
 APPLICATIONS = 10  # «Заявки»
 CONNECTION_CONTRACTS = 20  # «Договоры»
 ACCOUNTS = 30  # «Лицевые счета» / «Договоры энергоснабжения»
-METERS = 40  # «Приборы учета»
 PROFILE = 50  # «Профиль»
 FEEDBACK = 60  # «Обратная связь»
 SURVEY = 70  # «Опрос»

@@ -65,9 +65,6 @@ class PdfPreview(QWidget):
             old.close()
             old.deleteLater()
 
-    def show_file(self, path: Path) -> None:
-        self.show_pdf(path.read_bytes())
-
     def page_count(self) -> int:
         return self.document.pageCount()
 

@@ -213,9 +213,6 @@ class MetersPanel(QStackedWidget):
             self.setCurrentWidget(self.list_page)
             self.table.selectRow(ids.index(meter_id))
 
-    def selected_meter(self) -> Meter | None:
-        return self.card.meter
-
     def open_smart_data(self, meter: Meter) -> None:
         from voek_desktop.ui.metering.smart import SmartDataPage
 

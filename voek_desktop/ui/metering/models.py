@@ -68,9 +68,6 @@ class RowsModel(QAbstractTableModel):
     def rows(self) -> list[Sequence[Any]]:
         return self._rows
 
-    def row_at(self, row: int) -> Sequence[Any]:
-        return self._rows[row]
-
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self._count
 
