@@ -30,7 +30,9 @@ from voek_desktop.api.applications import Application, Document
 from voek_desktop.api.errors import ApiError, TransferCancelled
 from voek_desktop.domain import applications as domain
 from voek_desktop.domain import uploads
-from voek_desktop.ui.applications.models import size_text
+from voek_desktop.domain.formats import (
+    format_size,
+)
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.forms import ErrorLabel
@@ -155,7 +157,8 @@ class DocumentRow(QFrame):
         self.documents = documents
         if documents:
             self.status.setText(
-                "✔ загружен: " + "; ".join(f"{d.filename} ({size_text(d.size)})" for d in documents)
+                "✔ загружен: "
+                + "; ".join(f"{d.filename} ({format_size(d.size)})" for d in documents)
             )
             self.status.setObjectName(f"status_{self.kind}")
             self.status.setStyleSheet("color: #1e7b34;")

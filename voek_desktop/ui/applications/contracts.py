@@ -25,8 +25,11 @@ from PySide6.QtWidgets import (
 from voek_desktop.api.applications import ConnectionContract
 from voek_desktop.api.errors import TransferCancelled
 from voek_desktop.api.models import Profile
+from voek_desktop.domain.formats import (
+    format_date,
+)
 from voek_desktop.ui.applications.attachments import FILE_FILTER, check_files
-from voek_desktop.ui.applications.models import RecordsModel, date_text
+from voek_desktop.ui.applications.models import RecordsModel
 from voek_desktop.ui.applications.page import table
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
@@ -66,7 +69,7 @@ class ContractsPage(QWidget):
             ("Номер", lambda c: c.number),
             ("Заявка", lambda c: c.application_number or str(c.application_id)),
             ("Статус", lambda c: c.status_label),
-            ("Дата", lambda c: date_text(c.created_at)),
+            ("Дата", lambda c: format_date(c.created_at)),
         ]
         self.active_model: RecordsModel[ConnectionContract] = RecordsModel(columns, self)
         self.done_model: RecordsModel[ConnectionContract] = RecordsModel(columns, self)
@@ -179,7 +182,7 @@ class ContractsPage(QWidget):
             )
             return
         signed = (
-            f"подписанный экземпляр получен {date_text(contract.signed_at)}"
+            f"подписанный экземпляр получен {format_date(contract.signed_at)}"
             if contract.signed_at
             else "ждёт подписанного экземпляра"
         )

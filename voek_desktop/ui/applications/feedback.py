@@ -20,7 +20,10 @@ from PySide6.QtWidgets import (
 from voek_desktop.api.applications import FeedbackThread
 from voek_desktop.api.errors import ApiError
 from voek_desktop.api.models import Profile
-from voek_desktop.ui.applications.models import RecordsModel, datetime_text
+from voek_desktop.domain.formats import (
+    format_datetime,
+)
+from voek_desktop.ui.applications.models import RecordsModel
 from voek_desktop.ui.applications.page import table
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
@@ -100,7 +103,7 @@ class FeedbackPage(QWidget):
         self.model: RecordsModel[FeedbackThread] = RecordsModel(
             [
                 ("Тема", lambda t: t.subject),
-                ("Обновлено", lambda t: datetime_text(t.updated_at or t.created_at)),
+                ("Обновлено", lambda t: format_datetime(t.updated_at or t.created_at, zone=False)),
                 ("Ответ", lambda t: "есть" if t.has_reply else "ждём"),
             ],
             self,
@@ -208,7 +211,7 @@ class FeedbackPage(QWidget):
             parts.append(
                 f"<table width='100%' cellpadding='6' style='background:{colour};"
                 f" margin-bottom:6px'><tr><td><b>{who}</b>"
-                f" <span style='color:#5f6368'>{datetime_text(m.at)}</span><br>"
+                f" <span style='color:#5f6368'>{format_datetime(m.at, zone=False)}</span><br>"
                 f"{escape(m.text).replace(chr(10), '<br>')}</td></tr></table>"
             )
         self.messages.setHtml("".join(parts))

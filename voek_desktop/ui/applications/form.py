@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from voek_desktop.api.models import Profile
 from voek_desktop.domain import applications as domain
-from voek_desktop.ui.applications.models import MOSCOW
+from voek_desktop.domain.time import MSK
 from voek_desktop.ui.kit.forms import ErrorLabel, Field
 
 GROUP_TITLE_STYLE = "font-size: 12pt; font-weight: 600; color: #0b4f8a; margin-top: 10px;"
@@ -36,7 +36,7 @@ GROUP_TITLE_STYLE = "font-size: 12pt; font-weight: 600; color: #0b4f8a; margin-t
 
 def today() -> date:
     """Rules about dates use the Moscow calendar day (SPEC §11)."""
-    return datetime.now(MOSCOW).date()
+    return datetime.now(MSK).date()
 
 
 def display(spec: domain.FieldSpec, value: Any) -> str:

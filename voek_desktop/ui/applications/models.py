@@ -1,50 +1,13 @@
-"""Table models of the section's lists and the date formats of SPEC §11."""
+"""Table models of the section's lists."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 T = TypeVar("T")
-MOSCOW = timezone(timedelta(hours=3), "MSK")
-
-
-def parse_time(text: str) -> datetime | None:
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except (ValueError, AttributeError, TypeError):
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def date_text(text: str | None) -> str:
-    """ДД.ММ.ГГГГ in Moscow time; a bare date stays as it is."""
-    if not text:
-        return ""
-    if len(text) == 10:
-        try:
-            return datetime.strptime(text, "%Y-%m-%d").strftime("%d.%m.%Y")
-        except ValueError:
-            return text
-    value = parse_time(text)
-    return value.astimezone(MOSCOW).strftime("%d.%m.%Y") if value else text
-
-
-def datetime_text(text: str | None) -> str:
-    """ДД.ММ.ГГГГ ЧЧ:ММ in Moscow time."""
-    value = parse_time(text or "")
-    return value.astimezone(MOSCOW).strftime("%d.%m.%Y %H:%M") if value else (text or "")
-
-
-def size_text(size: int) -> str:
-    if size < 1024:
-        return f"{size} Б"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} КБ"
-    return f"{size / (1024 * 1024):.1f} МБ".replace(".", ",")
 
 
 class RecordsModel(QAbstractTableModel, Generic[T]):

@@ -23,14 +23,14 @@ from PySide6.QtWidgets import (
 from voek_desktop.api.applications import Application, HistoryEntry
 from voek_desktop.api.models import Profile
 from voek_desktop.domain import applications as domain
+from voek_desktop.domain.formats import (
+    format_date,
+    format_datetime,
+    format_size,
+)
 from voek_desktop.drafts import Draft, DraftStore
 from voek_desktop.ui.applications.form import GROUP_TITLE_STYLE
-from voek_desktop.ui.applications.models import (
-    RecordsModel,
-    date_text,
-    datetime_text,
-    size_text,
-)
+from voek_desktop.ui.applications.models import RecordsModel
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.forms import ErrorLabel
@@ -117,7 +117,7 @@ class ApplicationsPage(QWidget):
             ("Номер", lambda a: a.number or "—"),
             ("Вид заявки", lambda a: category_title(a.category)),
             ("Статус", lambda a: a.status_label),
-            ("Дата", lambda a: date_text(a.submitted_at or a.created_at)),
+            ("Дата", lambda a: format_date(a.submitted_at or a.created_at)),
         ]
         self.active_model: RecordsModel[Application] = RecordsModel(columns, self)
         self.done_model: RecordsModel[Application] = RecordsModel(columns, self)
@@ -160,7 +160,7 @@ class ApplicationsPage(QWidget):
         d.addLayout(actions)
         self.history_model: RecordsModel[HistoryEntry] = RecordsModel(
             [
-                ("Время", lambda h: datetime_text(h.at)),
+                ("Время", lambda h: format_datetime(h.at, zone=False)),
                 ("Статус", lambda h: h.status_label or domain.status_label(h.status)),
                 ("Комментарий", lambda h: h.comment),
             ],
@@ -268,7 +268,7 @@ class ApplicationsPage(QWidget):
         else:
             self.comment.setText(f"<b>Комментарий АО «ВОЭК»:</b> {escape(comment)}")
         docs = [
-            f"{escape(kind_title(d.kind))}: {escape(d.filename)} ({size_text(d.size)})"
+            f"{escape(kind_title(d.kind))}: {escape(d.filename)} ({format_size(d.size)})"
             for d in app.documents
         ]
         missing = [escape(kind_title(k)) for k in app.missing_documents]
@@ -301,7 +301,7 @@ class ApplicationsPage(QWidget):
             self.restore_bar.hide()
             return
         self.restore_label.setText(
-            f"Восстановить черновик от {datetime_text(offer.saved_at)}?"
+            f"Восстановить черновик от {format_datetime(offer.saved_at, zone=False)}?"
             f" ({category_title(offer.category)})"
         )
         self.restore_bar.show()

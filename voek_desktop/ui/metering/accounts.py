@@ -23,7 +23,7 @@ from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.forms import Field
 from voek_desktop.ui.kit.widgets import link_button, primary_button
-from voek_desktop.ui.metering.formats import offline_note
+from voek_desktop.ui.metering.labels import offline_note
 from voek_desktop.ui.metering.meters import MetersPanel
 
 

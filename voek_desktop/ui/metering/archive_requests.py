@@ -3,7 +3,7 @@ dates until 21:00 МСК, download the ready .xlsx (progress, cancel, resume) an
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QUrl, Signal
@@ -26,19 +26,17 @@ from PySide6.QtWidgets import (
 
 from voek_desktop.api.errors import ApiError, TransferCancelled
 from voek_desktop.api.metering import ArchiveRequest, Meter, SmartData
+from voek_desktop.domain.formats import (
+    format_date,
+    format_datetime,
+    parse_date,
+    parse_datetime,
+)
+from voek_desktop.domain.time import MSK, moscow_date, years_before
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.forms import ErrorLabel
 from voek_desktop.ui.kit.widgets import primary_button
-from voek_desktop.ui.metering.formats import (
-    format_date,
-    format_datetime,
-    msk,
-    parse_date,
-    parse_datetime,
-    today_msk,
-    years_back,
-)
 from voek_desktop.ui.metering.models import ArchiveRequestsModel
 
 NOTICE = "До 21:00 МСК текущих суток возможно обновить запрос, указав иные даты."
@@ -74,7 +72,7 @@ def open_url(url: QUrl) -> bool:
 def check_period(start: date, end: date, today: date, last_poll: date | None) -> dict[str, str]:
     """The §6.5 rules, with the texts shown next to the date pickers."""
     errors: dict[str, str] = {}
-    earliest = years_back(today, 3)
+    earliest = years_before(today, 3)
     if start < earliest:
         errors["period_start"] = (
             f"Дата начала не может быть раньше {format_date(earliest)}: архив хранится 3 года"
@@ -103,7 +101,7 @@ class ArchiveDialog(QDialog):
         self.meter = meter
         self.last_poll = last_poll
         # The server's today, not this PC's: the daily poll (01:30 МСК) is dated today.
-        self.today = last_poll or today_msk()
+        self.today = last_poll or moscow_date(datetime.now(MSK))
         self.transfer = None
         self.downloading_id: int | None = None
         self.saved: dict[int, Path] = {}  # request id → where its file was saved
@@ -239,7 +237,7 @@ class ArchiveDialog(QDialog):
 
     def _set_defaults(self) -> None:
         end = self.last_poll or self.today
-        start = max(years_back(self.today, 3), date(end.year, end.month, 1))
+        start = max(years_before(self.today, 3), date(end.year, end.month, 1))
         commissioned = parse_date(self.meter.commissioned_at)
         if commissioned is not None and commissioned > start:
             start = min(commissioned, end)
@@ -247,7 +245,7 @@ class ArchiveDialog(QDialog):
         self.end.setDate(QDate(end))
         last = format_date(self.last_poll) if self.last_poll else "уточняется…"
         self.limits.setText(
-            f"{DEPTH} Доступно: с {format_date(years_back(self.today, 3))}"
+            f"{DEPTH} Доступно: с {format_date(years_before(self.today, 3))}"
             f" по дату последнего опроса ({last})."
         )
 
@@ -266,7 +264,7 @@ class ArchiveDialog(QDialog):
         polled = parse_datetime(data.polled_at)
         if polled is None:
             return
-        self.last_poll = msk(polled).date()
+        self.last_poll = moscow_date(polled)
         self.today = self.last_poll
         self._set_defaults()
 

@@ -21,9 +21,15 @@ from PySide6.QtWidgets import (
 )
 
 from voek_desktop.api.metering import Meter
+from voek_desktop.domain.formats import (
+    format_date,
+    format_number,
+    parse_datetime,
+)
+from voek_desktop.domain.time import moscow_date
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit.widgets import primary_button
-from voek_desktop.ui.metering.formats import format_date, format_number, offline_note
+from voek_desktop.ui.metering.labels import offline_note
 from voek_desktop.ui.metering.models import MetersModel
 
 
@@ -228,9 +234,8 @@ class MetersPanel(QStackedWidget):
 
     def open_archive(self, meter: Meter) -> None:
         from voek_desktop.ui.metering.archive_requests import ArchiveDialog
-        from voek_desktop.ui.metering.formats import msk, parse_datetime
 
         polled = parse_datetime(meter.last_poll_at)
-        dialog = ArchiveDialog(self.ctx, meter, msk(polled).date() if polled else None, self)
+        dialog = ArchiveDialog(self.ctx, meter, moscow_date(polled) if polled else None, self)
         dialog.live_requested.connect(lambda: self.open_smart_data(meter))
         dialog.open()

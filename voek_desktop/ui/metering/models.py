@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from voek_desktop.api.metering import ArchiveRequest, Meter
-from voek_desktop.ui.metering.formats import (
+from voek_desktop.domain.formats import (
     format_date,
     format_datetime,
     format_number,

@@ -19,11 +19,13 @@ from PySide6.QtWidgets import (
 
 from voek_desktop.api.errors import ApiError
 from voek_desktop.api.metering import Organization, SupplyContract
+from voek_desktop.domain.formats import (
+    format_date,
+)
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.forms import Field
 from voek_desktop.ui.kit.widgets import primary_button
-from voek_desktop.ui.metering.formats import format_date
 from voek_desktop.ui.metering.meters import MetersPanel
 
 DEFAULT_SUPPORT = {"phone": "8 (4922) 00-00-00", "email": "support@voek33.ru"}

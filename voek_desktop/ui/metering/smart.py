@@ -21,20 +21,17 @@ from PySide6.QtWidgets import (
 )
 
 from voek_desktop.api.metering import Intervals, Meter, SmartData
+from voek_desktop.domain.formats import (
+    format_datetime,
+    format_number,
+    parse_date,
+    parse_datetime,
+)
+from voek_desktop.domain.time import MSK, moscow_date
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.widgets import link_button
-from voek_desktop.ui.metering.formats import (
-    QUANTITY_NAMES,
-    RELAY_NAMES,
-    format_datetime,
-    format_number,
-    msk,
-    parse_date,
-    parse_datetime,
-    tariff_zone,
-    zone_title,
-)
+from voek_desktop.ui.metering.labels import QUANTITY_NAMES, RELAY_NAMES, tariff_zone, zone_title
 from voek_desktop.ui.metering.models import FormattedRowsModel, RowsModel
 
 UNITS = {"A+": "кВт·ч", "A-": "кВт·ч", "R+": "квар·ч", "R-": "квар·ч"}
@@ -233,7 +230,7 @@ class SmartDataPage(QWidget):
             _fit_height(view)
         last = parse_datetime(data.polled_at)
         if last is not None:
-            day = msk(last).date()
+            day = moscow_date(last)
             self.daily.set_limits(day)
             self.halfhour.set_limits(day)
 
@@ -241,7 +238,7 @@ class SmartDataPage(QWidget):
         if self.data is None:
             return None
         polled = parse_datetime(self.data.polled_at)
-        return msk(polled).date() if polled else None
+        return moscow_date(polled) if polled else None
 
     def _tab_changed(self, index: int) -> None:
         page = self.tabs.widget(index)
@@ -266,7 +263,7 @@ def _day_items(intervals: Intervals, first: date, last: date) -> list[tuple[date
         start = parse_datetime(item.start)
         if start is None:
             continue
-        day = msk(start).date()
+        day = moscow_date(start)
         if first <= day <= last:
             out.append((day, start, item.a_plus))
     return out
@@ -441,7 +438,7 @@ class HalfHourChart(ChartPage):
         lower = QLineSeries()
         peak = 0.0
         for _day, start, value in sorted(items, key=lambda t: t[1]):
-            local = msk(start)
+            local = start.astimezone(MSK)
             hour = local.hour + local.minute / 60
             power = value * 2  # kWh in half an hour → average kW
             peak = max(peak, power)
