@@ -99,7 +99,7 @@ def test_sections_in_cabinet_order(qtbot, logged_in) -> None:
 def test_need_info_comment_documents_and_resubmit(qtbot, logged_in, tmp_path: Path) -> None:
     page = show(qtbot, ApplicationsPage(logged_in, logged_in.session.profile))
     qtbot.waitUntil(lambda: page.active_model.rowCount() >= 2, timeout=10_000)
-    row = next(i for i, a in enumerate(page.active_model.rows) if a.status == "need_info")
+    row = next(i for i, a in enumerate(page.active_model.records) if a.status == "need_info")
     page.active_view.selectRow(row)
     assert page.current.status == "need_info"
     assert "Приложите правоустанавливающий документ" in page.comment.text()
@@ -130,7 +130,7 @@ def test_need_info_comment_documents_and_resubmit(qtbot, logged_in, tmp_path: Pa
     qtbot.waitUntil(lambda: wizard.submitted is not None, timeout=10_000)
     assert wizard.submitted.status == "review"
     qtbot.waitUntil(
-        lambda: not any(a.status == "need_info" for a in page.active_model.rows), timeout=10_000
+        lambda: not any(a.status == "need_info" for a in page.active_model.records), timeout=10_000
     )
 
 
@@ -225,7 +225,7 @@ def test_feedback_new_thread_and_replies(qtbot, server, logged_in) -> None:
     assert (
         text.index("Когда придёт договор") < text.index("Договор направим") < text.index("Спасибо!")
     )
-    qtbot.waitUntil(lambda: page.model.rows[0].has_reply, timeout=10_000)
+    qtbot.waitUntil(lambda: page.model.records[0].has_reply, timeout=10_000)
     assert page.model.index(0, 2).data() == "есть"
     shot(page, "feedback.png")
 

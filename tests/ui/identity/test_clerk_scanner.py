@@ -36,7 +36,7 @@ def test_a_new_scan_is_offered_attached_and_wiped_at_the_end(qtbot, desk) -> Non
     page.resize(1100, 760)
     page.show()
     qtbot.waitUntil(lambda: page.active_model.rowCount() > 0, timeout=10_000)
-    draft = next(a for a in page.active_model.rows if a.status == "draft")
+    draft = next(a for a in page.active_model.records if a.status == "draft")
     page.open_wizard(draft)
     wizard = page.wizard
     wizard.go(2)

@@ -13,10 +13,10 @@ from PySide6.QtCore import QDate, Qt
 from voek_desktop.api.metering import Organization
 from voek_desktop.archive_reader import read_workbook
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.models import RowsModel
 from voek_desktop.ui.metering import archive_requests as archive_ui
 from voek_desktop.ui.metering import sections
 from voek_desktop.ui.metering.accounts import AccountsPage
-from voek_desktop.ui.metering.models import RowsModel
 from voek_desktop.ui.metering.organization import OrganizationPage
 from voek_desktop.ui.metering.smart import SmartDataPage
 

@@ -29,11 +29,11 @@ from voek_desktop.domain.formats import (
     format_date,
 )
 from voek_desktop.ui.applications.attachments import FILE_FILTER, check_files
-from voek_desktop.ui.applications.models import RecordsModel
 from voek_desktop.ui.applications.page import table
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.forms import ErrorLabel
+from voek_desktop.ui.kit.models import RecordsModel
 from voek_desktop.ui.kit.tasks import Transfer
 
 
@@ -127,7 +127,7 @@ class ContractsPage(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         for view in (self.active_view, self.done_view):
             view.selectionModel().currentRowChanged.connect(
-                lambda cur, _prev, v=view: self.select(v.model().row(cur.row()))
+                lambda cur, _prev, v=view: self.select(v.model().record(cur.row()))
             )
         self.open_button.clicked.connect(self.open_document)
         self.print_button.clicked.connect(self.print_document)
@@ -159,12 +159,12 @@ class ContractsPage(QWidget):
     def _loaded_lists(self, lists: tuple[list, list]) -> None:
         active, done = lists
         keep = self.current.id if self.current else None
-        self.active_model.set_rows(active)
-        self.done_model.set_rows(done)
+        self.active_model.set_records(active)
+        self.done_model.set_records(done)
         self.tabs.setTabText(0, f"Исполняемые ({len(active)})")
         self.tabs.setTabText(1, f"Выполненные ({len(done)})")
         for index, model in ((0, self.active_model), (1, self.done_model)):
-            for row, contract in enumerate(model.rows):
+            for row, contract in enumerate(model.records):
                 if contract.id == keep or keep is None:
                     self.tabs.setCurrentIndex(index)
                     (self.active_view if index == 0 else self.done_view).selectRow(row)

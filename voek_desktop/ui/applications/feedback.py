@@ -23,11 +23,11 @@ from voek_desktop.api.models import Profile
 from voek_desktop.domain.formats import (
     format_datetime,
 )
-from voek_desktop.ui.applications.models import RecordsModel
 from voek_desktop.ui.applications.page import table
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.forms import ErrorLabel, Field
+from voek_desktop.ui.kit.models import RecordsModel
 from voek_desktop.ui.kit.widgets import primary_button
 
 SUBJECT_MAX = 200
@@ -150,7 +150,7 @@ class FeedbackPage(QWidget):
         layout.addWidget(splitter, 1)
 
         self.threads.selectionModel().currentRowChanged.connect(
-            lambda cur, _prev: self.open_thread(self.model.row(cur.row()))
+            lambda cur, _prev: self.open_thread(self.model.record(cur.row()))
         )
         self.send_button.clicked.connect(self.send_new)
         self.reply_button.clicked.connect(self.send_reply)
@@ -174,7 +174,7 @@ class FeedbackPage(QWidget):
 
     def _listed(self, threads: list[FeedbackThread], select: int | None) -> None:
         keep = select or (self.current.id if self.current else None)
-        self.model.set_rows(threads)
+        self.model.set_records(threads)
         for row, thread in enumerate(threads):
             if thread.id == keep:
                 self.threads.selectRow(row)

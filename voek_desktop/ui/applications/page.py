@@ -30,10 +30,10 @@ from voek_desktop.domain.formats import (
 )
 from voek_desktop.drafts import Draft, DraftStore
 from voek_desktop.ui.applications.form import GROUP_TITLE_STYLE
-from voek_desktop.ui.applications.models import RecordsModel
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.forms import ErrorLabel
+from voek_desktop.ui.kit.models import RecordsModel
 from voek_desktop.ui.kit.widgets import primary_button
 
 
@@ -178,7 +178,7 @@ class ApplicationsPage(QWidget):
         self.new_button.clicked.connect(lambda: self.open_wizard())
         for view in (self.active_view, self.done_view):
             view.selectionModel().currentRowChanged.connect(
-                lambda cur, _prev, v=view: self.show_details(v.model().row(cur.row()))
+                lambda cur, _prev, v=view: self.show_details(v.model().record(cur.row()))
             )
         self.tabs.currentChanged.connect(lambda _: self._select_first())
         self.restore_button.clicked.connect(self.restore_offered)
@@ -214,8 +214,8 @@ class ApplicationsPage(QWidget):
     def _loaded_lists(self, lists: tuple[list[Application], list[Application]]) -> None:
         active, done = lists
         keep = self.current.id if self.current else None
-        self.active_model.set_rows(active)
-        self.done_model.set_rows(done)
+        self.active_model.set_records(active)
+        self.done_model.set_records(done)
         self.tabs.setTabText(0, f"Исполняемые ({len(active)})")
         self.tabs.setTabText(1, f"Выполненные ({len(done)})")
         self._select(keep)
@@ -223,7 +223,7 @@ class ApplicationsPage(QWidget):
 
     def _select(self, application_id: int | None) -> None:
         for index, model in ((0, self.active_model), (1, self.done_model)):
-            for row, app in enumerate(model.rows):
+            for row, app in enumerate(model.records):
                 if app.id == application_id:
                     self.tabs.setCurrentIndex(index)
                     view = self.active_view if index == 0 else self.done_view
@@ -236,7 +236,7 @@ class ApplicationsPage(QWidget):
         view = self.active_view if self.tabs.currentIndex() == 0 else self.done_view
         if view.model().rowCount():
             view.selectRow(0)
-            self.show_details(view.model().row(0))
+            self.show_details(view.model().record(0))
         else:
             self.show_details(None)
 
@@ -246,7 +246,7 @@ class ApplicationsPage(QWidget):
             self.details_title.setText("Заявок пока нет. Нажмите «Новая заявка».")
             self.comment.hide()
             self.documents.setText("")
-            self.history_model.set_rows([])
+            self.history_model.set_records([])
             for b in (
                 self.continue_button,
                 self.add_docs_button,
@@ -276,7 +276,7 @@ class ApplicationsPage(QWidget):
         if missing and app.editable:
             text += "<br><span style='color:#b3261e'>Не хватает: " + "; ".join(missing) + "</span>"
         self.documents.setText(text)
-        self.history_model.set_rows(list(app.history))
+        self.history_model.set_records(list(app.history))
         self.continue_button.setVisible(app.status == "draft")
         self.add_docs_button.setVisible(app.status == "need_info")
         self.resubmit_button.setVisible(app.status == "need_info")
@@ -313,7 +313,7 @@ class ApplicationsPage(QWidget):
         self.restore_bar.hide()
         app = None
         if draft.application_id:
-            app = next((a for a in self.active_model.rows if a.id == draft.application_id), None)
+            app = next((a for a in self.active_model.records if a.id == draft.application_id), None)
         self.open_wizard(app, draft)
 
     def discard_offered(self) -> None:

@@ -25,7 +25,7 @@ from voek_desktop.api.errors import TransferCancelled
 from voek_desktop.archive_reader import Sheet, WorkbookError, read_workbook
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
-from voek_desktop.ui.metering.models import RowsModel
+from voek_desktop.ui.kit.models import RowsModel
 
 PROFILE_SHEET = "Профиль 30 мин"
 

@@ -30,9 +30,9 @@ from voek_desktop.domain.formats import (
 from voek_desktop.domain.time import MSK, moscow_date
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.models import FormattedRowsModel, RowsModel
 from voek_desktop.ui.kit.widgets import link_button
 from voek_desktop.ui.metering.labels import QUANTITY_NAMES, RELAY_NAMES, tariff_zone, zone_title
-from voek_desktop.ui.metering.models import FormattedRowsModel, RowsModel
 
 UNITS = {"A+": "кВт·ч", "A-": "кВт·ч", "R+": "квар·ч", "R-": "квар·ч"}
 
