@@ -42,7 +42,7 @@ def test_meters_stay_readable_offline_with_their_date(qtbot, ctx, server, app_di
     assert page.list_status.text() == ""
 
     server.stop()
-    page.reload()
+    page.refresh()
     qtbot.waitUntil(lambda: "Нет связи с сервером" in page.list_status.text(), timeout=30_000)
     assert "только просмотр" in page.list_status.text()
     assert page.list.count() == 2

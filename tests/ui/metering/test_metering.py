@@ -171,7 +171,7 @@ def test_company_confirms_the_organisation_and_sees_contracts(qtbot, ctx, server
 def test_not_in_registry_shows_support_contacts(qtbot, ctx):
     page = OrganizationPage(ctx)
     qtbot.addWidget(page)
-    page._checked = True  # no request: the answer is given below
+    page.loaded = True  # no request: the answer is given below
     page.show()
     page.show_organization(
         Organization(False, False, {"phone": "8 (4922) 77-00-00", "email": "lk@voek.example"})

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -34,31 +33,21 @@ from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.forms import ErrorLabel
 from voek_desktop.ui.kit.models import RecordsModel
+from voek_desktop.ui.kit.page import SectionPage
 from voek_desktop.ui.kit.tasks import Transfer
 
 
-class ContractsPage(QWidget):
+class ContractsPage(SectionPage):
     def __init__(self, ctx: Context, profile: Profile, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, "Договоры на технологическое присоединение", parent)
         self.profile = profile
         self.current: ConnectionContract | None = None
         self.preview = None
         self.transfer: Transfer | None = None
-        self._loaded = False
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 18, 24, 18)
-        head = QHBoxLayout()
-        title = QLabel("Договоры на технологическое присоединение", self)
-        title.setObjectName("sectionTitle")
-        head.addWidget(title, 1)
+        layout = self.body
         self.refresh_button = QPushButton("Обновить", self)
         self.refresh_button.setAutoDefault(False)
-        head.addWidget(self.refresh_button)
-        layout.addLayout(head)
-        self.error = ErrorLabel(self)
-        self.error.setObjectName("formError")
-        layout.addWidget(self.error)
+        self.add_action(self.refresh_button)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         left = QWidget(splitter)
@@ -139,12 +128,6 @@ class ContractsPage(QWidget):
     def cancel_upload(self) -> None:
         if self.transfer is not None:
             self.transfer.cancel()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self._loaded:
-            self._loaded = True
-            self.refresh()
 
     def refresh(self) -> None:
         client = self.ctx.session.client

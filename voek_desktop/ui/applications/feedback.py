@@ -5,7 +5,6 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -28,6 +27,7 @@ from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.forms import ErrorLabel, Field
 from voek_desktop.ui.kit.models import RecordsModel
+from voek_desktop.ui.kit.page import SectionPage
 from voek_desktop.ui.kit.widgets import primary_button
 
 SUBJECT_MAX = 200
@@ -81,20 +81,11 @@ class MessageBox(QWidget):
         return message is None
 
 
-class FeedbackPage(QWidget):
+class FeedbackPage(SectionPage):
     def __init__(self, ctx: Context, profile: Profile, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, "Обратная связь", parent)
         self.current: FeedbackThread | None = None
-        self._loaded = False
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 18, 24, 18)
-        title = QLabel("Обратная связь", self)
-        title.setObjectName("sectionTitle")
-        layout.addWidget(title)
-        self.error = ErrorLabel(self)
-        self.error.setObjectName("formError")
-        layout.addWidget(self.error)
+        layout = self.body
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         left = QWidget(splitter)
@@ -155,12 +146,6 @@ class FeedbackPage(QWidget):
         self.send_button.clicked.connect(self.send_new)
         self.reply_button.clicked.connect(self.send_reply)
         self.show_thread(None)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self._loaded:
-            self._loaded = True
-            self.refresh()
 
     def refresh(self, select: int | None = None) -> None:
         client = self.ctx.session.client

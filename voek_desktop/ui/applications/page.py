@@ -5,7 +5,6 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -32,8 +31,8 @@ from voek_desktop.drafts import Draft, DraftStore
 from voek_desktop.ui.applications.form import GROUP_TITLE_STYLE
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
-from voek_desktop.ui.kit.forms import ErrorLabel
 from voek_desktop.ui.kit.models import RecordsModel
+from voek_desktop.ui.kit.page import SectionPage
 from voek_desktop.ui.kit.widgets import primary_button
 
 
@@ -71,28 +70,20 @@ def drafts_for(ctx: Context) -> DraftStore:
     return DraftStore(cache.root / "drafts")
 
 
-class ApplicationsPage(QWidget):
+class ApplicationsPage(SectionPage):
     def __init__(self, ctx: Context, profile: Profile, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, "Заявки на технологическое присоединение", parent)
         self.profile = profile
         self.drafts = drafts_for(ctx)
         self.wizard = None
-        self._loaded = False
         self._offered: Draft | None = None
         self.current: Application | None = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 18, 24, 18)
-        head = QHBoxLayout()
-        title = QLabel("Заявки на технологическое присоединение", self)
-        title.setObjectName("sectionTitle")
-        head.addWidget(title, 1)
+        layout = self.body
         self.refresh_button = QPushButton("Обновить", self)
         self.refresh_button.setAutoDefault(False)
         self.new_button = primary_button("Новая заявка", self)
-        head.addWidget(self.refresh_button)
-        head.addWidget(self.new_button)
-        layout.addLayout(head)
+        self.add_action(self.refresh_button)
+        self.add_action(self.new_button)
 
         self.restore_bar = QFrame(self)
         self.restore_bar.setObjectName("demoBox")
@@ -105,11 +96,7 @@ class ApplicationsPage(QWidget):
         bar.addWidget(self.restore_button)
         bar.addWidget(self.discard_button)
         self.restore_bar.hide()
-        layout.addWidget(self.restore_bar)
-
-        self.error = ErrorLabel(self)
-        self.error.setObjectName("formError")
-        layout.addWidget(self.error)
+        self.add_above_error(self.restore_bar)
 
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.tabs = QTabWidget(splitter)
@@ -191,12 +178,6 @@ class ApplicationsPage(QWidget):
     def _open_current(self) -> None:
         if self.current is not None:
             self.open_wizard(self.current)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self._loaded:
-            self._loaded = True
-            self.refresh()
 
     # --- loading --------------------------------------------------------------------------
 

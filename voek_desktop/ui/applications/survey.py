@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -24,6 +23,7 @@ from voek_desktop.domain import applications as domain
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.forms import ErrorLabel
+from voek_desktop.ui.kit.page import SectionPage
 from voek_desktop.ui.kit.widgets import primary_button
 
 THANKS = "Спасибо, ответ принят"
@@ -161,27 +161,18 @@ class SurveyCard(QFrame):
         self.form_error.show_message(messages.describe(exc))
 
 
-class SurveyPage(QWidget):
+class SurveyPage(SectionPage):
     def __init__(self, ctx: Context, profile: Profile, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self._loaded = False
+        super().__init__(ctx, "Опрос потребителя", parent)
         self.cards: dict[int, SurveyCard] = {}
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 18, 24, 18)
-        title = QLabel("Опрос потребителя", self)
-        title.setObjectName("sectionTitle")
-        layout.addWidget(title)
+        layout = self.body
         intro = QLabel(
             "Оцените, как АО «ВОЭК» провело технологическое присоединение. Опрос доступен один"
             " раз по каждой заявке, по которой направлен договор или присоединение выполнено.",
             self,
         )
         intro.setWordWrap(True)
-        layout.addWidget(intro)
-        self.error = ErrorLabel(self)
-        self.error.setObjectName("formError")
-        layout.addWidget(self.error)
+        self.add_above_error(intro)
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -197,12 +188,6 @@ class SurveyPage(QWidget):
         self.list_layout.addStretch(1)
         self.scroll.setWidget(self.holder)
         layout.addWidget(self.scroll, 1)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self._loaded:
-            self._loaded = True
-            self.refresh()
 
     def refresh(self) -> None:
         client = self.ctx.session.client

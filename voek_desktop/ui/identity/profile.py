@@ -22,6 +22,7 @@ from voek_desktop.ui.context import Context
 from voek_desktop.ui.identity.dialogs import EmailChangeDialog, PasswordChangeDialog
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.forms import ErrorLabel, Field, checker
+from voek_desktop.ui.kit.widgets import section_title
 
 
 def _value_label(parent: QWidget, name: str) -> QLabel:
@@ -39,8 +40,7 @@ class ProfilePage(QWidget):
         self.ctx = ctx
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 18)
-        title = QLabel("Контактные данные", self)
-        title.setObjectName("sectionTitle")
+        title = section_title("Контактные данные", self)
         layout.addWidget(title)
 
         ids = QGroupBox("Учётная запись", self)

@@ -20,7 +20,7 @@ from voek_desktop.ui.context import Context
 from voek_desktop.ui.identity.dialogs import TokenPanel
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.forms import ErrorLabel, Field, Form, checker
-from voek_desktop.ui.kit.widgets import ConsumerTypePicker, primary_button
+from voek_desktop.ui.kit.widgets import ConsumerTypePicker, primary_button, section_title
 
 
 class RegistrationDialog(QDialog):
@@ -129,8 +129,7 @@ class RegistrationDialog(QDialog):
         # page 2: check your e-mail, paste the link
         done = QWidget(self)
         done_layout = QVBoxLayout(done)
-        self.done_title = QLabel("Проверьте почту", done)
-        self.done_title.setObjectName("sectionTitle")
+        self.done_title = section_title("Проверьте почту", done)
         done_layout.addWidget(self.done_title)
         self.done_text = QLabel(done)
         self.done_text.setWordWrap(True)

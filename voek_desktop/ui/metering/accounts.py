@@ -22,7 +22,8 @@ from voek_desktop.api.metering import AddedAccount, Meter, PersonalAccount
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.forms import Field
-from voek_desktop.ui.kit.widgets import link_button, primary_button
+from voek_desktop.ui.kit.page import SectionPage
+from voek_desktop.ui.kit.widgets import link_button, primary_button, section_title
 from voek_desktop.ui.metering.labels import offline_note
 from voek_desktop.ui.metering.meters import MetersPanel
 
@@ -62,20 +63,17 @@ class AccountRow(QWidget):
         layout.addWidget(self.remove, 0, Qt.AlignmentFlag.AlignTop)
 
 
-class AccountsPage(QWidget):
+class AccountsPage(SectionPage):
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, None, parent, margins=(18, 14, 18, 14))
         self.accounts: list[PersonalAccount] = []
-        self._loaded_once = False
-        root = QHBoxLayout(self)
-        root.setContentsMargins(18, 14, 18, 14)
+        root = QHBoxLayout()
+        root.setContentsMargins(0, 0, 0, 0)
         root.setSpacing(18)
+        self.body.addLayout(root)
 
         left = QVBoxLayout()
-        title = QLabel("Лицевые счета", self)
-        title.setObjectName("sectionTitle")
-        left.addWidget(title)
+        left.addWidget(section_title("Лицевые счета", self))
         self.list = QListWidget(self)
         self.list.setObjectName("accounts")
         self.list.setFixedWidth(300)
@@ -135,15 +133,9 @@ class AccountsPage(QWidget):
         root.addWidget(self.meters, 1)
         self.meters.clear("Выберите лицевой счет слева, чтобы увидеть приборы учета.")
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if not self._loaded_once:
-            self._loaded_once = True
-            self.reload()
-
     # --- list -----------------------------------------------------------------------------
 
-    def reload(self, select: str | None = None) -> None:
+    def refresh(self, select: str | None = None) -> None:
         self.list_status.setText("Загрузка лицевых счетов…")
         session = self.ctx.session
         client = session.client
@@ -250,7 +242,7 @@ class AccountsPage(QWidget):
         self.hide_add_form()
         self._say(result.message, ok=True)
         messages.notice(result.message)
-        self.reload(select=result.personal_account.number)
+        self.refresh(select=result.personal_account.number)
 
     def _add_failed(self, exc: BaseException) -> None:
         self.submit.setEnabled(True)
@@ -289,7 +281,7 @@ class AccountsPage(QWidget):
         if self.current_number() == number:
             self.meters.clear()
         self.show_accounts([a for a in self.accounts if a.number != number])
-        self.reload()
+        self.refresh()
 
     def _remove_failed(self, number: str, exc: BaseException) -> None:
         widget = self.row_widget(number)

@@ -36,7 +36,7 @@ from voek_desktop.domain.time import MSK, moscow_date, years_before
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.forms import ErrorLabel
-from voek_desktop.ui.kit.widgets import primary_button
+from voek_desktop.ui.kit.widgets import primary_button, section_title
 from voek_desktop.ui.metering.models import ArchiveRequestsModel
 
 NOTICE = "До 21:00 МСК текущих суток возможно обновить запрос, указав иные даты."
@@ -109,8 +109,7 @@ class ArchiveDialog(QDialog):
         self.resize(920, 620)
         layout = QVBoxLayout(self)
 
-        title = QLabel("Получить архив данных за период", self)
-        title.setObjectName("sectionTitle")
+        title = section_title("Получить архив данных за период", self)
         layout.addWidget(title)
         about = QLabel(f"{meter.title}, № {meter.serial_number} · {meter.address}", self)
         about.setWordWrap(True)

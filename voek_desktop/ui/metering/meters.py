@@ -28,7 +28,7 @@ from voek_desktop.domain.formats import (
 )
 from voek_desktop.domain.time import moscow_date
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.kit.widgets import primary_button
+from voek_desktop.ui.kit.widgets import primary_button, section_title
 from voek_desktop.ui.metering.labels import offline_note
 from voek_desktop.ui.metering.models import MetersModel
 
@@ -128,8 +128,7 @@ class MetersPanel(QStackedWidget):
         self.list_page = QWidget(self)
         layout = QVBoxLayout(self.list_page)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.heading = QLabel("Приборы учета", self.list_page)
-        self.heading.setObjectName("sectionTitle")
+        self.heading = section_title("Приборы учета", self.list_page)
         layout.addWidget(self.heading)
         self.status = QLabel(self.list_page)
         self.status.setObjectName("fieldHint")

@@ -25,7 +25,8 @@ from voek_desktop.domain.formats import (
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.forms import Field
-from voek_desktop.ui.kit.widgets import primary_button
+from voek_desktop.ui.kit.page import SectionPage
+from voek_desktop.ui.kit.widgets import primary_button, section_title
 from voek_desktop.ui.metering.meters import MetersPanel
 
 DEFAULT_SUPPORT = {"phone": "8 (4922) 00-00-00", "email": "support@voek33.ru"}
@@ -39,16 +40,13 @@ def check_contract_number(text: str) -> str | None:
     return None
 
 
-class OrganizationPage(QWidget):
+class OrganizationPage(SectionPage):
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, None, parent, margins=(18, 14, 18, 14))
         self.organization: Organization | None = None
         self.contracts: list[SupplyContract] = []
         self.loaded_contract: str | None = None
-        self._checked = False
-        root = QVBoxLayout(self)
-        root.setContentsMargins(18, 14, 18, 14)
+        root = self.body
         self.stack = QStackedWidget(self)
         root.addWidget(self.stack)
 
@@ -61,8 +59,7 @@ class OrganizationPage(QWidget):
         # 1: not in the registry, or the check failed
         self.problem = QWidget(self)
         p = QVBoxLayout(self.problem)
-        heading = QLabel("Информация по приборам учета", self.problem)
-        heading.setObjectName("sectionTitle")
+        heading = section_title("Информация по приборам учета", self.problem)
         p.addWidget(heading)
         self.problem_text = QLabel(self.problem)
         self.problem_text.setObjectName("notInRegistry")
@@ -71,7 +68,7 @@ class OrganizationPage(QWidget):
         self.problem_text.setOpenExternalLinks(True)
         p.addWidget(self.problem_text)
         self.retry = QPushButton("Проверить снова", self.problem)
-        self.retry.clicked.connect(self.check)
+        self.retry.clicked.connect(self.refresh)
         p.addWidget(self.retry, 0, Qt.AlignmentFlag.AlignLeft)
         p.addStretch(1)
         self.stack.addWidget(self.problem)
@@ -79,8 +76,7 @@ class OrganizationPage(QWidget):
         # 2: confirmation form
         self.confirm_page = QWidget(self)
         c = QVBoxLayout(self.confirm_page)
-        heading = QLabel("Подтверждение данных организации", self.confirm_page)
-        heading.setObjectName("sectionTitle")
+        heading = section_title("Подтверждение данных организации", self.confirm_page)
         c.addWidget(heading)
         card = QFrame(self.confirm_page)
         card.setObjectName("card")
@@ -125,8 +121,7 @@ class OrganizationPage(QWidget):
         body.setContentsMargins(0, 0, 0, 0)
         body.setSpacing(18)
         left = QVBoxLayout()
-        heading = QLabel("Договоры энергоснабжения", self.contracts_page)
-        heading.setObjectName("sectionTitle")
+        heading = section_title("Договоры энергоснабжения", self.contracts_page)
         left.addWidget(heading)
         # Contracts → their metering points; the meters of the chosen one at the right.
         self.tree_model = QStandardItemModel(self)
@@ -152,15 +147,9 @@ class OrganizationPage(QWidget):
         body.addWidget(self.meters, 1)
         self.stack.addWidget(self.contracts_page)
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if not self._checked:
-            self._checked = True
-            self.check()
-
     # --- registry check -------------------------------------------------------------------
 
-    def check(self) -> None:
+    def refresh(self) -> None:
         """GET /organization: in the registry? confirmed?"""
         self.stack.setCurrentWidget(self.checking)
         client = self.ctx.session.client

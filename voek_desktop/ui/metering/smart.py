@@ -31,7 +31,7 @@ from voek_desktop.domain.time import MSK, moscow_date
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.models import FormattedRowsModel, RowsModel
-from voek_desktop.ui.kit.widgets import link_button
+from voek_desktop.ui.kit.widgets import link_button, section_title
 from voek_desktop.ui.metering.labels import QUANTITY_NAMES, RELAY_NAMES, tariff_zone, zone_title
 
 UNITS = {"A+": "кВт·ч", "A-": "кВт·ч", "R+": "квар·ч", "R-": "квар·ч"}
@@ -87,8 +87,7 @@ class SmartDataPage(QWidget):
         top.addWidget(self.back)
         top.addStretch(1)
         layout.addLayout(top)
-        title = QLabel("Информация по прибору учета электрической энергии", self)
-        title.setObjectName("sectionTitle")
+        title = section_title("Информация по прибору учета электрической энергии", self)
         title.setWordWrap(True)
         layout.addWidget(title)
         about = QLabel(f"{meter.title}, № {meter.serial_number} · {meter.address}", self)
