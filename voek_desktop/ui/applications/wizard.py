@@ -41,7 +41,7 @@ from voek_desktop.ui.applications.form import ApplicationForm, today
 from voek_desktop.ui.applications.preview import PdfPreview, print_pdf, save_pdf
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
-from voek_desktop.ui.kit.forms import ErrorLabel
+from voek_desktop.ui.kit.forms import ErrorLabel, show_api_error
 from voek_desktop.ui.kit.widgets import primary_button
 
 STEPS = ("Вид заявки", "Заявка", "Документы", "Подача")
@@ -436,11 +436,9 @@ class ApplicationWizard(QDialog):
 
     def _save_failed(self, exc: BaseException) -> None:
         self._saving = False
-        if isinstance(exc, ApiError) and exc.fields:
-            rest = self.form.apply_errors(exc.fields)
-            self.message.show_message(
-                " ".join(rest.values()) or "Исправьте поля, отмеченные красным."
-            )
+        if show_api_error(
+            exc, self.form, self.message, fallback="Исправьте поля, отмеченные красным."
+        ):
             if self.current_step() != 1:
                 self.go(1)
             return

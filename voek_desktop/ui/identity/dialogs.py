@@ -21,23 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voek_desktop.api.errors import ApiError
 from voek_desktop.api.models import SentMail
 from voek_desktop.domain.contacts import check_password, normalize_email
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
-from voek_desktop.ui.kit.forms import ErrorLabel, Field, Form, checker
+from voek_desktop.ui.kit.forms import ErrorLabel, Field, Form, checker, show_api_error
 from voek_desktop.ui.kit.widgets import primary_button
 
 _TOKEN_IN_TEXT = re.compile(r"^[A-Za-z0-9_-]{32,}$", re.M)
-
-
-def _show_api_error(form: Form, general: ErrorLabel, exc: BaseException) -> None:
-    if isinstance(exc, ApiError) and exc.fields:
-        rest = form.apply_errors(exc.fields)
-        general.show_message(" ".join(rest.values()) if rest else None)
-    else:
-        general.show_message(messages.describe(exc))
 
 
 class TokenPanel(QWidget):
@@ -102,7 +93,7 @@ class TokenPanel(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.button.setEnabled(True)
-        _show_api_error(self.form, self.general, exc)
+        show_api_error(exc, self.form, self.general)
 
 
 class ActivationDialog(QDialog):
@@ -163,7 +154,7 @@ class ActivationDialog(QDialog):
         self.ctx.tasks.run(
             lambda: self.ctx.session.client.resend_activation(email),
             lambda message: messages.info(self, message, "Письмо отправлено"),
-            lambda exc: _show_api_error(self.resend_form, self.resend_error, exc),
+            lambda exc: show_api_error(exc, self.resend_form, self.resend_error),
             owner=self,
             label="Отправка письма…",
         )
@@ -256,7 +247,7 @@ class PasswordResetDialog(QDialog):
         self.ctx.tasks.run(
             lambda: self.ctx.session.client.request_password_reset(email),
             self._sent,
-            lambda exc: _show_api_error(self.email_form, self.email_error, exc),
+            lambda exc: show_api_error(exc, self.email_form, self.email_error),
             owner=self,
             label="Отправка письма…",
         )
@@ -287,7 +278,7 @@ class PasswordResetDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.save.setEnabled(True)
-        _show_api_error(self.form, self.error, exc)
+        show_api_error(exc, self.form, self.error)
 
 
 class PasswordChangeDialog(QDialog):
@@ -351,7 +342,7 @@ class PasswordChangeDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.save.setEnabled(True)
-        _show_api_error(self.form, self.error, exc)
+        show_api_error(exc, self.form, self.error)
 
 
 class EmailChangeDialog(QDialog):
@@ -419,7 +410,7 @@ class EmailChangeDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.send.setEnabled(True)
-        _show_api_error(self.form, self.error, exc)
+        show_api_error(exc, self.form, self.error)
 
     def _confirmed(self, message: str) -> None:
         messages.notice(message)

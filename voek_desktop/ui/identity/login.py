@@ -19,7 +19,7 @@ from voek_desktop.domain.consumers import CONSUMER_TYPES
 from voek_desktop.session import LoginResult
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
-from voek_desktop.ui.kit.forms import ErrorLabel, Field, Form, checker
+from voek_desktop.ui.kit.forms import ErrorLabel, Field, Form, checker, show_api_error
 from voek_desktop.ui.kit.widgets import ConsumerTypePicker, link_button, primary_button
 
 
@@ -203,12 +203,8 @@ class LoginView(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.set_busy(False)
-        if isinstance(exc, ApiError) and exc.fields:
-            rest = self.form.apply_errors(exc.fields)
-            if rest:
-                self.form_error.show_message(" ".join(rest.values()))
+        if show_api_error(exc, self.form, self.form_error):
             return
-        self.form_error.show_message(messages.describe(exc))
         if isinstance(exc, ApiError) and exc.code == "invalid_credentials":
             self.password.edit.selectAll()
             self.password.edit.setFocus()

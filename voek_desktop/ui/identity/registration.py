@@ -12,14 +12,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voek_desktop.api.errors import ApiError
 from voek_desktop.api.models import Registration
 from voek_desktop.domain.consumers import CONSUMER_TYPES
 from voek_desktop.domain.contacts import check_password, normalize_email, normalize_phone
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.identity.dialogs import TokenPanel
-from voek_desktop.ui.kit import messages
-from voek_desktop.ui.kit.forms import ErrorLabel, Field, Form, checker
+from voek_desktop.ui.kit.forms import ErrorLabel, Field, Form, checker, show_api_error
 from voek_desktop.ui.kit.widgets import ConsumerTypePicker, primary_button, section_title
 
 
@@ -207,14 +205,8 @@ class RegistrationDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.submit.setEnabled(True)
         self.submit.setText("Зарегистрироваться")
-        if isinstance(exc, ApiError) and exc.fields:
-            rest = self.form.apply_errors(exc.fields)
-            if "personal_data_consent" in rest:
-                self.consent_error.show_message(rest.pop("personal_data_consent"))
-            if rest or not exc.fields:
-                self.form_error.show_message(" ".join(rest.values()) or exc.message)
-            return
-        self.form_error.show_message(messages.describe(exc))
+        consent = {"personal_data_consent": self.consent_error}
+        show_api_error(exc, self.form, self.form_error, elsewhere=consent)
 
     def _activated(self, message: str) -> None:
         self.done_title.setText("Учётная запись активирована")
