@@ -2,8 +2,8 @@
 
 Each draft is one JSON file in the logged-in consumer's cache folder
 (``ctx.session.cache().root / "drafts"``), written atomically; logging out deletes that folder
-(SPEC §3.3), so nothing of a visitor outlives «Выход». Without a folder (clerk mode, SPEC §3.4)
-drafts live in memory only. Qt-free.
+(docs/design.md "Identity"), so nothing of a visitor outlives «Выход». Without a folder (clerk
+mode, docs/design.md "Clerk mode") drafts live in memory only. Qt-free.
 """
 
 from __future__ import annotations

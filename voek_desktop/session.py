@@ -47,7 +47,8 @@ class Session:
     ) -> None:
         self.server_url = server_url.rstrip("/")
         self.tokens = TokenStore(keyring_user or self.server_url)
-        # Clerk mode (SPEC §3.4): a shared PC — no keyring, nothing of a visitor on disk.
+        # Clerk mode (docs/design.md "Clerk mode"): a shared PC — no keyring, nothing of a visitor
+        # on disk.
         self.clerk = clerk
         self.profile: Profile | None = None
         self._client: CabinetClient | None = None
@@ -126,7 +127,8 @@ class Session:
         self, key: str, fetch: Callable[[], list[T]], decode: Callable[[dict], T]
     ) -> list[T]:
         """``fetch()``, keeping a copy in the consumer's cache; when the server cannot be
-        reached, the last copy as an :class:`OfflineCopy` (SPEC: work offline where it can).
+        reached, the last copy as an :class:`OfflineCopy` (docs/design.md "Conventions": work
+        offline where it can).
         Not in clerk mode: a shared PC keeps nothing of a visitor for later."""
         from dataclasses import asdict
         from datetime import UTC, datetime

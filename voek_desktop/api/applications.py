@@ -1,4 +1,5 @@
-"""Client side of applications, contracts, feedback and the survey (SPEC §4, §5, §7)."""
+"""Client side of applications, contracts, feedback and the survey (docs/design.md "Cabinet
+sections", "Applications", "API")."""
 
 from __future__ import annotations
 
@@ -87,7 +88,7 @@ class Application:
 
     @property
     def editable(self) -> bool:
-        """PATCH and new documents are accepted only in these states (SPEC §7)."""
+        """PATCH and new documents are accepted only in these states (docs/design.md "API")."""
         return self.status in ("draft", "need_info")
 
     def operator_comment(self) -> str:

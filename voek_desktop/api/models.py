@@ -1,4 +1,4 @@
-"""Typed shapes of the API's answers (SPEC §7)."""
+"""Typed shapes of the API's answers (docs/design.md "API")."""
 
 from __future__ import annotations
 

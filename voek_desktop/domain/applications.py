@@ -1,5 +1,5 @@
 """Grid-connection applications under Decree 861: categories, form fields, rules, document
-kinds and statuses (SPEC §5, §8.2).
+kinds and statuses (docs/design.md "Applications").
 
 One source for the server (validation, ``GET /application-templates``), the app (the wizard
 validates as the user types and works offline) and the printed forms. Plain Python: no Qt,
@@ -588,7 +588,8 @@ ACTIVE = frozenset(STATUSES) - DONE
 EDITABLE = frozenset({"draft", "need_info"})
 # The consumer may withdraw until a contract is offered.
 WITHDRAWABLE = frozenset({"draft", "registered", "review", "need_info"})
-# Statuses at which the survey about the connection process opens (SPEC §4, §8.5).
+# Statuses at which the survey about the connection process opens (docs/design.md "Cabinet
+# sections", "Survey").
 SURVEY_OPEN = frozenset({"contract_offered", "contract_signed", "in_progress", "completed"})
 
 # What the grid company's operator may do (POST /dev/applications/{id}/status).

@@ -1,4 +1,4 @@
-"""Phone, e-mail and password rules (SPEC §3.1)."""
+"""Phone, e-mail and password rules (docs/design.md "Identity")."""
 
 from __future__ import annotations
 

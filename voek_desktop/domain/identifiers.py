@@ -1,4 +1,4 @@
-"""Russian identifiers: СНИЛС, ИНН, ОГРН, ОГРНИП (SPEC §8.1).
+"""Russian identifiers: СНИЛС, ИНН, ОГРН, ОГРНИП (docs/design.md "Identifiers").
 
 Every ``normalize_*`` returns the canonical digits-only form or raises :class:`InvalidValue`
 with a message that names the problem. ``check_*`` returns that message or ``None``.

@@ -1,7 +1,7 @@
 """The grid-connection application (заявка на технологическое присоединение) as a PDF laid out
 like the Decree 861 forms: addressee top right, title, numbered items, tables for power and
 stages, attachments, date and signature lines. The same layout prints blank, with ruled lines
-to write on, for the offline template (SPEC §2.4, §5, §8.2).
+to write on, for the offline template (docs/design.md "Layers", "Applications").
 
 Categories, reasons, payment plans and document kinds come from
 :mod:`voek_desktop.domain.applications`; the wording here is the form's own (the headings of
@@ -119,8 +119,9 @@ def render_application(
 ) -> None:
     """Write the application of ``category`` (``p14``, ``p12_1``, ``p13``) as an A4 PDF.
 
-    ``form`` holds the SPEC §8.2 keys (canonical values as the server stores them; strings
-    such as ``"7,5"`` or ``"05.03.2026"`` print too). ``form=None`` prints the blank template
+    ``form`` holds the form keys of docs/design.md "Applications" (canonical values as the server
+    stores them; strings such as ``"7,5"`` or ``"05.03.2026"`` print too). ``form=None`` prints the
+    blank template
     with ruled lines. ``attachments``: document kind keys (``site_plan``…) or free text lines
     for «Приложения»; by default the category's required documents. ``today`` is the date
     printed on a filled form (default: no date, the applicant writes it). ``out``: a path

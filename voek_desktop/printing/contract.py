@@ -1,5 +1,6 @@
 """The connection contract (договор об осуществлении технологического присоединения) the server
-generates when an operator offers a contract on an application (SPEC §5, issue 4).
+generates when an operator offers a contract on an application (docs/design.md "Applications",
+issue 4).
 
 Qt-free; the server calls :func:`render_contract` outside its database transaction.
 """
@@ -79,7 +80,8 @@ def render_contract(
     ``grid_signatory_name`` (who signs for АО «ВОЭК»), ``tariff_decision`` (the tariff act).
 
     ``application``: ``number``, ``category`` (``p14``/``p12_1``/``p13``), ``consumer_type``,
-    ``created_at`` or ``submitted_at`` (ISO), ``form`` (SPEC §8.2 keys).
+    ``created_at`` or ``submitted_at`` (ISO), ``form`` (the form keys of docs/design.md
+    "Applications").
 
     ``consumer``: ``consumer_type`` (used when the application has none), ``snils``, ``inn``,
     ``ogrn``, ``ogrnip``, ``kpp``, ``phone``, ``email``, ``name`` (when the form has no

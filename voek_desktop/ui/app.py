@@ -85,7 +85,8 @@ def run(args: argparse.Namespace) -> int:
     ctx, start_server = build_context(args, settings)
     server: list[Future] = []
     window = MainWindow(ctx)
-    window.first_painted.connect(_configure_logging)  # logging costs start-up time (SPEC §10)
+    # logging costs start-up time (docs/design.md "Targets")
+    window.first_painted.connect(_configure_logging)
     window.login_view.picker.set_value(settings.consumer_type)
     if args.exit_when_ready:
         # The start-up benchmark reads this line: the moment the first window is painted.

@@ -70,7 +70,7 @@ class CabinetView(QWidget):
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
 
         # Each feature package offers the sections it has for this consumer, with a place in
-        # the SPEC §2 order; only sections that work are listed.
+        # the tab order of docs/design.md "Layers"; only sections that work are listed.
         sections = identity_ui.sections(ctx, profile, self)
         sections += applications_ui.sections(ctx, profile, self)
         sections += metering_ui.sections(ctx, profile, self)

@@ -20,6 +20,6 @@ class Context(NamedTuple):
     tasks: Tasks
     demo: bool = False
     demo_logins: tuple[DemoLogin, ...] = ()
-    clerk: bool = False  # «Режим центра обслуживания» (SPEC §3.4)
+    clerk: bool = False  # «Режим центра обслуживания» (docs/design.md "Clerk mode")
     lock_after_seconds: int = 300
     scanner_folder: str = ""

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from voek_desktop.ui.cabinet import CabinetView
 
 # The cabinet and the dialogs are imported when first opened: the login window must paint
-# as fast as a bare Qt window (SPEC §10), and every module costs start-up time.
+# as fast as a bare Qt window (docs/design.md "Targets"), and every module costs start-up time.
 
 
 class MainWindow(QMainWindow):
@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
         if ctx.clerk:
             self._set_up_clerk_mode()
 
-    # --- clerk mode (SPEC §3.4) ----------------------------------------------------------------
+    # --- clerk mode (docs/design.md "Clerk mode") -------------------------------------------------
 
     def _set_up_clerk_mode(self) -> None:
         from voek_desktop.ui.identity.lock import IdleWatcher, LockView
@@ -183,7 +183,8 @@ class MainWindow(QMainWindow):
     # --- status ------------------------------------------------------------------------------
 
     def _after_first_paint(self) -> None:
-        """What the first paint does not need, done right after it (start-up target, §10)."""
+        """What the first paint does not need, done right after it (the start-up target of
+        docs/design.md "Targets")."""
         from PySide6.QtGui import QIcon
 
         from voek_desktop.ui.kit import forms

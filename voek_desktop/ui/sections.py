@@ -1,4 +1,5 @@
-"""The cabinet's sections and their order (SPEC §2): each feature package returns its own."""
+"""The cabinet's sections and their order (docs/design.md "Layers"): each feature package returns
+its own."""
 
 from __future__ import annotations
 

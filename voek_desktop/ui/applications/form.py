@@ -35,7 +35,7 @@ GROUP_TITLE_STYLE = "font-size: 12pt; font-weight: 600; color: #0b4f8a; margin-t
 
 
 def today() -> date:
-    """Rules about dates use the Moscow calendar day (SPEC §11)."""
+    """Rules about dates use the Moscow calendar day (docs/design.md "Conventions")."""
     return datetime.now(MSK).date()
 
 

@@ -63,7 +63,8 @@ def table(parent: QWidget, model: RecordsModel, name: str) -> QTableView:
 
 
 def drafts_for(ctx: Context) -> DraftStore:
-    """On disk in the consumer's cache folder; in memory only in clerk mode (SPEC §3.4)."""
+    """On disk in the consumer's cache folder; in memory only in clerk mode (docs/design.md "Clerk
+    mode")."""
     cache = ctx.session.cache()
     if cache is None or getattr(ctx, "clerk", False):
         return DraftStore(None)

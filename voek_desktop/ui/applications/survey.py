@@ -1,4 +1,5 @@
-"""«Опрос»: the service-quality survey, once per application that reached a contract (§8.5)."""
+"""«Опрос»: the service-quality survey, once per application that reached a contract
+(docs/design.md "Survey")."""
 
 from __future__ import annotations
 

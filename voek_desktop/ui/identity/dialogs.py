@@ -346,7 +346,8 @@ class PasswordChangeDialog(QDialog):
 
 
 class EmailChangeDialog(QDialog):
-    """A new address, then the code sent to it (SPEC §4: confirmed by a link to the new address)."""
+    """A new address, then the code sent to it (docs/design.md "Cabinet sections": confirmed by a
+    link to the new address)."""
 
     profile_changed = Signal(object)
 

@@ -1,4 +1,4 @@
-"""Clerk mode (SPEC §3.4): the inactivity lock of a shared service-centre PC."""
+"""Clerk mode (docs/design.md "Clerk mode"): the inactivity lock of a shared service-centre PC."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The login screen: consumer type, identifier, password, «Запомнить меня» (SPEC §3.2)."""
+"""The login screen: consumer type, identifier, password, «Запомнить меня» (docs/design.md
+"Identity")."""
 
 from __future__ import annotations
 

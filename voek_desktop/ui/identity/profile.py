@@ -1,4 +1,5 @@
-"""«Контактные данные» (SPEC §4): identifiers read-only; phone, e-mail and password changeable."""
+"""«Контактные данные» (docs/design.md "Cabinet sections"): identifiers read-only; phone, e-mail
+and password changeable."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Registration (SPEC §3.1): the fields of the chosen consumer type, checked as typed."""
+"""Registration (docs/design.md "Identity"): the fields of the chosen consumer type, checked as
+typed."""
 
 from __future__ import annotations
 

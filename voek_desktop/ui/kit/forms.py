@@ -24,7 +24,8 @@ from voek_desktop.resources import resource_path
 Check = Callable[[str], str | None]
 
 # Fields built before the first window is painted get their icon afterwards: QtGui's icon
-# machinery costs milliseconds the start-up target (SPEC §10) does not have. None = painted.
+# machinery costs milliseconds the start-up target (docs/design.md "Targets") does not have. None =
+# painted.
 _waiting_for_paint: list[Field] | None = []
 
 

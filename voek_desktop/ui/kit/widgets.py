@@ -25,7 +25,7 @@ def primary_button(text: str, parent: QWidget | None = None) -> QPushButton:
 
 def point_at_links(root: QWidget) -> None:
     """The hand cursor over link buttons. Called after the first paint: touching Qt's ``Qt``
-    namespace builds ~90 Python enums (~40 ms), too dear for start-up (SPEC §10)."""
+    namespace builds ~90 Python enums (~40 ms), too dear for start-up (docs/design.md "Targets")."""
     from PySide6.QtCore import Qt
 
     for button in root.findChildren(QPushButton, "link"):

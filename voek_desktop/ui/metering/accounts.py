@@ -1,4 +1,5 @@
-"""«Лицевые счета» of an individual (SPEC §6.1, seed VIII): the list at the left with
+"""«Лицевые счета» of an individual (docs/design.md "Metering", seed VIII): the list at the left
+with
 «+ Добавить лицевой счет» and «X», the meters of the chosen account at the right."""
 
 from __future__ import annotations

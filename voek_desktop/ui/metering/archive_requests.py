@@ -1,4 +1,5 @@
-"""«Получить архив данных за период» (SPEC §6.5, seed VIII): order an archive, change its
+"""«Получить архив данных за период» (docs/design.md "Archives", seed VIII): order an archive,
+change its
 dates until 21:00 МСК, download the ready .xlsx (progress, cancel, resume) and open it."""
 
 from __future__ import annotations
@@ -70,7 +71,8 @@ def open_url(url: QUrl) -> bool:
 
 
 def check_period(start: date, end: date, today: date, last_poll: date | None) -> dict[str, str]:
-    """The §6.5 rules, with the texts shown next to the date pickers."""
+    """The rules of an archive period (docs/design.md "Archives"), with the texts shown next to the
+    date pickers."""
     errors: dict[str, str] = {}
     earliest = years_before(today, 3)
     if start < earliest:

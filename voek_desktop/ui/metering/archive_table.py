@@ -1,4 +1,5 @@
-"""A downloaded archive workbook shown inside the app (SPEC §8.6, §10: 52,600 rows ≤ 0.5 s).
+"""A downloaded archive workbook shown inside the app (docs/design.md "Archives", "Targets": 52,600
+rows ≤ 0.5 s).
 
 The rows come from :mod:`voek_desktop.archive_reader` (a child process, streamed); the table model
 holds them as plain lists and makes text only for the cells on screen.

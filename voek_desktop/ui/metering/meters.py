@@ -1,5 +1,5 @@
 """The meters of one personal account or supply contract: a table, the card of the chosen
-meter, and for a smart meter the way to its data (SPEC §6.3)."""
+meter, and for a smart meter the way to its data (docs/design.md "Metering")."""
 
 from __future__ import annotations
 

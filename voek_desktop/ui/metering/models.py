@@ -17,7 +17,7 @@ from voek_desktop.ui.kit.models import LEFT, Index, RowsModel
 
 
 class MetersModel(RowsModel):
-    """The meters of a personal account or supply contract (SPEC §6.3)."""
+    """The meters of a personal account or supply contract (docs/design.md "Metering")."""
 
     HEADERS = (
         "Марка, модель",

@@ -1,4 +1,5 @@
-"""«Договоры энергоснабжения» of a company or sole proprietor (SPEC §6.2, seed IX): the
+"""«Договоры энергоснабжения» of a company or sole proprietor (docs/design.md "Metering", seed IX):
+the
 registry check, the one-time confirmation by a supply contract number, then the contracts and
 the meters of each."""
 

@@ -1,5 +1,5 @@
 """«Информация по прибору учета электрической энергии»: the Decree 890 value set of the last
-poll (SPEC §6.4, §8.3), laid out like the seed's table, and consumption charts."""
+poll (docs/design.md "Smart-meter data"), laid out like the seed's table, and consumption charts."""
 
 from __future__ import annotations
 
@@ -273,7 +273,7 @@ def _new_chart():
     from PySide6.QtCore import QLocale
 
     chart = QChart()
-    chart.setLocalizeNumbers(True)  # 0,5 кВт, not 0.5 (SPEC §11)
+    chart.setLocalizeNumbers(True)  # 0,5 кВт, not 0.5 (docs/design.md "Conventions")
     chart.setLocale(QLocale(QLocale.Language.Russian, QLocale.Country.Russia))
     return chart
 
@@ -325,7 +325,8 @@ class ChartPage(QWidget):
         meter_id = self.meter.id
         client = self.ctx.session.client
         self.ctx.tasks.run(
-            # Moscow days, both inclusive (SPEC §7); the answer is cut by Moscow days again.
+            # Moscow days, both inclusive (docs/design.md "API"); the answer is cut by Moscow days
+            # again.
             lambda: client.intervals(meter_id, first, last),
             lambda data, f=first, la=last: self._loaded(f, la, data),
             lambda exc: self.status.setText(messages.describe(exc)),
@@ -360,7 +361,8 @@ class ChartPage(QWidget):
 
 
 class DailyChart(ChartPage):
-    """Daily consumption for a month: bars stacked by tariff zone (§8.4)."""
+    """Daily consumption for a month: bars stacked by tariff zone (docs/design.md "Tariff
+    zones")."""
 
     def __init__(self, ctx: Context, meter: Meter, parent: QWidget | None = None) -> None:
         super().__init__(ctx, meter, parent)
