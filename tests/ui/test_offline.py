@@ -49,7 +49,7 @@ def test_meters_stay_readable_offline_with_their_date(qtbot, ctx, server, app_di
     qtbot.waitUntil(lambda: page.meters.model.rowCount() == online_rows, timeout=30_000)
     assert "Показаны данные, полученные" in page.meters.status.text()
 
-    # «Выход» without a server: the offline copy goes too (SPEC §3.3).
+    # «Выход» without a server: the offline copy goes too (docs/design.md "Identity").
     assert any((app_dirs / "data").rglob("offline-*.json"))
     ctx.session.log_out()
     assert not any((app_dirs / "data").rglob("*.json"))

@@ -1,4 +1,4 @@
-"""Clerk mode (SPEC §3.4): two visitors in a row at a shared service-centre PC."""
+"""Clerk mode (docs/design.md "Clerk mode"): two visitors in a row at a shared service-centre PC."""
 
 from __future__ import annotations
 
