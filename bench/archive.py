@@ -1,4 +1,4 @@
-"""A 3-year, 30-minute archive of one meter to .xlsx (≈52,600 rows), SPEC §10.
+"""A 3-year, 30-minute archive of one meter to .xlsx (≈52,600 rows), docs/design.md "Targets".
 
     python bench/archive.py [--runs 3] [--server]
 

@@ -10,8 +10,8 @@ with the session token. The first 5 s after start are a warm-up, printed apart: 
 computes every meter's registers since commissioning then (about 2 s of CPU), which is not the
 steady state the target is about. Then it prints requests/s, p50/p99 latency, errors, the
 server's memory at the start and end of the measured run (RSS), and the ratio to the bare
-server (goal ≥ 0.5, SPEC §10: 0 errors, p99 ≤ 100 ms). Our server keeps connections alive
-(HTTP/1.1) as wrk expects; wsgiref's bare server closes each one, which is part of what it
+server (goal ≥ 0.5, docs/design.md "Targets": 0 errors, p99 ≤ 100 ms). Our server keeps connections
+alive (HTTP/1.1) as wrk expects; wsgiref's bare server closes each one, which is part of what it
 costs. Finally it checks that slow clients (one byte a second on many sockets) do not starve a
 normal request: it answers within 2 s or gets a prompt 503.
 """

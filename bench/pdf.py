@@ -1,4 +1,5 @@
-"""Filled application → PDF in memory: median milliseconds per category (SPEC §10: ≤ 150 ms).
+"""Filled application → PDF in memory: median milliseconds per category (docs/design.md "Targets":
+≤ 150 ms).
 
     python bench/pdf.py [--runs 30]
 

@@ -4,7 +4,7 @@
 
 Runs each program several times, alternating, and prints the medians of the time from
 process start to the first painted window (each prints "ready" then) and their ratio
-(target ≤ 1.5, SPEC §10). Uses the offscreen platform unless a display is set.
+(target ≤ 1.5, docs/design.md "Targets"). Uses the offscreen platform unless a display is set.
 """
 
 from __future__ import annotations

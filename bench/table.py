@@ -1,13 +1,15 @@
-"""The 52,600-row archive opened in the app's table (SPEC §10: ≤ 0.5 s, scrolling smooth).
+"""The 52,600-row archive opened in the app's table (docs/design.md "Targets": ≤ 0.5 s, scrolling
+smooth).
 
     python bench/table.py [--runs 5] [--rows 52600]
 
-Writes a workbook shaped like §8.6 (three sheets; «Профиль 30 мин»: start, end, A+, A−, R+,
+Writes a workbook shaped like a downloaded archive (docs/design.md "Archives"; three sheets;
+«Профиль 30 мин»: start, end, A+, A−, R+,
 R− for three years of 30-minute intervals) with xlsxwriter, then measures, as medians:
 
 - first screen: as the app does it — openpyxl reads in a child process that streams rows back,
          and the table shows the rows read so far; the time from «Открыть в приложении» to a
-         painted table with a full screen (the SPEC's "opened in the app's table");
+         painted table with a full screen ("opened in the app's table", docs/design.md "Targets");
 - scroll while reading: the time to paint the table after jumping to a random row read so
          far, while the rest of the file still arrives (the GUI must stay smooth meanwhile);
 - read:  the whole file, every sheet, into rows (the child's openpyxl parse plus transfer);
@@ -85,8 +87,8 @@ def write_archive(path: Path, rows: int) -> None:
 def first_screen(app, path: Path) -> tuple[float, list[float]]:
     import threading
 
-    from voek_desktop.ui.metering.workbook import PROFILE_SHEET, make_table, show_sheet
-    from voek_desktop.workbook import read_workbook
+    from voek_desktop.archive_reader import read_workbook
+    from voek_desktop.ui.metering.archive_table import PROFILE_SHEET, make_table, show_sheet
 
     sink: list = []
     t0 = time.perf_counter()
@@ -129,8 +131,8 @@ def main() -> None:
 
     from PySide6.QtWidgets import QApplication
 
-    from voek_desktop.ui.metering.workbook import PROFILE_SHEET, make_table, show_sheet
-    from voek_desktop.workbook import read_workbook
+    from voek_desktop.archive_reader import read_workbook
+    from voek_desktop.ui.metering.archive_table import PROFILE_SHEET, make_table, show_sheet
 
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as tmp:

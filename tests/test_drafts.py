@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from voek_desktop.account import Account
 from voek_desktop.cache import ConsumerCache
 from voek_desktop.drafts import DraftStore, new_key
+from voek_desktop.session import Session
 
 FORM = {"applicant_name": "Иванов Иван Иванович", "power_new_kw": "12", "stages": []}
 
@@ -92,16 +92,16 @@ def test_logout_wipes_drafts(server, tmp_path: Path, monkeypatch: pytest.MonkeyP
     previous = keyring.get_keyring()
     keyring.set_keyring(MemoryKeyring())
     try:
-        account = Account(server.url)
-        account.log_in("individual", "112-233-445 95", "demo-Password-2026", False)
-        cache = account.cache()
+        session = Session(server.url)
+        session.log_in("individual", "112-233-445 95", "demo-Password-2026", False)
+        cache = session.cache()
         assert isinstance(cache, ConsumerCache)
         store = DraftStore(cache.root / "drafts")
         key = new_key()
         store.save(key, "p14", "individual", FORM)
         path = cache.root / "drafts" / f"{key}.json"
         assert json.loads(path.read_text("utf-8"))["form"] == FORM
-        account.log_out()
+        session.log_out()
         assert not path.exists()
         assert DraftStore(cache.root / "drafts").list() == []
     finally:

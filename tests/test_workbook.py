@@ -11,7 +11,7 @@ import pytest
 import xlsxwriter
 
 from voek_desktop.api.errors import TransferCancelled
-from voek_desktop.workbook import WorkbookError, read_workbook
+from voek_desktop.archive_reader import WorkbookError, read_workbook
 
 START = datetime(2026, 1, 1)
 

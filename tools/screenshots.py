@@ -31,9 +31,9 @@ def main() -> None:
 
     from voek_desktop.settings import Settings
     from voek_desktop.ui.app import build_context, make_application
-    from voek_desktop.ui.dialogs import OutboxDialog, PasswordChangeDialog
+    from voek_desktop.ui.identity.dialogs import OutboxDialog, PasswordChangeDialog
+    from voek_desktop.ui.identity.registration import RegistrationDialog
     from voek_desktop.ui.main_window import MainWindow
-    from voek_desktop.ui.registration import RegistrationDialog
 
     app = make_application(sys.argv[:1])
     ctx, start_server = build_context(argparse.Namespace(demo=True, server=None), Settings())
@@ -107,7 +107,7 @@ def main() -> None:
     save(change, "password-change")
     change.close()
 
-    from voek_desktop.account import Account
+    from voek_desktop.session import Session
     from voek_desktop.settings import Settings as _Settings
     from voek_desktop.ui.context import Context
     from voek_desktop.ui.settings_dialog import SettingsDialog
@@ -118,10 +118,10 @@ def main() -> None:
     settings_dialog.close()
 
     # Clerk mode: the same demo server, a shared PC at a service-centre desk.
-    from voek_desktop.ui.tasks import Tasks
+    from voek_desktop.ui.kit.tasks import Tasks
 
     clerk_ctx = Context(
-        Account(ctx.account.server_url, clerk=True),
+        Session(ctx.session.server_url, clerk=True),
         Tasks(),
         demo=True,
         demo_logins=ctx.demo_logins,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from voek_desktop.subcommands import BLANK_FORM, READ_WORKBOOK
+
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
@@ -32,8 +34,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-BLANK_FORM = "blank-form"
-READ_WORKBOOK = "read-workbook"  # hidden: the child process that reads an archive for the table
 CATEGORIES = ("p14", "p12_1", "p13")
 CONSUMER_TYPES = ("individual", "entrepreneur", "company")
 
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == [READ_WORKBOOK] and len(argv) == 2:
         import os
 
-        from voek_desktop.workbook import serve  # the app's own child process, no Qt
+        from voek_desktop.archive_reader import serve  # the app's own child process, no Qt
 
         # A windowed (PyInstaller) build may have no sys.stdout even with a pipe on fd 1.
         return serve(argv[1], sys.stdout.buffer if sys.stdout else os.fdopen(1, "wb"))

@@ -15,7 +15,8 @@ from voek_desktop.settings import data_dir, write_atomically
 
 
 class ConsumerCache:
-    """``in_memory``: clerk mode (SPEC §3.4) — nothing of a visitor is written to disk."""
+    """``in_memory``: clerk mode (docs/design.md "Clerk mode") — nothing of a visitor is written to
+    disk."""
 
     def __init__(
         self,

@@ -39,31 +39,32 @@ def _usable(backend: object) -> bool:
 
 
 class TokenStore:
-    """One remembered token per server (``account`` is its address, or a fixed name)."""
+    """One remembered token per server, stored under the keyring user ``user``: the server
+    address, or a fixed name."""
 
-    def __init__(self, account: str) -> None:
-        self.account = account.rstrip("/")
+    def __init__(self, user: str) -> None:
+        self.user = user.rstrip("/")
 
     def save(self, token: str) -> None:
         keyring, errors = _keyring()
         if not _usable(keyring.get_keyring()):
             raise KeyringUnavailable
         try:
-            keyring.set_password(SERVICE, self.account, token)
+            keyring.set_password(SERVICE, self.user, token)
         except errors.KeyringError:
             raise KeyringUnavailable from None
 
     def load(self) -> str | None:
         keyring, errors = _keyring()
         try:
-            return keyring.get_password(SERVICE, self.account)
+            return keyring.get_password(SERVICE, self.user)
         except errors.KeyringError:
             return None
 
     def delete(self) -> None:
         keyring, errors = _keyring()
         try:
-            keyring.delete_password(SERVICE, self.account)
+            keyring.delete_password(SERVICE, self.user)
         except errors.PasswordDeleteError:
             pass  # nothing was remembered
         except errors.KeyringError:

@@ -1,5 +1,5 @@
-"""Who the demo consumers are (SPEC §9). Shared by the server's demo loader and the app's demo
-panel, and light enough to import on start-up."""
+"""Who the demo consumers are (docs/design.md "Demo data"). Shared by the server's demo loader and
+the app's demo panel, and light enough to import on start-up."""
 
 DEMO_PASSWORD = "demo-Password-2026"
 

@@ -1,9 +1,9 @@
 """Local drafts of application forms, saved as the user types so a crash loses seconds, not a form.
 
 Each draft is one JSON file in the logged-in consumer's cache folder
-(``ctx.account.cache().root / "drafts"``), written atomically; logging out deletes that folder
-(SPEC §3.3), so nothing of a visitor outlives «Выход». Without a folder (clerk mode, SPEC §3.4)
-drafts live in memory only. Qt-free.
+(``ctx.session.cache().root / "drafts"``), written atomically; logging out deletes that folder
+(docs/design.md "Identity"), so nothing of a visitor outlives «Выход». Without a folder (clerk
+mode, docs/design.md "Clerk mode") drafts live in memory only. Qt-free.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Clerk mode (SPEC §3.4): the folder the desk scanner saves into.
+"""Clerk mode (docs/design.md "Clerk mode"): the folder the desk scanner saves into.
 
 Files that appear there during a visit are that visitor's: offered in the documents step,
 and deleted when the visit ends («Завершить приём»). Files that were there before are left

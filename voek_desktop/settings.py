@@ -64,7 +64,8 @@ class Settings:
     ) -> None:
         self.server_url = server_url
         self.consumer_type = consumer_type  # the tab the login screen opens on
-        # «Режим центра обслуживания» (SPEC §3.4): a shared PC at a service-centre desk.
+        # «Режим центра обслуживания» (docs/design.md "Clerk mode"): a shared PC at a
+        # service-centre desk.
         self.clerk_mode = clerk_mode
         self.lock_after_seconds = lock_after_seconds  # clerk mode: lock after this idle time
         self.scanner_folder = scanner_folder  # clerk mode: where the desk scanner saves files

@@ -10,10 +10,10 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
-from voek_desktop.account import Account
-from voek_desktop.ui import feedback
+from voek_desktop.session import Session
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.tasks import Tasks
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.tasks import Tasks
 
 
 class MemoryKeyring(KeyringBackend):
@@ -60,19 +60,19 @@ def boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
 
     def record(kind: str):
         def show(parent, what, title=""):
-            text = what if isinstance(what, str) else feedback.describe(what)
+            text = what if isinstance(what, str) else messages.describe(what)
             shown.append((kind, text))
 
         return show
 
-    monkeypatch.setattr(feedback, "error", record("error"))
-    monkeypatch.setattr(feedback, "info", record("info"))
+    monkeypatch.setattr(messages, "error", record("error"))
+    monkeypatch.setattr(messages, "info", record("info"))
     return shown
 
 
 @pytest.fixture
 def ctx(server, qtbot) -> Iterator[Context]:
     tasks = Tasks()
-    context = Context(Account(server.url), tasks)
+    context = Context(Session(server.url), tasks)
     yield context
     tasks.shutdown()

@@ -10,8 +10,8 @@ import sys
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPlainTextEdit, QPushButton
 
 from voek_desktop.settings import Settings
-from voek_desktop.ui import feedback
 from voek_desktop.ui.app import DEFAULT_SERVER, build_context, make_application
+from voek_desktop.ui.kit import messages
 
 
 def test_exit_when_ready_paints_a_window_and_exits_cleanly(app_dirs) -> None:
@@ -31,14 +31,14 @@ def test_server_address_comes_from_the_flag_then_the_settings_file(qapp) -> None
     Settings(server_url="https://lk.voek33.example").save()
     loaded = Settings.load()
     ctx, start = build_context(argparse.Namespace(demo=False, server=None), loaded)
-    assert ctx.account.server_url == "https://lk.voek33.example"
+    assert ctx.session.server_url == "https://lk.voek33.example"
     assert start is None
     ctx.tasks.shutdown()
     ctx, _ = build_context(argparse.Namespace(demo=False, server="http://10.0.0.5:9000/"), loaded)
-    assert ctx.account.server_url == "http://10.0.0.5:9000"
+    assert ctx.session.server_url == "http://10.0.0.5:9000"
     ctx.tasks.shutdown()
     ctx, _ = build_context(argparse.Namespace(demo=False, server=None), Settings())
-    assert ctx.account.server_url == DEFAULT_SERVER
+    assert ctx.session.server_url == DEFAULT_SERVER
     ctx.tasks.shutdown()
 
 
@@ -64,7 +64,7 @@ def test_crash_dialog_shows_details_and_copies_them(qtbot) -> None:
         import traceback
 
         details = "".join(traceback.format_exception(exc))
-    dialog = feedback._crash_dialog(details, None)
+    dialog = messages._crash_dialog(details, None)
     qtbot.addWidget(dialog)
     text = dialog.findChild(QPlainTextEdit, "details").toPlainText()
     assert "boom in a slot" in text

@@ -29,7 +29,7 @@ def test_login_without_a_server_says_so_and_keeps_the_form(qtbot, ctx, server):
 
 
 def test_meters_stay_readable_offline_with_their_date(qtbot, ctx, server, app_dirs):
-    profile = ctx.account.log_in("individual", "112-233-445 95", PASSWORD, False).profile
+    profile = ctx.session.log_in("individual", "112-233-445 95", PASSWORD, False).profile
     [section] = sections(ctx, profile, None)
     page = section.page
     assert isinstance(page, AccountsPage)
@@ -42,25 +42,25 @@ def test_meters_stay_readable_offline_with_their_date(qtbot, ctx, server, app_di
     assert page.list_status.text() == ""
 
     server.stop()
-    page.reload()
+    page.refresh()
     qtbot.waitUntil(lambda: "Нет связи с сервером" in page.list_status.text(), timeout=30_000)
     assert "только просмотр" in page.list_status.text()
     assert page.list.count() == 2
     qtbot.waitUntil(lambda: page.meters.model.rowCount() == online_rows, timeout=30_000)
     assert "Показаны данные, полученные" in page.meters.status.text()
 
-    # «Выход» without a server: the offline copy goes too (SPEC §3.3).
+    # «Выход» without a server: the offline copy goes too (docs/design.md "Identity").
     assert any((app_dirs / "data").rglob("offline-*.json"))
-    ctx.account.log_out()
+    ctx.session.log_out()
     assert not any((app_dirs / "data").rglob("*.json"))
 
 
 def test_clerk_mode_keeps_no_offline_copy(qtbot, server):
-    from voek_desktop.account import Account
+    from voek_desktop.session import Session
 
-    account = Account(server.url, clerk=True)
-    account.log_in("individual", "112-233-445 95", PASSWORD, False)
-    items = account.remembered("personal_accounts", account.client.personal_accounts, dict)
+    session = Session(server.url, clerk=True)
+    session.log_in("individual", "112-233-445 95", PASSWORD, False)
+    items = session.remembered("personal_accounts", session.client.personal_accounts, dict)
     assert len(items) == 2
-    assert account.cache().get("offline-personal_accounts") is None
-    account.log_out()
+    assert session.cache().get("offline-personal_accounts") is None
+    session.log_out()

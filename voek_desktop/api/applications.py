@@ -1,4 +1,5 @@
-"""Client side of applications, contracts, feedback and the survey (SPEC §4, §5, §7)."""
+"""Client side of applications, contracts, feedback and the survey (docs/design.md "Cabinet
+sections", "Applications", "API")."""
 
 from __future__ import annotations
 
@@ -87,14 +88,8 @@ class Application:
 
     @property
     def editable(self) -> bool:
-        """PATCH and new documents are accepted only in these states (SPEC §7)."""
+        """PATCH and new documents are accepted only in these states (docs/design.md "API")."""
         return self.status in ("draft", "need_info")
-
-    @property
-    def last_change(self) -> str:
-        """When the server copy last changed, for comparing with a local draft."""
-        times = [self.updated_at, self.created_at, *(h.at for h in self.history)]
-        return max((t for t in times if t), default="")
 
     def operator_comment(self) -> str:
         """The latest comment that came with a change to the current status."""

@@ -20,7 +20,7 @@ from voek_desktop import __version__
 from voek_desktop.api.applications import ApplicationsApi
 from voek_desktop.api.errors import ApiError, NetworkError
 from voek_desktop.api.metering import MeteringApi
-from voek_desktop.api.models import EmailChange, Profile, Registration, SentMail, Session
+from voek_desktop.api.models import EmailChange, Profile, Registration, SentMail, SessionToken
 
 # (connect, read) seconds.
 DEFAULT_TIMEOUT = (3.05, 20.0)
@@ -150,7 +150,7 @@ class CabinetClient(MeteringApi, ApplicationsApi):
     def resend_activation(self, email: str) -> str:
         return self.request("POST", "/activations/resend", json={"email": email})["message"]
 
-    def log_in(self, consumer_type: str, login: str, password: str, remember: bool) -> Session:
+    def log_in(self, consumer_type: str, login: str, password: str, remember: bool) -> SessionToken:
         data = self.request(
             "POST",
             "/sessions",
@@ -161,7 +161,7 @@ class CabinetClient(MeteringApi, ApplicationsApi):
                 "remember": remember,
             },
         )
-        session = Session.from_json(data)
+        session = SessionToken.from_json(data)
         self.token = session.token
         return session
 

@@ -1,4 +1,5 @@
-"""One resumable, atomic download (SPEC §6.5): what the app uses for every file it saves.
+"""One resumable, atomic download (docs/design.md "Archives"): what the app uses for every file it
+saves.
 
 The bytes go to ``dest + ".part"``; only a complete file of the announced length is fsynced
 and renamed onto ``dest``, so ``dest`` is either absent, the old file, or the whole new one.

@@ -1,7 +1,8 @@
-"""Client side of metering (SPEC §6, §7): typed shapes and the methods CabinetClient gets.
+"""Client side of metering (docs/design.md "Metering", "API"): typed shapes and the methods
+CabinetClient gets.
 
-The shapes keep the fields SPEC §7 promises and ignore the rest, so a server that adds fields
-does not break an older app.
+The shapes keep the fields the API promises (docs/design.md "API") and ignore the rest, so a
+server that adds fields does not break an older app.
 """
 
 from __future__ import annotations
@@ -273,7 +274,7 @@ class ArchiveRequest:
 
     @property
     def status_label(self) -> str:
-        # Our own words (SPEC §6.5), the same whatever the server calls them.
+        # Our own words (docs/design.md "Archives"), the same whatever the server calls them.
         return ARCHIVE_STATUS_LABELS.get(self.status, self.status)
 
     @property
@@ -295,7 +296,7 @@ class MeteringApi:
     def _client(self) -> CabinetClient:
         return self  # type: ignore[return-value]
 
-    # --- §6.1 personal accounts -----------------------------------------------------------
+    # --- personal accounts -----------------------------------------------------------------
 
     def personal_accounts(self) -> list[PersonalAccount]:
         data = self._client().request("GET", "/personal-accounts")
@@ -312,7 +313,7 @@ class MeteringApi:
         data = self._client().request("GET", f"/personal-accounts/{_segment(number)}/meters")
         return [Meter.from_json(item) for item in data["items"]]
 
-    # --- §6.2 organisations and supply contracts ------------------------------------------
+    # --- organisations and supply contracts -----------------------------------------------
 
     def organization(self) -> Organization:
         return Organization.from_json(self._client().request("GET", "/organization"))
@@ -337,7 +338,7 @@ class MeteringApi:
         data = self._client().request("GET", f"/supply-contracts/{_segment(number)}/meters")
         return [Meter.from_json(item) for item in data["items"]]
 
-    # --- §6.3–6.4 meters ------------------------------------------------------------------
+    # --- meters ---------------------------------------------------------------------------
 
     def meter(self, meter_id: int) -> Meter:
         return Meter.from_json(self._client().request("GET", f"/meters/{int(meter_id)}"))
@@ -349,7 +350,7 @@ class MeteringApi:
     def intervals(
         self, meter_id: int, start: date | str, end: date | str, step: str = "30min"
     ) -> Intervals:
-        """Profile intervals from ``start`` to ``end`` (≤ 93 days a call, SPEC §7)."""
+        """Profile intervals from ``start`` to ``end`` (≤ 93 days a call, docs/design.md "API")."""
         data = self._client().request(
             "GET",
             f"/meters/{int(meter_id)}/intervals",
@@ -359,7 +360,7 @@ class MeteringApi:
             str(data.get("step", step)), tuple(Interval.from_json(i) for i in data["items"])
         )
 
-    # --- §6.5 archive requests ------------------------------------------------------------
+    # --- archive requests ------------------------------------------------------------------
 
     def create_archive_request(
         self, meter_id: int, period_start: date | str, period_end: date | str
@@ -396,7 +397,8 @@ class MeteringApi:
 
 
 def _unwrap(data: dict[str, Any], key: str) -> dict[str, Any]:
-    # SPEC §7 answers the object itself; tolerate ``{key: {...}, message}`` as well.
+    # The API (docs/design.md "API") answers the object itself; tolerate ``{key: {...}, message}``
+    # as well.
     if key in data and isinstance(data[key], dict):
         inner = dict(data[key])
         if "message" in data and "message" not in inner:

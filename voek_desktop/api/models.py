@@ -1,4 +1,4 @@
-"""Typed shapes of the API's answers (SPEC §7)."""
+"""Typed shapes of the API's answers (docs/design.md "API")."""
 
 from __future__ import annotations
 
@@ -33,13 +33,13 @@ class Profile(FromJson):
 
 
 @dataclass(frozen=True)
-class Session:
+class SessionToken:
     token: str
     expires_at: str
     consumer: Profile
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Session:
+    def from_json(cls, data: dict[str, Any]) -> SessionToken:
         return cls(data["token"], data["expires_at"], Profile.from_json(data["consumer"]))
 
 

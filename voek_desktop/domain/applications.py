@@ -1,5 +1,5 @@
 """Grid-connection applications under Decree 861: categories, form fields, rules, document
-kinds and statuses (SPEC §5, §8.2).
+kinds and statuses (docs/design.md "Applications").
 
 One source for the server (validation, ``GET /application-templates``), the app (the wizard
 validates as the user types and works offline) and the printed forms. Plain Python: no Qt,
@@ -588,7 +588,8 @@ ACTIVE = frozenset(STATUSES) - DONE
 EDITABLE = frozenset({"draft", "need_info"})
 # The consumer may withdraw until a contract is offered.
 WITHDRAWABLE = frozenset({"draft", "registered", "review", "need_info"})
-# Statuses at which the survey about the connection process opens (SPEC §4, §8.5).
+# Statuses at which the survey about the connection process opens (docs/design.md "Cabinet
+# sections", "Survey").
 SURVEY_OPEN = frozenset({"contract_offered", "contract_signed", "in_progress", "completed"})
 
 # What the grid company's operator may do (POST /dev/applications/{id}/status).
@@ -941,24 +942,6 @@ def _cross_rules(
                 f"не позже {limit:%d.%m.%Y}"
             )
             clean.pop("temporary_until")
-
-
-def display_value(spec: FieldSpec, value: Any) -> str:
-    """A canonical form value as a person reads it (dates ДД.ММ.ГГГГ, decimal comma)."""
-    if value is None or value == "":
-        return ""
-    if spec.kind == "choice":
-        return spec.choice_label(value)
-    if spec.kind == "bool":
-        return "да" if value else "нет"
-    if spec.kind == "date":
-        try:
-            return f"{date.fromisoformat(value):%d.%m.%Y}"
-        except (TypeError, ValueError):
-            return str(value)
-    if spec.kind == "number":
-        return str(value).replace(".", ",")
-    return str(value)
 
 
 def templates() -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Consumer types, their identifiers and the registration rules (SPEC §3.1, §3.2).
+"""Consumer types, their identifiers and the registration rules (docs/design.md "Identity").
 
 One table drives the server's validation, the login and registration screens and the API
 client, so a new identifier rule is written once.
@@ -22,7 +22,7 @@ from voek_desktop.domain.identifiers import (
 
 
 # NamedTuples, not dataclasses: dataclasses pull in inspect and ast, too dear on the app's
-# start-up path (SPEC §10), and these are plain records anyway.
+# start-up path (docs/design.md "Targets"), and these are plain records anyway.
 class IdentifierField(NamedTuple):
     key: str  # API name
     label: str  # Russian label

@@ -1,4 +1,4 @@
-"""Phone, e-mail and password rules (SPEC §3.1)."""
+"""Phone, e-mail and password rules (docs/design.md "Identity")."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from voek_desktop.domain.errors import InvalidValue
+from voek_desktop.domain.formats import format_phone as format_phone  # shown as users see it
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
@@ -38,14 +39,6 @@ def normalize_phone(value: str) -> str:
     if text[0] not in "3489":
         raise InvalidValue("Такого кода в российских номерах нет: номер начинается с 3, 4, 8 или 9")
     return "+7" + text
-
-
-def format_phone(phone: str) -> str:
-    """``+79201234567`` → ``+7 (920) 123-45-67``."""
-    if len(phone) != 12 or not phone.startswith("+7"):
-        return phone
-    d = phone[2:]
-    return f"+7 ({d[:3]}) {d[3:6]}-{d[6:8]}-{d[8:]}"
 
 
 def normalize_email(value: str) -> str:

@@ -1,4 +1,4 @@
-"""Russian identifiers: СНИЛС, ИНН, ОГРН, ОГРНИП (SPEC §8.1).
+"""Russian identifiers: СНИЛС, ИНН, ОГРН, ОГРНИП (docs/design.md "Identifiers").
 
 Every ``normalize_*`` returns the canonical digits-only form or raises :class:`InvalidValue`
 with a message that names the problem. ``check_*`` returns that message or ``None``.
@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from voek_desktop.domain.errors import InvalidValue
+from voek_desktop.domain.formats import format_snils as format_snils  # shown as users see it
 
 _SEPARATORS = str.maketrans("", "", " -\u00a0\t")
 
@@ -47,13 +48,6 @@ def normalize_snils(value: str) -> str:
     if int(body) > _SNILS_UNCHECKED_MAX and snils_check_number(body) != int(digits[9:]):
         raise InvalidValue("Неверное контрольное число СНИЛС")
     return digits
-
-
-def format_snils(digits: str) -> str:
-    """``11223344595`` → ``112-233-445 95``; anything else is returned as it was."""
-    if len(digits) != 11 or not digits.isdigit():
-        return digits
-    return f"{digits[0:3]}-{digits[3:6]}-{digits[6:9]} {digits[9:]}"
 
 
 _INN10_WEIGHTS = (2, 4, 10, 3, 5, 9, 4, 6, 8)

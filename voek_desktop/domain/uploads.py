@@ -1,5 +1,5 @@
 """Scanned documents: which files are accepted, recognised by their first bytes, and safe names
-(SPEC §5, reliability checklist §1.6).
+(docs/design.md "Applications", reliability checklist §1.6).
 
 The app checks a file before uploading it and the server checks it again after receiving it;
 both use these functions. The declared Content-Type is what the sender claims; the magic bytes

@@ -1,7 +1,7 @@
 """The grid-connection application (заявка на технологическое присоединение) as a PDF laid out
 like the Decree 861 forms: addressee top right, title, numbered items, tables for power and
 stages, attachments, date and signature lines. The same layout prints blank, with ruled lines
-to write on, for the offline template (SPEC §2.4, §5, §8.2).
+to write on, for the offline template (docs/design.md "Layers", "Applications").
 
 Categories, reasons, payment plans and document kinds come from
 :mod:`voek_desktop.domain.applications`; the wording here is the form's own (the headings of
@@ -19,6 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, TableStyle
 
 from voek_desktop.domain import applications as domain
+from voek_desktop.domain.formats import format_date, format_decimal
 from voek_desktop.printing.common import (
     COMPANY_ADDRESS,
     COMPANY_SHORT,
@@ -28,8 +29,6 @@ from voek_desktop.printing.common import (
     Styles,
     Table,
     build_pdf,
-    date_text,
-    number,
     short_name,
     text,
 )
@@ -120,8 +119,9 @@ def render_application(
 ) -> None:
     """Write the application of ``category`` (``p14``, ``p12_1``, ``p13``) as an A4 PDF.
 
-    ``form`` holds the SPEC §8.2 keys (canonical values as the server stores them; strings
-    such as ``"7,5"`` or ``"05.03.2026"`` print too). ``form=None`` prints the blank template
+    ``form`` holds the form keys of docs/design.md "Applications" (canonical values as the server
+    stores them; strings such as ``"7,5"`` or ``"05.03.2026"`` print too). ``form=None`` prints the
+    blank template
     with ruled lines. ``attachments``: document kind keys (``site_plan``…) or free text lines
     for «Приложения»; by default the category's required documents. ``today`` is the date
     printed on a filled form (default: no date, the applicant writes it). ``out``: a path
@@ -164,7 +164,7 @@ class _Form:
         return "" if value is None else str(value).strip()
 
     def date(self, key: str) -> str:
-        return date_text(self.raw(key))
+        return format_date(self.raw(key))
 
     def flag(self, key: str) -> bool:
         value = self.raw(key)
@@ -259,10 +259,14 @@ def _power_table(f: _Form) -> Table:
     else:
         new, prev = f.raw("power_new_kw"), f.raw("power_previous_kw")
         dn, dp = _power_value(new), _power_value(prev)
-        total = number(dn + (dp or 0)) if dn is not None else ""
-        volt = number(f.raw("voltage_kv"))
-        prev_text = number(prev) if prev is not None else ("0" if dn is not None else "")
-        values = [(number(new), volt), (prev_text, volt if prev_text else ""), (total, volt)]
+        total = format_decimal(dn + (dp or 0)) if dn is not None else ""
+        volt = format_decimal(f.raw("voltage_kv"))
+        prev_text = format_decimal(prev) if prev is not None else ("0" if dn is not None else "")
+        values = [
+            (format_decimal(new), volt),
+            (prev_text, volt if prev_text else ""),
+            (total, volt),
+        ]
     data: list[list[Any]] = [header]
     for label, (kw, kv) in zip(labels, values, strict=True):
         data.append(
@@ -304,9 +308,9 @@ def _stages_table(f: _Form) -> Table:
             rows.append(
                 [
                     str(i),
-                    date_text(stage.get("design_until")),
-                    date_text(stage.get("commissioning_until")),
-                    number(stage.get("power_kw")),
+                    format_date(stage.get("design_until")),
+                    format_date(stage.get("commissioning_until")),
+                    format_decimal(stage.get("power_kw")),
                     category,
                 ]
             )

@@ -8,8 +8,6 @@ import contextlib
 import os
 import secrets
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
@@ -43,21 +41,6 @@ COMPANY_FULL = "Акционерное общество «Владимирска
 # Only the town is known for sure; the lead should put the registered address here.
 COMPANY_ADDRESS = "600000, Владимирская область, г. Владимир"
 COMPANY_SITE = "voek33.ru"
-
-MONTHS_GENITIVE = (
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-)
 
 
 def _style(name: str, **kw: Any) -> ParagraphStyle:
@@ -98,58 +81,6 @@ def text(value: Any) -> str:
     if value is None:
         return ""
     return escape(str(value).strip()).replace("\n", "<br/>")
-
-
-def number(value: Any, places: int | None = None) -> str:
-    """``7.5`` → ``7,5``; ``"0.4"`` → ``0,4``; ``75000`` with places=2 → ``75 000,00``.
-
-    Anything that is not a number comes back as its text, so a half-filled draft still prints.
-    """
-    if value is None or value == "":
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    try:
-        d = Decimal(str(value).strip().replace(",", ".").replace(" ", ""))
-    except InvalidOperation:
-        return str(value)
-    if not d.is_finite():
-        return str(value)
-    if places is not None:
-        s = f"{d:,.{places}f}"
-    else:
-        s = f"{d.normalize():,f}"
-        if "." in s:
-            s = s.rstrip("0").rstrip(".")
-    return s.replace(",", "\u00a0").replace(".", ",")
-
-
-def parse_date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str):
-        return None
-    s = value.strip()
-    with contextlib.suppress(ValueError):
-        return date.fromisoformat(s[:10])
-    with contextlib.suppress(ValueError):
-        return datetime.strptime(s, "%d.%m.%Y").date()
-    return None
-
-
-def date_text(value: Any) -> str:
-    """ISO date, date or datetime → ДД.ММ.ГГГГ; other text is kept as typed."""
-    d = parse_date(value)
-    if d is not None:
-        return d.strftime("%d.%m.%Y")
-    return "" if value is None else str(value)
-
-
-def long_date(d: date) -> str:
-    """«05» марта 2026 г. — the way dates are written under a signature."""
-    return f"«{d.day:02d}» {MONTHS_GENITIVE[d.month - 1]} {d.year} г."
 
 
 def short_name(full_name: str) -> str:

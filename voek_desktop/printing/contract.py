@@ -1,5 +1,6 @@
 """The connection contract (договор об осуществлении технологического присоединения) the server
-generates when an operator offers a contract on an application (SPEC §5, issue 4).
+generates when an operator offers a contract on an application (docs/design.md "Applications",
+issue 4).
 
 Qt-free; the server calls :func:`render_contract` outside its database transaction.
 """
@@ -14,6 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, TableStyle
 
 from voek_desktop.domain import applications as domain
+from voek_desktop.domain.formats import format_date, format_decimal, parse_date
 from voek_desktop.printing.application import _power_value
 from voek_desktop.printing.common import (
     COMPANY_ADDRESS,
@@ -25,9 +27,6 @@ from voek_desktop.printing.common import (
     Styles,
     Table,
     build_pdf,
-    date_text,
-    number,
-    parse_date,
     short_name,
     text,
 )
@@ -81,7 +80,8 @@ def render_contract(
     ``grid_signatory_name`` (who signs for АО «ВОЭК»), ``tariff_decision`` (the tariff act).
 
     ``application``: ``number``, ``category`` (``p14``/``p12_1``/``p13``), ``consumer_type``,
-    ``created_at`` or ``submitted_at`` (ISO), ``form`` (SPEC §8.2 keys).
+    ``created_at`` or ``submitted_at`` (ISO), ``form`` (the form keys of docs/design.md
+    "Applications").
 
     ``consumer``: ``consumer_type`` (used when the application has none), ``snils``, ``inn``,
     ``ogrn``, ``ogrnip``, ``kpp``, ``phone``, ``email``, ``name`` (when the form has no
@@ -232,7 +232,7 @@ def _story(x: _Ctx) -> list[Flowable]:
         "размере и в сроки, установленные настоящим договором.",
     )
     fee = x.fee
-    fee_text = f"{number(fee, 2)} руб." if fee is not None else "________ руб."
+    fee_text = f"{format_decimal(fee, 2)} руб." if fee is not None else "________ руб."
     decision = text(_str(x.c.get("tariff_decision")) or TARIFF_DECISION)
     section(
         "4. Плата за технологическое присоединение и порядок расчётов",
@@ -256,7 +256,7 @@ def _story(x: _Ctx) -> list[Flowable]:
 
 def _app_date(x: _Ctx) -> str:
     when = x.a.get("submitted_at") or x.a.get("created_at")
-    day = date_text(when) if when else ""
+    day = format_date(when) if when else ""
     return f" от {text(day)}" if day else ""
 
 
@@ -289,7 +289,7 @@ def _party(x: _Ctx) -> str:
     parts = [f"паспорт {text(passport)}"] if passport else []
     if x.v("passport_issued_by"):
         issued = text(x.v("passport_issued_by"))
-        day = date_text(x.v("passport_issued_on"))
+        day = format_date(x.v("passport_issued_on"))
         parts.append(f"выдан {issued}{f' {text(day)}' if day else ''}")
     if x.v("snils"):
         parts.append(f"СНИЛС {text(x.v('snils'))}")
@@ -301,7 +301,7 @@ def _subject_table(x: _Ctx) -> Table:
     s = x.s
     new, prev = _power_value(x.f.get("power_new_kw")), _power_value(x.f.get("power_previous_kw"))
     total = new + (prev or 0) if new is not None else None
-    volt = number(x.f.get("voltage_kv"))
+    volt = format_decimal(x.f.get("voltage_kv"))
     rows = [
         ("Наименование энергопринимающих устройств", x.v("devices_name")),
         ("Место нахождения", x.v("devices_address")),
@@ -338,13 +338,13 @@ def _subject_table(x: _Ctx) -> Table:
 
 
 def _kw(value: Decimal | None) -> str:
-    return f"{number(value)} кВт" if value is not None else ""
+    return f"{format_decimal(value)} кВт" if value is not None else ""
 
 
 def _temporary_clause(x: _Ctx) -> list[str]:
     if x.category != "p13":
         return []
-    until = date_text(x.f.get("temporary_until"))
+    until = format_date(x.f.get("temporary_until"))
     mobile = x.f.get("mobile_devices") is True
     ref = _str(x.f.get("permanent_contract_ref"))
     text_ = (

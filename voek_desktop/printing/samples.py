@@ -1,4 +1,5 @@
-"""Example filled application forms (SPEC §8.2 keys) for tests, bench/pdf.py and screenshots."""
+"""Example filled application forms (the form keys of docs/design.md "Applications") for tests,
+bench/pdf.py and screenshots."""
 
 from __future__ import annotations
 

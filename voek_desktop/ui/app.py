@@ -11,13 +11,13 @@ from concurrent.futures import Future
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from voek_desktop.account import Account
+from voek_desktop.session import Session
 from voek_desktop.settings import Settings, data_dir
-from voek_desktop.ui import feedback
 from voek_desktop.ui.context import Context
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.style import STYLE_SHEET
+from voek_desktop.ui.kit.tasks import Tasks
 from voek_desktop.ui.main_window import MainWindow
-from voek_desktop.ui.style import STYLE_SHEET
-from voek_desktop.ui.tasks import Tasks
 
 DEFAULT_SERVER = "http://127.0.0.1:8080"
 
@@ -39,7 +39,7 @@ def make_application(argv: list[str]) -> QApplication:
 def build_context(
     args: argparse.Namespace, settings: Settings
 ) -> tuple[Context, Callable[[], Future] | None]:
-    """The account and worker, and in demo mode how to start the bundled server.
+    """The session and worker, and in demo mode how to start the bundled server.
 
     The server starts on the worker, so any call queued after it waits until it answers."""
     tasks = Tasks()
@@ -53,13 +53,13 @@ def build_context(
         from voek_desktop.ui import demo
 
         port = demo.pick_port()
-        account = Account(
+        session = Session(
             f"http://127.0.0.1:{port}",
-            keyring_account=demo.KEYRING_ACCOUNT,
+            keyring_user=demo.KEYRING_USER,
             clerk=clerk,
             scanner_folder=settings.scanner_folder,
         )
-        ctx = Context(account, tasks, demo=True, demo_logins=demo.logins(), **desk)
+        ctx = Context(session, tasks, demo=True, demo_logins=demo.logins(), **desk)
 
         def start_server() -> Future:
             return tasks.run(
@@ -68,8 +68,8 @@ def build_context(
 
         return ctx, start_server
     url = args.server or settings.server_url or DEFAULT_SERVER
-    account = Account(url, clerk=clerk, scanner_folder=settings.scanner_folder)
-    return Context(account, tasks, **desk), None
+    session = Session(url, clerk=clerk, scanner_folder=settings.scanner_folder)
+    return Context(session, tasks, **desk), None
 
 
 def _configure_logging() -> None:
@@ -80,12 +80,13 @@ def _configure_logging() -> None:
 
 def run(args: argparse.Namespace) -> int:
     app = make_application(sys.argv[:1])
-    feedback.install_excepthook()
+    messages.install_excepthook()
     settings = Settings.load()
     ctx, start_server = build_context(args, settings)
     server: list[Future] = []
     window = MainWindow(ctx)
-    window.first_painted.connect(_configure_logging)  # logging costs start-up time (SPEC §10)
+    # logging costs start-up time (docs/design.md "Targets")
+    window.first_painted.connect(_configure_logging)
     window.login_view.picker.set_value(settings.consumer_type)
     if args.exit_when_ready:
         # The start-up benchmark reads this line: the moment the first window is painted.

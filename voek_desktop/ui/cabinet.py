@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
 from voek_desktop.api.models import Profile
 from voek_desktop.domain.consumers import CONSUMER_TYPES
 from voek_desktop.ui import applications as applications_ui
+from voek_desktop.ui import identity as identity_ui
 from voek_desktop.ui import metering as metering_ui
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.profile import ProfilePage
-from voek_desktop.ui.sections import PROFILE, Section
+from voek_desktop.ui.sections import PROFILE
 
 
 def who(profile: Profile) -> str:
@@ -70,14 +70,14 @@ class CabinetView(QWidget):
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
 
         # Each feature package offers the sections it has for this consumer, with a place in
-        # the SPEC §2 order; only sections that work are listed.
-        self.profile_page = ProfilePage(ctx, self)
-        self.profile_page.profile_changed.connect(self.show_profile)
-        sections = [Section(PROFILE, "Профиль", self.profile_page)]
+        # the tab order of docs/design.md "Layers"; only sections that work are listed.
+        sections = identity_ui.sections(ctx, profile, self)
         sections += applications_ui.sections(ctx, profile, self)
         sections += metering_ui.sections(ctx, profile, self)
         for section in sorted(sections, key=lambda s: s.order):
             self.add_section(section.title, section.page)
+        self.profile_page = next(s.page for s in sections if s.order == PROFILE)
+        self.profile_page.profile_changed.connect(self.show_profile)
         self.nav.setCurrentRow(0)
         self.show_profile(profile)
 

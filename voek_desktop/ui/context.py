@@ -1,11 +1,11 @@
-"""What every screen needs: the account, the worker, and whether this is a demo."""
+"""What every screen needs: the session, the worker, and whether this is a demo."""
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from voek_desktop.account import Account
-from voek_desktop.ui.tasks import Tasks
+from voek_desktop.session import Session
+from voek_desktop.ui.kit.tasks import Tasks
 
 
 class DemoLogin(NamedTuple):
@@ -16,10 +16,10 @@ class DemoLogin(NamedTuple):
 
 
 class Context(NamedTuple):
-    account: Account
+    session: Session
     tasks: Tasks
     demo: bool = False
     demo_logins: tuple[DemoLogin, ...] = ()
-    clerk: bool = False  # «Режим центра обслуживания» (SPEC §3.4)
+    clerk: bool = False  # «Режим центра обслуживания» (docs/design.md "Clerk mode")
     lock_after_seconds: int = 300
     scanner_folder: str = ""

@@ -8,7 +8,7 @@ from typing import Any
 
 from voek_desktop.ui.context import DemoLogin
 
-KEYRING_ACCOUNT = "demo-server"
+KEYRING_USER = "demo-server"
 PREFERRED_PORT = 8765
 
 

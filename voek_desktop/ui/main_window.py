@@ -8,9 +8,9 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QStackedWidget
 
 from voek_desktop.resources import resource_path
-from voek_desktop.ui import feedback
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.login import LoginView
+from voek_desktop.ui.identity.login import LoginView
+from voek_desktop.ui.kit import messages
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from voek_desktop.ui.cabinet import CabinetView
 
 # The cabinet and the dialogs are imported when first opened: the login window must paint
-# as fast as a bare Qt window (SPEC §10), and every module costs start-up time.
+# as fast as a bare Qt window (docs/design.md "Targets"), and every module costs start-up time.
 
 
 class MainWindow(QMainWindow):
@@ -46,7 +46,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.busy_bar)
         ctx.tasks.busy_changed.connect(self._busy)
         # A bound method, not a lambda: Qt drops the connection when this window is deleted.
-        feedback.bus.notice.connect(self.show_notice)
+        messages.bus.notice.connect(self.show_notice)
 
         lv = self.login_view
         lv.logged_in.connect(self.show_cabinet)
@@ -64,10 +64,10 @@ class MainWindow(QMainWindow):
         if ctx.clerk:
             self._set_up_clerk_mode()
 
-    # --- clerk mode (SPEC §3.4) ----------------------------------------------------------------
+    # --- clerk mode (docs/design.md "Clerk mode") -------------------------------------------------
 
     def _set_up_clerk_mode(self) -> None:
-        from voek_desktop.ui.lock import IdleWatcher, LockView
+        from voek_desktop.ui.identity.lock import IdleWatcher, LockView
 
         self.login_view.remember.setChecked(False)
         self.login_view.remember.hide()
@@ -127,11 +127,11 @@ class MainWindow(QMainWindow):
         self.login_view.reset()
         self.stack.setCurrentWidget(self.login_view)
         self.ctx.tasks.run(
-            self.ctx.account.log_out, self._logged_out, self._logged_out, label="Выход…"
+            self.ctx.session.log_out, self._logged_out, self._logged_out, label="Выход…"
         )
 
     def _logged_out(self, warning: object) -> None:
-        feedback.notice(warning if isinstance(warning, str) else "Вы вышли из личного кабинета")
+        messages.notice(warning if isinstance(warning, str) else "Вы вышли из личного кабинета")
         self.logged_out.emit()
 
     def _drop_cabinet(self) -> None:
@@ -141,14 +141,14 @@ class MainWindow(QMainWindow):
             self.cabinet = None
 
     def open_registration(self) -> None:
-        from voek_desktop.ui.registration import RegistrationDialog
+        from voek_desktop.ui.identity.registration import RegistrationDialog
 
         dialog = RegistrationDialog(self.ctx, self)
         dialog.set_consumer_type(self.login_view.picker.value())
         dialog.exec()
 
     def open_outbox(self) -> None:
-        from voek_desktop.ui.dialogs import OutboxDialog
+        from voek_desktop.ui.identity.dialogs import OutboxDialog
 
         OutboxDialog(self.ctx, self).show()
 
@@ -159,22 +159,22 @@ class MainWindow(QMainWindow):
         SettingsDialog(Settings.load(), self).exec()
 
     def open_password_reset(self) -> None:
-        from voek_desktop.ui.dialogs import PasswordResetDialog
+        from voek_desktop.ui.identity.dialogs import PasswordResetDialog
 
         PasswordResetDialog(self.ctx, self).exec()
 
     def open_activation(self) -> None:
-        from voek_desktop.ui.dialogs import ActivationDialog
+        from voek_desktop.ui.identity.dialogs import ActivationDialog
 
         ActivationDialog(self.ctx, self).exec()
 
     def try_resume(self) -> None:
         """«Запомнить меня» from an earlier run: go straight to the cabinet if still valid."""
         self.ctx.tasks.run(
-            self.ctx.account.resume,
+            self.ctx.session.resume,
             lambda profile: profile is not None and self.show_cabinet(profile),
-            lambda exc: feedback.notice(
-                "Не удалось восстановить сохранённый вход: " + feedback.describe(exc)
+            lambda exc: messages.notice(
+                "Не удалось восстановить сохранённый вход: " + messages.describe(exc)
             ),
             owner=self,
             label="Проверка сохранённого входа…",
@@ -183,15 +183,16 @@ class MainWindow(QMainWindow):
     # --- status ------------------------------------------------------------------------------
 
     def _after_first_paint(self) -> None:
-        """What the first paint does not need, done right after it (start-up target, §10)."""
+        """What the first paint does not need, done right after it (the start-up target of
+        docs/design.md "Targets")."""
         from PySide6.QtGui import QIcon
 
-        from voek_desktop.ui import widgets
-        from voek_desktop.ui.common import point_at_links
+        from voek_desktop.ui.kit import forms
+        from voek_desktop.ui.kit.widgets import point_at_links
 
         self.setWindowIcon(QIcon(str(resource_path("icons/voek.svg"))))
         point_at_links(self)
-        widgets.first_paint_done()
+        forms.first_paint_done()
         self._add_blank_forms_menu()
 
     def _add_blank_forms_menu(self) -> None:

@@ -1,4 +1,5 @@
-"""The cabinet's sections and their order (SPEC §2): each feature package returns its own."""
+"""The cabinet's sections and their order (docs/design.md "Layers"): each feature package returns
+its own."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from PySide6.QtWidgets import QWidget
 APPLICATIONS = 10  # «Заявки»
 CONNECTION_CONTRACTS = 20  # «Договоры»
 ACCOUNTS = 30  # «Лицевые счета» / «Договоры энергоснабжения»
-METERS = 40  # «Приборы учета»
 PROFILE = 50  # «Профиль»
 FEEDBACK = 60  # «Обратная связь»
 SURVEY = 70  # «Опрос»

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from voek_desktop.settings import Settings
-from voek_desktop.ui import feedback
-from voek_desktop.ui.widgets import Field, Form
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.forms import Field, Form
 
 
 def _check_url(text: str) -> str | None:
@@ -106,9 +106,9 @@ class SettingsDialog(QDialog):
         try:
             s.save()
         except OSError as exc:
-            feedback.error(self, exc)
+            messages.error(self, exc)
             return
-        feedback.info(
+        messages.info(
             self,
             "Настройки сохранены. Они вступят в силу при следующем запуске приложения.",
             "Настройки",

@@ -20,7 +20,7 @@ from voek_desktop.ui.sections import (
 
 def sections(ctx: Context, profile: Profile, parent: QWidget) -> list[Section]:
     from voek_desktop.ui.applications.contracts import ContractsPage
-    from voek_desktop.ui.applications.feedback_page import FeedbackPage
+    from voek_desktop.ui.applications.feedback import FeedbackPage
     from voek_desktop.ui.applications.page import ApplicationsPage
     from voek_desktop.ui.applications.survey import SurveyPage
 

@@ -30,11 +30,13 @@ from voek_desktop.api.applications import Application, Document
 from voek_desktop.api.errors import ApiError, TransferCancelled
 from voek_desktop.domain import applications as domain
 from voek_desktop.domain import uploads
-from voek_desktop.ui import feedback
-from voek_desktop.ui.applications.models import size_text
+from voek_desktop.domain.formats import (
+    format_size,
+)
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.tasks import Transfer
-from voek_desktop.ui.widgets import ErrorLabel
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.forms import ErrorLabel
+from voek_desktop.ui.kit.tasks import Transfer
 
 FILE_FILTER = "Сканы документов (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;Все файлы (*)"
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/tiff"})
@@ -155,7 +157,8 @@ class DocumentRow(QFrame):
         self.documents = documents
         if documents:
             self.status.setText(
-                "✔ загружен: " + "; ".join(f"{d.filename} ({size_text(d.size)})" for d in documents)
+                "✔ загружен: "
+                + "; ".join(f"{d.filename} ({format_size(d.size)})" for d in documents)
             )
             self.status.setObjectName(f"status_{self.kind}")
             self.status.setStyleSheet("color: #1e7b34;")
@@ -206,7 +209,7 @@ class AttachmentsChecklist(QWidget):
         self.layout_.setSpacing(6)
         self.layout_.addStretch(1)
         # Clerk mode: what the desk scanner saved during this visit, one click to attach.
-        self.scans = ctx.account.scans
+        self.scans = ctx.session.scans
         self.scanned: list[Path] = []
         self.scanner_label: QLabel | None = None
         if self.scans is not None:
@@ -300,7 +303,7 @@ class AttachmentsChecklist(QWidget):
         def work(transfer: Transfer) -> list[Document]:
             from voek_desktop.api.client import CabinetClient
 
-            client = CabinetClient(ctx.account.server_url, token=ctx.account.client.token)
+            client = CabinetClient(ctx.session.server_url, token=ctx.session.client.token)
             files = list(singles)
             joined: Path | None = None
             try:
@@ -350,7 +353,7 @@ class AttachmentsChecklist(QWidget):
     def _uploaded(self, kind: str, documents: list[Document]) -> None:
         self.transfers.pop(kind, None)
         self.rows[kind].set_busy(False)
-        feedback.notice("Файл загружен.")
+        messages.notice("Файл загружен.")
         self.refresh()
 
     def _failed(self, kind: str, exc: BaseException) -> None:
@@ -362,7 +365,7 @@ class AttachmentsChecklist(QWidget):
         elif isinstance(exc, uploads.FileProblem):
             row.error.show_message(exc.message)
         else:
-            row.error.show_message(feedback.describe(exc))
+            row.error.show_message(messages.describe(exc))
         if isinstance(exc, ApiError) and exc.status in (404, 409):
             self.refresh()
 
@@ -370,7 +373,7 @@ class AttachmentsChecklist(QWidget):
         if self.application is None:
             return
         application_id = self.application.id
-        client = self.ctx.account.client
+        client = self.ctx.session.client
 
         def work() -> Application:
             client.delete_document(application_id, document.id)
@@ -379,7 +382,7 @@ class AttachmentsChecklist(QWidget):
         self.ctx.tasks.run(
             work,
             self._refreshed,
-            lambda exc: feedback.error(self, exc),
+            lambda exc: messages.error(self, exc),
             owner=self,
             label="Удаление файла…",
         )
@@ -388,11 +391,11 @@ class AttachmentsChecklist(QWidget):
         if self.application is None:
             return
         application_id = self.application.id
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.ctx.tasks.run(
             lambda: client.application(application_id),
             self._refreshed,
-            lambda exc: feedback.error(self, exc),
+            lambda exc: messages.error(self, exc),
             owner=self,
             label="Обновление заявки…",
         )
@@ -410,7 +413,7 @@ def _progress(row: DocumentRow, done: int, total: int | None) -> None:
 
 def _scratch_dir(ctx: Context) -> Path:
     """Joined scans live in the consumer's cache folder: «Выход» removes any leftover."""
-    cache = ctx.account.cache()
+    cache = ctx.session.cache()
     folder = (cache.root if cache else Path(tempfile.gettempdir())) / "scratch"
     folder.mkdir(parents=True, exist_ok=True)
     return folder

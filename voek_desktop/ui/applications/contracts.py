@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -25,37 +24,30 @@ from PySide6.QtWidgets import (
 from voek_desktop.api.applications import ConnectionContract
 from voek_desktop.api.errors import TransferCancelled
 from voek_desktop.api.models import Profile
-from voek_desktop.ui import feedback
+from voek_desktop.domain.formats import (
+    format_date,
+)
 from voek_desktop.ui.applications.attachments import FILE_FILTER, check_files
-from voek_desktop.ui.applications.models import RecordsModel, date_text
 from voek_desktop.ui.applications.page import table
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.tasks import Transfer
-from voek_desktop.ui.widgets import ErrorLabel
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.forms import ErrorLabel
+from voek_desktop.ui.kit.models import RecordsModel
+from voek_desktop.ui.kit.page import SectionPage
+from voek_desktop.ui.kit.tasks import Transfer
 
 
-class ContractsPage(QWidget):
+class ContractsPage(SectionPage):
     def __init__(self, ctx: Context, profile: Profile, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, "Договоры на технологическое присоединение", parent)
         self.profile = profile
         self.current: ConnectionContract | None = None
         self.preview = None
         self.transfer: Transfer | None = None
-        self._loaded = False
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 18, 24, 18)
-        head = QHBoxLayout()
-        title = QLabel("Договоры на технологическое присоединение", self)
-        title.setObjectName("sectionTitle")
-        head.addWidget(title, 1)
+        layout = self.body
         self.refresh_button = QPushButton("Обновить", self)
         self.refresh_button.setAutoDefault(False)
-        head.addWidget(self.refresh_button)
-        layout.addLayout(head)
-        self.error = ErrorLabel(self)
-        self.error.setObjectName("formError")
-        layout.addWidget(self.error)
+        self.add_action(self.refresh_button)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         left = QWidget(splitter)
@@ -66,7 +58,7 @@ class ContractsPage(QWidget):
             ("Номер", lambda c: c.number),
             ("Заявка", lambda c: c.application_number or str(c.application_id)),
             ("Статус", lambda c: c.status_label),
-            ("Дата", lambda c: date_text(c.created_at)),
+            ("Дата", lambda c: format_date(c.created_at)),
         ]
         self.active_model: RecordsModel[ConnectionContract] = RecordsModel(columns, self)
         self.done_model: RecordsModel[ConnectionContract] = RecordsModel(columns, self)
@@ -124,7 +116,7 @@ class ContractsPage(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         for view in (self.active_view, self.done_view):
             view.selectionModel().currentRowChanged.connect(
-                lambda cur, _prev, v=view: self.select(v.model().row(cur.row()))
+                lambda cur, _prev, v=view: self.select(v.model().record(cur.row()))
             )
         self.open_button.clicked.connect(self.open_document)
         self.print_button.clicked.connect(self.print_document)
@@ -137,18 +129,12 @@ class ContractsPage(QWidget):
         if self.transfer is not None:
             self.transfer.cancel()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self._loaded:
-            self._loaded = True
-            self.refresh()
-
     def refresh(self) -> None:
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.ctx.tasks.run(
             lambda: (client.connection_contracts("active"), client.connection_contracts("done")),
             self._loaded_lists,
-            lambda exc: self.error.show_message(feedback.describe(exc)),
+            lambda exc: self.error.show_message(messages.describe(exc)),
             owner=self,
             label="Загрузка договоров…",
         )
@@ -156,12 +142,12 @@ class ContractsPage(QWidget):
     def _loaded_lists(self, lists: tuple[list, list]) -> None:
         active, done = lists
         keep = self.current.id if self.current else None
-        self.active_model.set_rows(active)
-        self.done_model.set_rows(done)
+        self.active_model.set_records(active)
+        self.done_model.set_records(done)
         self.tabs.setTabText(0, f"Исполняемые ({len(active)})")
         self.tabs.setTabText(1, f"Выполненные ({len(done)})")
         for index, model in ((0, self.active_model), (1, self.done_model)):
-            for row, contract in enumerate(model.rows):
+            for row, contract in enumerate(model.records):
                 if contract.id == keep or keep is None:
                     self.tabs.setCurrentIndex(index)
                     (self.active_view if index == 0 else self.done_view).selectRow(row)
@@ -179,7 +165,7 @@ class ContractsPage(QWidget):
             )
             return
         signed = (
-            f"подписанный экземпляр получен {date_text(contract.signed_at)}"
+            f"подписанный экземпляр получен {format_date(contract.signed_at)}"
             if contract.signed_at
             else "ждёт подписанного экземпляра"
         )
@@ -193,7 +179,7 @@ class ContractsPage(QWidget):
     # --- the document ---------------------------------------------------------------------
 
     def _cache_path(self, contract: ConnectionContract) -> Path:
-        cache = self.ctx.account.cache()
+        cache = self.ctx.session.cache()
         assert cache is not None
         return cache.root / "contracts" / f"contract-{contract.id}.pdf"
 
@@ -218,7 +204,7 @@ class ContractsPage(QWidget):
         def work(transfer: Transfer) -> bytes:
             from voek_desktop.api.client import CabinetClient
 
-            client = CabinetClient(ctx.account.server_url, token=ctx.account.client.token)
+            client = CabinetClient(ctx.session.server_url, token=ctx.session.client.token)
             try:
                 client.download_contract(contract.id, dest, transfer.report, transfer.is_cancelled)
             finally:
@@ -233,7 +219,7 @@ class ContractsPage(QWidget):
         self.ctx.tasks.run_long(
             work,
             done,
-            lambda exc: preview.set_message(feedback.describe(exc)),
+            lambda exc: preview.set_message(messages.describe(exc)),
             owner=self,
             label="Загрузка договора…",
         )
@@ -277,7 +263,7 @@ class ContractsPage(QWidget):
         def work(transfer: Transfer) -> ConnectionContract:
             from voek_desktop.api.client import CabinetClient
 
-            client = CabinetClient(ctx.account.server_url, token=ctx.account.client.token)
+            client = CabinetClient(ctx.session.server_url, token=ctx.session.client.token)
             try:
                 return client.upload_signed_copy(
                     contract.id, path, transfer.report, transfer.is_cancelled
@@ -310,7 +296,7 @@ class ContractsPage(QWidget):
 
     def _uploaded(self, contract: ConnectionContract) -> None:
         self._finish_upload()
-        feedback.notice("Подписанный договор загружен.")
+        messages.notice("Подписанный договор загружен.")
         self.current = contract
         self.refresh()
 
@@ -318,5 +304,5 @@ class ContractsPage(QWidget):
         self._finish_upload()
         self.upload_button.setEnabled(True)
         self.upload_error.show_message(
-            "Загрузка отменена." if isinstance(exc, TransferCancelled) else feedback.describe(exc)
+            "Загрузка отменена." if isinstance(exc, TransferCancelled) else messages.describe(exc)
         )

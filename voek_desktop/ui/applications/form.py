@@ -28,15 +28,15 @@ from PySide6.QtWidgets import (
 
 from voek_desktop.api.models import Profile
 from voek_desktop.domain import applications as domain
-from voek_desktop.ui.applications.models import MOSCOW
-from voek_desktop.ui.widgets import ErrorLabel, Field
+from voek_desktop.domain.time import MSK
+from voek_desktop.ui.kit.forms import ErrorLabel, Field
 
 GROUP_TITLE_STYLE = "font-size: 12pt; font-weight: 600; color: #0b4f8a; margin-top: 10px;"
 
 
 def today() -> date:
-    """Rules about dates use the Moscow calendar day (SPEC §11)."""
-    return datetime.now(MOSCOW).date()
+    """Rules about dates use the Moscow calendar day (docs/design.md "Conventions")."""
+    return datetime.now(MSK).date()
 
 
 def display(spec: domain.FieldSpec, value: Any) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -23,18 +22,18 @@ from PySide6.QtWidgets import (
 from voek_desktop.api.applications import Application, HistoryEntry
 from voek_desktop.api.models import Profile
 from voek_desktop.domain import applications as domain
-from voek_desktop.drafts import Draft, DraftStore
-from voek_desktop.ui import feedback
-from voek_desktop.ui.applications.form import GROUP_TITLE_STYLE
-from voek_desktop.ui.applications.models import (
-    RecordsModel,
-    date_text,
-    datetime_text,
-    size_text,
+from voek_desktop.domain.formats import (
+    format_date,
+    format_datetime,
+    format_size,
 )
-from voek_desktop.ui.common import primary_button
+from voek_desktop.drafts import Draft, DraftStore
+from voek_desktop.ui.applications.form import GROUP_TITLE_STYLE
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.widgets import ErrorLabel
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.models import RecordsModel
+from voek_desktop.ui.kit.page import SectionPage
+from voek_desktop.ui.kit.widgets import primary_button
 
 
 def category_title(key: str) -> str:
@@ -64,35 +63,28 @@ def table(parent: QWidget, model: RecordsModel, name: str) -> QTableView:
 
 
 def drafts_for(ctx: Context) -> DraftStore:
-    """On disk in the consumer's cache folder; in memory only in clerk mode (SPEC §3.4)."""
-    cache = ctx.account.cache()
+    """On disk in the consumer's cache folder; in memory only in clerk mode (docs/design.md "Clerk
+    mode")."""
+    cache = ctx.session.cache()
     if cache is None or getattr(ctx, "clerk", False):
         return DraftStore(None)
     return DraftStore(cache.root / "drafts")
 
 
-class ApplicationsPage(QWidget):
+class ApplicationsPage(SectionPage):
     def __init__(self, ctx: Context, profile: Profile, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, "Заявки на технологическое присоединение", parent)
         self.profile = profile
         self.drafts = drafts_for(ctx)
         self.wizard = None
-        self._loaded = False
         self._offered: Draft | None = None
         self.current: Application | None = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 18, 24, 18)
-        head = QHBoxLayout()
-        title = QLabel("Заявки на технологическое присоединение", self)
-        title.setObjectName("sectionTitle")
-        head.addWidget(title, 1)
+        layout = self.body
         self.refresh_button = QPushButton("Обновить", self)
         self.refresh_button.setAutoDefault(False)
         self.new_button = primary_button("Новая заявка", self)
-        head.addWidget(self.refresh_button)
-        head.addWidget(self.new_button)
-        layout.addLayout(head)
+        self.add_action(self.refresh_button)
+        self.add_action(self.new_button)
 
         self.restore_bar = QFrame(self)
         self.restore_bar.setObjectName("demoBox")
@@ -105,11 +97,7 @@ class ApplicationsPage(QWidget):
         bar.addWidget(self.restore_button)
         bar.addWidget(self.discard_button)
         self.restore_bar.hide()
-        layout.addWidget(self.restore_bar)
-
-        self.error = ErrorLabel(self)
-        self.error.setObjectName("formError")
-        layout.addWidget(self.error)
+        self.add_above_error(self.restore_bar)
 
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.tabs = QTabWidget(splitter)
@@ -117,7 +105,7 @@ class ApplicationsPage(QWidget):
             ("Номер", lambda a: a.number or "—"),
             ("Вид заявки", lambda a: category_title(a.category)),
             ("Статус", lambda a: a.status_label),
-            ("Дата", lambda a: date_text(a.submitted_at or a.created_at)),
+            ("Дата", lambda a: format_date(a.submitted_at or a.created_at)),
         ]
         self.active_model: RecordsModel[Application] = RecordsModel(columns, self)
         self.done_model: RecordsModel[Application] = RecordsModel(columns, self)
@@ -160,7 +148,7 @@ class ApplicationsPage(QWidget):
         d.addLayout(actions)
         self.history_model: RecordsModel[HistoryEntry] = RecordsModel(
             [
-                ("Время", lambda h: datetime_text(h.at)),
+                ("Время", lambda h: format_datetime(h.at, zone=False)),
                 ("Статус", lambda h: h.status_label or domain.status_label(h.status)),
                 ("Комментарий", lambda h: h.comment),
             ],
@@ -178,7 +166,7 @@ class ApplicationsPage(QWidget):
         self.new_button.clicked.connect(lambda: self.open_wizard())
         for view in (self.active_view, self.done_view):
             view.selectionModel().currentRowChanged.connect(
-                lambda cur, _prev, v=view: self.show_details(v.model().row(cur.row()))
+                lambda cur, _prev, v=view: self.show_details(v.model().record(cur.row()))
             )
         self.tabs.currentChanged.connect(lambda _: self._select_first())
         self.restore_button.clicked.connect(self.restore_offered)
@@ -192,21 +180,15 @@ class ApplicationsPage(QWidget):
         if self.current is not None:
             self.open_wizard(self.current)
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self._loaded:
-            self._loaded = True
-            self.refresh()
-
     # --- loading --------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.error.show_message(None)
         self.ctx.tasks.run(
             lambda: (client.applications("active"), client.applications("done")),
             self._loaded_lists,
-            lambda exc: self.error.show_message(feedback.describe(exc)),
+            lambda exc: self.error.show_message(messages.describe(exc)),
             owner=self,
             label="Загрузка заявок…",
         )
@@ -214,8 +196,8 @@ class ApplicationsPage(QWidget):
     def _loaded_lists(self, lists: tuple[list[Application], list[Application]]) -> None:
         active, done = lists
         keep = self.current.id if self.current else None
-        self.active_model.set_rows(active)
-        self.done_model.set_rows(done)
+        self.active_model.set_records(active)
+        self.done_model.set_records(done)
         self.tabs.setTabText(0, f"Исполняемые ({len(active)})")
         self.tabs.setTabText(1, f"Выполненные ({len(done)})")
         self._select(keep)
@@ -223,7 +205,7 @@ class ApplicationsPage(QWidget):
 
     def _select(self, application_id: int | None) -> None:
         for index, model in ((0, self.active_model), (1, self.done_model)):
-            for row, app in enumerate(model.rows):
+            for row, app in enumerate(model.records):
                 if app.id == application_id:
                     self.tabs.setCurrentIndex(index)
                     view = self.active_view if index == 0 else self.done_view
@@ -236,7 +218,7 @@ class ApplicationsPage(QWidget):
         view = self.active_view if self.tabs.currentIndex() == 0 else self.done_view
         if view.model().rowCount():
             view.selectRow(0)
-            self.show_details(view.model().row(0))
+            self.show_details(view.model().record(0))
         else:
             self.show_details(None)
 
@@ -246,7 +228,7 @@ class ApplicationsPage(QWidget):
             self.details_title.setText("Заявок пока нет. Нажмите «Новая заявка».")
             self.comment.hide()
             self.documents.setText("")
-            self.history_model.set_rows([])
+            self.history_model.set_records([])
             for b in (
                 self.continue_button,
                 self.add_docs_button,
@@ -268,7 +250,7 @@ class ApplicationsPage(QWidget):
         else:
             self.comment.setText(f"<b>Комментарий АО «ВОЭК»:</b> {escape(comment)}")
         docs = [
-            f"{escape(kind_title(d.kind))}: {escape(d.filename)} ({size_text(d.size)})"
+            f"{escape(kind_title(d.kind))}: {escape(d.filename)} ({format_size(d.size)})"
             for d in app.documents
         ]
         missing = [escape(kind_title(k)) for k in app.missing_documents]
@@ -276,7 +258,7 @@ class ApplicationsPage(QWidget):
         if missing and app.editable:
             text += "<br><span style='color:#b3261e'>Не хватает: " + "; ".join(missing) + "</span>"
         self.documents.setText(text)
-        self.history_model.set_rows(list(app.history))
+        self.history_model.set_records(list(app.history))
         self.continue_button.setVisible(app.status == "draft")
         self.add_docs_button.setVisible(app.status == "need_info")
         self.resubmit_button.setVisible(app.status == "need_info")
@@ -301,7 +283,7 @@ class ApplicationsPage(QWidget):
             self.restore_bar.hide()
             return
         self.restore_label.setText(
-            f"Восстановить черновик от {datetime_text(offer.saved_at)}?"
+            f"Восстановить черновик от {format_datetime(offer.saved_at, zone=False)}?"
             f" ({category_title(offer.category)})"
         )
         self.restore_bar.show()
@@ -313,7 +295,7 @@ class ApplicationsPage(QWidget):
         self.restore_bar.hide()
         app = None
         if draft.application_id:
-            app = next((a for a in self.active_model.rows if a.id == draft.application_id), None)
+            app = next((a for a in self.active_model.records if a.id == draft.application_id), None)
         self.open_wizard(app, draft)
 
     def discard_offered(self) -> None:
@@ -343,11 +325,11 @@ class ApplicationsPage(QWidget):
         if self.current is None:
             return
         app_id = self.current.id
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.ctx.tasks.run(
             lambda: client.submit_application(app_id),
             lambda app: (
-                feedback.notice(f"Заявка № {app.number} отправлена повторно."),
+                messages.notice(f"Заявка № {app.number} отправлена повторно."),
                 self.refresh(),
             ),
             self._action_failed,
@@ -358,10 +340,10 @@ class ApplicationsPage(QWidget):
     def withdraw(self) -> None:
         if self.current is None:
             return
-        if not feedback.confirm(self, "Отозвать заявку? Вернуть её будет нельзя.", yes="Отозвать"):
+        if not messages.confirm(self, "Отозвать заявку? Вернуть её будет нельзя.", yes="Отозвать"):
             return
         app_id = self.current.id
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.ctx.tasks.run(
             lambda: client.withdraw_application(app_id),
             lambda _app: self.refresh(),
@@ -377,5 +359,5 @@ class ApplicationsPage(QWidget):
         if isinstance(exc, ApiError) and exc.code == "missing_documents" and exc.fields:
             self.error.show_message(exc.message + "\n" + missing_text(list(exc.fields)))
         else:
-            self.error.show_message(feedback.describe(exc))
+            self.error.show_message(messages.describe(exc))
         self.refresh()

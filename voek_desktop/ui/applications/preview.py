@@ -15,8 +15,8 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QFileDialog, QLabel, QStackedLayout, QVBoxLayout, QWidget
 
-from voek_desktop.ui import feedback
 from voek_desktop.ui.context import Context
+from voek_desktop.ui.kit import messages
 
 PRINT_DPI = 300
 
@@ -65,9 +65,6 @@ class PdfPreview(QWidget):
             old.close()
             old.deleteLater()
 
-    def show_file(self, path: Path) -> None:
-        self.show_pdf(path.read_bytes())
-
     def page_count(self) -> int:
         return self.document.pageCount()
 
@@ -90,7 +87,7 @@ def print_pdf(parent: QWidget, ctx: Context, preview: PdfPreview, title: str = "
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
     if not preview.is_ready() or preview.page_count() == 0:
-        feedback.error(parent, "Документ ещё не готов к печати.")
+        messages.error(parent, "Документ ещё не готов к печати.")
         return
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setDocName(title)
@@ -105,7 +102,7 @@ def print_pdf(parent: QWidget, ctx: Context, preview: PdfPreview, title: str = "
     ctx.tasks.run_long(
         lambda transfer: render_pages(data, first, last, dpi, transfer.is_cancelled),
         lambda images: paint_images(images, printer),
-        lambda exc: feedback.error(parent, exc),
+        lambda exc: messages.error(parent, exc),
         owner=parent,
         label="Подготовка к печати…",
     )
@@ -170,7 +167,7 @@ def save_pdf(
     from voek_desktop.settings import write_atomically
 
     if not data:
-        feedback.error(parent, "Документ ещё не готов.")
+        messages.error(parent, "Документ ещё не готов.")
         return
     path, _ = QFileDialog.getSaveFileName(
         parent, title, str(Path.home() / suggested), "Документ PDF (*.pdf)"
@@ -180,8 +177,8 @@ def save_pdf(
     target = Path(path if path.lower().endswith(".pdf") else path + ".pdf")
     ctx.tasks.run_long(
         lambda transfer: write_atomically(target, data, 0o644),
-        lambda _: feedback.notice(f"Сохранено: {target}"),
-        lambda exc: feedback.error(parent, exc),
+        lambda _: messages.notice(f"Сохранено: {target}"),
+        lambda exc: messages.error(parent, exc),
         owner=parent,
         label="Сохранение PDF…",
     )

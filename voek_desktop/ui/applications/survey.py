@@ -1,8 +1,8 @@
-"""«Опрос»: the service-quality survey, once per application that reached a contract (§8.5)."""
+"""«Опрос»: the service-quality survey, once per application that reached a contract
+(docs/design.md "Survey")."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -21,10 +21,11 @@ from voek_desktop.api.applications import Application, SurveyQuestion
 from voek_desktop.api.errors import ApiError
 from voek_desktop.api.models import Profile
 from voek_desktop.domain import applications as domain
-from voek_desktop.ui import feedback
-from voek_desktop.ui.common import primary_button
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.widgets import ErrorLabel
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.forms import ErrorLabel
+from voek_desktop.ui.kit.page import SectionPage
+from voek_desktop.ui.kit.widgets import primary_button
 
 THANKS = "Спасибо, ответ принят"
 
@@ -138,7 +139,7 @@ class SurveyCard(QFrame):
             self.form_error.show_message("Оцените каждый пункт.")
             return
         self.form_error.show_message(None)
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         app_id, suggestion = self.application.id, self.suggestion.toPlainText().strip()
         self.send_button.setEnabled(False)
         self.ctx.tasks.run(
@@ -151,37 +152,28 @@ class SurveyCard(QFrame):
 
     def _sent(self) -> None:
         self.set_answered(True)
-        feedback.notice(THANKS)
+        messages.notice(THANKS)
 
     def _failed(self, exc: BaseException) -> None:
         self.send_button.setEnabled(True)
         if isinstance(exc, ApiError) and exc.status == 409 and "already" in exc.code:
             self.set_answered(True)
             return
-        self.form_error.show_message(feedback.describe(exc))
+        self.form_error.show_message(messages.describe(exc))
 
 
-class SurveyPage(QWidget):
+class SurveyPage(SectionPage):
     def __init__(self, ctx: Context, profile: Profile, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self._loaded = False
+        super().__init__(ctx, "Опрос потребителя", parent)
         self.cards: dict[int, SurveyCard] = {}
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 18, 24, 18)
-        title = QLabel("Опрос потребителя", self)
-        title.setObjectName("sectionTitle")
-        layout.addWidget(title)
+        layout = self.body
         intro = QLabel(
             "Оцените, как АО «ВОЭК» провело технологическое присоединение. Опрос доступен один"
             " раз по каждой заявке, по которой направлен договор или присоединение выполнено.",
             self,
         )
         intro.setWordWrap(True)
-        layout.addWidget(intro)
-        self.error = ErrorLabel(self)
-        self.error.setObjectName("formError")
-        layout.addWidget(self.error)
+        self.add_above_error(intro)
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -198,14 +190,8 @@ class SurveyPage(QWidget):
         self.scroll.setWidget(self.holder)
         layout.addWidget(self.scroll, 1)
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self._loaded:
-            self._loaded = True
-            self.refresh()
-
     def refresh(self) -> None:
-        client = self.ctx.account.client
+        client = self.ctx.session.client
 
         def work():
             apps = client.applications("active") + client.applications("done")
@@ -216,7 +202,7 @@ class SurveyPage(QWidget):
         self.ctx.tasks.run(
             work,
             self._show,
-            lambda exc: self.error.show_message(feedback.describe(exc)),
+            lambda exc: self.error.show_message(messages.describe(exc)),
             owner=self,
             label="Загрузка опроса…",
         )

@@ -36,13 +36,13 @@ from voek_desktop.api.errors import ApiError
 from voek_desktop.api.models import Profile
 from voek_desktop.domain import applications as domain
 from voek_desktop.drafts import Draft, DraftStore, new_key
-from voek_desktop.ui import feedback
 from voek_desktop.ui.applications.attachments import AttachmentsChecklist
 from voek_desktop.ui.applications.form import ApplicationForm, today
 from voek_desktop.ui.applications.preview import PdfPreview, print_pdf, save_pdf
-from voek_desktop.ui.common import primary_button
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.widgets import ErrorLabel
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.forms import ErrorLabel, show_api_error
+from voek_desktop.ui.kit.widgets import primary_button
 
 STEPS = ("Вид заявки", "Заявка", "Документы", "Подача")
 AUTOSAVE_MS = 3000
@@ -406,7 +406,7 @@ class ApplicationWizard(QDialog):
         clean, _errors = self.form.check()
         values = self.form.values()
         category, application = self.category, self.application
-        client = self.ctx.account.client
+        client = self.ctx.session.client
 
         def work() -> Application:
             if application is None:
@@ -430,22 +430,20 @@ class ApplicationWizard(QDialog):
         self._dirty = True  # the draft file learns the server id and whether it is in sync
         self.autosave()
         self.checklist.show_application(application)
-        feedback.notice(f"Черновик заявки сохранён ({application.number or application.id}).")
+        messages.notice(f"Черновик заявки сохранён ({application.number or application.id}).")
         if then:
             then()
 
     def _save_failed(self, exc: BaseException) -> None:
         self._saving = False
-        if isinstance(exc, ApiError) and exc.fields:
-            rest = self.form.apply_errors(exc.fields)
-            self.message.show_message(
-                " ".join(rest.values()) or "Исправьте поля, отмеченные красным."
-            )
+        if show_api_error(
+            exc, self.form, self.message, fallback="Исправьте поля, отмеченные красным."
+        ):
             if self.current_step() != 1:
                 self.go(1)
             return
         self.message.show_message(
-            feedback.describe(exc) + " Введённые данные сохранены на этом компьютере."
+            messages.describe(exc) + " Введённые данные сохранены на этом компьютере."
         )
 
     def _application_changed(self, application: Application) -> None:
@@ -523,7 +521,7 @@ class ApplicationWizard(QDialog):
         if self.application is None:
             return
         application_id = self.application.id
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.submit_step.submit_button.setEnabled(False)
         self.ctx.tasks.run(
             lambda: client.submit_application(application_id),
@@ -539,7 +537,7 @@ class ApplicationWizard(QDialog):
         self.drafts.delete(self.key)
         self._dirty = False
         self.autosave_timer.stop()
-        feedback.info(
+        messages.info(
             self,
             f"Заявка № {application.number} принята. Статус: {application.status_label}.",
             "Заявка подана",
@@ -560,7 +558,7 @@ class ApplicationWizard(QDialog):
             self.go(1)
             self.message.show_message(exc.message)
             return
-        self.submit_step.missing.show_message(feedback.describe(exc))
+        self.submit_step.missing.show_message(messages.describe(exc))
 
     # --- closing --------------------------------------------------------------------------
 
@@ -592,7 +590,7 @@ class ApplicationWizard(QDialog):
         clean, errors = self.form.check()
         if not any(v not in (None, "", [], False) for v in self.form.values().values()):
             return
-        category, application, client = self.category, self.application, self.ctx.account.client
+        category, application, client = self.category, self.application, self.ctx.session.client
         drafts, key, values = self.drafts, self.key, self.form.values()
         ctype = self.consumer_type
 

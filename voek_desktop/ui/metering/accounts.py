@@ -1,4 +1,5 @@
-"""«Лицевые счета» of an individual (SPEC §6.1, seed VIII): the list at the left with
+"""«Лицевые счета» of an individual (docs/design.md "Metering", seed VIII): the list at the left
+with
 «+ Добавить лицевой счет» and «X», the meters of the chosen account at the right."""
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from PySide6.QtWidgets import (
 
 from voek_desktop.api.errors import ApiError
 from voek_desktop.api.metering import AddedAccount, Meter, PersonalAccount
-from voek_desktop.ui import feedback
-from voek_desktop.ui.common import link_button, primary_button
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.metering.formats import offline_note
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.forms import Field
+from voek_desktop.ui.kit.page import SectionPage
+from voek_desktop.ui.kit.widgets import link_button, primary_button, section_title
+from voek_desktop.ui.metering.labels import offline_note
 from voek_desktop.ui.metering.meters import MetersPanel
-from voek_desktop.ui.widgets import Field
 
 
 def check_account_number(text: str) -> str | None:
@@ -62,20 +64,17 @@ class AccountRow(QWidget):
         layout.addWidget(self.remove, 0, Qt.AlignmentFlag.AlignTop)
 
 
-class AccountsPage(QWidget):
+class AccountsPage(SectionPage):
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, None, parent, margins=(18, 14, 18, 14))
         self.accounts: list[PersonalAccount] = []
-        self._loaded_once = False
-        root = QHBoxLayout(self)
-        root.setContentsMargins(18, 14, 18, 14)
+        root = QHBoxLayout()
+        root.setContentsMargins(0, 0, 0, 0)
         root.setSpacing(18)
+        self.body.addLayout(root)
 
         left = QVBoxLayout()
-        title = QLabel("Лицевые счета", self)
-        title.setObjectName("sectionTitle")
-        left.addWidget(title)
+        left.addWidget(section_title("Лицевые счета", self))
         self.list = QListWidget(self)
         self.list.setObjectName("accounts")
         self.list.setFixedWidth(300)
@@ -135,23 +134,18 @@ class AccountsPage(QWidget):
         root.addWidget(self.meters, 1)
         self.meters.clear("Выберите лицевой счет слева, чтобы увидеть приборы учета.")
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if not self._loaded_once:
-            self._loaded_once = True
-            self.reload()
-
     # --- list -----------------------------------------------------------------------------
 
-    def reload(self, select: str | None = None) -> None:
+    def refresh(self, select: str | None = None) -> None:
         self.list_status.setText("Загрузка лицевых счетов…")
-        client, account = self.ctx.account.client, self.ctx.account
+        session = self.ctx.session
+        client = session.client
         self.ctx.tasks.run(
-            lambda: account.remembered(
+            lambda: session.remembered(
                 "personal_accounts", client.personal_accounts, PersonalAccount.from_json
             ),
             lambda items: self.show_accounts(items, select),
-            lambda exc: self.list_status.setText(feedback.describe(exc)),
+            lambda exc: self.list_status.setText(messages.describe(exc)),
             owner=self,
             label="Загрузка лицевых счетов…",
         )
@@ -201,10 +195,11 @@ class AccountsPage(QWidget):
         if not 0 <= row < len(self.accounts):
             return
         number = self.accounts[row].number
-        client, account = self.ctx.account.client, self.ctx.account
+        session = self.ctx.session
+        client = session.client
         self.meters.load(
             f"Приборы учета по лицевому счету № {number}",
-            lambda: account.remembered(
+            lambda: session.remembered(
                 f"meters-{number}", lambda: client.personal_account_meters(number), Meter.from_json
             ),
         )
@@ -234,7 +229,7 @@ class AccountsPage(QWidget):
         number = re.sub(r"[\s-]", "", self.number.text())
         self.submit.setEnabled(False)
         self.message.hide()
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.ctx.tasks.run(
             lambda: client.add_personal_account(number),
             self._added,
@@ -247,8 +242,8 @@ class AccountsPage(QWidget):
         self.submit.setEnabled(True)
         self.hide_add_form()
         self._say(result.message, ok=True)
-        feedback.notice(result.message)
-        self.reload(select=result.personal_account.number)
+        messages.notice(result.message)
+        self.refresh(select=result.personal_account.number)
 
     def _add_failed(self, exc: BaseException) -> None:
         self.submit.setEnabled(True)
@@ -258,10 +253,10 @@ class AccountsPage(QWidget):
         elif isinstance(exc, ApiError) and exc.status == 422:
             self.number.set_error(exc.fields.get("number") or exc.message)
         else:
-            self._say(feedback.describe(exc), ok=False)
+            self._say(messages.describe(exc), ok=False)
 
     def remove_account(self, number: str) -> None:
-        if not feedback.confirm(
+        if not messages.confirm(
             self,
             f"Удалить лицевой счет № {number} из личного кабинета?\n"
             "Его можно будет добавить снова по номеру из квитанции.",
@@ -271,7 +266,7 @@ class AccountsPage(QWidget):
         widget = self.row_widget(number)
         if widget is not None:
             widget.remove.setEnabled(False)
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.ctx.tasks.run(
             lambda: client.remove_personal_account(number),
             lambda _r: self._removed(number),
@@ -283,14 +278,14 @@ class AccountsPage(QWidget):
     def _removed(self, number: str) -> None:
         text = f"Лицевой счет № {number} удален."
         self._say(text, ok=True)
-        feedback.notice(text)
+        messages.notice(text)
         if self.current_number() == number:
             self.meters.clear()
         self.show_accounts([a for a in self.accounts if a.number != number])
-        self.reload()
+        self.refresh()
 
     def _remove_failed(self, number: str, exc: BaseException) -> None:
         widget = self.row_widget(number)
         if widget is not None:
             widget.remove.setEnabled(True)
-        feedback.error(self, exc)
+        messages.error(self, exc)

@@ -1,5 +1,5 @@
 """The meters of one personal account or supply contract: a table, the card of the chosen
-meter, and for a smart meter the way to its data (SPEC §6.3)."""
+meter, and for a smart meter the way to its data (docs/design.md "Metering")."""
 
 from __future__ import annotations
 
@@ -21,9 +21,15 @@ from PySide6.QtWidgets import (
 )
 
 from voek_desktop.api.metering import Meter
-from voek_desktop.ui.common import primary_button
+from voek_desktop.domain.formats import (
+    format_date,
+    format_number,
+    parse_datetime,
+)
+from voek_desktop.domain.time import moscow_date
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.metering.formats import format_date, format_number, offline_note
+from voek_desktop.ui.kit.widgets import primary_button, section_title
+from voek_desktop.ui.metering.labels import offline_note
 from voek_desktop.ui.metering.models import MetersModel
 
 
@@ -122,8 +128,7 @@ class MetersPanel(QStackedWidget):
         self.list_page = QWidget(self)
         layout = QVBoxLayout(self.list_page)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.heading = QLabel("Приборы учета", self.list_page)
-        self.heading.setObjectName("sectionTitle")
+        self.heading = section_title("Приборы учета", self.list_page)
         layout.addWidget(self.heading)
         self.status = QLabel(self.list_page)
         self.status.setObjectName("fieldHint")
@@ -197,9 +202,9 @@ class MetersPanel(QStackedWidget):
             self.status.setText("К этому номеру не привязаны приборы учета.")
 
     def _failed(self, exc: BaseException) -> None:
-        from voek_desktop.ui import feedback
+        from voek_desktop.ui.kit import messages
 
-        self.status.setText(feedback.describe(exc))
+        self.status.setText(messages.describe(exc))
         self.status.show()
 
     def _selected(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
@@ -212,9 +217,6 @@ class MetersPanel(QStackedWidget):
         if meter_id in ids:
             self.setCurrentWidget(self.list_page)
             self.table.selectRow(ids.index(meter_id))
-
-    def selected_meter(self) -> Meter | None:
-        return self.card.meter
 
     def open_smart_data(self, meter: Meter) -> None:
         from voek_desktop.ui.metering.smart import SmartDataPage
@@ -230,10 +232,9 @@ class MetersPanel(QStackedWidget):
         page.refresh()
 
     def open_archive(self, meter: Meter) -> None:
-        from voek_desktop.ui.metering.archive import ArchiveDialog
-        from voek_desktop.ui.metering.formats import msk, parse_datetime
+        from voek_desktop.ui.metering.archive_requests import ArchiveDialog
 
         polled = parse_datetime(meter.last_poll_at)
-        dialog = ArchiveDialog(self.ctx, meter, msk(polled).date() if polled else None, self)
+        dialog = ArchiveDialog(self.ctx, meter, moscow_date(polled) if polled else None, self)
         dialog.live_requested.connect(lambda: self.open_smart_data(meter))
         dialog.open()

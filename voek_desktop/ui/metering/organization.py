@@ -1,4 +1,5 @@
-"""«Договоры энергоснабжения» of a company or sole proprietor (SPEC §6.2, seed IX): the
+"""«Договоры энергоснабжения» of a company or sole proprietor (docs/design.md "Metering", seed IX):
+the
 registry check, the one-time confirmation by a supply contract number, then the contracts and
 the meters of each."""
 
@@ -19,12 +20,15 @@ from PySide6.QtWidgets import (
 
 from voek_desktop.api.errors import ApiError
 from voek_desktop.api.metering import Organization, SupplyContract
-from voek_desktop.ui import feedback
-from voek_desktop.ui.common import primary_button
+from voek_desktop.domain.formats import (
+    format_date,
+)
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.metering.formats import format_date
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.forms import Field
+from voek_desktop.ui.kit.page import SectionPage
+from voek_desktop.ui.kit.widgets import primary_button, section_title
 from voek_desktop.ui.metering.meters import MetersPanel
-from voek_desktop.ui.widgets import Field
 
 DEFAULT_SUPPORT = {"phone": "8 (4922) 00-00-00", "email": "support@voek33.ru"}
 
@@ -37,16 +41,13 @@ def check_contract_number(text: str) -> str | None:
     return None
 
 
-class OrganizationPage(QWidget):
+class OrganizationPage(SectionPage):
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, None, parent, margins=(18, 14, 18, 14))
         self.organization: Organization | None = None
         self.contracts: list[SupplyContract] = []
         self.loaded_contract: str | None = None
-        self._checked = False
-        root = QVBoxLayout(self)
-        root.setContentsMargins(18, 14, 18, 14)
+        root = self.body
         self.stack = QStackedWidget(self)
         root.addWidget(self.stack)
 
@@ -59,8 +60,7 @@ class OrganizationPage(QWidget):
         # 1: not in the registry, or the check failed
         self.problem = QWidget(self)
         p = QVBoxLayout(self.problem)
-        heading = QLabel("Информация по приборам учета", self.problem)
-        heading.setObjectName("sectionTitle")
+        heading = section_title("Информация по приборам учета", self.problem)
         p.addWidget(heading)
         self.problem_text = QLabel(self.problem)
         self.problem_text.setObjectName("notInRegistry")
@@ -69,7 +69,7 @@ class OrganizationPage(QWidget):
         self.problem_text.setOpenExternalLinks(True)
         p.addWidget(self.problem_text)
         self.retry = QPushButton("Проверить снова", self.problem)
-        self.retry.clicked.connect(self.check)
+        self.retry.clicked.connect(self.refresh)
         p.addWidget(self.retry, 0, Qt.AlignmentFlag.AlignLeft)
         p.addStretch(1)
         self.stack.addWidget(self.problem)
@@ -77,8 +77,7 @@ class OrganizationPage(QWidget):
         # 2: confirmation form
         self.confirm_page = QWidget(self)
         c = QVBoxLayout(self.confirm_page)
-        heading = QLabel("Подтверждение данных организации", self.confirm_page)
-        heading.setObjectName("sectionTitle")
+        heading = section_title("Подтверждение данных организации", self.confirm_page)
         c.addWidget(heading)
         card = QFrame(self.confirm_page)
         card.setObjectName("card")
@@ -123,8 +122,7 @@ class OrganizationPage(QWidget):
         body.setContentsMargins(0, 0, 0, 0)
         body.setSpacing(18)
         left = QVBoxLayout()
-        heading = QLabel("Договоры энергоснабжения", self.contracts_page)
-        heading.setObjectName("sectionTitle")
+        heading = section_title("Договоры энергоснабжения", self.contracts_page)
         left.addWidget(heading)
         # Contracts → their metering points; the meters of the chosen one at the right.
         self.tree_model = QStandardItemModel(self)
@@ -150,18 +148,12 @@ class OrganizationPage(QWidget):
         body.addWidget(self.meters, 1)
         self.stack.addWidget(self.contracts_page)
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if not self._checked:
-            self._checked = True
-            self.check()
-
     # --- registry check -------------------------------------------------------------------
 
-    def check(self) -> None:
+    def refresh(self) -> None:
         """GET /organization: in the registry? confirmed?"""
         self.stack.setCurrentWidget(self.checking)
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.ctx.tasks.run(
             client.organization,
             self.show_organization,
@@ -171,7 +163,7 @@ class OrganizationPage(QWidget):
         )
 
     def _check_failed(self, exc: BaseException) -> None:
-        self.problem_text.setText(feedback.describe(exc))
+        self.problem_text.setText(messages.describe(exc))
         self.retry.show()
         self.stack.setCurrentWidget(self.problem)
 
@@ -205,7 +197,7 @@ class OrganizationPage(QWidget):
         number = self.contract_field.text().strip()
         self.confirm_button.setEnabled(False)
         self.confirm_status.setText("Проверка номера договора…")
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.ctx.tasks.run(
             lambda: client.confirm_organization(number),
             self._confirmed,
@@ -217,7 +209,7 @@ class OrganizationPage(QWidget):
     def _confirmed(self, organization: Organization) -> None:
         self.confirm_button.setEnabled(True)
         self.confirm_status.setText("")
-        feedback.notice("Данные организации подтверждены.")
+        messages.notice("Данные организации подтверждены.")
         self.show_organization(organization)
 
     def _confirm_failed(self, exc: BaseException) -> None:
@@ -228,14 +220,14 @@ class OrganizationPage(QWidget):
             self.contract_field.set_error(message)
             self.contract_field.edit.setFocus()
         else:
-            feedback.error(self, exc)
+            messages.error(self, exc)
 
     # --- contracts ------------------------------------------------------------------------
 
     def load_contracts(self) -> None:
         self.stack.setCurrentWidget(self.contracts_page)
         self.contracts_status.setText("Загрузка договоров…")
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.ctx.tasks.run(
             client.supply_contracts,
             self.show_contracts,
@@ -248,7 +240,7 @@ class OrganizationPage(QWidget):
         if isinstance(exc, ApiError) and exc.code == "organization_not_confirmed":
             self.stack.setCurrentWidget(self.confirm_page)
             return
-        self.contracts_status.setText(feedback.describe(exc))
+        self.contracts_status.setText(messages.describe(exc))
 
     def show_contracts(self, contracts: list[SupplyContract]) -> None:
         self.contracts = list(contracts)
@@ -285,7 +277,7 @@ class OrganizationPage(QWidget):
         number, meter_id = value
         if number != self.loaded_contract:
             self.loaded_contract = number
-            client = self.ctx.account.client
+            client = self.ctx.session.client
             self.meters.load(
                 f"Точки учета по договору № {number}",
                 lambda: client.supply_contract_meters(number),

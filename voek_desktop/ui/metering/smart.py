@@ -1,5 +1,5 @@
 """«Информация по прибору учета электрической энергии»: the Decree 890 value set of the last
-poll (SPEC §6.4, §8.3), laid out like the seed's table, and consumption charts."""
+poll (docs/design.md "Smart-meter data"), laid out like the seed's table, and consumption charts."""
 
 from __future__ import annotations
 
@@ -21,21 +21,18 @@ from PySide6.QtWidgets import (
 )
 
 from voek_desktop.api.metering import Intervals, Meter, SmartData
-from voek_desktop.ui import feedback
-from voek_desktop.ui.common import link_button
-from voek_desktop.ui.context import Context
-from voek_desktop.ui.metering.formats import (
-    QUANTITY_NAMES,
-    RELAY_NAMES,
+from voek_desktop.domain.formats import (
     format_datetime,
     format_number,
-    msk,
     parse_date,
     parse_datetime,
-    tariff_zone,
-    zone_title,
 )
-from voek_desktop.ui.metering.models import FormattedRowsModel, RowsModel
+from voek_desktop.domain.time import MSK, moscow_date
+from voek_desktop.ui.context import Context
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.models import FormattedRowsModel, RowsModel
+from voek_desktop.ui.kit.widgets import link_button, section_title
+from voek_desktop.ui.metering.labels import QUANTITY_NAMES, RELAY_NAMES, tariff_zone, zone_title
 
 UNITS = {"A+": "кВт·ч", "A-": "кВт·ч", "R+": "квар·ч", "R-": "квар·ч"}
 
@@ -90,8 +87,7 @@ class SmartDataPage(QWidget):
         top.addWidget(self.back)
         top.addStretch(1)
         layout.addLayout(top)
-        title = QLabel("Информация по прибору учета электрической энергии", self)
-        title.setObjectName("sectionTitle")
+        title = section_title("Информация по прибору учета электрической энергии", self)
         title.setWordWrap(True)
         layout.addWidget(title)
         about = QLabel(f"{meter.title}, № {meter.serial_number} · {meter.address}", self)
@@ -171,7 +167,7 @@ class SmartDataPage(QWidget):
         self.refresh_button.setEnabled(False)
         self.status.setText("Получение данных прибора учета…")
         meter_id = self.meter.id
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.ctx.tasks.run(
             lambda: client.smart_data(meter_id),
             self.show_data,
@@ -182,7 +178,7 @@ class SmartDataPage(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.refresh_button.setEnabled(True)
-        self.status.setText(feedback.describe(exc))
+        self.status.setText(messages.describe(exc))
 
     def show_data(self, data: SmartData) -> None:
         self.data = data
@@ -233,7 +229,7 @@ class SmartDataPage(QWidget):
             _fit_height(view)
         last = parse_datetime(data.polled_at)
         if last is not None:
-            day = msk(last).date()
+            day = moscow_date(last)
             self.daily.set_limits(day)
             self.halfhour.set_limits(day)
 
@@ -241,7 +237,7 @@ class SmartDataPage(QWidget):
         if self.data is None:
             return None
         polled = parse_datetime(self.data.polled_at)
-        return msk(polled).date() if polled else None
+        return moscow_date(polled) if polled else None
 
     def _tab_changed(self, index: int) -> None:
         page = self.tabs.widget(index)
@@ -249,7 +245,7 @@ class SmartDataPage(QWidget):
             page.reload()
 
     def open_archive(self) -> None:
-        from voek_desktop.ui.metering.archive import ArchiveDialog
+        from voek_desktop.ui.metering.archive_requests import ArchiveDialog
 
         dialog = ArchiveDialog(self.ctx, self.meter, self.last_poll_date(), self)
         dialog.live_requested.connect(self.refresh)
@@ -266,7 +262,7 @@ def _day_items(intervals: Intervals, first: date, last: date) -> list[tuple[date
         start = parse_datetime(item.start)
         if start is None:
             continue
-        day = msk(start).date()
+        day = moscow_date(start)
         if first <= day <= last:
             out.append((day, start, item.a_plus))
     return out
@@ -277,7 +273,7 @@ def _new_chart():
     from PySide6.QtCore import QLocale
 
     chart = QChart()
-    chart.setLocalizeNumbers(True)  # 0,5 кВт, not 0.5 (SPEC §11)
+    chart.setLocalizeNumbers(True)  # 0,5 кВт, not 0.5 (docs/design.md "Conventions")
     chart.setLocale(QLocale(QLocale.Language.Russian, QLocale.Country.Russia))
     return chart
 
@@ -327,12 +323,13 @@ class ChartPage(QWidget):
         first, last = self.range()
         self.status.setText("Загрузка данных…")
         meter_id = self.meter.id
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.ctx.tasks.run(
-            # Moscow days, both inclusive (SPEC §7); the answer is cut by Moscow days again.
+            # Moscow days, both inclusive (docs/design.md "API"); the answer is cut by Moscow days
+            # again.
             lambda: client.intervals(meter_id, first, last),
             lambda data, f=first, la=last: self._loaded(f, la, data),
-            lambda exc: self.status.setText(feedback.describe(exc)),
+            lambda exc: self.status.setText(messages.describe(exc)),
             owner=self,
             label="Загрузка данных для графика…",
         )
@@ -364,7 +361,8 @@ class ChartPage(QWidget):
 
 
 class DailyChart(ChartPage):
-    """Daily consumption for a month: bars stacked by tariff zone (§8.4)."""
+    """Daily consumption for a month: bars stacked by tariff zone (docs/design.md "Tariff
+    zones")."""
 
     def __init__(self, ctx: Context, meter: Meter, parent: QWidget | None = None) -> None:
         super().__init__(ctx, meter, parent)
@@ -441,7 +439,7 @@ class HalfHourChart(ChartPage):
         lower = QLineSeries()
         peak = 0.0
         for _day, start, value in sorted(items, key=lambda t: t[1]):
-            local = msk(start)
+            local = start.astimezone(MSK)
             hour = local.hour + local.minute / 60
             power = value * 2  # kWh in half an hour → average kW
             peak = max(peak, power)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from voek_desktop.account import Account
+from voek_desktop.session import Session
 from voek_desktop.ui.applications.page import ApplicationsPage
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.tasks import Tasks
+from voek_desktop.ui.kit.tasks import Tasks
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -21,9 +21,9 @@ def desk(qtbot, server, tmp_path: Path):
     folder.mkdir()
     (folder / "вчерашний.pdf").write_bytes(PDF)  # someone else's, before this visit
     tasks = Tasks()
-    account = Account(server.url, clerk=True, scanner_folder=str(folder))
-    ctx = Context(account, tasks, clerk=True, scanner_folder=str(folder))
-    account.log_in("individual", "112-233-445 95", "demo-Password-2026", False)
+    session = Session(server.url, clerk=True, scanner_folder=str(folder))
+    ctx = Context(session, tasks, clerk=True, scanner_folder=str(folder))
+    session.log_in("individual", "112-233-445 95", "demo-Password-2026", False)
     yield ctx, folder
     qtbot.waitUntil(lambda: not tasks.is_busy(), timeout=20_000)
     tasks.shutdown()
@@ -31,12 +31,12 @@ def desk(qtbot, server, tmp_path: Path):
 
 def test_a_new_scan_is_offered_attached_and_wiped_at_the_end(qtbot, desk) -> None:
     ctx, folder = desk
-    page = ApplicationsPage(ctx, ctx.account.profile)
+    page = ApplicationsPage(ctx, ctx.session.profile)
     qtbot.addWidget(page)
     page.resize(1100, 760)
     page.show()
     qtbot.waitUntil(lambda: page.active_model.rowCount() > 0, timeout=10_000)
-    draft = next(a for a in page.active_model.rows if a.status == "draft")
+    draft = next(a for a in page.active_model.records if a.status == "draft")
     page.open_wizard(draft)
     wizard = page.wizard
     wizard.go(2)
@@ -59,5 +59,5 @@ def test_a_new_scan_is_offered_attached_and_wiped_at_the_end(qtbot, desk) -> Non
     wizard.close()
     qtbot.waitUntil(lambda: not ctx.tasks.is_busy(), timeout=20_000)
 
-    ctx.account.log_out()  # «Завершить приём»
+    ctx.session.log_out()  # «Завершить приём»
     assert sorted(p.name for p in folder.iterdir()) == ["вчерашний.pdf"]

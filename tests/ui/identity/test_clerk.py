@@ -1,4 +1,4 @@
-"""Clerk mode (SPEC §3.4): two visitors in a row at a shared service-centre PC."""
+"""Clerk mode (docs/design.md "Clerk mode"): two visitors in a row at a shared service-centre PC."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from voek_desktop.account import Account
+from voek_desktop.session import Session
 from voek_desktop.ui.context import Context
+from voek_desktop.ui.kit.tasks import Tasks
 from voek_desktop.ui.main_window import MainWindow
-from voek_desktop.ui.tasks import Tasks
 
 PASSWORD = "demo-Password-2026"
 
@@ -19,7 +19,7 @@ PASSWORD = "demo-Password-2026"
 @pytest.fixture
 def desk(qtbot, server):
     tasks = Tasks()
-    ctx = Context(Account(server.url, clerk=True), tasks, clerk=True, lock_after_seconds=300)
+    ctx = Context(Session(server.url, clerk=True), tasks, clerk=True, lock_after_seconds=300)
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.show()
@@ -52,7 +52,7 @@ def test_two_visitors_in_a_row_leave_nothing_behind(qtbot, desk, memory_keyring,
     serve(qtbot, desk, "individual", "112-233-445 95")
     assert desk.cabinet.logout_button.text() == "Завершить приём"
     assert "112-233-445 95" in desk.cabinet.who_label.text()
-    assert desk.ctx.account.cache().get("profile")["login"] == "11223344595"
+    assert desk.ctx.session.cache().get("profile")["login"] == "11223344595"
     assert files_under(app_dirs / "data") == [], "nothing of the visitor is written to disk"
 
     with qtbot.waitSignal(desk.logged_out, timeout=10_000):
@@ -90,7 +90,7 @@ def test_idle_lock_hides_personal_data_and_asks_for_the_password(qtbot, desk):
     qtbot.mouseClick(lock.unlock_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not desk.is_locked(), timeout=10_000)
     assert "112-233-445 95" in desk.cabinet.who_label.text()
-    assert desk.ctx.account.client.profile().login == "11223344595"
+    assert desk.ctx.session.client.profile().login == "11223344595"
 
 
 def test_ending_the_visit_from_the_lock_screen(qtbot, desk, app_dirs):
@@ -100,7 +100,7 @@ def test_ending_the_visit_from_the_lock_screen(qtbot, desk, app_dirs):
     with qtbot.waitSignal(desk.logged_out, timeout=10_000):
         qtbot.mouseClick(desk.lock_view.end_button, Qt.MouseButton.LeftButton)
     assert desk.stack.currentWidget() is desk.login_view
-    assert desk.ctx.account.profile is None
+    assert desk.ctx.session.profile is None
     assert files_under(app_dirs / "data") == []
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from voek_desktop.domain.consumers import CONSUMER_TYPES
 
@@ -25,7 +25,7 @@ def primary_button(text: str, parent: QWidget | None = None) -> QPushButton:
 
 def point_at_links(root: QWidget) -> None:
     """The hand cursor over link buttons. Called after the first paint: touching Qt's ``Qt``
-    namespace builds ~90 Python enums (~40 ms), too dear for start-up (SPEC §10)."""
+    namespace builds ~90 Python enums (~40 ms), too dear for start-up (docs/design.md "Targets")."""
     from PySide6.QtCore import Qt
 
     for button in root.findChildren(QPushButton, "link"):
@@ -64,3 +64,10 @@ class ConsumerTypePicker(QWidget):
     def set_value(self, key: str) -> None:
         if key in self.buttons:
             self.buttons[key].setChecked(True)
+
+
+def section_title(text: str, parent: QWidget | None = None) -> QLabel:
+    """The big blue title over a section or one of its views."""
+    label = QLabel(text, parent)
+    label.setObjectName("sectionTitle")
+    return label

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import shiboken6
 from PySide6.QtCore import Signal
@@ -24,7 +24,8 @@ from voek_desktop.resources import resource_path
 Check = Callable[[str], str | None]
 
 # Fields built before the first window is painted get their icon afterwards: QtGui's icon
-# machinery costs milliseconds the start-up target (SPEC §10) does not have. None = painted.
+# machinery costs milliseconds the start-up target (docs/design.md "Targets") does not have. None =
+# painted.
 _waiting_for_paint: list[Field] | None = []
 
 
@@ -206,3 +207,33 @@ class Form(QWidget):
     def clear_errors(self) -> None:
         for field in self.fields.values():
             field.set_error(None)
+
+
+class TakesFieldErrors(Protocol):
+    def apply_errors(self, errors: dict[str, str]) -> dict[str, str]: ...
+
+
+def show_api_error(
+    exc: BaseException,
+    form: TakesFieldErrors,
+    line: ErrorLabel,
+    *,
+    fallback: str | None = None,
+    elsewhere: dict[str, ErrorLabel] | None = None,
+) -> bool:
+    """Route a failure: an ApiError's per-field errors go next to their fields in ``form`` (or
+    to the label ``elsewhere`` names for a key), the rest into ``line`` (``fallback`` when none
+    is left); any other failure is described in ``line``. True when there were field errors."""
+    from voek_desktop.api.errors import ApiError
+    from voek_desktop.ui.kit import messages
+
+    if not (isinstance(exc, ApiError) and exc.fields):
+        line.show_message(messages.describe(exc))
+        return False
+    errors = dict(exc.fields)
+    for key, label in (elsewhere or {}).items():
+        if key in errors:
+            label.show_message(errors.pop(key))
+    rest = form.apply_errors(errors)
+    line.show_message(" ".join(rest.values()) or fallback)
+    return True

@@ -1,4 +1,5 @@
-"""The login screen: consumer type, identifier, password, «Запомнить меня» (SPEC §3.2)."""
+"""The login screen: consumer type, identifier, password, «Запомнить меня» (docs/design.md
+"Identity")."""
 
 from __future__ import annotations
 
@@ -14,13 +15,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voek_desktop.account import LoginResult
 from voek_desktop.api.errors import ApiError
 from voek_desktop.domain.consumers import CONSUMER_TYPES
-from voek_desktop.ui import feedback
-from voek_desktop.ui.common import ConsumerTypePicker, link_button, primary_button
+from voek_desktop.session import LoginResult
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.widgets import ErrorLabel, Field, Form, checker
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.forms import ErrorLabel, Field, Form, checker, show_api_error
+from voek_desktop.ui.kit.widgets import ConsumerTypePicker, link_button, primary_button
 
 
 class LoginView(QWidget):
@@ -100,7 +101,7 @@ class LoginView(QWidget):
         server_row = QHBoxLayout()
         self.server_label = QLabel(card)
         self.server_label.setObjectName("fieldHint")
-        self.server_label.setText(f"Сервер: {ctx.account.server_url}")
+        self.server_label.setText(f"Сервер: {ctx.session.server_url}")
         server_row.addWidget(self.server_label, 1)
         self.settings_button = link_button("Настройки…", card)
         server_row.addWidget(self.settings_button)
@@ -187,7 +188,7 @@ class LoginView(QWidget):
         remember = self.remember.isChecked()
         self.set_busy(True)
         self.ctx.tasks.run(
-            lambda: self.ctx.account.log_in(ctype, login, password, remember),
+            lambda: self.ctx.session.log_in(ctype, login, password, remember),
             self._done,
             self._failed,
             owner=self,
@@ -198,17 +199,13 @@ class LoginView(QWidget):
         self.set_busy(False)
         self.password.set_text("")
         if result.warning:
-            feedback.error(self, result.warning, "Вход не запомнен")
+            messages.error(self, result.warning, "Вход не запомнен")
         self.logged_in.emit(result.profile)
 
     def _failed(self, exc: BaseException) -> None:
         self.set_busy(False)
-        if isinstance(exc, ApiError) and exc.fields:
-            rest = self.form.apply_errors(exc.fields)
-            if rest:
-                self.form_error.show_message(" ".join(rest.values()))
+        if show_api_error(exc, self.form, self.form_error):
             return
-        self.form_error.show_message(feedback.describe(exc))
         if isinstance(exc, ApiError) and exc.code == "invalid_credentials":
             self.password.edit.selectAll()
             self.password.edit.setFocus()

@@ -1,4 +1,5 @@
-"""«Контактные данные» (SPEC §4): identifiers read-only; phone, e-mail and password changeable."""
+"""«Контактные данные» (docs/design.md "Cabinet sections"): identifiers read-only; phone, e-mail
+and password changeable."""
 
 from __future__ import annotations
 
@@ -18,10 +19,11 @@ from voek_desktop.api.errors import ApiError
 from voek_desktop.api.models import Profile
 from voek_desktop.domain.consumers import CONSUMER_TYPES
 from voek_desktop.domain.contacts import format_phone, normalize_phone
-from voek_desktop.ui import feedback
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.dialogs import EmailChangeDialog, PasswordChangeDialog
-from voek_desktop.ui.widgets import ErrorLabel, Field, checker
+from voek_desktop.ui.identity.dialogs import EmailChangeDialog, PasswordChangeDialog
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.forms import ErrorLabel, Field, checker
+from voek_desktop.ui.kit.widgets import section_title
 
 
 def _value_label(parent: QWidget, name: str) -> QLabel:
@@ -39,8 +41,7 @@ class ProfilePage(QWidget):
         self.ctx = ctx
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 18)
-        title = QLabel("Контактные данные", self)
-        title.setObjectName("sectionTitle")
+        title = section_title("Контактные данные", self)
         layout.addWidget(title)
 
         ids = QGroupBox("Учётная запись", self)
@@ -138,7 +139,7 @@ class ProfilePage(QWidget):
         phone = self.phone.text()
         self.save_phone.setEnabled(False)
         self.ctx.tasks.run(
-            lambda: self.ctx.account.client.update_phone(phone),
+            lambda: self.ctx.session.client.update_phone(phone),
             self._phone_saved,
             self._phone_failed,
             owner=self,
@@ -146,17 +147,17 @@ class ProfilePage(QWidget):
         )
 
     def _phone_saved(self, profile: Profile) -> None:
-        self.ctx.account.remember_profile(profile)
+        self.ctx.session.remember_profile(profile)
         self.show_profile(profile)
         self.profile_changed.emit(profile)
-        feedback.notice("Телефон сохранён")
+        messages.notice("Телефон сохранён")
 
     def _phone_failed(self, exc: BaseException) -> None:
         self.save_phone.setEnabled(True)
         if isinstance(exc, ApiError) and "phone" in exc.fields:
             self.phone.set_error(exc.fields["phone"])
         else:
-            self.phone_error.show_message(feedback.describe(exc))
+            self.phone_error.show_message(messages.describe(exc))
 
     def _change_email(self) -> None:
         dialog = EmailChangeDialog(self.ctx, self)

@@ -21,23 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voek_desktop.api.errors import ApiError
 from voek_desktop.api.models import SentMail
 from voek_desktop.domain.contacts import check_password, normalize_email
-from voek_desktop.ui import feedback
-from voek_desktop.ui.common import primary_button
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.widgets import ErrorLabel, Field, Form, checker
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.forms import ErrorLabel, Field, Form, checker, show_api_error
+from voek_desktop.ui.kit.widgets import primary_button
 
 _TOKEN_IN_TEXT = re.compile(r"^[A-Za-z0-9_-]{32,}$", re.M)
-
-
-def _show_api_error(form: Form, general: ErrorLabel, exc: BaseException) -> None:
-    if isinstance(exc, ApiError) and exc.fields:
-        rest = form.apply_errors(exc.fields)
-        general.show_message(" ".join(rest.values()) if rest else None)
-    else:
-        general.show_message(feedback.describe(exc))
 
 
 class TokenPanel(QWidget):
@@ -102,7 +93,7 @@ class TokenPanel(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.button.setEnabled(True)
-        _show_api_error(self.form, self.general, exc)
+        show_api_error(exc, self.form, self.general)
 
 
 class ActivationDialog(QDialog):
@@ -118,7 +109,7 @@ class ActivationDialog(QDialog):
             ctx,
             "Вставьте ссылку из письма об активации (или код из него):",
             "Активировать",
-            lambda token: ctx.account.client.activate(token),
+            lambda token: ctx.session.client.activate(token),
             self,
         )
         self.panel.succeeded.connect(self._activated)
@@ -161,9 +152,9 @@ class ActivationDialog(QDialog):
             return
         email = self.email.text()
         self.ctx.tasks.run(
-            lambda: self.ctx.account.client.resend_activation(email),
-            lambda message: feedback.info(self, message, "Письмо отправлено"),
-            lambda exc: _show_api_error(self.resend_form, self.resend_error, exc),
+            lambda: self.ctx.session.client.resend_activation(email),
+            lambda message: messages.info(self, message, "Письмо отправлено"),
+            lambda exc: show_api_error(exc, self.resend_form, self.resend_error),
             owner=self,
             label="Отправка письма…",
         )
@@ -254,9 +245,9 @@ class PasswordResetDialog(QDialog):
             return
         email = self.email.text()
         self.ctx.tasks.run(
-            lambda: self.ctx.account.client.request_password_reset(email),
+            lambda: self.ctx.session.client.request_password_reset(email),
             self._sent,
-            lambda exc: _show_api_error(self.email_form, self.email_error, exc),
+            lambda exc: show_api_error(exc, self.email_form, self.email_error),
             owner=self,
             label="Отправка письма…",
         )
@@ -273,7 +264,7 @@ class PasswordResetDialog(QDialog):
         token, pw, pw2 = self.token.text(), self.password.text(), self.confirmation.text()
         self.save.setEnabled(False)
         self.ctx.tasks.run(
-            lambda: self.ctx.account.client.confirm_password_reset(token, pw, pw2),
+            lambda: self.ctx.session.client.confirm_password_reset(token, pw, pw2),
             self._saved,
             self._failed,
             owner=self,
@@ -282,12 +273,12 @@ class PasswordResetDialog(QDialog):
 
     def _saved(self, message: str) -> None:
         self.save.setEnabled(True)
-        feedback.info(self, message, "Пароль изменён")
+        messages.info(self, message, "Пароль изменён")
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
         self.save.setEnabled(True)
-        _show_api_error(self.form, self.error, exc)
+        show_api_error(exc, self.form, self.error)
 
 
 class PasswordChangeDialog(QDialog):
@@ -338,7 +329,7 @@ class PasswordChangeDialog(QDialog):
         values = (self.current.text(), self.new.text(), self.confirmation.text())
         self.save.setEnabled(False)
         self.ctx.tasks.run(
-            lambda: self.ctx.account.client.change_password(*values),
+            lambda: self.ctx.session.client.change_password(*values),
             self._saved,
             self._failed,
             owner=self,
@@ -346,16 +337,17 @@ class PasswordChangeDialog(QDialog):
         )
 
     def _saved(self, message: str) -> None:
-        feedback.notice(message)
+        messages.notice(message)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
         self.save.setEnabled(True)
-        _show_api_error(self.form, self.error, exc)
+        show_api_error(exc, self.form, self.error)
 
 
 class EmailChangeDialog(QDialog):
-    """A new address, then the code sent to it (SPEC §4: confirmed by a link to the new address)."""
+    """A new address, then the code sent to it (docs/design.md "Cabinet sections": confirmed by a
+    link to the new address)."""
 
     profile_changed = Signal(object)
 
@@ -387,7 +379,7 @@ class EmailChangeDialog(QDialog):
             ctx,
             "Вставьте ссылку или код из письма, пришедшего на новый адрес:",
             "Подтвердить адрес",
-            lambda token: ctx.account.client.confirm_email(token),
+            lambda token: ctx.session.client.confirm_email(token),
             self,
         )
         self.panel.succeeded.connect(self._confirmed)
@@ -403,7 +395,7 @@ class EmailChangeDialog(QDialog):
         email = self.email.text()
         self.send.setEnabled(False)
         self.ctx.tasks.run(
-            lambda: self.ctx.account.client.change_email(email),
+            lambda: self.ctx.session.client.change_email(email),
             self._sent,
             self._failed,
             owner=self,
@@ -413,18 +405,18 @@ class EmailChangeDialog(QDialog):
     def _sent(self, change: object) -> None:
         self.send.setEnabled(True)
         self.error.show_message(None)
-        feedback.notice(change.message)
+        messages.notice(change.message)
         self.profile_changed.emit(change.profile)
         self.panel.token.edit.setFocus()
 
     def _failed(self, exc: BaseException) -> None:
         self.send.setEnabled(True)
-        _show_api_error(self.form, self.error, exc)
+        show_api_error(exc, self.form, self.error)
 
     def _confirmed(self, message: str) -> None:
-        feedback.notice(message)
+        messages.notice(message)
         self.ctx.tasks.run(
-            self.ctx.account.refresh_profile,
+            self.ctx.session.refresh_profile,
             lambda profile: self.profile_changed.emit(profile),
             owner=self,
             label="Обновление профиля…",
@@ -473,7 +465,7 @@ class OutboxDialog(QDialog):
 
     def refresh(self) -> None:
         self.ctx.tasks.run(
-            self.ctx.account.client.dev_outbox, self._loaded, owner=self, label="Загрузка писем…"
+            self.ctx.session.client.dev_outbox, self._loaded, owner=self, label="Загрузка писем…"
         )
 
     def _loaded(self, mails: list[SentMail]) -> None:
@@ -507,4 +499,4 @@ class OutboxDialog(QDialog):
         token = self.current_token()
         if token:
             QApplication.clipboard().setText(token)
-            feedback.notice("Код скопирован в буфер обмена")
+            messages.notice("Код скопирован в буфер обмена")

@@ -22,7 +22,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 from voek_desktop.api.errors import TransferCancelled
-from voek_desktop.ui import feedback
+from voek_desktop.ui.kit import messages
 
 
 class Transfer:
@@ -130,12 +130,12 @@ class Tasks(QObject):
         if exc is None:
             if on_done is not None:
                 on_done(future.result())
-        elif on_error is not None and feedback.is_expected(exc):
+        elif on_error is not None and messages.is_expected(exc):
             on_error(exc)
-        elif feedback.is_expected(exc):
-            feedback.error(owner if isinstance(owner, QObject) else None, exc)
+        elif messages.is_expected(exc):
+            messages.error(owner if isinstance(owner, QObject) else None, exc)
         else:
-            feedback.show_crash(type(exc), exc, exc.__traceback__)
+            messages.show_crash(type(exc), exc, exc.__traceback__)
 
     def is_busy(self) -> bool:
         return bool(self._running)

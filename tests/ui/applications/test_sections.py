@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import QFileDialog
 
-from tests.ui.test_applications_wizard import (
+from tests.ui.applications.test_wizard import (
     DEMO_PASSWORD,
     DEMO_SNILS,
     TYPED,
@@ -24,7 +24,7 @@ from voek_desktop.api.client import CabinetClient
 from voek_desktop.ui.applications import sections
 from voek_desktop.ui.applications.blank_forms import BlankFormsDialog
 from voek_desktop.ui.applications.contracts import ContractsPage
-from voek_desktop.ui.applications.feedback_page import FeedbackPage
+from voek_desktop.ui.applications.feedback import FeedbackPage
 from voek_desktop.ui.applications.page import ApplicationsPage
 from voek_desktop.ui.applications.survey import THANKS, SurveyPage
 
@@ -42,7 +42,7 @@ FULL_FORM = {
 
 @pytest.fixture
 def logged_in(ctx, qtbot):
-    ctx.account.log_in("individual", DEMO_SNILS, DEMO_PASSWORD, False)
+    ctx.session.log_in("individual", DEMO_SNILS, DEMO_PASSWORD, False)
     yield ctx
     wait_idle(qtbot, ctx)
 
@@ -91,15 +91,15 @@ def test_sections_in_cabinet_order(qtbot, logged_in) -> None:
 
     parent = QWidget()
     qtbot.addWidget(parent)
-    found = sections(logged_in, logged_in.account.profile, parent)
+    found = sections(logged_in, logged_in.session.profile, parent)
     assert [s.title for s in found] == ["Заявки", "Договоры", "Обратная связь", "Опрос"]
     assert [s.order for s in found] == sorted(s.order for s in found)
 
 
 def test_need_info_comment_documents_and_resubmit(qtbot, logged_in, tmp_path: Path) -> None:
-    page = show(qtbot, ApplicationsPage(logged_in, logged_in.account.profile))
+    page = show(qtbot, ApplicationsPage(logged_in, logged_in.session.profile))
     qtbot.waitUntil(lambda: page.active_model.rowCount() >= 2, timeout=10_000)
-    row = next(i for i, a in enumerate(page.active_model.rows) if a.status == "need_info")
+    row = next(i for i, a in enumerate(page.active_model.records) if a.status == "need_info")
     page.active_view.selectRow(row)
     assert page.current.status == "need_info"
     assert "Приложите правоустанавливающий документ" in page.comment.text()
@@ -130,13 +130,13 @@ def test_need_info_comment_documents_and_resubmit(qtbot, logged_in, tmp_path: Pa
     qtbot.waitUntil(lambda: wizard.submitted is not None, timeout=10_000)
     assert wizard.submitted.status == "review"
     qtbot.waitUntil(
-        lambda: not any(a.status == "need_info" for a in page.active_model.rows), timeout=10_000
+        lambda: not any(a.status == "need_info" for a in page.active_model.records), timeout=10_000
     )
 
 
 def test_contract_preview_and_signed_scan(qtbot, server, api, logged_in, tmp_path: Path) -> None:
     app_id = offered_contract(server, api, tmp_path)
-    page = show(qtbot, ContractsPage(logged_in, logged_in.account.profile), (1200, 800))
+    page = show(qtbot, ContractsPage(logged_in, logged_in.session.profile), (1200, 800))
     qtbot.waitUntil(lambda: page.active_model.rowCount() == 1, timeout=10_000)
     contract = page.current
     assert contract is not None and contract.application_id == app_id
@@ -150,7 +150,7 @@ def test_contract_preview_and_signed_scan(qtbot, server, api, logged_in, tmp_pat
         timeout=15_000,
     )
     assert page.preview.page_count() >= 1
-    cached = logged_in.account.cache().root / "contracts" / f"contract-{contract.id}.pdf"
+    cached = logged_in.session.cache().root / "contracts" / f"contract-{contract.id}.pdf"
     assert cached.read_bytes().startswith(b"%PDF-")
     shot(page, "contract-preview.png")
 
@@ -171,7 +171,7 @@ def test_contract_preview_and_signed_scan(qtbot, server, api, logged_in, tmp_pat
 
 def test_survey_once_per_application(qtbot, server, api, logged_in, tmp_path: Path) -> None:
     app_id = offered_contract(server, api, tmp_path)
-    page = show(qtbot, SurveyPage(logged_in, logged_in.account.profile), (1100, 900))
+    page = show(qtbot, SurveyPage(logged_in, logged_in.session.profile), (1100, 900))
     qtbot.waitUntil(lambda: app_id in page.cards, timeout=10_000)
     card = page.cards[app_id]
     assert len(card.groups) == 5
@@ -187,14 +187,14 @@ def test_survey_once_per_application(qtbot, server, api, logged_in, tmp_path: Pa
     assert card.thanks.text() == THANKS
     assert [r.application_id for r in api.survey_responses()] == [app_id]
 
-    again = show(qtbot, SurveyPage(logged_in, logged_in.account.profile))
+    again = show(qtbot, SurveyPage(logged_in, logged_in.session.profile))
     qtbot.waitUntil(lambda: app_id in again.cards, timeout=10_000)
     assert not again.cards[app_id].thanks.isHidden()
     assert again.cards[app_id].body.isHidden()
 
 
 def test_feedback_new_thread_and_replies(qtbot, server, logged_in) -> None:
-    page = show(qtbot, FeedbackPage(logged_in, logged_in.account.profile), (1100, 760))
+    page = show(qtbot, FeedbackPage(logged_in, logged_in.session.profile), (1100, 760))
     qtbot.waitUntil(lambda: page.model.rowCount() >= 1, timeout=10_000)
     qtbot.waitUntil(lambda: page.current is not None, timeout=10_000)
     assert "АО «ВОЭК»" in page.messages.toPlainText()
@@ -225,7 +225,7 @@ def test_feedback_new_thread_and_replies(qtbot, server, logged_in) -> None:
     assert (
         text.index("Когда придёт договор") < text.index("Договор направим") < text.index("Спасибо!")
     )
-    qtbot.waitUntil(lambda: page.model.rows[0].has_reply, timeout=10_000)
+    qtbot.waitUntil(lambda: page.model.records[0].has_reply, timeout=10_000)
     assert page.model.index(0, 2).data() == "есть"
     shot(page, "feedback.png")
 
@@ -233,7 +233,7 @@ def test_feedback_new_thread_and_replies(qtbot, server, logged_in) -> None:
 def test_blank_forms_without_login(
     qtbot, ctx, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from voek_desktop.ui.login import LoginView
+    from voek_desktop.ui.identity.login import LoginView
 
     login = show(qtbot, LoginView(ctx), (900, 700))
     qtbot.mouseClick(login.blank_forms_button, Qt.MouseButton.LeftButton)
@@ -256,5 +256,5 @@ def test_blank_forms_without_login(
     saved = tmp_path / "бланк.pdf"
     qtbot.waitUntil(saved.exists, timeout=10_000)
     assert saved.read_bytes().startswith(b"%PDF-")
-    assert ctx.account.profile is None  # nobody logged in
+    assert ctx.session.profile is None  # nobody logged in
     wait_idle(qtbot, ctx)

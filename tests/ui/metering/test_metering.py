@@ -11,14 +11,14 @@ import requests
 from PySide6.QtCore import QDate, Qt
 
 from voek_desktop.api.metering import Organization
-from voek_desktop.ui import feedback
-from voek_desktop.ui.metering import archive as archive_ui
+from voek_desktop.archive_reader import read_workbook
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.models import RowsModel
+from voek_desktop.ui.metering import archive_requests as archive_ui
 from voek_desktop.ui.metering import sections
 from voek_desktop.ui.metering.accounts import AccountsPage
-from voek_desktop.ui.metering.models import RowsModel
 from voek_desktop.ui.metering.organization import OrganizationPage
 from voek_desktop.ui.metering.smart import SmartDataPage
-from voek_desktop.workbook import read_workbook
 
 PASSWORD = "demo-Password-2026"
 MORNING = "2026-11-27T10:00:00+03:00"  # 10:00 МСК: the last poll was at 01:30 today
@@ -44,7 +44,7 @@ def dev(server, path: str, **body) -> dict:
 def log_in(ctx, server, consumer_type: str, login: str):
     dev(server, "/dev/clock", now=MORNING)
     # «Запомнить меня»: the session outlives the clock jumps to the next day.
-    return ctx.account.log_in(consumer_type, login, PASSWORD, True).profile
+    return ctx.session.log_in(consumer_type, login, PASSWORD, True).profile
 
 
 def click(qtbot, button) -> None:
@@ -109,7 +109,7 @@ def test_add_and_remove_personal_accounts(qtbot, individual_page, monkeypatch, q
     answers = iter([False, True])
     asked: list[str] = []
     monkeypatch.setattr(
-        feedback, "confirm", lambda parent, text, **kw: asked.append(text) or next(answers)
+        messages, "confirm", lambda parent, text, **kw: asked.append(text) or next(answers)
     )
     click(qtbot, page.row_widget("3300000005").remove)
     assert asked and "3300000005" in asked[0]
@@ -171,7 +171,7 @@ def test_company_confirms_the_organisation_and_sees_contracts(qtbot, ctx, server
 def test_not_in_registry_shows_support_contacts(qtbot, ctx):
     page = OrganizationPage(ctx)
     qtbot.addWidget(page)
-    page._checked = True  # no request: the answer is given below
+    page.loaded = True  # no request: the answer is given below
     page.show()
     page.show_organization(
         Organization(False, False, {"phone": "8 (4922) 77-00-00", "email": "lk@voek.example"})
@@ -323,7 +323,7 @@ def test_cancelled_download_keeps_the_part_and_resumes(qtbot, ctx, server, tmp_p
     from voek_desktop.api import download as download_module
 
     log_in(ctx, server, "individual", "112-233-445 95")
-    client = ctx.account.client
+    client = ctx.session.client
     meter = next(m for m in client.personal_account_meters("3300000001") if m.is_smart)
     client.create_archive_request(meter.id, "2026-10-01", "2026-11-26")
     dev(server, "/dev/clock", now="2026-11-28T01:00:05+03:00")
@@ -421,7 +421,7 @@ def test_the_cabinet_lists_the_section_and_it_loads_when_opened(qtbot, ctx, serv
 
 
 def test_a_damaged_workbook_says_so_in_the_table_window(qtbot, ctx, tmp_path):
-    from voek_desktop.ui.metering.workbook import WorkbookDialog
+    from voek_desktop.ui.metering.archive_table import WorkbookDialog
 
     damaged = tmp_path / "Архив.xlsx"
     damaged.write_bytes(b"PK\x03\x04 the download was cut and then renamed by hand")

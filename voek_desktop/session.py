@@ -34,18 +34,21 @@ class LoginResult(NamedTuple):
     warning: str | None = None  # e.g. the token could not be remembered
 
 
-class Account:
+class Session:
+    """The login session as the app holds it: who is logged in, their client, token and cache."""
+
     def __init__(
         self,
         server_url: str,
-        keyring_account: str | None = None,
+        keyring_user: str | None = None,
         *,
         clerk: bool = False,
         scanner_folder: str = "",
     ) -> None:
         self.server_url = server_url.rstrip("/")
-        self.tokens = TokenStore(keyring_account or self.server_url)
-        # Clerk mode (SPEC §3.4): a shared PC — no keyring, nothing of a visitor on disk.
+        self.tokens = TokenStore(keyring_user or self.server_url)
+        # Clerk mode (docs/design.md "Clerk mode"): a shared PC — no keyring, nothing of a visitor
+        # on disk.
         self.clerk = clerk
         self.profile: Profile | None = None
         self._client: CabinetClient | None = None
@@ -87,22 +90,22 @@ class Account:
 
     def log_in(self, consumer_type: str, login: str, password: str, remember: bool) -> LoginResult:
         remember = remember and not self.clerk
-        session = self.client.log_in(consumer_type, login, password, remember)
+        granted = self.client.log_in(consumer_type, login, password, remember)
         self._login = (consumer_type, login)
         if self.scans is not None:
             self.scans.start()
-        self._logged_in(session.consumer)
+        self._logged_in(granted.consumer)
         warning = None
         if self.clerk:
             pass  # the keyring of a shared PC is not touched at all
         elif remember:
             try:
-                self.tokens.save(session.token)
+                self.tokens.save(granted.token)
             except KeyringUnavailable as exc:
                 warning = str(exc)
         else:
             self.tokens.delete()  # an older «Запомнить меня» must not outlive this choice
-        return LoginResult(session.consumer, warning)
+        return LoginResult(granted.consumer, warning)
 
     def refresh_profile(self) -> Profile:
         profile = self.client.profile()
@@ -124,7 +127,8 @@ class Account:
         self, key: str, fetch: Callable[[], list[T]], decode: Callable[[dict], T]
     ) -> list[T]:
         """``fetch()``, keeping a copy in the consumer's cache; when the server cannot be
-        reached, the last copy as an :class:`OfflineCopy` (SPEC: work offline where it can).
+        reached, the last copy as an :class:`OfflineCopy` (docs/design.md "Conventions": work
+        offline where it can).
         Not in clerk mode: a shared PC keeps nothing of a visitor for later."""
         from dataclasses import asdict
         from datetime import UTC, datetime
@@ -153,14 +157,14 @@ class Account:
         if self._login is None:
             raise RuntimeError("nobody is logged in")
         old_token = self.client.token
-        session = self.client.log_in(*self._login, password, False)
-        if old_token and old_token != session.token:
+        granted = self.client.log_in(*self._login, password, False)
+        if old_token and old_token != granted.token:
             from voek_desktop.api.client import CabinetClient
 
             with contextlib.suppress(ApiError):
                 CabinetClient(self.server_url, old_token, retries=0).log_out()
-        self._logged_in(session.consumer)
-        return session.consumer
+        self._logged_in(granted.consumer)
+        return granted.consumer
 
     def log_out(self) -> str | None:
         """End the session everywhere. Local traces go even when the server is unreachable;

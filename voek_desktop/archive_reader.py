@@ -1,4 +1,4 @@
-"""Reading a downloaded archive workbook (.xlsx, SPEC §8.6) for the app's own table.
+"""Reading a downloaded archive workbook (.xlsx, docs/design.md "Archives") for the app's own table.
 
 openpyxl parses the file in a child process (``voek-desktop read-workbook FILE``) that streams
 the rows back in pickled chunks. Parsing 52,600 rows is about 2 s of pure-Python work; on a
@@ -17,8 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-from voek_desktop.__main__ import READ_WORKBOOK
 from voek_desktop.api.errors import TransferCancelled
+from voek_desktop.subcommands import READ_WORKBOOK
 
 INFO_SHEET = "Сведения"
 FIRST_CHUNK = 64  # rows: enough for the first screen, sent at once

@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from voek_desktop.credentials import SERVICE
+from voek_desktop.ui.identity.registration import RegistrationDialog
 from voek_desktop.ui.main_window import MainWindow
-from voek_desktop.ui.registration import RegistrationDialog
 
 DEMO_SNILS = "112-233-445 95"
 DEMO_PASSWORD = "demo-Password-2026"
@@ -106,7 +106,7 @@ def test_register_activate_from_outbox_and_log_in(
     qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1, timeout=10_000)
     assert email in dialog.done_text.text()
 
-    mail = next(m for m in ctx.account.client.dev_outbox() if m.to == email)
+    mail = next(m for m in ctx.session.client.dev_outbox() if m.to == email)
     link = re.search(r"http://\S+activate\?token=\S+", mail.text).group(0)
     qtbot.keyClicks(dialog.activation.token.edit, link)
     qtbot.mouseClick(dialog.activation.button, Qt.MouseButton.LeftButton)
@@ -120,7 +120,7 @@ def test_register_activate_from_outbox_and_log_in(
 
 
 def test_login_before_activation_says_so(qtbot, ctx, window) -> None:
-    ctx.account.client.register(
+    ctx.session.client.register(
         {
             "consumer_type": "individual",
             "snils": "613-166-273 65",
@@ -155,7 +155,7 @@ def test_remember_me_change_phone_and_log_out_leaves_nothing(
     qtbot, ctx, window, memory_keyring, app_dirs
 ) -> None:
     log_in(qtbot, window, DEMO_SNILS, DEMO_PASSWORD, remember=True)
-    token = memory_keyring.items.get((SERVICE, ctx.account.server_url))
+    token = memory_keyring.items.get((SERVICE, ctx.session.server_url))
     assert token, "«Запомнить меня» keeps the session token in the keyring"
     assert DEMO_PASSWORD not in memory_keyring.items.values()
     assert files_under(app_dirs / "data"), "the profile is cached for offline use"
@@ -167,7 +167,7 @@ def test_remember_me_change_phone_and_log_out_leaves_nothing(
     assert page.save_phone.isEnabled()
     qtbot.mouseClick(page.save_phone, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.profile.phone == "+79100001122", timeout=10_000)
-    assert ctx.account.client.profile().phone == "+79100001122"
+    assert ctx.session.client.profile().phone == "+79100001122"
 
     with qtbot.waitSignal(window.logged_out, timeout=10_000):
         qtbot.mouseClick(window.cabinet.logout_button, Qt.MouseButton.LeftButton)
@@ -180,16 +180,16 @@ def test_remember_me_change_phone_and_log_out_leaves_nothing(
     from voek_desktop.api.errors import ApiError
 
     with pytest.raises(ApiError) as err:
-        CabinetClient(ctx.account.server_url, token, retries=0).profile()
+        CabinetClient(ctx.session.server_url, token, retries=0).profile()
     assert err.value.status == 401
 
 
 def test_remembered_session_resumes_in_a_new_window(qtbot, ctx, window, memory_keyring) -> None:
     log_in(qtbot, window, DEMO_SNILS, DEMO_PASSWORD, remember=True)
-    from voek_desktop.account import Account
+    from voek_desktop.session import Session
     from voek_desktop.ui.context import Context
 
-    second = MainWindow(Context(Account(ctx.account.server_url), ctx.tasks))
+    second = MainWindow(Context(Session(ctx.session.server_url), ctx.tasks))
     qtbot.addWidget(second)
     second.try_resume()
     qtbot.waitUntil(lambda: second.cabinet is not None, timeout=10_000)

@@ -1,6 +1,7 @@
-"""A downloaded archive workbook shown inside the app (SPEC §8.6, §10: 52,600 rows ≤ 0.5 s).
+"""A downloaded archive workbook shown inside the app (docs/design.md "Archives", "Targets": 52,600
+rows ≤ 0.5 s).
 
-The rows come from :mod:`voek_desktop.workbook` (a child process, streamed); the table model
+The rows come from :mod:`voek_desktop.archive_reader` (a child process, streamed); the table model
 holds them as plain lists and makes text only for the cells on screen.
 """
 
@@ -22,10 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from voek_desktop.api.errors import TransferCancelled
-from voek_desktop.ui import feedback
+from voek_desktop.archive_reader import Sheet, WorkbookError, read_workbook
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.metering.models import RowsModel
-from voek_desktop.workbook import Sheet, WorkbookError, read_workbook
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.models import RowsModel
 
 PROFILE_SHEET = "Профиль 30 мин"
 
@@ -147,7 +148,7 @@ class WorkbookDialog(QDialog):
         if isinstance(exc, TransferCancelled):
             self.status.setText("Чтение отменено.")
             return
-        text = str(exc) if isinstance(exc, WorkbookError) else feedback.describe(exc)
+        text = str(exc) if isinstance(exc, WorkbookError) else messages.describe(exc)
         self.status.setText(f"Не удалось прочитать файл: {text}.")
 
     def _loaded(self, sheets: list[Sheet]) -> None:

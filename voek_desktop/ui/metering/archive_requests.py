@@ -1,9 +1,10 @@
-"""«Получить архив данных за период» (SPEC §6.5, seed VIII): order an archive, change its
+"""«Получить архив данных за период» (docs/design.md "Archives", seed VIII): order an archive,
+change its
 dates until 21:00 МСК, download the ready .xlsx (progress, cancel, resume) and open it."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QUrl, Signal
@@ -26,20 +27,18 @@ from PySide6.QtWidgets import (
 
 from voek_desktop.api.errors import ApiError, TransferCancelled
 from voek_desktop.api.metering import ArchiveRequest, Meter, SmartData
-from voek_desktop.ui import feedback
-from voek_desktop.ui.common import primary_button
-from voek_desktop.ui.context import Context
-from voek_desktop.ui.metering.formats import (
+from voek_desktop.domain.formats import (
     format_date,
     format_datetime,
-    msk,
     parse_date,
     parse_datetime,
-    today_msk,
-    years_back,
 )
+from voek_desktop.domain.time import MSK, moscow_date, years_before
+from voek_desktop.ui.context import Context
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.forms import ErrorLabel
+from voek_desktop.ui.kit.widgets import primary_button, section_title
 from voek_desktop.ui.metering.models import ArchiveRequestsModel
-from voek_desktop.ui.widgets import ErrorLabel
 
 NOTICE = "До 21:00 МСК текущих суток возможно обновить запрос, указав иные даты."
 NEXT_DAY = (
@@ -72,9 +71,10 @@ def open_url(url: QUrl) -> bool:
 
 
 def check_period(start: date, end: date, today: date, last_poll: date | None) -> dict[str, str]:
-    """The §6.5 rules, with the texts shown next to the date pickers."""
+    """The rules of an archive period (docs/design.md "Archives"), with the texts shown next to the
+    date pickers."""
     errors: dict[str, str] = {}
-    earliest = years_back(today, 3)
+    earliest = years_before(today, 3)
     if start < earliest:
         errors["period_start"] = (
             f"Дата начала не может быть раньше {format_date(earliest)}: архив хранится 3 года"
@@ -103,7 +103,7 @@ class ArchiveDialog(QDialog):
         self.meter = meter
         self.last_poll = last_poll
         # The server's today, not this PC's: the daily poll (01:30 МСК) is dated today.
-        self.today = last_poll or today_msk()
+        self.today = last_poll or moscow_date(datetime.now(MSK))
         self.transfer = None
         self.downloading_id: int | None = None
         self.saved: dict[int, Path] = {}  # request id → where its file was saved
@@ -111,8 +111,7 @@ class ArchiveDialog(QDialog):
         self.resize(920, 620)
         layout = QVBoxLayout(self)
 
-        title = QLabel("Получить архив данных за период", self)
-        title.setObjectName("sectionTitle")
+        title = section_title("Получить архив данных за период", self)
         layout.addWidget(title)
         about = QLabel(f"{meter.title}, № {meter.serial_number} · {meter.address}", self)
         about.setWordWrap(True)
@@ -239,7 +238,7 @@ class ArchiveDialog(QDialog):
 
     def _set_defaults(self) -> None:
         end = self.last_poll or self.today
-        start = max(years_back(self.today, 3), date(end.year, end.month, 1))
+        start = max(years_before(self.today, 3), date(end.year, end.month, 1))
         commissioned = parse_date(self.meter.commissioned_at)
         if commissioned is not None and commissioned > start:
             start = min(commissioned, end)
@@ -247,12 +246,12 @@ class ArchiveDialog(QDialog):
         self.end.setDate(QDate(end))
         last = format_date(self.last_poll) if self.last_poll else "уточняется…"
         self.limits.setText(
-            f"{DEPTH} Доступно: с {format_date(years_back(self.today, 3))}"
+            f"{DEPTH} Доступно: с {format_date(years_before(self.today, 3))}"
             f" по дату последнего опроса ({last})."
         )
 
     def _fetch_last_poll(self) -> None:
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         meter_id = self.meter.id
         self.ctx.tasks.run(
             lambda: client.smart_data(meter_id),
@@ -266,7 +265,7 @@ class ArchiveDialog(QDialog):
         polled = parse_datetime(data.polled_at)
         if polled is None:
             return
-        self.last_poll = msk(polled).date()
+        self.last_poll = moscow_date(polled)
         self.today = self.last_poll
         self._set_defaults()
 
@@ -296,7 +295,7 @@ class ArchiveDialog(QDialog):
             if rest or not known:
                 self.status.setText(" ".join(rest) or exc.message)
         else:
-            self.status.setText(feedback.describe(exc))
+            self.status.setText(messages.describe(exc))
 
     def create_request(self) -> None:
         if not self.validate():
@@ -304,7 +303,7 @@ class ArchiveDialog(QDialog):
         start, end = self.period()
         self.submit.setEnabled(False)
         self.status.setText("Отправка запроса…")
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         meter_id = self.meter.id
         self.ctx.tasks.run(
             lambda: client.create_archive_request(meter_id, start, end),
@@ -321,7 +320,7 @@ class ArchiveDialog(QDialog):
             f"Запрос № {request.id} принят за период {format_date(request.period_start)} –"
             f" {format_date(request.period_end)}. Изменить даты можно до {until}."
         )
-        feedback.notice(f"Запрос архива № {request.id} принят")
+        messages.notice(f"Запрос архива № {request.id} принят")
         self.load_requests(select=request.id)
 
     def update_request(self) -> None:
@@ -331,7 +330,7 @@ class ArchiveDialog(QDialog):
         start, end = self.period()
         self.update_button.setEnabled(False)
         self.status.setText("Обновление запроса…")
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.ctx.tasks.run(
             lambda: client.update_archive_request(request.id, start, end),
             self._updated,
@@ -352,7 +351,7 @@ class ArchiveDialog(QDialog):
     def load_requests(self, select: int | None = None) -> None:
         current = select or (self.selected().id if self.selected() else None)
         self.refresh_button.setEnabled(False)
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         meter_id = self.meter.id
         self.ctx.tasks.run(
             lambda: client.archive_requests(meter_id),
@@ -364,7 +363,7 @@ class ArchiveDialog(QDialog):
 
     def _list_failed(self, exc: BaseException) -> None:
         self.refresh_button.setEnabled(True)
-        self.status.setText(feedback.describe(exc))
+        self.status.setText(messages.describe(exc))
 
     def _listed(self, requests: list[ArchiveRequest], select: int | None) -> None:
         self.refresh_button.setEnabled(True)
@@ -420,8 +419,8 @@ class ArchiveDialog(QDialog):
         from voek_desktop.api.client import CabinetClient
         from voek_desktop.api.download import download
 
-        server_url, token = self.ctx.account.server_url, self.ctx.account.client.token
-        path = self.ctx.account.client.archive_file_path(request.id)
+        server_url, token = self.ctx.session.server_url, self.ctx.session.client.token
+        path = self.ctx.session.client.archive_file_path(request.id)
 
         def job(transfer) -> Path:
             # run_long jobs run beside the API worker: their own HTTP session.
@@ -471,7 +470,7 @@ class ArchiveDialog(QDialog):
     def _downloaded(self, path: Path) -> None:
         self._download_done()
         self.status.setText(f"Файл сохранен: {path}")
-        feedback.notice(f"Архив сохранен: {path.name}")
+        messages.notice(f"Архив сохранен: {path.name}")
         self._selection_changed()
 
     def _download_failed(self, exc: BaseException) -> None:
@@ -481,7 +480,7 @@ class ArchiveDialog(QDialog):
                 "Загрузка отменена. Нажмите «Скачать», чтобы продолжить с того же места."
             )
         else:
-            self.status.setText(feedback.describe(exc))
+            self.status.setText(messages.describe(exc))
 
     # --- open -----------------------------------------------------------------------------
 
@@ -502,7 +501,7 @@ class ArchiveDialog(QDialog):
             open_url(QUrl.fromLocalFile(str(path.parent)))
 
     def open_in_app(self):
-        from voek_desktop.ui.metering.workbook import WorkbookDialog
+        from voek_desktop.ui.metering.archive_table import WorkbookDialog
 
         path = self.current_file()
         if path is None:

@@ -1,4 +1,5 @@
-"""Registration (SPEC §3.1): the fields of the chosen consumer type, checked as typed."""
+"""Registration (docs/design.md "Identity"): the fields of the chosen consumer type, checked as
+typed."""
 
 from __future__ import annotations
 
@@ -12,15 +13,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voek_desktop.api.errors import ApiError
 from voek_desktop.api.models import Registration
 from voek_desktop.domain.consumers import CONSUMER_TYPES
 from voek_desktop.domain.contacts import check_password, normalize_email, normalize_phone
-from voek_desktop.ui import feedback
-from voek_desktop.ui.common import ConsumerTypePicker, primary_button
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.dialogs import TokenPanel
-from voek_desktop.ui.widgets import ErrorLabel, Field, Form, checker
+from voek_desktop.ui.identity.dialogs import TokenPanel
+from voek_desktop.ui.kit.forms import ErrorLabel, Field, Form, checker, show_api_error
+from voek_desktop.ui.kit.widgets import ConsumerTypePicker, primary_button, section_title
 
 
 class RegistrationDialog(QDialog):
@@ -129,8 +128,7 @@ class RegistrationDialog(QDialog):
         # page 2: check your e-mail, paste the link
         done = QWidget(self)
         done_layout = QVBoxLayout(done)
-        self.done_title = QLabel("Проверьте почту", done)
-        self.done_title.setObjectName("sectionTitle")
+        self.done_title = section_title("Проверьте почту", done)
         done_layout.addWidget(self.done_title)
         self.done_text = QLabel(done)
         self.done_text.setWordWrap(True)
@@ -139,7 +137,7 @@ class RegistrationDialog(QDialog):
             ctx,
             "Перейдите по ссылке из письма или вставьте её (или код из письма) сюда:",
             "Активировать",
-            lambda token: self.ctx.account.client.activate(token),
+            lambda token: self.ctx.session.client.activate(token),
             done,
         )
         self.activation.succeeded.connect(self._activated)
@@ -192,7 +190,7 @@ class RegistrationDialog(QDialog):
         self.submit.setEnabled(False)
         self.submit.setText("Отправка…")
         self.ctx.tasks.run(
-            lambda: self.ctx.account.client.register(data),
+            lambda: self.ctx.session.client.register(data),
             self._registered,
             self._failed,
             owner=self,
@@ -208,14 +206,8 @@ class RegistrationDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.submit.setEnabled(True)
         self.submit.setText("Зарегистрироваться")
-        if isinstance(exc, ApiError) and exc.fields:
-            rest = self.form.apply_errors(exc.fields)
-            if "personal_data_consent" in rest:
-                self.consent_error.show_message(rest.pop("personal_data_consent"))
-            if rest or not exc.fields:
-                self.form_error.show_message(" ".join(rest.values()) or exc.message)
-            return
-        self.form_error.show_message(feedback.describe(exc))
+        consent = {"personal_data_consent": self.consent_error}
+        show_api_error(exc, self.form, self.form_error, elsewhere=consent)
 
     def _activated(self, message: str) -> None:
         self.done_title.setText("Учётная запись активирована")

@@ -1,6 +1,7 @@
 """The one place that tells the user something: errors, notices, confirmations, crashes.
 
-Message boxes are imported when first shown: the login window must paint fast (SPEC §10).
+Message boxes are imported when first shown: the login window must paint fast (docs/design.md
+"Targets").
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ def shot(widget, name: str) -> None:
     if SHOTS:
         from PySide6.QtWidgets import QApplication
 
-        from voek_desktop.ui.style import STYLE_SHEET
+        from voek_desktop.ui.kit.style import STYLE_SHEET
 
         QApplication.instance().setStyleSheet(STYLE_SHEET)
         qapp_process()
@@ -73,7 +73,7 @@ def write_png(path: Path, colour: str = "white") -> Path:
 
 @pytest.fixture
 def logged_in(ctx, qtbot):
-    ctx.account.log_in("individual", DEMO_SNILS, DEMO_PASSWORD, False)
+    ctx.session.log_in("individual", DEMO_SNILS, DEMO_PASSWORD, False)
     yield ctx
     wait_idle(qtbot, ctx)
 
@@ -86,7 +86,7 @@ def wait_idle(qtbot, ctx) -> None:
 
 @pytest.fixture
 def page(qtbot, logged_in) -> ApplicationsPage:
-    p = ApplicationsPage(logged_in, logged_in.account.profile)
+    p = ApplicationsPage(logged_in, logged_in.session.profile)
     qtbot.addWidget(p)
     p.resize(1100, 760)
     p.show()
@@ -206,7 +206,9 @@ def test_wizard_from_category_to_submitted(qtbot, page, tmp_path: Path, boxes) -
     assert any(kind == "info" and "принята" in text for kind, text in boxes)
     assert page.drafts.load(key) is None  # the local draft is gone after submit
     number = wizard.submitted.number
-    qtbot.waitUntil(lambda: any(a.number == number for a in page.active_model.rows), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: any(a.number == number for a in page.active_model.records), timeout=10_000
+    )
 
 
 def test_crash_after_autosave_offers_the_draft_back(qtbot, page, logged_in) -> None:
@@ -224,11 +226,11 @@ def test_crash_after_autosave_offers_the_draft_back(qtbot, page, logged_in) -> N
 
     shiboken6.delete(wizard)
 
-    drafts = DraftStore(logged_in.account.cache().root / "drafts")
+    drafts = DraftStore(logged_in.session.cache().root / "drafts")
     assert drafts.load(key).form["applicant_name"] == "Петров Пётр Петрович"
 
     # Next time «Заявки» opens, the draft is offered with its time.
-    again = ApplicationsPage(logged_in, logged_in.account.profile)
+    again = ApplicationsPage(logged_in, logged_in.session.profile)
     qtbot.addWidget(again)
     again.show()
     qtbot.waitUntil(lambda: not again.restore_bar.isHidden(), timeout=10_000)
@@ -243,7 +245,7 @@ def test_crash_after_autosave_offers_the_draft_back(qtbot, page, logged_in) -> N
 
 
 def test_closing_normally_saves_to_the_server_and_offers_nothing(qtbot, page, logged_in) -> None:
-    before = {a.id for a in page.active_model.rows}
+    before = {a.id for a in page.active_model.records}
     wizard = open_new(qtbot, page)
     wizard.category_step.buttons["p13"].setChecked(True)
     qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
@@ -254,13 +256,13 @@ def test_closing_normally_saves_to_the_server_and_offers_nothing(qtbot, page, lo
     drafts = page.drafts
     qtbot.waitUntil(lambda: (d := drafts.load(key)) is not None and d.synced, timeout=10_000)
     draft = drafts.load(key)
-    client = logged_in.account.client
+    client = logged_in.session.client
     server_copy = client.application(draft.application_id)
     assert draft.application_id not in before
     assert server_copy.status == "draft" and server_copy.category == "p13"
     assert server_copy.form["applicant_name"] == "Сидоров Семён Семёнович"
     page.refresh()
-    qtbot.waitUntil(lambda: any(a.id == server_copy.id for a in page.active_model.rows))
+    qtbot.waitUntil(lambda: any(a.id == server_copy.id for a in page.active_model.records))
     assert page.restore_bar.isHidden()
 
 
@@ -268,7 +270,7 @@ def test_drop_files_on_a_row_and_cancel(qtbot, page, tmp_path: Path) -> None:
     from PySide6.QtCore import QMimeData, QPointF, QUrl
     from PySide6.QtGui import QDropEvent
 
-    draft = next(a for a in page.active_model.rows if a.status == "draft")
+    draft = next(a for a in page.active_model.records if a.status == "draft")
     page.open_wizard(draft)
     wizard = page.wizard
     wizard.go(2)
@@ -331,7 +333,7 @@ def test_printing_renders_every_page(qtbot, tmp_path: Path) -> None:
 
 
 def test_opening_and_closing_untouched_leaves_no_draft(qtbot, page) -> None:
-    before = [a.id for a in page.active_model.rows]
+    before = [a.id for a in page.active_model.records]
     wizard = open_new(qtbot, page)
     wizard.category_step.buttons["p12_1"].setChecked(True)
     qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
@@ -340,12 +342,12 @@ def test_opening_and_closing_untouched_leaves_no_draft(qtbot, page) -> None:
     wizard.close()
     qtbot.waitUntil(lambda: not page.ctx.tasks.is_busy(), timeout=10_000)
     assert page.drafts.list() == []
-    assert [a.id for a in page.active_model.rows] == before
+    assert [a.id for a in page.active_model.records] == before
     assert page.restore_bar.isHidden()
 
 
 def test_server_gone_at_submit_keeps_the_form_and_says_so(qtbot, page, server) -> None:
-    draft = next(a for a in page.active_model.rows if a.status == "need_info")
+    draft = next(a for a in page.active_model.records if a.status == "need_info")
     page.open_wizard(draft)
     wizard = page.wizard
     values_before = dict(wizard.form.values())

@@ -1,4 +1,4 @@
-"""Clerk mode (SPEC §3.4): the inactivity lock of a shared service-centre PC."""
+"""Clerk mode (docs/design.md "Clerk mode"): the inactivity lock of a shared service-centre PC."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QVBoxLa
 
 from voek_desktop.api.errors import ApiError
 from voek_desktop.api.models import Profile
-from voek_desktop.ui import feedback
-from voek_desktop.ui.common import primary_button
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.widgets import ErrorLabel, Field, Form
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.forms import ErrorLabel, Field, Form
+from voek_desktop.ui.kit.widgets import primary_button
 
 _ACTIVITY = (
     QEvent.Type.KeyPress,
@@ -124,7 +124,7 @@ class LockView(QWidget):
         password = self.password.text()
         self.unlock_button.setEnabled(False)
         self.ctx.tasks.run(
-            lambda: self.ctx.account.unlock(password),
+            lambda: self.ctx.session.unlock(password),
             self._done,
             self._failed,
             owner=self,
@@ -141,4 +141,4 @@ class LockView(QWidget):
         if isinstance(exc, ApiError) and exc.code == "invalid_credentials":
             self.password.set_error("Пароль не подходит")
         else:
-            self.error.show_message(feedback.describe(exc))
+            self.error.show_message(messages.describe(exc))

@@ -1,6 +1,6 @@
 """Renders the metering screens (offscreen) so they can be looked at.
 
-    VOEK_SCREENSHOTS=1 python -m pytest tests/ui/test_metering_screenshots.py
+    VOEK_SCREENSHOTS=1 python -m pytest tests/ui/metering/test_screenshots.py
 
 writes docs/screenshots/{accounts,company-contracts,smart-data,chart-daily,chart-halfhour,
 archive-dialog}.png; without the variable the images go to a temporary folder, so the test
@@ -17,17 +17,17 @@ import requests
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QApplication, QWidget
 
-from voek_desktop.ui.metering import archive as archive_ui
+from voek_desktop.ui.metering import archive_requests as archive_ui
 from voek_desktop.ui.metering import sections
 
 PASSWORD = "demo-Password-2026"
 WAIT = 15_000
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(autouse=True)
 def styled(qapp):
-    from voek_desktop.ui.style import STYLE_SHEET
+    from voek_desktop.ui.kit.style import STYLE_SHEET
 
     qapp.setStyleSheet(STYLE_SHEET)
     yield
@@ -68,7 +68,7 @@ def save(qtbot, widget: QWidget, path: Path) -> None:
 
 def test_individual_screens(qtbot, ctx, server, out: Path, tmp_path: Path, monkeypatch) -> None:
     dev(server, "/dev/clock", now="2026-11-27T10:00:00+03:00")
-    profile = ctx.account.log_in("individual", "112-233-445 95", PASSWORD, True).profile
+    profile = ctx.session.log_in("individual", "112-233-445 95", PASSWORD, True).profile
     [section] = sections(ctx, profile, None)
     page = section.page
     qtbot.addWidget(page)
@@ -95,7 +95,7 @@ def test_individual_screens(qtbot, ctx, server, out: Path, tmp_path: Path, monke
     save(qtbot, page, out / "chart-halfhour.png")
 
     # Two requests: one made yesterday and ready now, one made today and still editable.
-    client = ctx.account.client
+    client = ctx.session.client
     meter = smart.meter
     dev(server, "/dev/clock", now="2026-11-26T12:00:00+03:00")
     client.create_archive_request(meter.id, "2023-11-27", "2026-11-25")
@@ -118,8 +118,8 @@ def test_individual_screens(qtbot, ctx, server, out: Path, tmp_path: Path, monke
 
 def test_company_screen(qtbot, ctx, server, out: Path) -> None:
     dev(server, "/dev/clock", now="2026-11-27T10:00:00+03:00")
-    profile = ctx.account.log_in("company", "1133324980030", PASSWORD, True).profile
-    ctx.account.client.confirm_organization("ЭС-1001")
+    profile = ctx.session.log_in("company", "1133324980030", PASSWORD, True).profile
+    ctx.session.client.confirm_organization("ЭС-1001")
     [section] = sections(ctx, profile, None)
     page = section.page
     qtbot.addWidget(page)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -20,12 +19,16 @@ from PySide6.QtWidgets import (
 from voek_desktop.api.applications import FeedbackThread
 from voek_desktop.api.errors import ApiError
 from voek_desktop.api.models import Profile
-from voek_desktop.ui import feedback
-from voek_desktop.ui.applications.models import RecordsModel, datetime_text
+from voek_desktop.domain.formats import (
+    format_datetime,
+)
 from voek_desktop.ui.applications.page import table
-from voek_desktop.ui.common import primary_button
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.widgets import ErrorLabel, Field
+from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.forms import ErrorLabel, Field
+from voek_desktop.ui.kit.models import RecordsModel
+from voek_desktop.ui.kit.page import SectionPage
+from voek_desktop.ui.kit.widgets import primary_button
 
 SUBJECT_MAX = 200
 MESSAGE_MAX = 5000
@@ -78,20 +81,11 @@ class MessageBox(QWidget):
         return message is None
 
 
-class FeedbackPage(QWidget):
+class FeedbackPage(SectionPage):
     def __init__(self, ctx: Context, profile: Profile, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, "Обратная связь", parent)
         self.current: FeedbackThread | None = None
-        self._loaded = False
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 18, 24, 18)
-        title = QLabel("Обратная связь", self)
-        title.setObjectName("sectionTitle")
-        layout.addWidget(title)
-        self.error = ErrorLabel(self)
-        self.error.setObjectName("formError")
-        layout.addWidget(self.error)
+        layout = self.body
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         left = QWidget(splitter)
@@ -100,7 +94,7 @@ class FeedbackPage(QWidget):
         self.model: RecordsModel[FeedbackThread] = RecordsModel(
             [
                 ("Тема", lambda t: t.subject),
-                ("Обновлено", lambda t: datetime_text(t.updated_at or t.created_at)),
+                ("Обновлено", lambda t: format_datetime(t.updated_at or t.created_at, zone=False)),
                 ("Ответ", lambda t: "есть" if t.has_reply else "ждём"),
             ],
             self,
@@ -147,31 +141,25 @@ class FeedbackPage(QWidget):
         layout.addWidget(splitter, 1)
 
         self.threads.selectionModel().currentRowChanged.connect(
-            lambda cur, _prev: self.open_thread(self.model.row(cur.row()))
+            lambda cur, _prev: self.open_thread(self.model.record(cur.row()))
         )
         self.send_button.clicked.connect(self.send_new)
         self.reply_button.clicked.connect(self.send_reply)
         self.show_thread(None)
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self._loaded:
-            self._loaded = True
-            self.refresh()
-
     def refresh(self, select: int | None = None) -> None:
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.ctx.tasks.run(
             client.feedback_threads,
             lambda threads: self._listed(threads, select),
-            lambda exc: self.error.show_message(feedback.describe(exc)),
+            lambda exc: self.error.show_message(messages.describe(exc)),
             owner=self,
             label="Загрузка обращений…",
         )
 
     def _listed(self, threads: list[FeedbackThread], select: int | None) -> None:
         keep = select or (self.current.id if self.current else None)
-        self.model.set_rows(threads)
+        self.model.set_records(threads)
         for row, thread in enumerate(threads):
             if thread.id == keep:
                 self.threads.selectRow(row)
@@ -183,11 +171,11 @@ class FeedbackPage(QWidget):
         if thread is None:
             self.show_thread(None)
             return
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.ctx.tasks.run(
             lambda: client.feedback_thread(thread.id),
             self.show_thread,
-            lambda exc: self.error.show_message(feedback.describe(exc)),
+            lambda exc: self.error.show_message(messages.describe(exc)),
             owner=self,
             label="Загрузка обращения…",
         )
@@ -208,7 +196,7 @@ class FeedbackPage(QWidget):
             parts.append(
                 f"<table width='100%' cellpadding='6' style='background:{colour};"
                 f" margin-bottom:6px'><tr><td><b>{who}</b>"
-                f" <span style='color:#5f6368'>{datetime_text(m.at)}</span><br>"
+                f" <span style='color:#5f6368'>{format_datetime(m.at, zone=False)}</span><br>"
                 f"{escape(m.text).replace(chr(10), '<br>')}</td></tr></table>"
             )
         self.messages.setHtml("".join(parts))
@@ -219,7 +207,7 @@ class FeedbackPage(QWidget):
         if not ok:
             return
         subject, text = self.subject.text().strip(), self.text.text().strip()
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.send_button.setEnabled(False)
         self.ctx.tasks.run(
             lambda: client.create_feedback(subject, text),
@@ -233,7 +221,7 @@ class FeedbackPage(QWidget):
         self.send_button.setEnabled(True)
         self.subject.set_text("")
         self.text.edit.setPlainText("")
-        feedback.notice("Сообщение отправлено.")
+        messages.notice("Сообщение отправлено.")
         self.show_thread(thread)
         self.refresh(select=thread.id)
 
@@ -245,13 +233,13 @@ class FeedbackPage(QWidget):
             if "message" in exc.fields:
                 self.text.error.show_message(exc.fields["message"])
             return
-        self.error.show_message(feedback.describe(exc))
+        self.error.show_message(messages.describe(exc))
 
     def send_reply(self) -> None:
         if self.current is None or not self.reply.validate():
             return
         thread_id, text = self.current.id, self.reply.text().strip()
-        client = self.ctx.account.client
+        client = self.ctx.session.client
         self.reply_button.setEnabled(False)
         self.ctx.tasks.run(
             lambda: client.reply_feedback(thread_id, text),
@@ -272,4 +260,4 @@ class FeedbackPage(QWidget):
         if isinstance(exc, ApiError) and "message" in exc.fields:
             self.reply.error.show_message(exc.fields["message"])
             return
-        self.error.show_message(feedback.describe(exc))
+        self.error.show_message(messages.describe(exc))

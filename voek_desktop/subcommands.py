@@ -1,0 +1,6 @@
+"""The names of the app's subcommands, in a module of their own: the entry point
+(:mod:`voek_desktop.__main__`) and the modules that start the app as a child process both need
+them, and neither should import the other."""
+
+BLANK_FORM = "blank-form"
+READ_WORKBOOK = "read-workbook"  # hidden: the child process that reads an archive for the table
