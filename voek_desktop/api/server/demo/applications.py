@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from voek_desktop.api.server.core.clock import iso
 from voek_desktop.api.server.features.applications.records import add_history, files_dir
+from voek_desktop.api.server.storage.db import inserted_id
 from voek_desktop.domain.time import moscow_date
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ def _insert(
         " updated_at) VALUES (?, '', 'p14', ?, ?, ?, ?)",
         (consumer_id, status, json.dumps(form, ensure_ascii=False), iso(created), iso(created)),
     )
-    app_id = cur.lastrowid
+    app_id = inserted_id(cur)
     conn.execute(
         "UPDATE applications SET number = ? WHERE id = ?",
         (f"ТП-{created.year}-{app_id:06d}", app_id),

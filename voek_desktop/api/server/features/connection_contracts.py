@@ -267,7 +267,7 @@ def _not_awaiting() -> HttpError:
 
 
 def _consumer_dict(app: CabinetApp, consumer_id: int) -> dict[str, Any]:
-    return profile_json(app.db.query_one("SELECT * FROM consumers WHERE id = ?", (consumer_id,)))
+    return profile_json(app.db.query_row("SELECT * FROM consumers WHERE id = ?", (consumer_id,)))
 
 
 def _make_contract_pdf(app: CabinetApp, row: sqlite3.Row, number: str, now: str) -> Path:
@@ -310,7 +310,7 @@ def set_application_status(app: CabinetApp, req: Request, id: str) -> Response:
     row = app.db.query_one("SELECT * FROM applications WHERE id = ?", (parse_id(id),))
     if row is None:
         raise not_found()
-    new = body.get("status")
+    new = body.get("status", "")  # missing: "" is no status either
     comment = body.get("comment", "")
     errors = {}
     if not isinstance(new, str) or new not in domain.STATUSES:
@@ -348,7 +348,7 @@ def set_application_status(app: CabinetApp, req: Request, id: str) -> Response:
             remove_quietly(pdf)
         raise
     _notify(app, row, new, comment)
-    row = app.db.query_one("SELECT * FROM applications WHERE id = ?", (row["id"],))
+    row = app.db.query_row("SELECT * FROM applications WHERE id = ?", (row["id"],))
     return Response.json(application_json(app, row, consumer_type_of(app, row["consumer_id"])))
 
 

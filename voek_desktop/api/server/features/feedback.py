@@ -144,7 +144,7 @@ def create_feedback(app: CabinetApp, req: Request) -> Response:
             " VALUES (?, 'consumer', ?, ?)",
             (cur.lastrowid, message, now),
         )
-    row = app.db.query_one("SELECT * FROM feedback_threads WHERE id = ?", (cur.lastrowid,))
+    row = app.db.query_row("SELECT * FROM feedback_threads WHERE id = ?", (cur.lastrowid,))
     return Response.json(thread_json(app, row), 201)
 
 
@@ -200,7 +200,7 @@ def reply_feedback(app: CabinetApp, req: Request, id: str) -> Response:
                 "«Обратная связь».\n",
                 app.clock.now(),
             )
-    row = app.db.query_one("SELECT * FROM feedback_threads WHERE id = ?", (row["id"],))
+    row = app.db.query_row("SELECT * FROM feedback_threads WHERE id = ?", (row["id"],))
     return Response.json(thread_json(app, row), 201)
 
 

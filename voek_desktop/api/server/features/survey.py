@@ -172,7 +172,7 @@ def create_survey_response(app: CabinetApp, req: Request) -> Response:
         raise HttpError(
             409, "survey_already_answered", "Вы уже ответили на опрос по этой заявке"
         ) from None
-    saved = app.db.query_one(_SELECT + " WHERE s.id = ?", (cur.lastrowid,))
+    saved = app.db.query_row(_SELECT + " WHERE s.id = ?", (cur.lastrowid,))
     return Response.json(response_json(saved), 201)
 
 

@@ -17,6 +17,7 @@ request that computes for long (a login's scrypt, a contract PDF) stops holding 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import logging
 import socket
@@ -24,8 +25,10 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, ClassVar
+from typing import IO, Any, cast
+from wsgiref.headers import Headers
 from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer
+from wsgiref.types import WSGIApplication
 
 from voek_desktop.api.server.http.web import STATUS_TEXT
 
@@ -38,13 +41,18 @@ def _error_json(code: str, message: str) -> bytes:
     return json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False).encode()
 
 
+_JSON_TYPE = ("Content-Type", "application/json; charset=utf-8")
+
+
 class _ServerHandler(ServerHandler):
     server_software = SERVER_NAME
     http_version = "1.1"
     error_status = "500 Internal Server Error"
-    error_headers: ClassVar = [("Content-Type", "application/json; charset=utf-8")]
+    # An instance attribute in wsgiref (it sends a copy): mypy refuses a ClassVar here.
+    error_headers: list[tuple[str, str]] = [_JSON_TYPE]  # noqa: RUF012
     error_body = _error_json("internal_error", "Внутренняя ошибка сервера")
     request_handler: _RequestHandler
+    headers: Headers  # set by start_response(); typeshed leaves it out
 
     def cleanup_headers(self) -> None:
         super().cleanup_headers()
@@ -172,9 +180,11 @@ class _RequestHandler(WSGIRequestHandler):
     protocol_version = "HTTP/1.1"
     wbufsize = 64 * 1024
     timeout = 30.0  # seconds a recv may wait: a slow client cannot hold a worker forever
+    rfile: io.BufferedReader  # socket.makefile("rb") with the default buffering: it can peek
 
     def setup(self) -> None:
-        self.timeout = self.server.socket_timeout
+        # socketserver reads the instance's timeout; typeshed declares it a ClassVar.
+        self.timeout = self.server.socket_timeout  # type: ignore[misc]
         self.connection_state: dict[str, Any] = {}
         super().setup()
 
@@ -227,7 +237,8 @@ class _RequestHandler(WSGIRequestHandler):
         self.body = _Input(self.rfile, slot)
         handler = _ServerHandler(
             self.body,
-            _Output(self.wfile, slot),
+            # wsgiref only calls write() and flush() on its stdout, which is all _Output has.
+            cast(IO[bytes], _Output(self.wfile, slot)),
             self.get_stderr(),
             environ,
             multithread=True,
@@ -317,6 +328,12 @@ class CabinetHTTPServer(WSGIServer):
         self._open = 0  # connections accepted and not yet closed; past ``workers`` they wait
         self._open_lock = threading.Lock()
         self.closing = False
+
+    def get_app(self) -> WSGIApplication:
+        app = super().get_app()
+        if app is None:  # set in __init__: wsgiref's type allows a server without one
+            raise RuntimeError("the server has no WSGI application")
+        return app
 
     def crowded(self) -> bool:
         """Whether a connection waits for a worker (every worker holds one already)."""

@@ -10,6 +10,24 @@ from pathlib import Path
 
 from voek_desktop.api.server.storage.migrations import MIGRATIONS
 
+# What sqlite3 binds: positional values or named ones.
+Params = tuple[object, ...] | dict[str, object]
+
+
+def existing(row: sqlite3.Row | None) -> sqlite3.Row:
+    """``row`` from a ``fetchone()`` that cannot come back empty (see ``Database.query_row``)."""
+    if row is None:
+        raise LookupError("the row that must exist is not there")
+    return row
+
+
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The rowid an ``INSERT`` on ``cursor`` has just given its row."""
+    rowid = cursor.lastrowid
+    if rowid is None:
+        raise LookupError("the statement inserted no row")
+    return rowid
+
 
 class Database:
     def __init__(self, path: str | Path) -> None:
@@ -46,14 +64,20 @@ class Database:
             raise
         conn.execute("COMMIT")
 
-    def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
+    def query(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         return self.connection().execute(sql, params).fetchall()
 
-    def query_one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:
-        return self.connection().execute(sql, params).fetchone()
+    def query_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self.connection().execute(sql, params).fetchone()
+        return row
+
+    def query_row(self, sql: str, params: Params = ()) -> sqlite3.Row:
+        """The row that must be there: one just written, checked before, or an aggregate's."""
+        return existing(self.connection().execute(sql, params).fetchone())
 
     def schema_version(self) -> int:
-        return self.connection().execute("PRAGMA user_version").fetchone()[0]
+        version: int = self.connection().execute("PRAGMA user_version").fetchone()[0]
+        return version
 
     def migrate(self) -> None:
         with self.write() as conn:

@@ -96,12 +96,12 @@ def upload_document(app: CabinetApp, req: Request, id: str) -> Response:
         raise validation_failed({"kind": "Неизвестный вид документа"})
     if row["status"] not in domain.EDITABLE:
         raise _not_editable()
-    (count,) = app.db.query_one(
+    (count,) = app.db.query_row(
         "SELECT count(*) FROM application_documents WHERE application_id = ?", (row["id"],)
     )
     if count >= MAX_FILES_PER_APPLICATION:
         raise _too_many()
-    (used,) = app.db.query_one(
+    (used,) = app.db.query_row(
         "SELECT coalesce(sum(d.size), 0) FROM application_documents d"
         " JOIN applications a ON a.id = d.application_id WHERE a.consumer_id = ?",
         (req.consumer["id"],),
@@ -149,7 +149,7 @@ def upload_document(app: CabinetApp, req: Request, id: str) -> Response:
     except BaseException:
         remove_quietly(path)
         raise
-    doc = app.db.query_one("SELECT * FROM application_documents WHERE id = ?", (cur.lastrowid,))
+    doc = app.db.query_row("SELECT * FROM application_documents WHERE id = ?", (cur.lastrowid,))
     return Response.json(document_json(doc), 201)
 
 

@@ -23,6 +23,7 @@ from voek_desktop.api.server.http.web import (
     RouteTable,
     validation_failed,
 )
+from voek_desktop.api.server.storage.db import inserted_id
 from voek_desktop.domain import applications as domain
 
 if TYPE_CHECKING:
@@ -123,10 +124,9 @@ def list_applications(app: CabinetApp, req: Request) -> Response:
 def create_application(app: CabinetApp, req: Request) -> Response:
     body = req.json()
     consumer = req.consumer
-    category = body.get("category")
-    problem = domain.category_error(
-        category if isinstance(category, str) else "", consumer["consumer_type"]
-    )
+    given = body.get("category")
+    category = given if isinstance(given, str) else ""  # "" is no category: refused below
+    problem = domain.category_error(category, consumer["consumer_type"])
     if problem:
         raise validation_failed({"category": problem})
     form = {**_prefill(consumer, category), **_form_body(body, required=False)}
@@ -159,13 +159,13 @@ def create_application(app: CabinetApp, req: Request) -> Response:
             " updated_at) VALUES (?, '', ?, 'draft', ?, ?, ?)",
             (consumer["id"], category, json.dumps(clean, ensure_ascii=False), iso(now), iso(now)),
         )
-        app_id = cur.lastrowid
+        app_id = inserted_id(cur)
         conn.execute(
             "UPDATE applications SET number = ? WHERE id = ?",
             (f"ТП-{now.year}-{app_id:06d}", app_id),
         )
         add_history(conn, app_id, "draft", iso(now), "Черновик заявки создан", "consumer")
-    row = app.db.query_one("SELECT * FROM applications WHERE id = ?", (app_id,))
+    row = app.db.query_row("SELECT * FROM applications WHERE id = ?", (app_id,))
     return Response.json(application_json(app, row, consumer["consumer_type"]), 201)
 
 
@@ -212,7 +212,7 @@ def patch_application(app: CabinetApp, req: Request, id: str) -> Response:
         )
         if cur.rowcount == 0:
             raise not_editable()
-    row = app.db.query_one("SELECT * FROM applications WHERE id = ?", (row["id"],))
+    row = app.db.query_row("SELECT * FROM applications WHERE id = ?", (row["id"],))
     return Response.json(application_json(app, row, ctype))
 
 
@@ -263,7 +263,7 @@ def submit_application(app: CabinetApp, req: Request, id: str) -> Response:
         if cur.rowcount == 0:
             raise HttpError(409, "application_changed", "Статус заявки изменился, обновите её")
         add_history(conn, row["id"], new_status, now, comment, "consumer")
-    row = app.db.query_one("SELECT * FROM applications WHERE id = ?", (row["id"],))
+    row = app.db.query_row("SELECT * FROM applications WHERE id = ?", (row["id"],))
     return Response.json(application_json(app, row, ctype))
 
 
@@ -291,5 +291,5 @@ def withdraw_application(app: CabinetApp, req: Request, id: str) -> Response:
         if cur.rowcount == 0:
             raise HttpError(409, "application_changed", "Статус заявки изменился, обновите её")
         add_history(conn, row["id"], "withdrawn", now, "Заявка отозвана заявителем", "consumer")
-    row = app.db.query_one("SELECT * FROM applications WHERE id = ?", (row["id"],))
+    row = app.db.query_row("SELECT * FROM applications WHERE id = ?", (row["id"],))
     return Response.json(application_json(app, row, req.consumer["consumer_type"]))

@@ -81,12 +81,13 @@ def issue_token(
 
 def mail_allowed(app: CabinetApp, consumer_id: int, purpose: str) -> bool:
     since = iso(app.clock.now() - MAIL_WINDOW)
-    row = app.db.query_one(
+    row = app.db.query_row(
         "SELECT count(*) FROM email_tokens"
         " WHERE consumer_id = ? AND purpose = ? AND created_at > ?",
         (consumer_id, purpose, since),
     )
-    return row[0] < MAIL_LIMIT
+    sent: int = row[0]
+    return sent < MAIL_LIMIT
 
 
 def use_token(app: CabinetApp, token: str, purpose: str) -> sqlite3.Row:

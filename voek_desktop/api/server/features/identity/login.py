@@ -93,7 +93,7 @@ def log_in(app: CabinetApp, req: Request) -> Response:
         ok = False
     else:
         ok = verify_password(password, row["password_hash"])
-    if not ok:
+    if row is None or not ok:
         record_failure(app, key)
         raise invalid_credentials()
     if row["activated_at"] is None:
@@ -125,7 +125,8 @@ def log_in(app: CabinetApp, req: Request) -> Response:
 )
 def log_out(app: CabinetApp, req: Request) -> Response:
     with app.db.write() as conn:
-        sessions.end(conn, req.session_id)
+        if req.session_id is not None:  # always set: the route needs a login
+            sessions.end(conn, req.session_id)
     return Response.empty()
 
 

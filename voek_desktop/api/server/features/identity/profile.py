@@ -75,7 +75,7 @@ def patch_profile(app: CabinetApp, req: Request) -> Response:
         raise validation_failed({"phone": exc.message}) from None
     with app.db.write() as conn:
         conn.execute("UPDATE consumers SET phone = ? WHERE id = ?", (phone, req.consumer["id"]))
-    row = app.db.query_one("SELECT * FROM consumers WHERE id = ?", (req.consumer["id"],))
+    row = app.db.query_row("SELECT * FROM consumers WHERE id = ?", (req.consumer["id"],))
     return Response.json(profile_json(row))
 
 
@@ -172,7 +172,7 @@ def change_email(app: CabinetApp, req: Request) -> Response:
         " адрес. Если это были не вы, смените пароль.\n\nАО «ВОЭК»",
         now,
     )
-    row = app.db.query_one("SELECT * FROM consumers WHERE id = ?", (consumer["id"],))
+    row = app.db.query_row("SELECT * FROM consumers WHERE id = ?", (consumer["id"],))
     return Response.json(
         {
             "message": f"Мы отправили письмо на {email}. Адрес изменится, когда вы перейдёте"

@@ -28,6 +28,7 @@ from voek_desktop.api.server.http.web import (
     text_field,
     validation_failed,
 )
+from voek_desktop.api.server.storage.db import inserted_id
 from voek_desktop.domain.consumers import CONSUMER_TYPES, validate_registration
 
 if TYPE_CHECKING:
@@ -98,14 +99,14 @@ def register(app: CabinetApp, req: Request) -> Response:
                     now,
                 ),
             )
-            consumer_id = cur.lastrowid
+            consumer_id = inserted_id(cur)
             token = issue_token(app, conn, consumer_id, "activation", None)
     except sqlite3.IntegrityError:  # registered by a parallel request a moment ago
         raise HttpError(
             409, "already_registered", "Такой потребитель уже зарегистрирован"
         ) from None
     send_activation(app, clean["email"], token)
-    row = app.db.query_one("SELECT * FROM consumers WHERE id = ?", (consumer_id,))
+    row = app.db.query_row("SELECT * FROM consumers WHERE id = ?", (consumer_id,))
     return Response.json(
         {
             "consumer": profile_json(row),

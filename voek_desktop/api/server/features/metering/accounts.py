@@ -40,7 +40,7 @@ _ACCOUNT_SEPARATORS = str.maketrans("", "", " -\u00a0\t")
 
 
 def _account_json(app: CabinetApp, row: sqlite3.Row) -> dict[str, Any]:
-    count = app.db.query_one(
+    count = app.db.query_row(
         "SELECT count(*) FROM meters m JOIN metering_points p ON p.id = m.metering_point_id"
         " WHERE p.personal_account_number = ?",
         (row["number"],),

@@ -173,7 +173,7 @@ def create_archive_request(app: CabinetApp, req: Request, id: str) -> Response:
         )
         request_id = int(cur.lastrowid or 0)
         jobs.enqueue(conn, "archive", request_id, produce_after, now)
-    row = app.db.query_one("SELECT * FROM archive_requests WHERE id = ?", (request_id,))
+    row = app.db.query_row("SELECT * FROM archive_requests WHERE id = ?", (request_id,))
     return Response.json(_archive_json(row, now), 201)
 
 
@@ -233,7 +233,7 @@ def patch_archive_request(app: CabinetApp, req: Request, id: str) -> Response:
     now = app.clock.now()
     if _status(row, now) != "accepted":
         raise _locked()
-    meter = app.db.query_one(f"{METER_SELECT} WHERE m.id = ?", (row["meter_id"],))
+    meter = app.db.query_row(f"{METER_SELECT} WHERE m.id = ?", (row["meter_id"],))
     first, last = _check_period(
         app,
         meter,
@@ -248,7 +248,7 @@ def patch_archive_request(app: CabinetApp, req: Request, id: str) -> Response:
         )
         if cur.rowcount == 0:
             raise _locked()
-    row = app.db.query_one("SELECT * FROM archive_requests WHERE id = ?", (row["id"],))
+    row = app.db.query_row("SELECT * FROM archive_requests WHERE id = ?", (row["id"],))
     return Response.json(_archive_json(row, now))
 
 
@@ -365,10 +365,11 @@ def produce_archive(app: CabinetApp, request_id: int) -> None:
     row = app.db.query_one("SELECT * FROM archive_requests WHERE id = ?", (request_id,))
     if row is None or row["status"] != "accepted":
         return
-    meter = app.db.query_one(f"{METER_SELECT} WHERE m.id = ?", (row["meter_id"],))
     first, last = date.fromisoformat(row["period_start"]), date.fromisoformat(row["period_end"])
     now = app.clock.now()
     try:
+        # In the try: a meter gone since the request fails the request like any other error.
+        meter = app.db.query_row(f"{METER_SELECT} WHERE m.id = ?", (row["meter_id"],))
         info = xlsx.ArchiveInfo(
             meter=f"{meter['brand']} {meter['model']}",
             serial_number=meter["serial_number"],

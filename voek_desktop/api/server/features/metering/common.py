@@ -93,11 +93,10 @@ def find_organization(app: CabinetApp, consumer: sqlite3.Row) -> sqlite3.Row | N
 def confirmed_organization(app: CabinetApp, req: Request) -> sqlite3.Row:
     require_organization_consumer(req)
     org = find_organization(app, req.consumer)
-    confirmed = org is not None and app.db.query_one(
+    if org is None or not app.db.query_one(
         "SELECT 1 FROM organization_confirmations WHERE consumer_id = ? AND organization_id = ?",
         (req.consumer["id"], org["id"]),
-    )
-    if not confirmed:
+    ):
         raise HttpError(
             403,
             "organization_not_confirmed",
