@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from voek_desktop.api.errors import TransferCancelled
 from voek_desktop.api.models import FromJson
@@ -241,7 +241,8 @@ class ApplicationsApi:
     # --- templates and applications -------------------------------------------------------
 
     def application_templates(self) -> list[dict[str, Any]]:
-        return self._client().request("GET", "/application-templates")["items"]
+        templates = self._client().request("GET", "/application-templates")["items"]
+        return cast("list[dict[str, Any]]", templates)
 
     def applications(self, state: str = "active") -> list[Application]:
         data = self._client().request("GET", "/applications", params={"state": state})
@@ -438,7 +439,7 @@ class ApplicationsApi:
         finally:
             body.close()
         try:
-            return response.json()
+            return cast("dict[str, Any]", response.json())
         finally:
             response.close()
 
