@@ -164,7 +164,7 @@ def build_pdf(
     if hasattr(out, "write"):
         write(out)  # type: ignore[arg-type]
         return
-    target = Path(out)  # type: ignore[arg-type]
+    target = Path(out)
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
     # os.open, not mkstemp: the finished PDF gets the umask's usual mode, not 0600.
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
