@@ -202,14 +202,10 @@ class SurveyPage(SectionPage):
         self.ctx.tasks.run(
             work,
             self._show,
-            self._failed,
+            lambda exc: self.error_line.show_message(messages.describe(exc)),
             owner=self,
             label="Загрузка опроса…",
         )
-
-    def _failed(self, exc: BaseException) -> None:
-        assert self.error is not None  # the page has a title
-        self.error.show_message(messages.describe(exc))
 
     def _show(self, result: tuple[list[SurveyQuestion], list[Application], set[int]]) -> None:
         questions, eligible, answered = result

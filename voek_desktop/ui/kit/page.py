@@ -50,8 +50,13 @@ class SectionPage(QWidget):
 
     def add_above_error(self, widget: QWidget) -> None:
         """A banner between the header and the error line."""
-        assert self.error is not None, "only a page with a title has an error line"
-        self.body.insertWidget(self.body.indexOf(self.error), widget)
+        self.body.insertWidget(self.body.indexOf(self.error_line), widget)
+
+    @property
+    def error_line(self) -> ErrorLabel:
+        """:attr:`error` of a page with a title (one without has none)."""
+        assert self.error is not None, "a page without a title has no error line"
+        return self.error
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from datetime import date
+from typing import cast
+
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -82,3 +85,13 @@ def section_title(text: str, parent: QWidget | None = None) -> QLabel:
     label = QLabel(text, parent)
     label.setObjectName("sectionTitle")
     return label
+
+
+def qdate(day: date) -> QDate:
+    """``QDate(day)``, which PySide6 accepts but its stubs do not list."""
+    return QDate(day.year, day.month, day.day)
+
+
+def pydate(value: QDate) -> date:
+    """``value.toPython()``, typed: for a QDate PySide6 gives a ``datetime.date``."""
+    return cast(date, value.toPython())
