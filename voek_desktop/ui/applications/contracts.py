@@ -234,6 +234,7 @@ class ContractsPage(SectionPage):
         if self.preview is None or not self.preview.data:
             self.open_document(then=self.print_document)
             return
+        assert self.current is not None  # the preview shows the current contract
         print_pdf(self, self.ctx, self.preview, f"Договор № {self.current.number}")
 
     def save_document(self) -> None:
@@ -242,6 +243,7 @@ class ContractsPage(SectionPage):
         if self.preview is None or not self.preview.data:
             self.open_document(then=self.save_document)
             return
+        assert self.current is not None  # the preview shows the current contract
         save_pdf(self, self.ctx, self.preview.data, f"Договор {self.current.number}.pdf")
 
     # --- the signed copy ------------------------------------------------------------------

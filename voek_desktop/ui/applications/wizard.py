@@ -585,6 +585,8 @@ class ApplicationWizard(QDialog):
 
     def _save_on_close(self) -> None:
         """Send the last changes to the server; the local draft stays until that worked."""
+        if self.category is None:  # no form yet (_closing does not call this then)
+            return
         if self.application is not None and not self.application.editable:
             return
         clean, errors = self.form.check()
