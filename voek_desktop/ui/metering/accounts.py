@@ -176,9 +176,9 @@ class AccountsPage(SectionPage):
             return
         self.list_status.setText(offline_note(accounts))
         numbers = [a.number for a in self.accounts]
-        row = numbers.index(current) if current in numbers else 0
-        self.list.setCurrentRow(row)
-        self._chosen(row)
+        index = numbers.index(current) if current in numbers else 0
+        self.list.setCurrentRow(index)
+        self._chosen(index)
 
     def current_number(self) -> str | None:
         item = self.list.currentItem()

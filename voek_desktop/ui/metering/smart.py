@@ -332,7 +332,7 @@ class ChartPage(QWidget):
             # Moscow days, both inclusive (docs/design.md "API"); the answer is cut by Moscow days
             # again.
             lambda: client.intervals(meter_id, first, last),
-            lambda data, f=first, la=last: self._loaded(f, la, data),
+            lambda data: self._loaded(first, last, data),
             lambda exc: self.status.setText(messages.describe(exc)),
             owner=self,
             label="Загрузка данных для графика…",
