@@ -236,7 +236,7 @@ class ApplicationsApi:
     """Mixed into :class:`~voek_desktop.api.client.CabinetClient`; uses its ``request``/``send``."""
 
     def _client(self) -> CabinetClient:
-        return self  # type: ignore[return-value]
+        return cast("CabinetClient", self)  # only ever mixed into CabinetClient
 
     # --- templates and applications -------------------------------------------------------
 

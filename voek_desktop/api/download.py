@@ -83,6 +83,7 @@ def _get(client_or_session: Any, path: str, headers: dict[str, str]) -> requests
         return cast(requests.Response, response)
     except ApiError as exc:
         if exc.status == 416:
+            # Duck-types the two attributes of a Response that _download_once reads on a 416.
             return _Unsatisfiable()  # type: ignore[return-value]
         raise
 

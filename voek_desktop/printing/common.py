@@ -9,7 +9,7 @@ import os
 import secrets
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -162,7 +162,7 @@ def build_pdf(
         )
 
     if hasattr(out, "write"):
-        write(out)  # type: ignore[arg-type]
+        write(cast(BinaryIO, out))  # hasattr does not narrow the union; a stream has write
         return
     target = Path(out)
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")

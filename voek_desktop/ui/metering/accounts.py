@@ -5,6 +5,7 @@ with
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
@@ -188,7 +189,8 @@ class AccountsPage(SectionPage):
         for row in range(self.list.count()):
             item = self.list.item(row)
             if item.data(Qt.ItemDataRole.UserRole) == number:
-                return self.list.itemWidget(item)  # type: ignore[return-value]
+                # show_accounts sets an AccountRow on each item; the stubs say QWidget.
+                return cast(AccountRow, self.list.itemWidget(item))
         return None
 
     def _chosen(self, row: int) -> None:
