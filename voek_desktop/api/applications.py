@@ -213,7 +213,7 @@ class _ProgressReader:
     def __len__(self) -> int:
         return self.len
 
-    def read(self, size: int = -1) -> bytes:
+    def read(self, size: int | None = -1) -> bytes:
         if self._cancelled is not None and self._cancelled():
             raise TransferCancelled()
         chunk = self._fh.read(CHUNK if size is None or size < 0 else min(size, CHUNK))

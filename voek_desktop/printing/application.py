@@ -508,7 +508,7 @@ def _addressee(consumer_type: str, f: _Form) -> Table:
         colWidths=[7 * mm, width - 7 * mm],
         minRowHeights=[BLANK_LINE] * (len(rows) - 1) + [0],
     )
-    sender_style = [
+    sender_style: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),

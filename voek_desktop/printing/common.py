@@ -103,20 +103,19 @@ def _footer_canvas(left_note: str) -> type[Canvas]:
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]  # Canvas's own, not in the stubs
 
         def save(self) -> None:
             total = len(self._pages)
             for state in self._pages:
                 self.__dict__.update(state)
+                number = self._pageNumber  # type: ignore[attr-defined]  # as _startPage
                 self.setFont(SERIF, 7.5)
                 self.setFillColor(GREY)
                 y = MARGIN_BOTTOM - 9 * mm
                 if left_note:
                     self.drawString(MARGIN_LEFT, y, left_note)
-                self.drawRightString(
-                    PAGE_WIDTH - MARGIN_RIGHT, y, f"стр. {self._pageNumber} из {total}"
-                )
+                self.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, y, f"стр. {number} из {total}")
                 super().showPage()
             super().save()
 

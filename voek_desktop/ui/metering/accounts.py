@@ -182,8 +182,9 @@ class AccountsPage(SectionPage):
         self._chosen(index)
 
     def current_number(self) -> str | None:
-        item = self.list.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item else None
+        # None while the list is empty; the stubs leave that out.
+        item = cast("QListWidgetItem | None", self.list.currentItem())
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
     def row_widget(self, number: str) -> AccountRow | None:
         for row in range(self.list.count()):
