@@ -15,10 +15,12 @@ from voek_desktop.credentials import KeyringUnavailable, TokenStore
 from voek_desktop.scans import ScanInbox
 
 if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
     from voek_desktop.api.client import CabinetClient
     from voek_desktop.api.models import Profile
 
-T = TypeVar("T")
+T = TypeVar("T", bound="DataclassInstance")  # remembered() keeps asdict() of each
 
 
 class OfflineCopy(list):

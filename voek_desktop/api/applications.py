@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from voek_desktop.api.errors import TransferCancelled
 from voek_desktop.api.models import FromJson
@@ -213,7 +213,7 @@ class _ProgressReader:
     def __len__(self) -> int:
         return self.len
 
-    def read(self, size: int = -1) -> bytes:
+    def read(self, size: int | None = -1) -> bytes:
         if self._cancelled is not None and self._cancelled():
             raise TransferCancelled()
         chunk = self._fh.read(CHUNK if size is None or size < 0 else min(size, CHUNK))
@@ -236,12 +236,13 @@ class ApplicationsApi:
     """Mixed into :class:`~voek_desktop.api.client.CabinetClient`; uses its ``request``/``send``."""
 
     def _client(self) -> CabinetClient:
-        return self  # type: ignore[return-value]
+        return cast("CabinetClient", self)  # only ever mixed into CabinetClient
 
     # --- templates and applications -------------------------------------------------------
 
     def application_templates(self) -> list[dict[str, Any]]:
-        return self._client().request("GET", "/application-templates")["items"]
+        templates = self._client().request("GET", "/application-templates")["items"]
+        return cast("list[dict[str, Any]]", templates)
 
     def applications(self, state: str = "active") -> list[Application]:
         data = self._client().request("GET", "/applications", params={"state": state})
@@ -438,7 +439,7 @@ class ApplicationsApi:
         finally:
             body.close()
         try:
-            return response.json()
+            return cast("dict[str, Any]", response.json())
         finally:
             response.close()
 

@@ -8,7 +8,7 @@ message and per-field texts. Not thread-safe: the app calls it from one worker t
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, urlsplit
 
 import requests
@@ -94,7 +94,9 @@ class CabinetClient(MeteringApi, ApplicationsApi):
         all_headers.update(headers or {})
         if method not in IDEMPOTENT and time.monotonic() - self._last_used > REUSE_IDLE_SECONDS:
             for adapter in self.http.adapters.values():
-                adapter.poolmanager.clear()
+                # Only HTTPAdapters are mounted (ours and requests' defaults); the stubs type
+                # the mapping as BaseAdapter, which has no pool.
+                cast(HTTPAdapter, adapter).poolmanager.clear()
         try:
             response = self.http.request(
                 method,
@@ -137,7 +139,7 @@ class CabinetClient(MeteringApi, ApplicationsApi):
     # --- identity -------------------------------------------------------------------------
 
     def health(self) -> dict[str, Any]:
-        return self.request("GET", "/health")
+        return cast("dict[str, Any]", self.request("GET", "/health"))
 
     def register(self, form: dict[str, Any]) -> Registration:
         data = self.request("POST", "/registrations", json=form)
@@ -145,10 +147,12 @@ class CabinetClient(MeteringApi, ApplicationsApi):
 
     def activate(self, token_or_link: str) -> str:
         data = self.request("POST", "/activations", json={"token": extract_token(token_or_link)})
-        return data["message"]
+        return cast(str, data["message"])
 
     def resend_activation(self, email: str) -> str:
-        return self.request("POST", "/activations/resend", json={"email": email})["message"]
+        return cast(
+            str, self.request("POST", "/activations/resend", json={"email": email})["message"]
+        )
 
     def log_in(self, consumer_type: str, login: str, password: str, remember: bool) -> SessionToken:
         data = self.request(
@@ -176,7 +180,7 @@ class CabinetClient(MeteringApi, ApplicationsApi):
             self.token = None
 
     def request_password_reset(self, email: str) -> str:
-        return self.request("POST", "/password-resets", json={"email": email})["message"]
+        return cast(str, self.request("POST", "/password-resets", json={"email": email})["message"])
 
     def confirm_password_reset(self, token_or_link: str, password: str, confirmation: str) -> str:
         data = self.request(
@@ -188,7 +192,7 @@ class CabinetClient(MeteringApi, ApplicationsApi):
                 "password_confirmation": confirmation,
             },
         )
-        return data["message"]
+        return cast(str, data["message"])
 
     def profile(self) -> Profile:
         return Profile.from_json(self.request("GET", "/profile"))
@@ -206,7 +210,7 @@ class CabinetClient(MeteringApi, ApplicationsApi):
                 "new_password_confirmation": confirmation,
             },
         )
-        return data["message"]
+        return cast(str, data["message"])
 
     def change_email(self, email: str) -> EmailChange:
         data = self.request("POST", "/profile/email", json={"email": email})
@@ -216,7 +220,7 @@ class CabinetClient(MeteringApi, ApplicationsApi):
         data = self.request(
             "POST", "/email-confirmations", json={"token": extract_token(token_or_link)}
         )
-        return data["message"]
+        return cast(str, data["message"])
 
     # --- /dev (servers started with --dev) ------------------------------------------------
 
@@ -224,7 +228,7 @@ class CabinetClient(MeteringApi, ApplicationsApi):
         return [SentMail.from_json(m) for m in self.request("GET", "/dev/outbox")["items"]]
 
     def dev_clock(self) -> str:
-        return self.request("GET", "/dev/clock")["now"]
+        return cast(str, self.request("GET", "/dev/clock")["now"])
 
     def dev_set_clock(self, now: str | None = None, advance_seconds: float | None = None) -> str:
         body: dict[str, Any] = {}
@@ -232,7 +236,7 @@ class CabinetClient(MeteringApi, ApplicationsApi):
             body["now"] = now
         if advance_seconds is not None:
             body["advance_seconds"] = advance_seconds
-        return self.request("POST", "/dev/clock", json=body)["now"]
+        return cast(str, self.request("POST", "/dev/clock", json=body)["now"])
 
 
 def _network_error(exc: requests.RequestException) -> NetworkError:

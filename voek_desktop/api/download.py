@@ -15,7 +15,7 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import requests
 
@@ -77,9 +77,13 @@ def _get(client_or_session: Any, path: str, headers: dict[str, str]) -> requests
             )
         return response
     try:
-        return client_or_session.send("GET", path, headers=headers, stream=True, timeout=TIMEOUT)
+        response = client_or_session.send(
+            "GET", path, headers=headers, stream=True, timeout=TIMEOUT
+        )
+        return cast(requests.Response, response)
     except ApiError as exc:
         if exc.status == 416:
+            # Duck-types the two attributes of a Response that _download_once reads on a 416.
             return _Unsatisfiable()  # type: ignore[return-value]
         raise
 

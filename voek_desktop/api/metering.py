@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, cast
 from urllib.parse import quote
 
 if TYPE_CHECKING:
@@ -294,7 +294,7 @@ class MeteringApi:
     """Mixed into :class:`~voek_desktop.api.client.CabinetClient`; uses its ``request``/``send``."""
 
     def _client(self) -> CabinetClient:
-        return self  # type: ignore[return-value]
+        return cast("CabinetClient", self)  # only ever mixed into CabinetClient
 
     # --- personal accounts -----------------------------------------------------------------
 

@@ -11,6 +11,7 @@ class FromJson:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Self:
+        # Only the dataclasses below subclass this; FromJson itself is not one.
         names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
         return cls(**{k: v for k, v in data.items() if k in names})
 

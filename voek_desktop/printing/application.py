@@ -10,6 +10,7 @@ the official template), not the wizard's labels.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -159,14 +160,14 @@ class _Form:
         value = self.data.get(key)
         return None if value == "" else value
 
-    def str(self, key: str) -> str:
+    def str(self, key: builtins.str) -> builtins.str:
         value = self.raw(key)
         return "" if value is None else str(value).strip()
 
-    def date(self, key: str) -> str:
+    def date(self, key: builtins.str) -> builtins.str:
         return format_date(self.raw(key))
 
-    def flag(self, key: str) -> bool:
+    def flag(self, key: builtins.str) -> bool:
         value = self.raw(key)
         if isinstance(value, str):
             return value.strip().lower() in ("true", "1", "да", "yes")
@@ -507,7 +508,7 @@ def _addressee(consumer_type: str, f: _Form) -> Table:
         colWidths=[7 * mm, width - 7 * mm],
         minRowHeights=[BLANK_LINE] * (len(rows) - 1) + [0],
     )
-    sender_style = [
+    sender_style: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),

@@ -9,7 +9,7 @@ import os
 import secrets
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -103,20 +103,19 @@ def _footer_canvas(left_note: str) -> type[Canvas]:
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]  # Canvas's own, not in the stubs
 
         def save(self) -> None:
             total = len(self._pages)
             for state in self._pages:
                 self.__dict__.update(state)
+                number = self._pageNumber  # type: ignore[attr-defined]  # as _startPage
                 self.setFont(SERIF, 7.5)
                 self.setFillColor(GREY)
                 y = MARGIN_BOTTOM - 9 * mm
                 if left_note:
                     self.drawString(MARGIN_LEFT, y, left_note)
-                self.drawRightString(
-                    PAGE_WIDTH - MARGIN_RIGHT, y, f"стр. {self._pageNumber} из {total}"
-                )
+                self.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, y, f"стр. {number} из {total}")
                 super().showPage()
             super().save()
 
@@ -162,9 +161,9 @@ def build_pdf(
         )
 
     if hasattr(out, "write"):
-        write(out)  # type: ignore[arg-type]
+        write(cast(BinaryIO, out))  # hasattr does not narrow the union; a stream has write
         return
-    target = Path(out)  # type: ignore[arg-type]
+    target = Path(out)
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
     # os.open, not mkstemp: the finished PDF gets the umask's usual mode, not 0600.
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)

@@ -374,6 +374,7 @@ def _parties(x: _Ctx) -> Table:
         text(COMPANY_ADDRESS),
     ]
     who = ["<b>Заявитель</b>", _blank(x.name, 30)]
+    ids: tuple[tuple[str, str], ...]
     if x.consumer_type == domain.COMPANY:
         ids = (("ОГРН", "ogrn"), ("ИНН", "inn"), ("КПП", "kpp"))
     elif x.consumer_type == domain.ENTREPRENEUR:

@@ -7,6 +7,7 @@ import contextlib
 import sys
 from collections.abc import Callable
 from concurrent.futures import Future
+from typing import TypedDict, cast
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
@@ -22,8 +23,18 @@ from voek_desktop.ui.main_window import MainWindow
 DEFAULT_SERVER = "http://127.0.0.1:8080"
 
 
+class _DeskOptions(TypedDict):
+    """The Context fields from settings that demo and real mode share."""
+
+    clerk: bool
+    lock_after_seconds: int
+    scanner_folder: str
+
+
 def make_application(argv: list[str]) -> QApplication:
-    app = QApplication.instance() or QApplication(argv)
+    # instance() is typed QCoreApplication; the only one ever made here (or by pytest-qt) is a
+    # QApplication.
+    app = cast("QApplication | None", QApplication.instance()) or QApplication(argv)
     app.setApplicationName("voek_desktop")
     app.setApplicationDisplayName("Личный кабинет АО «ВОЭК»")
     app.setOrganizationName("АО «ВОЭК»")
@@ -44,7 +55,7 @@ def build_context(
     The server starts on the worker, so any call queued after it waits until it answers."""
     tasks = Tasks()
     clerk = bool(getattr(args, "clerk", False) or settings.clerk_mode)
-    desk = {
+    desk: _DeskOptions = {
         "clerk": clerk,
         "lock_after_seconds": max(10, settings.lock_after_seconds),
         "scanner_folder": settings.scanner_folder,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -21,6 +23,9 @@ from voek_desktop.ui import identity as identity_ui
 from voek_desktop.ui import metering as metering_ui
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.sections import PROFILE
+
+if TYPE_CHECKING:
+    from voek_desktop.ui.identity.profile import ProfilePage
 
 
 def who(profile: Profile) -> str:
@@ -76,7 +81,10 @@ class CabinetView(QWidget):
         sections += metering_ui.sections(ctx, profile, self)
         for section in sorted(sections, key=lambda s: s.order):
             self.add_section(section.title, section.page)
-        self.profile_page = next(s.page for s in sections if s.order == PROFILE)
+        # identity_ui.sections offers the PROFILE section as a ProfilePage.
+        self.profile_page = cast(
+            "ProfilePage", next(s.page for s in sections if s.order == PROFILE)
+        )
         self.profile_page.profile_changed.connect(self.show_profile)
         self.nav.setCurrentRow(0)
         self.show_profile(profile)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from voek_desktop.api.models import Profile
     from voek_desktop.ui.cabinet import CabinetView
+    from voek_desktop.ui.identity.lock import IdleWatcher, LockView
 
 # The cabinet and the dialogs are imported when first opened: the login window must paint
 # as fast as a bare Qt window (docs/design.md "Targets"), and every module costs start-up time.
@@ -59,8 +60,8 @@ class MainWindow(QMainWindow):
         self._painted = False
         self.installEventFilter(self)
         self.first_painted.connect(self._after_first_paint)
-        self.lock_view = None
-        self.idle = None
+        self.lock_view: LockView | None = None
+        self.idle: IdleWatcher | None = None
         if ctx.clerk:
             self._set_up_clerk_mode()
 
@@ -172,7 +173,7 @@ class MainWindow(QMainWindow):
         """«Запомнить меня» from an earlier run: go straight to the cabinet if still valid."""
         self.ctx.tasks.run(
             self.ctx.session.resume,
-            lambda profile: profile is not None and self.show_cabinet(profile),
+            lambda profile: None if profile is None else self.show_cabinet(profile),
             lambda exc: messages.notice(
                 "Не удалось восстановить сохранённый вход: " + messages.describe(exc)
             ),

@@ -10,6 +10,7 @@ import tempfile
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -147,7 +148,8 @@ class DocumentRow(QFrame):
         menu.aboutToShow.connect(fill)
         self.scanner_button.setMenu(menu)
         self.scanner_button.setEnabled(bool(scanned))
-        self.layout().addWidget(self.scanner_button, 2, 1)
+        # The QGridLayout made in __init__; layout() is typed as any QLayout.
+        cast(QGridLayout, self.layout()).addWidget(self.scanner_button, 2, 1)
 
     def _remove_last(self) -> None:
         if self.documents:
@@ -234,7 +236,11 @@ class AttachmentsChecklist(QWidget):
         for i, kind in enumerate(wanted, start=offset):
             row = DocumentRow(kind, True, self)
             if self.scans is not None:
-                row.add_scanner_button(self.scanned, lambda path, k=kind: self.attach(k, [path]))
+
+                def choose(path: Path, k: str = kind) -> None:
+                    self.attach(k, [path])
+
+                row.add_scanner_button(self.scanned, choose)
             row.attach_button.clicked.connect(lambda _=False, k=kind: self.pick(k))
             row.files_dropped.connect(self.attach)
             row.remove_requested.connect(self.remove)
@@ -318,12 +324,16 @@ class AttachmentsChecklist(QWidget):
                 total, base, documents = sum(sizes), 0, []
                 for path, size in zip(files, sizes, strict=True):
                     name = f"{title}.pdf" if path == joined else path.name
+
+                    def progress(done: int, _total: int | None, b: int = base) -> None:
+                        transfer.report(b + done, total)
+
                     documents.append(
                         client.upload_document(
                             application_id,
                             kind,
                             path,
-                            progress=lambda done, _t, b=base: transfer.report(b + done, total),
+                            progress=progress,
                             cancelled=transfer.is_cancelled,
                             filename=name,
                         )
@@ -338,9 +348,9 @@ class AttachmentsChecklist(QWidget):
         row.set_busy(True)
         self.transfers[kind] = self.ctx.tasks.run_long(
             work,
-            lambda docs, k=kind: self._uploaded(k, docs),
-            lambda exc, k=kind: self._failed(k, exc),
-            on_progress=lambda done, total, r=row: _progress(r, done, total),
+            lambda docs: self._uploaded(kind, docs),
+            lambda exc: self._failed(kind, exc),
+            on_progress=lambda done, total: _progress(row, done, total),
             owner=self,
             label="Загрузка файла…",
         )

@@ -74,7 +74,7 @@ class BlankFormsDialog(QDialog):
         layout.addLayout(buttons)
 
         self.category.currentIndexChanged.connect(self._category_changed)
-        self.consumer_type.currentIndexChanged.connect(lambda _: self.render())
+        self.consumer_type.currentIndexChanged.connect(lambda _: self.refresh_preview())
         self.save_button.clicked.connect(
             lambda: save_pdf(self, ctx, self.preview.data, self._file_name())
         )
@@ -93,7 +93,7 @@ class BlankFormsDialog(QDialog):
         index = self.consumer_type.findData(current)
         self.consumer_type.setCurrentIndex(max(0, index))
         self.consumer_type.blockSignals(False)
-        self.render()
+        self.refresh_preview()
 
     def select(self, category: str, consumer_type: str) -> None:
         self.category.setCurrentIndex(self.category.findData(category))
@@ -110,7 +110,7 @@ class BlankFormsDialog(QDialog):
         if seq == self._seq:  # the choice changed meanwhile: a newer blank is coming
             self.preview.show_pdf(data)
 
-    def render(self) -> None:
+    def refresh_preview(self) -> None:
         self._seq += 1
         seq = self._seq
         category, ctype = self.category.currentData(), self.consumer_type.currentData()

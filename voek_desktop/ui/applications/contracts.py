@@ -7,6 +7,7 @@ folder), prints or saves it, signs it and uploads the signed scan.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -36,13 +37,16 @@ from voek_desktop.ui.kit.models import RecordsModel
 from voek_desktop.ui.kit.page import SectionPage
 from voek_desktop.ui.kit.tasks import Transfer
 
+if TYPE_CHECKING:
+    from voek_desktop.ui.applications.preview import PdfPreview
+
 
 class ContractsPage(SectionPage):
     def __init__(self, ctx: Context, profile: Profile, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "Договоры на технологическое присоединение", parent)
         self.profile = profile
         self.current: ConnectionContract | None = None
-        self.preview = None
+        self.preview: PdfPreview | None = None
         self.transfer: Transfer | None = None
         layout = self.body
         self.refresh_button = QPushButton("Обновить", self)
@@ -134,7 +138,7 @@ class ContractsPage(SectionPage):
         self.ctx.tasks.run(
             lambda: (client.connection_contracts("active"), client.connection_contracts("done")),
             self._loaded_lists,
-            lambda exc: self.error.show_message(messages.describe(exc)),
+            lambda exc: self.error_line.show_message(messages.describe(exc)),
             owner=self,
             label="Загрузка договоров…",
         )
@@ -230,6 +234,7 @@ class ContractsPage(SectionPage):
         if self.preview is None or not self.preview.data:
             self.open_document(then=self.print_document)
             return
+        assert self.current is not None  # the preview shows the current contract
         print_pdf(self, self.ctx, self.preview, f"Договор № {self.current.number}")
 
     def save_document(self) -> None:
@@ -238,6 +243,7 @@ class ContractsPage(SectionPage):
         if self.preview is None or not self.preview.data:
             self.open_document(then=self.save_document)
             return
+        assert self.current is not None  # the preview shows the current contract
         save_pdf(self, self.ctx, self.preview.data, f"Договор {self.current.number}.pdf")
 
     # --- the signed copy ------------------------------------------------------------------

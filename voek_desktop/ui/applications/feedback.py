@@ -152,7 +152,7 @@ class FeedbackPage(SectionPage):
         self.ctx.tasks.run(
             client.feedback_threads,
             lambda threads: self._listed(threads, select),
-            lambda exc: self.error.show_message(messages.describe(exc)),
+            lambda exc: self.error_line.show_message(messages.describe(exc)),
             owner=self,
             label="Загрузка обращений…",
         )
@@ -175,7 +175,7 @@ class FeedbackPage(SectionPage):
         self.ctx.tasks.run(
             lambda: client.feedback_thread(thread.id),
             self.show_thread,
-            lambda exc: self.error.show_message(messages.describe(exc)),
+            lambda exc: self.error_line.show_message(messages.describe(exc)),
             owner=self,
             label="Загрузка обращения…",
         )
@@ -233,7 +233,7 @@ class FeedbackPage(SectionPage):
             if "message" in exc.fields:
                 self.text.error.show_message(exc.fields["message"])
             return
-        self.error.show_message(messages.describe(exc))
+        self.error_line.show_message(messages.describe(exc))
 
     def send_reply(self) -> None:
         if self.current is None or not self.reply.validate():
@@ -260,4 +260,4 @@ class FeedbackPage(SectionPage):
         if isinstance(exc, ApiError) and "message" in exc.fields:
             self.reply.error.show_message(exc.fields["message"])
             return
-        self.error.show_message(messages.describe(exc))
+        self.error_line.show_message(messages.describe(exc))

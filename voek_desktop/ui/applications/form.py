@@ -292,22 +292,28 @@ class ApplicationForm(QWidget):
         self.set_values({})
 
     def _make_row(self, spec: domain.FieldSpec) -> Any:
+        key = spec.key
+        row: ChoiceRow | BoolRow | StagesRow
         if spec.kind == "choice":
             row = ChoiceRow(spec, self)
-            row.changed.connect(lambda k=spec.key: self._changed(k, touch=True))
+            row.changed.connect(lambda: self._changed(key, touch=True))
             return row
         if spec.kind == "bool":
             row = BoolRow(spec, self)
-            row.changed.connect(lambda k=spec.key: self._changed(k, touch=True))
+            row.changed.connect(lambda: self._changed(key, touch=True))
             return row
         if spec.kind == "stages":
             row = StagesRow(spec, self)
-            row.changed.connect(lambda k=spec.key: self._changed(k, touch=True))
+            row.changed.connect(lambda: self._changed(key, touch=True))
             return row
+
+        def check(_text: str) -> str | None:
+            return self.errors().get(key)
+
         field = Field(
             spec.key,
             spec.label,
-            check=lambda _text, k=spec.key: self.errors().get(k),
+            check=check,
             placeholder=spec.placeholder,
             hint=spec.hint,
             parent=self,

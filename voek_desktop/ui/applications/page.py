@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -34,6 +35,9 @@ from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.models import RecordsModel
 from voek_desktop.ui.kit.page import SectionPage
 from voek_desktop.ui.kit.widgets import primary_button
+
+if TYPE_CHECKING:
+    from voek_desktop.ui.applications.wizard import ApplicationWizard
 
 
 def category_title(key: str) -> str:
@@ -76,7 +80,7 @@ class ApplicationsPage(SectionPage):
         super().__init__(ctx, "Заявки на технологическое присоединение", parent)
         self.profile = profile
         self.drafts = drafts_for(ctx)
-        self.wizard = None
+        self.wizard: ApplicationWizard | None = None
         self._offered: Draft | None = None
         self.current: Application | None = None
         layout = self.body
@@ -184,11 +188,11 @@ class ApplicationsPage(SectionPage):
 
     def refresh(self) -> None:
         client = self.ctx.session.client
-        self.error.show_message(None)
+        self.error_line.show_message(None)
         self.ctx.tasks.run(
             lambda: (client.applications("active"), client.applications("done")),
             self._loaded_lists,
-            lambda exc: self.error.show_message(messages.describe(exc)),
+            lambda exc: self.error_line.show_message(messages.describe(exc)),
             owner=self,
             label="Загрузка заявок…",
         )
@@ -215,10 +219,13 @@ class ApplicationsPage(SectionPage):
         self._select_first()
 
     def _select_first(self) -> None:
-        view = self.active_view if self.tabs.currentIndex() == 0 else self.done_view
-        if view.model().rowCount():
+        if self.tabs.currentIndex() == 0:
+            view, model = self.active_view, self.active_model
+        else:
+            view, model = self.done_view, self.done_model
+        if model.rowCount():
             view.selectRow(0)
-            self.show_details(view.model().record(0))
+            self.show_details(model.record(0))
         else:
             self.show_details(None)
 
@@ -326,12 +333,14 @@ class ApplicationsPage(SectionPage):
             return
         app_id = self.current.id
         client = self.ctx.session.client
+
+        def done(app: Application) -> None:
+            messages.notice(f"Заявка № {app.number} отправлена повторно.")
+            self.refresh()
+
         self.ctx.tasks.run(
             lambda: client.submit_application(app_id),
-            lambda app: (
-                messages.notice(f"Заявка № {app.number} отправлена повторно."),
-                self.refresh(),
-            ),
+            done,
             self._action_failed,
             owner=self,
             label="Отправка заявки…",
@@ -357,7 +366,7 @@ class ApplicationsPage(SectionPage):
         from voek_desktop.ui.applications.wizard import missing_text
 
         if isinstance(exc, ApiError) and exc.code == "missing_documents" and exc.fields:
-            self.error.show_message(exc.message + "\n" + missing_text(list(exc.fields)))
+            self.error_line.show_message(exc.message + "\n" + missing_text(list(exc.fields)))
         else:
-            self.error.show_message(messages.describe(exc))
+            self.error_line.show_message(messages.describe(exc))
         self.refresh()

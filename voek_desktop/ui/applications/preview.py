@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QImage
@@ -17,6 +18,9 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QStackedLayout, QVBoxLayout, 
 
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
+
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
 
 PRINT_DPI = 300
 
@@ -108,7 +112,7 @@ def print_pdf(parent: QWidget, ctx: Context, preview: PdfPreview, title: str = "
     )
 
 
-def page_range(printer: object, count: int) -> tuple[int, int]:
+def page_range(printer: QPrinter, count: int) -> tuple[int, int]:
     """The pages (1-based, inclusive) the print dialog asked for."""
     first = max(1, printer.fromPage() or 1)
     return first, min(count, printer.toPage() or count)
@@ -141,7 +145,7 @@ def render_pages(
     return images
 
 
-def paint_images(images: list[QImage], printer: object) -> None:
+def paint_images(images: list[QImage], printer: QPrinter) -> None:
     """Draw rendered pages into the printable area, one sheet each."""
     from PySide6.QtGui import QPainter
 

@@ -174,10 +174,10 @@ class SurveyPage(SectionPage):
         )
         intro.setWordWrap(True)
         self.add_above_error(intro)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.holder = QWidget(self.scroll)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.holder = QWidget(self.scroll_area)
         self.list_layout = QVBoxLayout(self.holder)
         self.list_layout.setContentsMargins(0, 0, 0, 0)
         self.empty = QLabel(
@@ -187,8 +187,8 @@ class SurveyPage(SectionPage):
         self.empty.setWordWrap(True)
         self.list_layout.addWidget(self.empty)
         self.list_layout.addStretch(1)
-        self.scroll.setWidget(self.holder)
-        layout.addWidget(self.scroll, 1)
+        self.scroll_area.setWidget(self.holder)
+        layout.addWidget(self.scroll_area, 1)
 
     def refresh(self) -> None:
         client = self.ctx.session.client
@@ -202,7 +202,7 @@ class SurveyPage(SectionPage):
         self.ctx.tasks.run(
             work,
             self._show,
-            lambda exc: self.error.show_message(messages.describe(exc)),
+            lambda exc: self.error_line.show_message(messages.describe(exc)),
             owner=self,
             label="Загрузка опроса…",
         )

@@ -119,9 +119,9 @@ class FormStep(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.scroll = QScrollArea(self.splitter)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setMinimumWidth(430)
+        self.scroll_area = QScrollArea(self.splitter)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setMinimumWidth(430)
         right = QWidget(self.splitter)
         r = QVBoxLayout(right)
         r.setContentsMargins(6, 0, 0, 0)
@@ -139,7 +139,7 @@ class FormStep(QWidget):
         self.preview = PdfPreview(right)
         self.preview.setMinimumWidth(360)
         r.addWidget(self.preview, 1)
-        self.splitter.addWidget(self.scroll)
+        self.splitter.addWidget(self.scroll_area)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
@@ -147,11 +147,11 @@ class FormStep(QWidget):
         self.form: ApplicationForm | None = None
 
     def set_form(self, form: ApplicationForm) -> None:
-        old = self.scroll.takeWidget()
+        old = self.scroll_area.takeWidget()
         if old is not None:
             old.deleteLater()
         self.form = form
-        self.scroll.setWidget(form)
+        self.scroll_area.setWidget(form)
 
 
 class SubmitStep(QWidget):
@@ -585,6 +585,8 @@ class ApplicationWizard(QDialog):
 
     def _save_on_close(self) -> None:
         """Send the last changes to the server; the local draft stays until that worked."""
+        if self.category is None:  # no form yet (_closing does not call this then)
+            return
         if self.application is not None and not self.application.editable:
             return
         clean, errors = self.form.check()

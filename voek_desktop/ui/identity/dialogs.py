@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voek_desktop.api.models import SentMail
+from voek_desktop.api.models import EmailChange, SentMail
 from voek_desktop.domain.contacts import check_password, normalize_email
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
@@ -114,10 +114,10 @@ class ActivationDialog(QDialog):
         )
         self.panel.succeeded.connect(self._activated)
         layout.addWidget(self.panel)
-        self.result = QLabel(self)
-        self.result.setWordWrap(True)
-        self.result.hide()
-        layout.addWidget(self.result)
+        self.result_label = QLabel(self)
+        self.result_label.setWordWrap(True)
+        self.result_label.hide()
+        layout.addWidget(self.result_label)
 
         resend_title = QLabel(
             "<b>Письмо не пришло?</b> Проверьте папку «Спам» или отправьте письмо ещё раз:", self
@@ -143,8 +143,8 @@ class ActivationDialog(QDialog):
         layout.addWidget(buttons)
 
     def _activated(self, message: str) -> None:
-        self.result.setText(f"<b>{message}</b>")
-        self.result.show()
+        self.result_label.setText(f"<b>{message}</b>")
+        self.result_label.show()
 
     def _resend(self) -> None:
         self.resend_error.show_message(None)
@@ -402,7 +402,7 @@ class EmailChangeDialog(QDialog):
             label="Отправка письма…",
         )
 
-    def _sent(self, change: object) -> None:
+    def _sent(self, change: EmailChange) -> None:
         self.send.setEnabled(True)
         self.error.show_message(None)
         messages.notice(change.message)

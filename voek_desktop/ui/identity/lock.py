@@ -33,7 +33,9 @@ class IdleWatcher(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(int(seconds * 1000))
         self.timer.timeout.connect(self.idle)
-        QApplication.instance().installEventFilter(self)
+        app = QApplication.instance()
+        assert app is not None  # watchers are made by a running application
+        app.installEventFilter(self)
 
     def set_interval_ms(self, ms: int) -> None:
         self.timer.setInterval(ms)

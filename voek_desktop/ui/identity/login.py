@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,7 +20,7 @@ from PySide6.QtWidgets import (
 from voek_desktop.api.errors import ApiError
 from voek_desktop.domain.consumers import CONSUMER_TYPES
 from voek_desktop.session import LoginResult
-from voek_desktop.ui.context import Context
+from voek_desktop.ui.context import Context, DemoLogin
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.forms import ErrorLabel, Field, Form, checker, show_api_error
 from voek_desktop.ui.kit.widgets import ConsumerTypePicker, link_button, primary_button
@@ -141,7 +143,7 @@ class LoginView(QWidget):
         self.mail_button.setAutoDefault(False)
         self.demo_layout.addWidget(self.mail_button, len(self.ctx.demo_logins) + 1, 1)
 
-    def use_demo(self, demo: object) -> None:
+    def use_demo(self, demo: DemoLogin) -> None:
         self.picker.set_value(demo.consumer_type)
         self.login.set_text(demo.login)
         self.password.set_text(demo.password)
@@ -160,7 +162,9 @@ class LoginView(QWidget):
     def _type_changed(self, key: str) -> None:
         ident = CONSUMER_TYPES[key].login
         self.login.label_text = ident.label
-        self.form.layout_.labelForField(self.login).setText(ident.label + ":")
+        # Form.add puts a QLabel beside each field; the stubs type it as any QWidget.
+        label = cast(QLabel, self.form.layout_.labelForField(self.login))
+        label.setText(ident.label + ":")
         self.login.edit.setAccessibleName(ident.label)
         self.login.edit.setPlaceholderText(ident.placeholder)
         self.login.check = checker(ident.normalize)

@@ -112,7 +112,9 @@ class RegistrationDialog(QDialog):
         layout.addWidget(self.consent)
         self.consent_error = ErrorLabel(page)
         layout.addWidget(self.consent_error)
-        self.consent.toggled.connect(lambda on: on and self.consent_error.show_message(None))
+        self.consent.toggled.connect(
+            lambda on: self.consent_error.show_message(None) if on else None
+        )
         self.form_error = ErrorLabel(page)
         self.form_error.setObjectName("formError")
         layout.addWidget(self.form_error)

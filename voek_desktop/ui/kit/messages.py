@@ -10,12 +10,16 @@ import sys
 import threading
 import traceback
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from voek_desktop.api.errors import ApiError, TransferCancelled
 from voek_desktop.credentials import KeyringUnavailable
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog
 
 
 def _log():
@@ -93,7 +97,7 @@ def confirm(
     return box.clickedButton() is ok
 
 
-def _crash_dialog(details: str, parent: QWidget | None) -> QWidget:
+def _crash_dialog(details: str, parent: QWidget | None) -> QDialog:
     from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout
 
     dialog = QDialog(parent)

@@ -40,11 +40,12 @@ class RowsModel(QAbstractTableModel):
     def __init__(self, headers: Sequence[str] = (), parent: Any = None) -> None:
         super().__init__(parent)
         self._headers = list(headers)
-        self._rows: list[Sequence[Any]] = []
+        # Read only; a reader may go on appending to the list it gave (see grow_to).
+        self._rows: Sequence[Sequence[Any]] = []
         self._count = 0  # rows published to views; the list may already hold more
         self._columns = len(self._headers)
 
-    def set_rows(self, rows: list[Sequence[Any]], headers: Sequence[str] | None = None) -> None:
+    def set_rows(self, rows: Sequence[Sequence[Any]], headers: Sequence[str] | None = None) -> None:
         self.beginResetModel()
         if headers is not None:
             self._headers = list(headers)
@@ -62,7 +63,7 @@ class RowsModel(QAbstractTableModel):
             self._count = count
             self.endInsertRows()
 
-    def rows(self) -> list[Sequence[Any]]:
+    def rows(self) -> Sequence[Sequence[Any]]:
         return self._rows
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008

@@ -31,26 +31,32 @@ class SectionPage(QWidget):
         self.loaded = False  # the first load has been started (set early to skip it)
         self.body = QVBoxLayout(self)
         self.body.setContentsMargins(*margins)
-        self.actions = QHBoxLayout()
+        self.header_row = QHBoxLayout()
         if title is None:
             self.title = None
             self.error = None
             return
         self.title = section_title(title, self)
-        self.actions.addWidget(self.title, 1)
-        self.body.addLayout(self.actions)
+        self.header_row.addWidget(self.title, 1)
+        self.body.addLayout(self.header_row)
         self.error = ErrorLabel(self)
         self.error.setObjectName("formError")
         self.body.addWidget(self.error)
 
     def add_action(self, widget: QWidget) -> QWidget:
         """A button (or any widget) at the right of the title."""
-        self.actions.addWidget(widget)
+        self.header_row.addWidget(widget)
         return widget
 
     def add_above_error(self, widget: QWidget) -> None:
         """A banner between the header and the error line."""
-        self.body.insertWidget(self.body.indexOf(self.error), widget)
+        self.body.insertWidget(self.body.indexOf(self.error_line), widget)
+
+    @property
+    def error_line(self) -> ErrorLabel:
+        """:attr:`error` of a page with a title (one without has none)."""
+        assert self.error is not None, "a page without a title has no error line"
+        return self.error
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

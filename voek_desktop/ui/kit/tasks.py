@@ -76,8 +76,8 @@ class Tasks(QObject):
     def run(
         self,
         fn: Callable[[], Any],
-        on_done: Callable[[Any], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
+        on_done: Callable[[Any], object] | None = None,
+        on_error: Callable[[BaseException], object] | None = None,
         *,
         owner: QObject | None = None,
         label: str = "",
@@ -93,8 +93,8 @@ class Tasks(QObject):
     def run_long(
         self,
         fn: Callable[[Transfer], Any],
-        on_done: Callable[[Any], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
+        on_done: Callable[[Any], object] | None = None,
+        on_error: Callable[[BaseException], object] | None = None,
         *,
         on_progress: Callable[[int, int | None], None] | None = None,
         owner: QObject | None = None,
@@ -113,8 +113,8 @@ class Tasks(QObject):
     def _finish(
         self,
         future: Future,
-        on_done: Callable[[Any], None] | None,
-        on_error: Callable[[BaseException], None] | None,
+        on_done: Callable[[Any], object] | None,
+        on_error: Callable[[BaseException], object] | None,
         owner: QObject | None,
         label: str,
     ) -> None:

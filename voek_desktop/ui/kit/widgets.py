@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QWidget
+from datetime import date
+from typing import cast
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QWidget,
+)
 
 from voek_desktop.domain.consumers import CONSUMER_TYPES
 
@@ -54,12 +64,16 @@ class ConsumerTypePicker(QWidget):
             layout.addWidget(button)
             self.buttons[ctype.key] = button
         self.buttons["individual"].setChecked(True)
-        self.group.buttonToggled.connect(
-            lambda b, on: on and self.changed.emit(b.property("consumer_type"))
-        )
+        self.group.buttonToggled.connect(self._toggled)
+
+    def _toggled(self, button: QAbstractButton, on: bool) -> None:
+        if on:
+            self.changed.emit(button.property("consumer_type"))
 
     def value(self) -> str:
-        return self.group.checkedButton().property("consumer_type")
+        button = self.group.checkedButton()
+        assert button is not None  # an exclusive group, one button checked from the start
+        return button.property("consumer_type")
 
     def set_value(self, key: str) -> None:
         if key in self.buttons:
@@ -71,3 +85,13 @@ def section_title(text: str, parent: QWidget | None = None) -> QLabel:
     label = QLabel(text, parent)
     label.setObjectName("sectionTitle")
     return label
+
+
+def qdate(day: date) -> QDate:
+    """``QDate(day)``, which PySide6 accepts but its stubs do not list."""
+    return QDate(day.year, day.month, day.day)
+
+
+def pydate(value: QDate) -> date:
+    """``value.toPython()``, typed: for a QDate PySide6 gives a ``datetime.date``."""
+    return cast(date, value.toPython())

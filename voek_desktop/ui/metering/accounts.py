@@ -5,6 +5,7 @@ with
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
@@ -176,19 +177,21 @@ class AccountsPage(SectionPage):
             return
         self.list_status.setText(offline_note(accounts))
         numbers = [a.number for a in self.accounts]
-        row = numbers.index(current) if current in numbers else 0
-        self.list.setCurrentRow(row)
-        self._chosen(row)
+        index = numbers.index(current) if current in numbers else 0
+        self.list.setCurrentRow(index)
+        self._chosen(index)
 
     def current_number(self) -> str | None:
-        item = self.list.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item else None
+        # None while the list is empty; the stubs leave that out.
+        item = cast("QListWidgetItem | None", self.list.currentItem())
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
     def row_widget(self, number: str) -> AccountRow | None:
         for row in range(self.list.count()):
             item = self.list.item(row)
             if item.data(Qt.ItemDataRole.UserRole) == number:
-                return self.list.itemWidget(item)  # type: ignore[return-value]
+                # show_accounts sets an AccountRow on each item; the stubs say QWidget.
+                return cast(AccountRow, self.list.itemWidget(item))
         return None
 
     def _chosen(self, row: int) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QUrl, Signal
 from PySide6.QtWidgets import (
@@ -37,13 +38,16 @@ from voek_desktop.domain.time import MSK, moscow_date, years_before
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.forms import ErrorLabel
-from voek_desktop.ui.kit.widgets import primary_button, section_title
+from voek_desktop.ui.kit.widgets import primary_button, pydate, qdate, section_title
 from voek_desktop.ui.metering.models import ArchiveRequestsModel
 
 NOTICE = "До 21:00 МСК текущих суток возможно обновить запрос, указав иные даты."
 NEXT_DAY = (
     "Ответ на запрос будет сформирован на следующие сутки и размещен в виде файла для загрузки."
 )
+
+if TYPE_CHECKING:
+    from voek_desktop.ui.kit.tasks import Transfer
 DEPTH = "Максимальная глубина хранения архива данных составляет 3 года."
 
 
@@ -104,7 +108,7 @@ class ArchiveDialog(QDialog):
         self.last_poll = last_poll
         # The server's today, not this PC's: the daily poll (01:30 МСК) is dated today.
         self.today = last_poll or moscow_date(datetime.now(MSK))
-        self.transfer = None
+        self.transfer: Transfer | None = None
         self.downloading_id: int | None = None
         self.saved: dict[int, Path] = {}  # request id → where its file was saved
         self.setWindowTitle("Получить архив данных за период")
@@ -242,8 +246,8 @@ class ArchiveDialog(QDialog):
         commissioned = parse_date(self.meter.commissioned_at)
         if commissioned is not None and commissioned > start:
             start = min(commissioned, end)
-        self.start.setDate(QDate(start))
-        self.end.setDate(QDate(end))
+        self.start.setDate(qdate(start))
+        self.end.setDate(qdate(end))
         last = format_date(self.last_poll) if self.last_poll else "уточняется…"
         self.limits.setText(
             f"{DEPTH} Доступно: с {format_date(years_before(self.today, 3))}"
@@ -272,7 +276,7 @@ class ArchiveDialog(QDialog):
     # --- dates ----------------------------------------------------------------------------
 
     def period(self) -> tuple[date, date]:
-        return self.start.date().toPython(), self.end.date().toPython()
+        return pydate(self.start.date()), pydate(self.end.date())
 
     def validate(self, quiet: bool = False) -> bool:
         start, end = self.period()
@@ -349,7 +353,8 @@ class ArchiveDialog(QDialog):
     # --- the list -------------------------------------------------------------------------
 
     def load_requests(self, select: int | None = None) -> None:
-        current = select or (self.selected().id if self.selected() else None)
+        chosen = self.selected()
+        current = select or (chosen.id if chosen else None)
         self.refresh_button.setEnabled(False)
         client = self.ctx.session.client
         meter_id = self.meter.id
@@ -390,8 +395,8 @@ class ArchiveDialog(QDialog):
         if request is not None and request.is_editable:
             start, end = parse_date(request.period_start), parse_date(request.period_end)
             if start and end:
-                self.start.setDate(QDate(start))
-                self.end.setDate(QDate(end))
+                self.start.setDate(qdate(start))
+                self.end.setDate(qdate(end))
 
     def _saved_file(self, request_id: int) -> Path | None:
         path = self.saved.get(request_id)

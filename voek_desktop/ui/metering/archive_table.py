@@ -8,6 +8,7 @@ holds them as plain lists and makes text only for the cells on screen.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,6 +28,9 @@ from voek_desktop.archive_reader import Sheet, WorkbookError, read_workbook
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.models import RowsModel
+
+if TYPE_CHECKING:
+    from voek_desktop.ui.kit.tasks import Transfer
 
 PROFILE_SHEET = "Профиль 30 мин"
 
@@ -68,7 +72,7 @@ class WorkbookDialog(QDialog):
         self.sheets: list[Sheet] = []  # filled by the reader as it goes
         self.shown: Sheet | None = None
         self.complete = False
-        self.transfer = None
+        self.transfer: Transfer | None = None
         self.setWindowTitle(f"Архив данных — {self.path.name}")
         self.resize(900, 620)
         layout = QVBoxLayout(self)

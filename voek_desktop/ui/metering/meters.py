@@ -81,8 +81,9 @@ class MeterCard(QFrame):
         self.meter = meter
         while self.grid.count():
             item = self.grid.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.setVisible(meter is not None)
         if meter is None:
             return
@@ -173,7 +174,7 @@ class MetersPanel(QStackedWidget):
         self.status.show()
         self.ctx.tasks.run(
             loader,
-            lambda meters, lo=loader: self._loaded(lo, meters),
+            lambda meters: self._loaded(loader, meters),
             self._failed,
             owner=self,
             label="Загрузка приборов учета…",

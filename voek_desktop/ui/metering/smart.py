@@ -3,10 +3,11 @@ poll (docs/design.md "Smart-meter data"), laid out like the seed's table, and co
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -31,8 +32,11 @@ from voek_desktop.domain.time import MSK, moscow_date
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.models import FormattedRowsModel, RowsModel
-from voek_desktop.ui.kit.widgets import link_button, section_title
+from voek_desktop.ui.kit.widgets import link_button, pydate, qdate, section_title
 from voek_desktop.ui.metering.labels import QUANTITY_NAMES, RELAY_NAMES, tariff_zone, zone_title
+
+if TYPE_CHECKING:
+    from PySide6.QtCharts import QChartView
 
 UNITS = {"A+": "кВт·ч", "A-": "кВт·ч", "R+": "квар·ч", "R-": "квар·ч"}
 
@@ -255,7 +259,7 @@ class SmartDataPage(QWidget):
 # --- charts (QtCharts is imported when a chart is first built) -------------------------------
 
 
-def _day_items(intervals: Intervals, first: date, last: date) -> list[tuple[date, object, float]]:
+def _day_items(intervals: Intervals, first: date, last: date) -> list[tuple[date, datetime, float]]:
     """(MSK day, start, kWh) of each interval whose start falls in [first, last] Moscow time."""
     out = []
     for item in intervals.items:
@@ -284,7 +288,7 @@ class ChartPage(QWidget):
         self.ctx = ctx
         self.meter = meter
         self.loaded = False
-        self.chart_view: QWidget | None = None
+        self.chart_view: QChartView | None = None
         layout = QVBoxLayout(self)
         controls = QHBoxLayout()
         self.picker_label = QLabel(self)
@@ -304,8 +308,8 @@ class ChartPage(QWidget):
     def set_limits(self, last_poll: date) -> None:
         commissioned = parse_date(self.meter.commissioned_at) or date(2022, 1, 1)
         self.picker.blockSignals(True)
-        self.picker.setDateRange(QDate(commissioned), QDate(last_poll))
-        self.picker.setDate(QDate(self.default_date(last_poll)))
+        self.picker.setDateRange(qdate(commissioned), qdate(last_poll))
+        self.picker.setDate(qdate(self.default_date(last_poll)))
         self.picker.blockSignals(False)
         if self.loaded or self.isVisible():
             self.reload()
@@ -314,7 +318,7 @@ class ChartPage(QWidget):
         return last_poll
 
     def selected(self) -> date:
-        return self.picker.date().toPython()
+        return pydate(self.picker.date())
 
     def range(self) -> tuple[date, date]:
         raise NotImplementedError
@@ -328,7 +332,7 @@ class ChartPage(QWidget):
             # Moscow days, both inclusive (docs/design.md "API"); the answer is cut by Moscow days
             # again.
             lambda: client.intervals(meter_id, first, last),
-            lambda data, f=first, la=last: self._loaded(f, la, data),
+            lambda data: self._loaded(first, last, data),
             lambda exc: self.status.setText(messages.describe(exc)),
             owner=self,
             label="Загрузка данных для графика…",
