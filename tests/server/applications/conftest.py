@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import requests
 
+from tests import demo
 from tests.cabinet_http import DemoCabinet
 from voek_desktop.api.server import EmbeddedServer, start_embedded
 
@@ -29,7 +30,7 @@ def individual_form(today: date, **overrides: Any) -> dict[str, Any]:
         "passport_number": "654321",
         "passport_issued_by": "УМВД России по Владимирской области",
         "passport_issued_on": "12.03.2015",
-        "snils": "112-233-445 95",
+        "snils": demo.SNILS_TYPED,
         "registered_address": "600000, г. Владимир, ул. Мира, д. 3",
         "postal_address": "600000, г. Владимир, ул. Мира, д. 3",
         "phone": "+7 920 123-45-67",
@@ -67,7 +68,7 @@ def company_form(today: date, **overrides: Any) -> dict[str, Any]:
         form.pop(key)
     form.update(
         applicant_name="ООО «Завод-Пример»",
-        ogrn="1133324980030",
+        ogrn=demo.OGRN,
         registry_date="2013-05-20",
         inn="3337234788",
         kpp="332801001",
