@@ -1,7 +1,8 @@
 """Helpers for the application tests: plain HTTP against the real server (no API client).
 
 ``cab`` works on the ``server`` fixture (fresh demo data, /dev routes); ``shared_cab`` on one
-server per module for tests that only create their own drafts.
+server per module (``shared_server`` of tests/server/conftest.py) for tests that only create
+their own drafts.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import requests
 
 from tests import demo
 from tests.cabinet_http import DemoCabinet
-from voek_desktop.api.server import EmbeddedServer, start_embedded
+from voek_desktop.api.server import EmbeddedServer
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 32
@@ -139,13 +140,6 @@ def cab(server: EmbeddedServer) -> Iterator[Cabinet]:
     c = Cabinet(server)
     yield c
     c.close()
-
-
-@pytest.fixture(scope="module")
-def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServer]:
-    srv = start_embedded(tmp_path_factory.mktemp("apps") / "server", demo=True, dev=True)
-    yield srv
-    srv.stop()
 
 
 @pytest.fixture
