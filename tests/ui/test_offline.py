@@ -3,6 +3,7 @@ read-only with their date, and logout still leaves nothing behind."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from tests import demo
@@ -13,6 +14,7 @@ from voek_desktop.ui.metering.accounts import AccountsPage
 WAIT = 15_000
 
 
+@pytest.mark.slow
 def test_login_without_a_server_says_so_and_keeps_the_form(qtbot, ctx, server):
     window = MainWindow(ctx)
     qtbot.addWidget(window)
@@ -28,6 +30,7 @@ def test_login_without_a_server_says_so_and_keeps_the_form(qtbot, ctx, server):
     assert lv.submit.isEnabled()
 
 
+@pytest.mark.slow
 def test_meters_stay_readable_offline_with_their_date(qtbot, ctx, server, app_dirs):
     profile = demo.log_in(ctx.session).profile
     [section] = sections(ctx, profile, None)

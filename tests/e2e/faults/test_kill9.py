@@ -20,6 +20,8 @@ import requests
 
 from tests import demo
 
+pytestmark = pytest.mark.slow  # each test starts, kills and restarts server processes
+
 
 class Server:
     def __init__(self, folder: Path) -> None:

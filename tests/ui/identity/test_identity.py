@@ -194,6 +194,7 @@ def test_remembered_session_resumes_in_a_new_window(qtbot, ctx, window, memory_k
     assert demo.SNILS_TYPED in second.cabinet.who_label.text()
 
 
+@pytest.mark.slow
 def test_log_out_without_server_still_wipes_local_data(
     qtbot, ctx, window, server, memory_keyring, app_dirs
 ) -> None:

@@ -66,6 +66,7 @@ def save(qtbot, widget: QWidget, path: Path) -> None:
     assert image.width() > 300 and image.height() > 200
 
 
+@pytest.mark.slow
 def test_individual_screens(qtbot, ctx, server, out: Path, tmp_path: Path, monkeypatch) -> None:
     dev(server, "/dev/clock", now="2026-11-27T10:00:00+03:00")
     profile = demo.log_in(ctx.session, remember=True).profile
