@@ -10,14 +10,9 @@ from typing import Any
 
 import requests
 
+from tests import demo
 from voek_desktop.api.server import EmbeddedServer
 
-PASSWORD = "demo-Password-2026"
-LOGINS = {
-    "individual": "112-233-445 95",
-    "entrepreneur": "315333367975982",
-    "company": "1133324980030",
-}
 JSON_TYPE = "application/json; charset=utf-8"
 CYRILLIC = re.compile("[А-Яа-яЁё]")
 
@@ -64,11 +59,11 @@ class DemoCabinet:
             self.tokens[who] = self.login(who)
         return self.tokens[who]
 
-    def login(self, who: str, login: str | None = None, password: str = PASSWORD) -> str:
+    def login(self, who: str, login: str | None = None, password: str = demo.PASSWORD) -> str:
         """A new session of the demo consumer ``who`` (or of ``login`` of that type)."""
         resp = self.http.post(
             self.root + "/sessions",
-            json={"consumer_type": who, "login": login or LOGINS[who], "password": password},
+            json=demo.session_body(who, login, password),
             timeout=60,
         )
         assert resp.status_code == 201, resp.text

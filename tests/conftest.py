@@ -12,9 +12,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from voek_desktop.api.server import EmbeddedServer, start_embedded
 
-DEMO_PASSWORD = "demo-Password-2026"
-DEMO_SNILS = "112-233-445 95"
-
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[EmbeddedServer]:

@@ -18,18 +18,12 @@ from typing import Any
 import pytest
 import requests
 
+from tests import demo
 from voek_desktop.api.server import EmbeddedServer, ServerConfig, create_app, start_embedded
 
-DEMO_PASSWORD = "demo-Password-2026"
-DEMO_SNILS = "112-233-445 95"
-DEMO_OGRNIP = "315333367975982"
-DEMO_OGRN = "1133324980030"
-DEMO_EMAIL = "ivanov@example.test"
-COMPANY_EMAIL = "office@zavod-example.test"
 JSON_TYPE = "application/json; charset=utf-8"
 CYRILLIC = re.compile("[А-Яа-яЁё]")
 TOKEN_LINE = re.compile(r"^([A-Za-z0-9_-]{32,})$", re.MULTILINE)
-DEMO_LOGINS = {"individual": DEMO_SNILS, "entrepreneur": DEMO_OGRNIP, "company": DEMO_OGRN}
 
 _MISSING: Any = object()
 
@@ -139,14 +133,14 @@ class Api:
         self,
         consumer_type: str = "individual",
         login: str | None = None,
-        password: str = DEMO_PASSWORD,
+        password: str = demo.PASSWORD,
         remember: bool = False,
     ) -> requests.Response:
         return self.post(
             "/sessions",
             json={
                 "consumer_type": consumer_type,
-                "login": DEMO_LOGINS[consumer_type] if login is None else login,
+                "login": demo.LOGINS[consumer_type] if login is None else login,
                 "password": password,
                 "remember": remember,
             },

@@ -3,33 +3,36 @@ read-only with their date, and logout still leaves nothing behind."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
+from tests import demo
 from voek_desktop.ui.main_window import MainWindow
 from voek_desktop.ui.metering import sections
 from voek_desktop.ui.metering.accounts import AccountsPage
 
-PASSWORD = "demo-Password-2026"
 WAIT = 15_000
 
 
+@pytest.mark.slow
 def test_login_without_a_server_says_so_and_keeps_the_form(qtbot, ctx, server):
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     server.stop()
     lv = window.login_view
-    lv.login.set_text("112-233-445 95")
-    lv.password.set_text(PASSWORD)
+    lv.login.set_text(demo.SNILS_TYPED)
+    lv.password.set_text(demo.PASSWORD)
     qtbot.mouseClick(lv.submit, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not lv.form_error.isHidden(), timeout=30_000)
     assert lv.form_error.text().startswith("Нет связи с сервером")
-    assert lv.login.text() == "112-233-445 95"
-    assert lv.password.text() == PASSWORD
+    assert lv.login.text() == demo.SNILS_TYPED
+    assert lv.password.text() == demo.PASSWORD
     assert lv.submit.isEnabled()
 
 
+@pytest.mark.slow
 def test_meters_stay_readable_offline_with_their_date(qtbot, ctx, server, app_dirs):
-    profile = ctx.session.log_in("individual", "112-233-445 95", PASSWORD, False).profile
+    profile = demo.log_in(ctx.session).profile
     [section] = sections(ctx, profile, None)
     page = section.page
     assert isinstance(page, AccountsPage)
@@ -59,7 +62,7 @@ def test_clerk_mode_keeps_no_offline_copy(qtbot, server):
     from voek_desktop.session import Session
 
     session = Session(server.url, clerk=True)
-    session.log_in("individual", "112-233-445 95", PASSWORD, False)
+    demo.log_in(session)
     items = session.remembered("personal_accounts", session.client.personal_accounts, dict)
     assert len(items) == 2
     assert session.cache().get("offline-personal_accounts") is None

@@ -1,7 +1,8 @@
 """Helpers for the application tests: plain HTTP against the real server (no API client).
 
 ``cab`` works on the ``server`` fixture (fresh demo data, /dev routes); ``shared_cab`` on one
-server per module for tests that only create their own drafts.
+server per module (``shared_server`` of tests/server/conftest.py) for tests that only create
+their own drafts.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from typing import Any
 import pytest
 import requests
 
+from tests import demo
 from tests.cabinet_http import DemoCabinet
-from voek_desktop.api.server import EmbeddedServer, start_embedded
+from voek_desktop.api.server import EmbeddedServer
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 32
@@ -29,7 +31,7 @@ def individual_form(today: date, **overrides: Any) -> dict[str, Any]:
         "passport_number": "654321",
         "passport_issued_by": "УМВД России по Владимирской области",
         "passport_issued_on": "12.03.2015",
-        "snils": "112-233-445 95",
+        "snils": demo.SNILS_TYPED,
         "registered_address": "600000, г. Владимир, ул. Мира, д. 3",
         "postal_address": "600000, г. Владимир, ул. Мира, д. 3",
         "phone": "+7 920 123-45-67",
@@ -67,7 +69,7 @@ def company_form(today: date, **overrides: Any) -> dict[str, Any]:
         form.pop(key)
     form.update(
         applicant_name="ООО «Завод-Пример»",
-        ogrn="1133324980030",
+        ogrn=demo.OGRN,
         registry_date="2013-05-20",
         inn="3337234788",
         kpp="332801001",
@@ -138,13 +140,6 @@ def cab(server: EmbeddedServer) -> Iterator[Cabinet]:
     c = Cabinet(server)
     yield c
     c.close()
-
-
-@pytest.fixture(scope="module")
-def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServer]:
-    srv = start_embedded(tmp_path_factory.mktemp("apps") / "server", demo=True, dev=True)
-    yield srv
-    srv.stop()
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ import io
 import pypdf
 import pytest
 
+from tests import demo
+
 ALL_P14 = ["signed_application", "identity_document", "site_plan", "title_document"]
 
 
@@ -46,7 +48,7 @@ def test_company_p12_1_needs_the_device_list(shared_cab, forms):
         "title_document",
         "device_list",
     ]
-    assert app["form"]["ogrn"] == "1133324980030"
+    assert app["form"]["ogrn"] == demo.OGRN
 
 
 def test_submit_of_an_incomplete_form_names_the_fields(shared_cab):
@@ -86,7 +88,7 @@ def test_full_contract_flow_through_the_operator(cab, forms):
     assert need.status_code == 200
     assert need.json()["history"][-1]["comment"] == "Приложите ситуационный план с улицами"
     mail = [m for m in cab.get("/dev/outbox", None).json()["items"] if "Требуются" in m["subject"]]
-    assert mail and mail[0]["to"] == "ivanov@example.test"
+    assert mail and mail[0]["to"] == demo.EMAIL
 
     # The consumer adds a document, corrects a field, resubmits.
     assert cab.upload(app_id, "site_plan", forms.TIFF, "image/tiff", "план.tif").status_code == 201

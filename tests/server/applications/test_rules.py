@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from tests import demo
 from voek_desktop.domain import applications as domain
 
 # --- through the server: a draft accepts what is valid and refuses what is not ------------------
@@ -152,7 +153,7 @@ def test_patch_merges_normalises_and_clears(shared_cab):
     )
     assert resp.status_code == 200, resp.text
     form = resp.json()["form"]
-    assert form["snils"] == "11223344595"
+    assert form["snils"] == demo.SNILS
     assert form["power_new_kw"] == 7.5
     assert "applicant_name" not in form
     bad = shared_cab.patch(f"/applications/{app['id']}", json={"form": {"power_new_kw": 16}})

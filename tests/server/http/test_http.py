@@ -169,6 +169,7 @@ def test_malformed_requests_get_json_errors(shared_server, raw, request_bytes):
     assert b"python" not in answer.lower()
 
 
+@pytest.mark.slow
 def test_server_header_names_no_python(shared_api, shared_server, raw):
     responses = [
         shared_api.get("/health"),
@@ -304,6 +305,7 @@ def _add_slow(app) -> None:
     app.router.routes.append(Route("GET", "/slow", _slow, False, {"summary": "slow"}))
 
 
+@pytest.mark.slow
 def test_a_long_request_does_not_queue_the_others(make_server):
     srv = make_server(prepare=_add_slow)
     slow = threading.Thread(target=requests.get, args=(srv.url + "/api/v1/slow",))
@@ -327,6 +329,7 @@ def test_an_idle_kept_alive_connection_gives_its_worker_to_a_waiting_one(make_se
         assert _closed_by_server(idle, within=2)
 
 
+@pytest.mark.slow
 def test_idle_connections_do_not_stop_other_clients(make_server):
     srv = make_server(workers=2, socket_timeout=1.0)
     idle = [socket.create_connection(("127.0.0.1", srv.port)) for _ in range(4)]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-DEMO_PASSWORD = "demo-Password-2026"
-DEMO_EMAIL = "ivanov@example.test"
-COMPANY_EMAIL = "office@zavod-example.test"
+from tests import demo
+
 NEW_PASSWORD = "Brand-New-Password-9"
 
 
@@ -15,7 +14,7 @@ def test_resend_activation_never_reveals_whether_an_email_is_registered(api):
 
     answers = [
         api.post("/activations/resend", json={"email": email})
-        for email in (pending, DEMO_EMAIL, "nobody@example.test", pending.upper())
+        for email in (pending, demo.EMAIL, "nobody@example.test", pending.upper())
     ]
     for resp in answers:
         assert resp.status_code == 202
@@ -25,7 +24,7 @@ def test_resend_activation_never_reveals_whether_an_email_is_registered(api):
 
     # Only the account that still waits for activation got new links (registration + 2).
     assert len(api.outbox(pending)) == 3
-    assert api.outbox(DEMO_EMAIL) == []
+    assert api.outbox(demo.EMAIL) == []
     assert api.outbox("nobody@example.test") == []
 
     # A fourth mail within 15 minutes is not sent, and the answer does not tell.
@@ -50,8 +49,8 @@ def test_password_reset_request_never_reveals_whether_an_email_is_registered(api
     for resp in answers:
         assert resp.status_code == 202
     assert answers[0].content == answers[1].content
-    mail = api.last_mail(DEMO_EMAIL)
-    assert mail["to"] == DEMO_EMAIL
+    mail = api.last_mail(demo.EMAIL)
+    assert mail["to"] == demo.EMAIL
     assert len(api.token_in(mail)) >= 32
     assert api.outbox("nobody@example.test") == []
 
@@ -69,8 +68,8 @@ def test_resend_and_reset_check_the_address_format(shared_api):
 
 def test_password_reset_sets_the_password_and_ends_every_session(api):
     sessions = [api.login(), api.login(remember=True)]
-    assert api.post("/password-resets", json={"email": DEMO_EMAIL}).status_code == 202
-    token = api.token_in(api.last_mail(DEMO_EMAIL))
+    assert api.post("/password-resets", json={"email": demo.EMAIL}).status_code == 202
+    token = api.token_in(api.last_mail(demo.EMAIL))
 
     # A form error does not use the code up.
     api.error(
@@ -99,19 +98,19 @@ def test_password_reset_sets_the_password_and_ends_every_session(api):
 
     for token_ in sessions:
         api.error(api.get("/profile", token=token_), 401, "unauthorized")
-    notice = api.last_mail(DEMO_EMAIL)
+    notice = api.last_mail(demo.EMAIL)
     assert "изменён" in notice["subject"]
 
     assert api.login_response(password=NEW_PASSWORD).status_code == 201
-    api.error(api.login_response(password=DEMO_PASSWORD), 401, "invalid_credentials")
+    api.error(api.login_response(password=demo.PASSWORD), 401, "invalid_credentials")
 
     # Single use.
     api.error(api.post("/password-resets/confirm", json=confirm), 422, "token_invalid", {"token"})
 
 
 def test_password_reset_code_expires_after_24_hours(api):
-    assert api.post("/password-resets", json={"email": COMPANY_EMAIL}).status_code == 202
-    token = api.token_in(api.last_mail(COMPANY_EMAIL))
+    assert api.post("/password-resets", json={"email": demo.EMAILS["company"]}).status_code == 202
+    token = api.token_in(api.last_mail(demo.EMAILS["company"]))
     api.advance(24 * 3600 + 1)
     confirm = {"token": token, "password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD}
     api.error(api.post("/password-resets/confirm", json=confirm), 422, "token_invalid", {"token"})
@@ -125,7 +124,7 @@ def test_codes_are_not_interchangeable(api):
     confirm = {"token": activation, "password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD}
     api.error(api.post("/password-resets/confirm", json=confirm), 422, "token_invalid")
 
-    assert api.post("/password-resets", json={"email": DEMO_EMAIL}).status_code == 202
-    reset = api.token_in(api.last_mail(DEMO_EMAIL))
+    assert api.post("/password-resets", json={"email": demo.EMAIL}).status_code == 202
+    reset = api.token_in(api.last_mail(demo.EMAIL))
     api.error(api.post("/activations", json={"token": reset}), 422, "token_invalid")
     api.error(api.post("/email-confirmations", json={"token": reset}), 422, "token_invalid")

@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 import requests
 
-DEMO_PASSWORD = "demo-Password-2026"
-DEMO_EMAIL = "ivanov@example.test"
-COMPANY_EMAIL = "office@zavod-example.test"
+from tests import demo
+
 NEW_PASSWORD = "Brand-New-Password-9"
 
 
@@ -29,9 +28,9 @@ def test_profile_shows_the_consumer_and_is_not_cached(api):
     assert resp.headers["Content-Type"] == "application/json; charset=utf-8"
     profile = resp.json()
     assert profile["consumer_type"] == "individual"
-    assert profile["snils"] == "11223344595"
-    assert profile["login"] == "11223344595"
-    assert profile["email"] == DEMO_EMAIL
+    assert profile["snils"] == demo.SNILS
+    assert profile["login"] == demo.SNILS
+    assert profile["email"] == demo.EMAIL
     assert profile["phone"] == "+79201234567"
     assert profile["pending_email"] is None
     assert "password" not in resp.text and "hash" not in resp.text
@@ -40,8 +39,8 @@ def test_profile_shows_the_consumer_and_is_not_cached(api):
 def test_profile_of_a_company_shows_its_identifiers(api):
     profile = api.get("/profile", token=api.login("company")).json()
     assert profile["consumer_type"] == "company"
-    assert (profile["inn"], profile["ogrn"]) == ("3337234788", "1133324980030")
-    assert profile["login"] == "1133324980030"
+    assert (profile["inn"], profile["ogrn"]) == ("3337234788", demo.OGRN)
+    assert profile["login"] == demo.OGRN
 
 
 def test_phone_change_is_normalised(api):
@@ -79,7 +78,7 @@ def test_profile_change_needs_a_session(shared_api):
         shared_api.post(
             "/profile/password",
             json={
-                "current_password": DEMO_PASSWORD,
+                "current_password": demo.PASSWORD,
                 "new_password": NEW_PASSWORD,
                 "new_password_confirmation": NEW_PASSWORD,
             },
@@ -110,9 +109,9 @@ def test_password_change(api):
     api.error(
         change("not-my-password", NEW_PASSWORD), 422, "validation_failed", {"current_password"}
     )
-    api.error(change(DEMO_PASSWORD, "short"), 422, "validation_failed", {"new_password"})
+    api.error(change(demo.PASSWORD, "short"), 422, "validation_failed", {"new_password"})
     api.error(
-        change(DEMO_PASSWORD, NEW_PASSWORD, "other"),
+        change(demo.PASSWORD, NEW_PASSWORD, "other"),
         422,
         "validation_failed",
         {"new_password_confirmation"},
@@ -120,15 +119,15 @@ def test_password_change(api):
     # Nothing changed so far.
     assert api.get("/profile", token=elsewhere).status_code == 200
 
-    resp = change(DEMO_PASSWORD, NEW_PASSWORD)
+    resp = change(demo.PASSWORD, NEW_PASSWORD)
     assert resp.status_code == 200, resp.text
     assert "Пароль изменён" in resp.json()["message"]
     assert api.get("/profile", token=here).status_code == 200  # this session survives
     api.error(api.get("/profile", token=elsewhere), 401, "unauthorized")  # others end
-    assert "изменён" in api.last_mail(DEMO_EMAIL)["subject"]
+    assert "изменён" in api.last_mail(demo.EMAIL)["subject"]
 
     assert api.login_response(password=NEW_PASSWORD).status_code == 201
-    api.error(api.login_response(password=DEMO_PASSWORD), 401, "invalid_credentials")
+    api.error(api.login_response(password=demo.PASSWORD), 401, "invalid_credentials")
 
 
 def test_email_change_is_confirmed_from_the_new_address(api):
@@ -138,7 +137,7 @@ def test_email_change_is_confirmed_from_the_new_address(api):
     assert resp.status_code == 202, resp.text
     assert "Ivan.New@example.test" in resp.json()["message"]
     profile = resp.json()["profile"]
-    assert profile["email"] == DEMO_EMAIL  # not yet
+    assert profile["email"] == demo.EMAIL  # not yet
     assert profile["pending_email"] == "Ivan.New@example.test"
     assert api.get("/profile", token=token).json()["pending_email"] == "Ivan.New@example.test"
 
@@ -148,7 +147,7 @@ def test_email_change_is_confirmed_from_the_new_address(api):
     code = api.token_in(confirmation)
     assert link.endswith("token=" + code)
     # The old address is told, without the code.
-    notice = api.last_mail(DEMO_EMAIL)
+    notice = api.last_mail(demo.EMAIL)
     assert code not in notice["text"]
 
     done = api.post("/email-confirmations", json={"token": code})
@@ -159,9 +158,9 @@ def test_email_change_is_confirmed_from_the_new_address(api):
     api.error(api.post("/email-confirmations", json={"token": code}), 422, "token_invalid")
 
     # Mail now goes to the new address; the old one is free and unknown.
-    before = len(api.outbox(DEMO_EMAIL))
-    assert api.post("/password-resets", json={"email": DEMO_EMAIL}).status_code == 202
-    assert len(api.outbox(DEMO_EMAIL)) == before
+    before = len(api.outbox(demo.EMAIL))
+    assert api.post("/password-resets", json={"email": demo.EMAIL}).status_code == 202
+    assert len(api.outbox(demo.EMAIL)) == before
     assert api.post("/password-resets", json={"email": "ivan.new@example.test"}).status_code == 202
     assert "парол" in api.last_mail("Ivan.New@example.test")["subject"]
 
@@ -181,7 +180,7 @@ def test_email_change_link_page_works_once(api):
 
 def test_another_consumers_email_is_refused(api):
     token = api.login()
-    for email in (COMPANY_EMAIL, "OFFICE@Zavod-Example.test"):
+    for email in (demo.EMAILS["company"], "OFFICE@Zavod-Example.test"):
         api.error(
             api.post("/profile/email", token=token, json={"email": email}),
             409,
@@ -212,7 +211,7 @@ def test_address_taken_while_waiting_for_confirmation_is_409(api):
     company_code, ivanov_code = codes
     assert api.post("/email-confirmations", json={"token": ivanov_code}).status_code == 200
     api.error(api.post("/email-confirmations", json={"token": company_code}), 409, "email_taken")
-    assert api.get("/profile", token=company).json()["email"] == COMPANY_EMAIL
+    assert api.get("/profile", token=company).json()["email"] == demo.EMAILS["company"]
 
 
 def test_email_change_mails_are_limited(api):

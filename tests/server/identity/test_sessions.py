@@ -7,8 +7,8 @@ import types
 import uuid
 from datetime import datetime, timedelta
 
-DEMO_PASSWORD = "demo-Password-2026"
-DEMO_EMAIL = "ivanov@example.test"
+from tests import demo
+
 MINUTE = 60
 HOUR = 3600
 DAY = 24 * HOUR
@@ -116,8 +116,8 @@ def test_password_reset_lifts_the_lockout(api):
     api.error(api.login_response(), 429, "too_many_attempts")
 
     # The lockout does not block asking for a reset …
-    assert api.post("/password-resets", json={"email": DEMO_EMAIL}).status_code == 202
-    token = api.token_in(api.last_mail(DEMO_EMAIL))
+    assert api.post("/password-resets", json={"email": demo.EMAIL}).status_code == 202
+    token = api.token_in(api.last_mail(demo.EMAIL))
     confirmed = api.post(
         "/password-resets/confirm",
         json={

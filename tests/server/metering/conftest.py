@@ -1,8 +1,9 @@
 """Helpers for the metering server tests: plain HTTP (requests) against a real server.
 
-``mapi`` talks to the shared ``server`` fixture (demo data, /dev routes); ``shared_mapi`` to one
-server per module for tests that change nothing but the clock-free reads. ``Metering.at(moment)``
-sets the server clock and logs in again, since moving the clock ends idle sessions.
+``mapi`` talks to a server with demo data, /dev routes and an exact clock; ``shared_mapi`` to
+the module's ``shared_server`` for tests that change nothing but the clock-free reads.
+``Metering.at(moment)`` sets the server clock and logs in again, since moving the clock ends idle
+sessions.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.cabinet_http import DemoCabinet
-from voek_desktop.api.server import EmbeddedServer, ServerConfig, create_app, start_embedded
+from voek_desktop.api.server import EmbeddedServer, ServerConfig, create_app
 from voek_desktop.api.server.core.clock import Clock
 
 MSK = timezone(timedelta(hours=3))
@@ -93,16 +94,11 @@ def mapi(metering_server: EmbeddedServer) -> Iterator[Metering]:
     m.close()
 
 
-@pytest.fixture(scope="module")
-def shared_metering_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServer]:
-    srv = start_embedded(tmp_path_factory.mktemp("metering") / "server", demo=True, dev=True)
-    yield srv
-    srv.stop()
-
-
 @pytest.fixture
-def shared_mapi(shared_metering_server: EmbeddedServer) -> Iterator[Metering]:
-    m = Metering(shared_metering_server)
+def shared_mapi(shared_server: EmbeddedServer) -> Iterator[Metering]:
+    """A :class:`Metering` on the module's ``shared_server`` (tests/server/conftest.py), for
+    tests that change nothing but the clock-free reads."""
+    m = Metering(shared_server)
     yield m
     m.close()
 

@@ -11,9 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import QFileDialog
 
+from tests import demo
 from tests.ui.applications.test_wizard import (
-    DEMO_PASSWORD,
-    DEMO_SNILS,
     TYPED,
     shot,
     wait_idle,
@@ -30,9 +29,9 @@ from voek_desktop.ui.applications.survey import THANKS, SurveyPage
 
 FULL_FORM = {
     **TYPED,
-    "snils": DEMO_SNILS,
+    "snils": demo.SNILS_TYPED,
     "phone": "+79201234567",
-    "email": "ivanov@example.test",
+    "email": demo.EMAIL,
     "reason": "new",
     "voltage_kv": 0.4,
     "reliability_category": "III",
@@ -42,7 +41,7 @@ FULL_FORM = {
 
 @pytest.fixture
 def logged_in(ctx, qtbot):
-    ctx.session.log_in("individual", DEMO_SNILS, DEMO_PASSWORD, False)
+    demo.log_in(ctx.session)
     yield ctx
     wait_idle(qtbot, ctx)
 
@@ -50,7 +49,7 @@ def logged_in(ctx, qtbot):
 @pytest.fixture
 def api(server):
     c = CabinetClient(server.url, retries=0)
-    c.log_in("individual", DEMO_SNILS, DEMO_PASSWORD, False)
+    demo.log_in(c)
     yield c
     c.close()
 

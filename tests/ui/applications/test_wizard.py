@@ -11,12 +11,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtPdf import QPdfDocument
 
+from tests import demo
 from voek_desktop.drafts import DraftStore
 from voek_desktop.ui.applications.page import ApplicationsPage
 from voek_desktop.ui.applications.wizard import ApplicationWizard
 
-DEMO_SNILS = "112-233-445 95"
-DEMO_PASSWORD = "demo-Password-2026"
 SHOTS = os.environ.get("VOEK_SCREENSHOTS")
 
 TYPED = {
@@ -73,7 +72,7 @@ def write_png(path: Path, colour: str = "white") -> Path:
 
 @pytest.fixture
 def logged_in(ctx, qtbot):
-    ctx.session.log_in("individual", DEMO_SNILS, DEMO_PASSWORD, False)
+    demo.log_in(ctx.session)
     yield ctx
     wait_idle(qtbot, ctx)
 
@@ -134,8 +133,8 @@ def test_wizard_from_category_to_submitted(qtbot, page, tmp_path: Path, boxes) -
 
     # Step 2: prefilled from the profile; a field error for 16 kW next to the field.
     form = wizard.form
-    assert form.rows["snils"].text() == DEMO_SNILS
-    assert form.rows["email"].text() == "ivanov@example.test"
+    assert form.rows["snils"].text() == demo.SNILS_TYPED
+    assert form.rows["email"].text() == demo.EMAIL
     fill(wizard, {**TYPED, "power_new_kw": "16"})
     form.rows["reason"].set_value("new")
     power = form.rows["power_new_kw"]
@@ -240,7 +239,7 @@ def test_crash_after_autosave_offers_the_draft_back(qtbot, page, logged_in) -> N
     assert restored.current_step() == 1
     assert restored.form.rows["applicant_name"].text() == "Петров Пётр Петрович"
     assert restored.form.rows["power_new_kw"].text() == "100"  # the wrong value is kept too
-    assert restored.form.rows["snils"].text() == DEMO_SNILS
+    assert restored.form.rows["snils"].text() == demo.SNILS_TYPED
     restored.autosave_timer.stop()
 
 
@@ -337,7 +336,7 @@ def test_opening_and_closing_untouched_leaves_no_draft(qtbot, page) -> None:
     wizard = open_new(qtbot, page)
     wizard.category_step.buttons["p12_1"].setChecked(True)
     qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
-    assert wizard.form.rows["email"].text() == "ivanov@example.test"  # prefill is not typing
+    assert wizard.form.rows["email"].text() == demo.EMAIL  # prefill is not typing
     wizard.autosave()
     wizard.close()
     qtbot.waitUntil(lambda: not page.ctx.tasks.is_busy(), timeout=10_000)

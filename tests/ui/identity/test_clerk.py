@@ -8,12 +8,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
+from tests import demo
 from voek_desktop.session import Session
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit.tasks import Tasks
 from voek_desktop.ui.main_window import MainWindow
-
-PASSWORD = "demo-Password-2026"
 
 
 @pytest.fixture
@@ -42,17 +41,17 @@ def serve(qtbot, window: MainWindow, consumer_type: str, login: str) -> None:
     lv = window.login_view
     lv.picker.set_value(consumer_type)
     lv.login.set_text(login)
-    lv.password.set_text(PASSWORD)
+    lv.password.set_text(demo.PASSWORD)
     qtbot.mouseClick(lv.submit, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.cabinet is not None, timeout=10_000)
 
 
 def test_two_visitors_in_a_row_leave_nothing_behind(qtbot, desk, memory_keyring, app_dirs):
     assert desk.login_view.remember.isHidden(), "no «Запомнить меня» on a shared PC"
-    serve(qtbot, desk, "individual", "112-233-445 95")
+    serve(qtbot, desk, "individual", demo.SNILS_TYPED)
     assert desk.cabinet.logout_button.text() == "Завершить приём"
-    assert "112-233-445 95" in desk.cabinet.who_label.text()
-    assert desk.ctx.session.cache().get("profile")["login"] == "11223344595"
+    assert demo.SNILS_TYPED in desk.cabinet.who_label.text()
+    assert desk.ctx.session.cache().get("profile")["login"] == demo.SNILS
     assert files_under(app_dirs / "data") == [], "nothing of the visitor is written to disk"
 
     with qtbot.waitSignal(desk.logged_out, timeout=10_000):
@@ -62,9 +61,9 @@ def test_two_visitors_in_a_row_leave_nothing_behind(qtbot, desk, memory_keyring,
     assert memory_keyring.items == {}
     assert files_under(app_dirs / "data") == []
 
-    serve(qtbot, desk, "company", "1133324980030")
-    assert "1133324980030" in desk.cabinet.who_label.text()
-    assert "112-233-445 95" not in visible_text(desk)
+    serve(qtbot, desk, "company", demo.OGRN)
+    assert demo.OGRN in desk.cabinet.who_label.text()
+    assert demo.SNILS_TYPED not in visible_text(desk)
     with qtbot.waitSignal(desk.logged_out, timeout=10_000):
         qtbot.mouseClick(desk.cabinet.logout_button, Qt.MouseButton.LeftButton)
     assert memory_keyring.items == {}
@@ -72,12 +71,12 @@ def test_two_visitors_in_a_row_leave_nothing_behind(qtbot, desk, memory_keyring,
 
 
 def test_idle_lock_hides_personal_data_and_asks_for_the_password(qtbot, desk):
-    serve(qtbot, desk, "individual", "112-233-445 95")
+    serve(qtbot, desk, "individual", demo.SNILS_TYPED)
     desk.idle.set_interval_ms(300)
     desk.idle.start()
     qtbot.waitUntil(desk.is_locked, timeout=5_000)
-    assert "112-233-445 95" not in visible_text(desk)
-    assert "ivanov@example.test" not in visible_text(desk)
+    assert demo.SNILS_TYPED not in visible_text(desk)
+    assert demo.EMAIL not in visible_text(desk)
 
     lock = desk.lock_view
     lock.password.set_text("not-the-password")
@@ -86,15 +85,15 @@ def test_idle_lock_hides_personal_data_and_asks_for_the_password(qtbot, desk):
     assert lock.password.error.text() == "Пароль не подходит"
     assert desk.is_locked()
 
-    lock.password.set_text(PASSWORD)
+    lock.password.set_text(demo.PASSWORD)
     qtbot.mouseClick(lock.unlock_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not desk.is_locked(), timeout=10_000)
-    assert "112-233-445 95" in desk.cabinet.who_label.text()
-    assert desk.ctx.session.client.profile().login == "11223344595"
+    assert demo.SNILS_TYPED in desk.cabinet.who_label.text()
+    assert desk.ctx.session.client.profile().login == demo.SNILS
 
 
 def test_ending_the_visit_from_the_lock_screen(qtbot, desk, app_dirs):
-    serve(qtbot, desk, "individual", "112-233-445 95")
+    serve(qtbot, desk, "individual", demo.SNILS_TYPED)
     desk.lock()
     assert desk.is_locked()
     with qtbot.waitSignal(desk.logged_out, timeout=10_000):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import demo
 from voek_desktop.session import Session
 from voek_desktop.ui.applications.page import ApplicationsPage
 from voek_desktop.ui.context import Context
@@ -23,7 +24,7 @@ def desk(qtbot, server, tmp_path: Path):
     tasks = Tasks()
     session = Session(server.url, clerk=True, scanner_folder=str(folder))
     ctx = Context(session, tasks, clerk=True, scanner_folder=str(folder))
-    session.log_in("individual", "112-233-445 95", "demo-Password-2026", False)
+    demo.log_in(session)
     yield ctx, folder
     qtbot.waitUntil(lambda: not tasks.is_busy(), timeout=20_000)
     tasks.shutdown()

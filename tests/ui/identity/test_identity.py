@@ -8,12 +8,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from tests import demo
 from voek_desktop.credentials import SERVICE
 from voek_desktop.ui.identity.registration import RegistrationDialog
 from voek_desktop.ui.main_window import MainWindow
-
-DEMO_SNILS = "112-233-445 95"
-DEMO_PASSWORD = "demo-Password-2026"
 
 
 @pytest.fixture
@@ -142,24 +140,24 @@ def test_login_before_activation_says_so(qtbot, ctx, window) -> None:
 
 def test_wrong_password_keeps_login_and_says_generic_error(qtbot, window) -> None:
     lv = window.login_view
-    qtbot.keyClicks(lv.login.edit, DEMO_SNILS)
+    qtbot.keyClicks(lv.login.edit, demo.SNILS_TYPED)
     qtbot.keyClicks(lv.password.edit, "not-the-password")
     qtbot.mouseClick(lv.submit, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not lv.form_error.isHidden(), timeout=10_000)
     assert lv.form_error.text() == "Неверный логин или пароль"
-    assert lv.login.text() == DEMO_SNILS
+    assert lv.login.text() == demo.SNILS_TYPED
     assert lv.submit.isEnabled()
 
 
 def test_remember_me_change_phone_and_log_out_leaves_nothing(
     qtbot, ctx, window, memory_keyring, app_dirs
 ) -> None:
-    log_in(qtbot, window, DEMO_SNILS, DEMO_PASSWORD, remember=True)
+    log_in(qtbot, window, demo.SNILS_TYPED, demo.PASSWORD, remember=True)
     token = memory_keyring.items.get((SERVICE, ctx.session.server_url))
     assert token, "«Запомнить меня» keeps the session token in the keyring"
-    assert DEMO_PASSWORD not in memory_keyring.items.values()
+    assert demo.PASSWORD not in memory_keyring.items.values()
     assert files_under(app_dirs / "data"), "the profile is cached for offline use"
-    assert "112-233-445 95" in window.cabinet.who_label.text()
+    assert demo.SNILS_TYPED in window.cabinet.who_label.text()
 
     page = window.cabinet.profile_page
     page.phone.set_text("")
@@ -185,7 +183,7 @@ def test_remember_me_change_phone_and_log_out_leaves_nothing(
 
 
 def test_remembered_session_resumes_in_a_new_window(qtbot, ctx, window, memory_keyring) -> None:
-    log_in(qtbot, window, DEMO_SNILS, DEMO_PASSWORD, remember=True)
+    log_in(qtbot, window, demo.SNILS_TYPED, demo.PASSWORD, remember=True)
     from voek_desktop.session import Session
     from voek_desktop.ui.context import Context
 
@@ -193,13 +191,14 @@ def test_remembered_session_resumes_in_a_new_window(qtbot, ctx, window, memory_k
     qtbot.addWidget(second)
     second.try_resume()
     qtbot.waitUntil(lambda: second.cabinet is not None, timeout=10_000)
-    assert "112-233-445 95" in second.cabinet.who_label.text()
+    assert demo.SNILS_TYPED in second.cabinet.who_label.text()
 
 
+@pytest.mark.slow
 def test_log_out_without_server_still_wipes_local_data(
     qtbot, ctx, window, server, memory_keyring, app_dirs
 ) -> None:
-    log_in(qtbot, window, DEMO_SNILS, DEMO_PASSWORD, remember=True)
+    log_in(qtbot, window, demo.SNILS_TYPED, demo.PASSWORD, remember=True)
     server.stop()
     with qtbot.waitSignal(window.logged_out, timeout=30_000):
         qtbot.mouseClick(window.cabinet.logout_button, Qt.MouseButton.LeftButton)
@@ -213,6 +212,6 @@ def test_no_keyring_backend_gives_a_clear_message_not_a_crash(qtbot, window, box
     from keyring.backends import fail
 
     keyring.set_keyring(fail.Keyring())
-    log_in(qtbot, window, DEMO_SNILS, DEMO_PASSWORD, remember=True)
+    log_in(qtbot, window, demo.SNILS_TYPED, demo.PASSWORD, remember=True)
     assert any("хранилища паролей" in text for _, text in boxes)
     assert window.cabinet is not None

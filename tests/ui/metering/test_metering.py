@@ -10,6 +10,7 @@ import pytest
 import requests
 from PySide6.QtCore import QDate, Qt
 
+from tests import demo
 from voek_desktop.api.metering import Organization
 from voek_desktop.archive_reader import read_workbook
 from voek_desktop.ui.kit import messages
@@ -20,7 +21,6 @@ from voek_desktop.ui.metering.accounts import AccountsPage
 from voek_desktop.ui.metering.organization import OrganizationPage
 from voek_desktop.ui.metering.smart import SmartDataPage
 
-PASSWORD = "demo-Password-2026"
 MORNING = "2026-11-27T10:00:00+03:00"  # 10:00 МСК: the last poll was at 01:30 today
 WAIT = 15_000
 
@@ -44,7 +44,7 @@ def dev(server, path: str, **body) -> dict:
 def log_in(ctx, server, consumer_type: str, login: str):
     dev(server, "/dev/clock", now=MORNING)
     # «Запомнить меня»: the session outlives the clock jumps to the next day.
-    return ctx.session.log_in(consumer_type, login, PASSWORD, True).profile
+    return ctx.session.log_in(consumer_type, login, demo.PASSWORD, True).profile
 
 
 def click(qtbot, button) -> None:
@@ -54,7 +54,7 @@ def click(qtbot, button) -> None:
 
 @pytest.fixture
 def individual_page(qtbot, ctx, server) -> AccountsPage:
-    profile = log_in(ctx, server, "individual", "112-233-445 95")
+    profile = log_in(ctx, server, "individual", demo.SNILS_TYPED)
     [section] = sections(ctx, profile, None)
     assert section.title == "Лицевые счета"
     page = section.page
@@ -121,7 +121,7 @@ def test_add_and_remove_personal_accounts(qtbot, individual_page, monkeypatch, q
 
 
 def test_company_confirms_the_organisation_and_sees_contracts(qtbot, ctx, server):
-    profile = log_in(ctx, server, "company", "1133324980030")
+    profile = log_in(ctx, server, "company", demo.OGRN)
     [section] = sections(ctx, profile, None)
     assert section.title == "Договоры энергоснабжения"
     page = section.page
@@ -322,7 +322,7 @@ def test_cancelled_download_keeps_the_part_and_resumes(qtbot, ctx, server, tmp_p
 
     from voek_desktop.api import download as download_module
 
-    log_in(ctx, server, "individual", "112-233-445 95")
+    log_in(ctx, server, "individual", demo.SNILS_TYPED)
     client = ctx.session.client
     meter = next(m for m in client.personal_account_meters("3300000001") if m.is_smart)
     client.create_archive_request(meter.id, "2026-10-01", "2026-11-26")
@@ -406,8 +406,8 @@ def test_the_cabinet_lists_the_section_and_it_loads_when_opened(qtbot, ctx, serv
     qtbot.addWidget(window)
     window.show()
     lv = window.login_view
-    lv.login.set_text("112-233-445 95")
-    lv.password.set_text(PASSWORD)
+    lv.login.set_text(demo.SNILS_TYPED)
+    lv.password.set_text(demo.PASSWORD)
     click(qtbot, lv.submit)
     qtbot.waitUntil(lambda: window.cabinet is not None, timeout=WAIT)
     cabinet = window.cabinet

@@ -17,10 +17,10 @@ import requests
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QApplication, QWidget
 
+from tests import demo
 from voek_desktop.ui.metering import archive_requests as archive_ui
 from voek_desktop.ui.metering import sections
 
-PASSWORD = "demo-Password-2026"
 WAIT = 15_000
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -66,9 +66,10 @@ def save(qtbot, widget: QWidget, path: Path) -> None:
     assert image.width() > 300 and image.height() > 200
 
 
+@pytest.mark.slow
 def test_individual_screens(qtbot, ctx, server, out: Path, tmp_path: Path, monkeypatch) -> None:
     dev(server, "/dev/clock", now="2026-11-27T10:00:00+03:00")
-    profile = ctx.session.log_in("individual", "112-233-445 95", PASSWORD, True).profile
+    profile = demo.log_in(ctx.session, remember=True).profile
     [section] = sections(ctx, profile, None)
     page = section.page
     qtbot.addWidget(page)
@@ -118,7 +119,7 @@ def test_individual_screens(qtbot, ctx, server, out: Path, tmp_path: Path, monke
 
 def test_company_screen(qtbot, ctx, server, out: Path) -> None:
     dev(server, "/dev/clock", now="2026-11-27T10:00:00+03:00")
-    profile = ctx.session.log_in("company", "1133324980030", PASSWORD, True).profile
+    profile = demo.log_in(ctx.session, "company", remember=True).profile
     ctx.session.client.confirm_organization("ЭС-1001")
     [section] = sections(ctx, profile, None)
     page = section.page

@@ -8,23 +8,22 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests import demo
 from voek_desktop.api.applications import Application, sniff_content_type
 from voek_desktop.api.client import CabinetClient
 from voek_desktop.api.errors import ApiError, TransferCancelled
 
-DEMO_PASSWORD = "demo-Password-2026"
-DEMO_SNILS = "112-233-445 95"
 FORM = {
     "applicant_name": "Иванов Иван Иванович",
     "passport_series": "1704",
     "passport_number": "123456",
     "passport_issued_by": "УМВД России по Владимирской области",
     "passport_issued_on": "15.03.2015",
-    "snils": DEMO_SNILS,
+    "snils": demo.SNILS_TYPED,
     "registered_address": "600000, г. Владимир, ул. Ленина, д. 1, кв. 1",
     "postal_address": "600000, г. Владимир, ул. Ленина, д. 1, кв. 1",
     "phone": "+7 920 123-45-67",
-    "email": "ivanov@example.test",
+    "email": demo.EMAIL,
     "reason": "new",
     "devices_name": "Жилой дом",
     "devices_address": "Владимирская обл., с. Кидекша, ул. Центральная, д. 5",
@@ -40,7 +39,7 @@ KINDS = ("signed_application", "identity_document", "site_plan", "title_document
 
 @pytest.fixture
 def api(client: CabinetClient) -> CabinetClient:
-    client.log_in("individual", DEMO_SNILS, DEMO_PASSWORD, False)
+    demo.log_in(client)
     return client
 
 
@@ -198,7 +197,7 @@ def test_contract_download_and_signed_copy(server, api: CabinetClient, tmp_path)
 def test_other_consumers_objects_are_404(server, api: CabinetClient, tmp_path) -> None:
     app = complete(api, tmp_path)
     other = CabinetClient(server.url, retries=0)
-    other.log_in("company", "1133324980030", DEMO_PASSWORD, False)
+    demo.log_in(other, "company")
     try:
         for call in (
             lambda: other.application(app.id),

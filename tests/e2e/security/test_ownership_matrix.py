@@ -8,9 +8,10 @@ import re
 
 import requests
 
+from tests import demo
 from voek_desktop.domain.identifiers import snils_check_number
 
-DEMO = {"consumer_type": "individual", "login": "11223344595", "password": "demo-Password-2026"}
+DEMO = {"consumer_type": "individual", "login": demo.SNILS, "password": demo.PASSWORD}
 
 
 def _session(api: str, body: dict) -> dict[str, str]:

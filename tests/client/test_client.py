@@ -17,11 +17,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests import demo
 from voek_desktop.api.client import DEFAULT_TIMEOUT, CabinetClient, extract_token
 from voek_desktop.api.errors import ApiError, NetworkError
 
-DEMO_PASSWORD = "demo-Password-2026"
-DEMO_SNILS = "112-233-445 95"
 NEW_PASSWORD = "новый пароль для входа"
 OLD_PASSWORD = "первый пароль для входа"
 
@@ -32,7 +31,7 @@ def fresh_snils(rng: random.Random) -> str:
         body = f"{rng.randrange(1_001_999, 1_000_000_000):09d}"
         s = sum(int(d) * w for d, w in zip(body, range(9, 0, -1), strict=True))
         digits = body + f"{s % 101 % 100:02d}"
-        if digits != "11223344595":
+        if digits != demo.SNILS:
             return f"{digits[:3]}-{digits[3:6]}-{digits[6:9]} {digits[9:]}"
 
 
@@ -168,14 +167,14 @@ def test_validation_error_carries_status_code_message_fields(client: CabinetClie
 
 def test_duplicate_registration_is_a_clear_409(client: CabinetClient) -> None:
     with pytest.raises(ApiError) as exc:
-        client.register(registration_form(DEMO_SNILS, "ivanov@example.test"))
+        client.register(registration_form(demo.SNILS_TYPED, demo.EMAIL))
     assert (exc.value.status, exc.value.code) == (409, "already_registered")
     assert set(exc.value.fields) == {"snils", "email"}
 
 
 def test_unknown_login_and_wrong_password_look_the_same(client: CabinetClient) -> None:
     with pytest.raises(ApiError) as wrong:
-        client.log_in("individual", DEMO_SNILS, "not the password", remember=False)
+        client.log_in("individual", demo.SNILS_TYPED, "not the password", remember=False)
     with pytest.raises(ApiError) as unknown:
         client.log_in("individual", "034-230-302 90", "not the password", remember=False)
     for exc in (wrong, unknown):
@@ -187,11 +186,11 @@ def test_unknown_login_and_wrong_password_look_the_same(client: CabinetClient) -
 def test_lockout_answers_429_with_retry_after(client: CabinetClient) -> None:
     for _ in range(5):
         with pytest.raises(ApiError) as exc:
-            client.log_in("individual", DEMO_SNILS, "wrong password", remember=False)
+            client.log_in("individual", demo.SNILS_TYPED, "wrong password", remember=False)
         assert exc.value.status == 401
-    for password in ("wrong password", DEMO_PASSWORD):  # even the right one is refused now
+    for password in ("wrong password", demo.PASSWORD):  # even the right one is refused now
         with pytest.raises(ApiError) as exc:
-            client.log_in("individual", DEMO_SNILS, password, remember=False)
+            client.log_in("individual", demo.SNILS_TYPED, password, remember=False)
         error = exc.value
         assert (error.status, error.code) == (429, "too_many_attempts")
         assert isinstance(error.retry_after, int) and 800 < error.retry_after <= 15 * 60
@@ -368,7 +367,7 @@ def test_every_call_passes_a_timeout(server, client: CabinetClient, monkeypatch)
     client.dev_clock()
     client.resend_activation("nobody@example.test")
     client.request_password_reset("nobody@example.test")
-    client.log_in("individual", DEMO_SNILS, DEMO_PASSWORD, remember=False)
+    demo.log_in(client)
     client.profile()
     client.log_out()
     assert [m for m, _ in seen] == ["GET", "GET", "POST", "POST", "POST", "GET", "DELETE"]
@@ -398,10 +397,10 @@ def test_idempotent_calls_are_retried(busy_server: RawServer) -> None:
     ("call", "request_line"),
     [
         (
-            lambda c: c.request_password_reset("ivanov@example.test"),
+            lambda c: c.request_password_reset(demo.EMAIL),
             "POST /api/v1/password-resets ",
         ),
-        (lambda c: c.log_in("individual", DEMO_SNILS, "x", False), "POST /api/v1/sessions "),
+        (lambda c: c.log_in("individual", demo.SNILS_TYPED, "x", False), "POST /api/v1/sessions "),
         (lambda c: c.update_phone("+79201234567"), "PATCH /api/v1/profile "),
     ],
     ids=["post", "post-login", "patch"],

@@ -17,6 +17,7 @@ schemathesis = pytest.importorskip("schemathesis")
 from hypothesis import HealthCheck, settings  # noqa: E402
 from schemathesis import checks  # noqa: E402
 
+from tests import demo  # noqa: E402
 from voek_desktop.api.server import ServerConfig, create_app  # noqa: E402
 
 CHECKS = [
@@ -48,7 +49,7 @@ def _token() -> str:
     from wsgiref.util import setup_testing_defaults
 
     body = json.dumps(
-        {"consumer_type": "individual", "login": "11223344595", "password": "demo-Password-2026"}
+        {"consumer_type": "individual", "login": demo.SNILS, "password": demo.PASSWORD}
     ).encode()
     environ: dict = {}
     setup_testing_defaults(environ)

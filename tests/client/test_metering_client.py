@@ -8,12 +8,12 @@ from datetime import date, timedelta
 import pytest
 from openpyxl import load_workbook
 
+from tests import demo
 from voek_desktop.api.client import CabinetClient
 from voek_desktop.api.download import download, part_path
 from voek_desktop.api.errors import ApiError
 from voek_desktop.api.metering import ArchiveRequest, Meter, SmartData
 
-PASSWORD = "demo-Password-2026"
 # A fixed moment: 10:00 МСК, so "today", the last poll and 21:00 are known.
 MORNING = "2026-11-27T10:00:00+03:00"
 
@@ -21,9 +21,7 @@ MORNING = "2026-11-27T10:00:00+03:00"
 @pytest.fixture
 def individual(client: CabinetClient) -> CabinetClient:
     client.dev_set_clock(now=MORNING)
-    client.log_in(
-        "individual", "112-233-445 95", PASSWORD, True
-    )  # «Запомнить меня»: survives the clock jumps
+    demo.log_in(client, remember=True)  # «Запомнить меня»: survives the clock jumps
     return client
 
 
@@ -31,9 +29,7 @@ def individual(client: CabinetClient) -> CabinetClient:
 def company(server) -> CabinetClient:
     c = CabinetClient(server.url, retries=0)
     c.dev_set_clock(now=MORNING)
-    c.log_in(
-        "company", "1133324980030", PASSWORD, True
-    )  # «Запомнить меня»: survives the clock jumps
+    demo.log_in(c, "company", remember=True)  # «Запомнить меня»: survives the clock jumps
     yield c
     c.close()
 
@@ -145,9 +141,7 @@ def test_organization_confirmation_and_contracts(company: CabinetClient) -> None
 def test_organization_not_in_registry_is_said_so(server) -> None:
     # An individual may not ask; the registry check itself is covered by the server's tests.
     c = CabinetClient(server.url, retries=0)
-    c.log_in(
-        "individual", "112-233-445 95", PASSWORD, True
-    )  # «Запомнить меня»: survives the clock jumps
+    demo.log_in(c, remember=True)  # «Запомнить меня»: survives the clock jumps
     with pytest.raises(ApiError) as caught:
         c.organization()
     assert caught.value.status == 403
@@ -228,9 +222,7 @@ def test_another_consumers_objects_are_404(server, individual: CabinetClient) ->
     meter = smart_meter(individual)
     request = individual.create_archive_request(meter.id, date(2026, 11, 1), date(2026, 11, 2))
     other = CabinetClient(server.url, retries=0)
-    other.log_in(
-        "company", "1133324980030", PASSWORD, True
-    )  # «Запомнить меня»: survives the clock jumps
+    demo.log_in(other, "company", remember=True)  # «Запомнить меня»: survives the clock jumps
     for call in (
         lambda: other.meter(meter.id),
         lambda: other.smart_data(meter.id),

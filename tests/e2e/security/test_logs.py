@@ -7,6 +7,8 @@ import logging
 
 import requests
 
+from tests import demo
+
 SNILS = "61316627365"
 PASSWORD = "Секретная фраза 2026"
 PHONE = "+79205550011"
@@ -54,11 +56,7 @@ def test_a_whole_identity_flow_leaves_no_personal_data_in_the_log(server, caplog
     requests.post(api + "/password-resets", json={"email": "logs@example.test"}, timeout=30)
     company = requests.post(
         api + "/sessions",
-        json={
-            "consumer_type": "company",
-            "login": "1133324980030",
-            "password": "demo-Password-2026",
-        },
+        json=demo.session_body("company"),
         timeout=30,
     )
     assert company.status_code == 201
@@ -74,8 +72,8 @@ def test_a_whole_identity_flow_leaves_no_personal_data_in_the_log(server, caplog
         session,
         PHONE,
         "9205550011",
-        "1133324980030",
-        "3337234788",
+        demo.OGRN,
+        demo.INN_COMPANY,
         company.json()["token"],
     ):
         assert secret not in log, f"{secret!r} leaked into the log"

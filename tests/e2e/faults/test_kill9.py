@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 import requests
 
-PASSWORD = "demo-Password-2026"
+from tests import demo
+
+pytestmark = pytest.mark.slow  # each test starts, kills and restarts server processes
 
 
 class Server:
@@ -71,8 +73,8 @@ class Server:
             self.url + "/sessions",
             json={
                 "consumer_type": "individual",
-                "login": "11223344595",
-                "password": PASSWORD,
+                "login": demo.SNILS,
+                "password": demo.PASSWORD,
                 "remember": True,
             },
             timeout=30,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import demo
 from voek_desktop.cache import ConsumerCache
 from voek_desktop.drafts import DraftStore, new_key
 from voek_desktop.session import Session
@@ -93,7 +94,7 @@ def test_logout_wipes_drafts(server, tmp_path: Path, monkeypatch: pytest.MonkeyP
     keyring.set_keyring(MemoryKeyring())
     try:
         session = Session(server.url)
-        session.log_in("individual", "112-233-445 95", "demo-Password-2026", False)
+        demo.log_in(session)
         cache = session.cache()
         assert isinstance(cache, ConsumerCache)
         store = DraftStore(cache.root / "drafts")
