@@ -8,7 +8,9 @@ interval belongs to the zone of its start.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+from voek_desktop.domain.time import MSK
 
 SLOTS_PER_DAY = 48  # 30-minute intervals
 SLOT = timedelta(minutes=30)
@@ -62,3 +64,11 @@ def schedule(zones: int) -> tuple[Zone, ...]:
         return SCHEDULES[zones]
     except KeyError:
         raise ValueError(f"unsupported number of tariff zones: {zones}") from None
+
+
+def zone_at(moment: datetime, zones: int) -> str:
+    """The zone (``T1``..) of the 30-minute interval that starts at ``moment``, read in Moscow
+    time; a naive ``moment`` is taken as Moscow time already."""
+    local = moment.astimezone(MSK) if moment.tzinfo else moment
+    slot = local.hour * 2 + (1 if local.minute >= 30 else 0)
+    return schedule(zones)[SLOT_ZONES[zones][slot]].code

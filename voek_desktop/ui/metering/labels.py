@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from voek_desktop.domain.tariffs import schedule
 from voek_desktop.domain.time import MSK
 
 QUANTITY_NAMES = {
@@ -15,12 +16,6 @@ QUANTITY_NAMES = {
     "R-": "Реактивная энергия (отдача)",
 }
 ZONE_NAMES = {"T1": "Т1", "T2": "Т2", "T3": "Т3", "T4": "Т4", "total": "Сумма"}
-# Zone names by the number of zones (docs/design.md "Tariff zones") of the meter's tariff.
-ZONE_TITLES = {
-    1: {"T1": "Круглосуточная"},
-    2: {"T1": "Дневная", "T2": "Ночная"},
-    3: {"T1": "Пиковая", "T2": "Ночная", "T3": "Полупиковая"},
-}
 RELAY_NAMES = {
     "connected": "Включено",
     "on": "Включено",
@@ -32,24 +27,11 @@ RELAY_NAMES = {
 
 
 def zone_title(zone: str, zones: int) -> str:
-    if zone == "total":
-        return "Сумма"
-    return ZONE_TITLES.get(zones, {}).get(zone, ZONE_NAMES.get(zone, zone))
-
-
-def tariff_zone(moment: datetime, zones: int) -> str:
-    """The tariff zone (docs/design.md "Tariff zones") of an interval that starts at
-    ``moment`` (any time zone)."""
-    if zones <= 1:
-        return "T1"
-    hour = moment.astimezone(MSK).hour if moment.tzinfo else moment.hour
-    if hour >= 23 or hour < 7:
-        return "T2"
-    if zones == 2:
-        return "T1"
-    if 7 <= hour < 10 or 17 <= hour < 21:
-        return "T1"
-    return "T3"
+    """A register's zone as the meter's tariff names it («Ночная»), else «Т2»/«Сумма»."""
+    try:
+        return next(z.name for z in schedule(zones) if z.code == zone)
+    except (StopIteration, ValueError):
+        return ZONE_NAMES.get(zone, zone)
 
 
 def offline_note(items: object) -> str:

@@ -1,5 +1,6 @@
 """«Информация по прибору учета электрической энергии»: the Decree 890 value set of the last
-poll (docs/design.md "Smart-meter data"), laid out like the seed's table, and consumption charts."""
+poll (docs/design.md "Smart-meter data"), laid out like the web cabinet's table, and
+consumption charts."""
 
 from __future__ import annotations
 
@@ -28,12 +29,13 @@ from voek_desktop.domain.formats import (
     parse_date,
     parse_datetime,
 )
+from voek_desktop.domain.tariffs import SCHEDULES, zone_at
 from voek_desktop.domain.time import MSK, moscow_date
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.models import FormattedRowsModel, RowsModel
 from voek_desktop.ui.kit.widgets import link_button, pydate, qdate, section_title
-from voek_desktop.ui.metering.labels import QUANTITY_NAMES, RELAY_NAMES, tariff_zone, zone_title
+from voek_desktop.ui.metering.labels import QUANTITY_NAMES, RELAY_NAMES, zone_title
 
 if TYPE_CHECKING:
     from PySide6.QtCharts import QChartView
@@ -387,12 +389,13 @@ class DailyChart(ChartPage):
             QValueAxis,
         )
 
-        zones = max(1, self.meter.tariff_zones)
+        # The server's number of zones is data: an unknown one draws as a single-rate meter.
+        zones = self.meter.tariff_zones if self.meter.tariff_zones in SCHEDULES else 1
         names = [f"T{i}" for i in range(1, zones + 1)]
         days = (last - first).days + 1
         totals = {z: [0.0] * days for z in names}
         for day, start, value in items:
-            zone = tariff_zone(start, zones)
+            zone = zone_at(start, zones)
             totals.setdefault(zone, [0.0] * days)[(day - first).days] += value
         series = QStackedBarSeries()
         colours = ["#0b4f8a", "#5b8fc7", "#f0a030", "#7cb342"]
