@@ -1,4 +1,5 @@
-"""Shared fixtures: a real server on a free loopback port, a client, an in-memory keyring."""
+"""Shared fixtures: a real server on a free loopback port and a client (the in-memory keyring is
+tests/keyrings.py, the GUI's fixtures tests/ui/conftest.py)."""
 
 from __future__ import annotations
 

@@ -87,7 +87,7 @@ def test_memory_store_writes_nothing(tmp_path: Path) -> None:
 def test_logout_wipes_drafts(server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import keyring
 
-    from tests.ui.conftest import MemoryKeyring
+    from tests.keyrings import MemoryKeyring
 
     monkeypatch.setenv("VOEK_DATA_DIR", str(tmp_path / "data"))
     previous = keyring.get_keyring()
