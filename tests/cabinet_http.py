@@ -1,6 +1,6 @@
 """Plain HTTP (requests, no API client) against a real server with demo data: a session per
-demo consumer type, the /dev clock and job runner, and the SPEC §7 error-shape check.
-The metering and application tests build on it."""
+demo consumer type, the /dev clock and job runner, and the error-shape check of
+docs/design.md "API". The metering and application tests build on it."""
 
 from __future__ import annotations
 
@@ -87,7 +87,7 @@ class DemoCabinet:
     def error(
         resp: requests.Response, status: int, code: str, fields: set[str] | None = None
     ) -> dict[str, Any]:
-        """Assert the SPEC §7 error shape with Russian text; returns the ``error`` object."""
+        """Assert the API's error shape with Russian text; returns the ``error`` object."""
         assert resp.status_code == status, (resp.status_code, resp.text)
         assert resp.headers["Content-Type"] == JSON_TYPE
         error = resp.json()["error"]

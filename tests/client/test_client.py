@@ -26,7 +26,7 @@ OLD_PASSWORD = "первый пароль для входа"
 
 
 def fresh_snils(rng: random.Random) -> str:
-    """A valid СНИЛС with a checked body (SPEC §8.1), not the demo one."""
+    """A valid СНИЛС with a checked body (docs/design.md "Identifiers"), not the demo one."""
     while True:
         body = f"{rng.randrange(1_001_999, 1_000_000_000):09d}"
         s = sum(int(d) * w for d, w in zip(body, range(9, 0, -1), strict=True))

@@ -1,4 +1,5 @@
-"""The metering methods of CabinetClient against the real bundled server (SPEC §6, §7)."""
+"""The metering methods of CabinetClient against the real bundled server (docs/design.md
+"Metering", "API")."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ def smart_meter(c: CabinetClient) -> Meter:
 
 def test_personal_accounts_add_list_remove(individual: CabinetClient) -> None:
     numbers = [a.number for a in individual.personal_accounts()]
-    assert numbers == ["3300000001", "3300000002"]  # §9: the demo individual starts with two
+    assert numbers == ["3300000001", "3300000002"]  # demo data: the demo individual starts with two
 
     added = individual.add_personal_account("3300000005")
     assert added.message == "Номер лицевого счета успешно добавлен"

@@ -32,7 +32,7 @@ SNILS_UNCHECKED_MAX = 1_001_998  # body 001-001-998
 
 
 def oracle_snils_cc(body: str) -> str:
-    """domain-notes §1.2, step by step (not the compact formula)."""
+    """The СНИЛС rule of docs/design.md "Identifiers", step by step (not the compact formula)."""
     s = sum(int(d) * w for d, w in zip(body, [9, 8, 7, 6, 5, 4, 3, 2, 1], strict=True))
     if s < 100:
         cc = s

@@ -1,6 +1,6 @@
-"""Text that reaches a workbook stays text (SPEC §8.6): a cell starting with ``=``, ``+``, ``-``
-or ``@`` is what spreadsheet programs turn into a formula, and a formula can run commands or
-send the sheet's contents away (CSV/formula injection).
+"""Text that reaches a workbook stays text (docs/design.md "Archives"): a cell starting with
+``=``, ``+``, ``-`` or ``@`` is what spreadsheet programs turn into a formula, and a formula
+can run commands or send the sheet's contents away (CSV/formula injection).
 
 The archive workbook is the only .xlsx the system produces. Consumers type no text that goes
 into it; its text comes from the registry (meter, serial number, metering point address), which

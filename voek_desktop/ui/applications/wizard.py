@@ -1,4 +1,5 @@
-"""«Новая заявка»: the four steps of seed IV as a dialog.
+"""«Новая заявка»: the four steps of filing an application as a dialog
+(docs/design.md "Applications").
 
 1. which case applies (п.14 / п.12(1) / п.13, explained in plain Russian);
 2. the template as a form with a live PDF preview, print and «Сохранить PDF…»;

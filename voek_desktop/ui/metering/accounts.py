@@ -1,4 +1,4 @@
-"""«Лицевые счета» of an individual (docs/design.md "Metering", seed VIII): the list at the left
+"""«Лицевые счета» of an individual (docs/design.md "Metering"): the list at the left
 with
 «+ Добавить лицевой счет» and «X», the meters of the chosen account at the right."""
 

@@ -1,4 +1,4 @@
-"""«Получить архив данных за период» (docs/design.md "Archives", seed VIII): order an archive,
+"""«Получить архив данных за период» (docs/design.md "Archives"): order an archive,
 change its
 dates until 21:00 МСК, download the ready .xlsx (progress, cancel, resume) and open it."""
 

@@ -1,4 +1,4 @@
-"""«Договоры энергоснабжения» of a company or sole proprietor (docs/design.md "Metering", seed IX):
+"""«Договоры энергоснабжения» of a company or sole proprietor (docs/design.md "Metering"):
 the
 registry check, the one-time confirmation by a supply contract number, then the contracts and
 the meters of each."""

@@ -233,7 +233,8 @@ def _form_schema() -> dict[str, Any]:
         props[spec.key] = schema
     return {
         "type": "object",
-        "description": "Поля заявки (SPEC §8.2); ключи других категорий и типов игнорируются",
+        "description": "Поля заявки по Правилам технологического присоединения (ПП РФ № 861); "
+        "ключи других категорий и типов игнорируются",
         "properties": props,
         "additionalProperties": _FORM_VALUE,
     }

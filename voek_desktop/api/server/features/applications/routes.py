@@ -85,7 +85,7 @@ def _prefill(consumer: Any, category: str) -> dict[str, Any]:
     "GET",
     "/application-templates",
     auth=False,
-    summary="Виды заявок, их поля и обязательные документы (§8.2)",
+    summary="Виды заявок, их поля и обязательные документы (ПП РФ № 861)",
     responses={200: {"$ref": "#/components/schemas/ApplicationTemplates"}},
 )
 def get_application_templates(app: CabinetApp, req: Request) -> Response:
