@@ -173,9 +173,14 @@ class LoginView(QWidget):
             self.login.validate()
         self.form_error.show_message(None)
 
-    def reset(self) -> None:
-        """Back to a clean screen after logout: no password left in a widget."""
+    def reset(self, *, forget_visitor: bool = False) -> None:
+        """Back to a clean screen after logout: no password left in a widget; at a desk
+        (``forget_visitor``) nothing of the last visitor, their login included."""
         self.password.set_text("")
+        if forget_visitor:
+            self.login.set_text("")
+            self.picker.set_value("individual")
+            self.login.edit.setFocus()
         self.form.clear_errors()
         self.form_error.show_message(None)
         self.set_busy(False)
