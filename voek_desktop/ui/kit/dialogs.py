@@ -32,9 +32,9 @@ class EnterRuns(QObject):
 
     def button_for(self, widget: QWidget | None) -> QPushButton | None:
         for part, button in self._parts:
-            if widget is not None and (part is widget or part.isAncestorOf(widget)):
-                if button.isVisibleTo(self.dialog):
-                    return button
+            inside = widget is not None and (part is widget or part.isAncestorOf(widget))
+            if inside and button.isVisibleTo(self.dialog):
+                return button
         return None
 
     def _focus_changed(self, _old: QWidget | None, now: QWidget | None) -> None:
