@@ -58,3 +58,25 @@ def test_enter_in_the_new_email_field_sends_the_letter(qtbot, ctx) -> None:
     qtbot.waitUntil(lambda: result() is not None and result().text() != "", timeout=10_000)
     assert result().isVisibleTo(dialog), "the result is shown inside the dialog"
     qtbot.waitUntil(lambda: not ctx.tasks.is_busy(), timeout=10_000)
+
+
+def test_tab_on_the_login_screen_goes_top_to_bottom(qtbot, server) -> None:
+    from voek_desktop.session import Session
+    from voek_desktop.ui.context import Context, DemoLogin
+    from voek_desktop.ui.identity.login import LoginView
+    from voek_desktop.ui.kit.tasks import Tasks
+
+    tasks = Tasks()
+    logins = [DemoLogin("individual", demo.SNILS_TYPED, demo.PASSWORD, "")]
+    view = LoginView(Context(Session(server.url), tasks, demo=True, demo_logins=logins))
+    qtbot.addWidget(view)
+    order, widget = [], view.login.edit
+    for _ in range(200):
+        if widget.focusPolicy().value & Qt.FocusPolicy.TabFocus.value and widget not in order:
+            order.append(widget)
+        widget = widget.nextInFocusChain()
+    assert order.index(view.password.edit) == 1
+    assert order.index(view.submit) < order.index(view.blank_forms_button)
+    demo_button = view.findChild(type(view.submit), "demo_individual")
+    assert order.index(demo_button) < order.index(view.settings_button)
+    tasks.shutdown()
