@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
+from voek_desktop.domain.cli import RussianArgumentParser
 from voek_desktop.subcommands import BLANK_FORM, READ_WORKBOOK
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(
+    p = RussianArgumentParser(
         prog="voek-desktop",
         description="Личный кабинет потребителя АО «ВОЭК»",
         epilog="Пустой бланк заявки без входа и без сети: "
@@ -40,7 +41,7 @@ CONSUMER_TYPES = ("individual", "entrepreneur", "company")
 
 def blank_form(argv: list[str]) -> int:
     """``voek-desktop blank-form CATEGORY -o FILE.pdf``: the blank template, no Qt, no network."""
-    p = argparse.ArgumentParser(
+    p = RussianArgumentParser(
         prog=f"voek-desktop {BLANK_FORM}",
         description="Записать пустой бланк заявки на технологическое присоединение в PDF",
     )

@@ -14,6 +14,7 @@ from voek_desktop.ui.kit import messages
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
+    from PySide6.QtWidgets import QDialog
 
     from voek_desktop.api.models import Profile
     from voek_desktop.ui.cabinet import CabinetView
@@ -30,10 +31,12 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: Context) -> None:
         super().__init__()
         self.ctx = ctx
-        self.setWindowTitle("Личный кабинет потребителя — АО «ВОЭК»")
+        # Qt adds the application's display name («Личный кабинет АО «ВОЭК»») to the title.
+        self.setWindowTitle(self.tr("Вход"))
         self.resize(1100, 760)
         self.stack = QStackedWidget(self)
         self.setCentralWidget(self.stack)
+        self.stack.currentChanged.connect(self._title_for_screen)
         self.login_view = LoginView(ctx, self)
         self.stack.addWidget(self.login_view)
         self.cabinet: CabinetView | None = None
@@ -61,6 +64,7 @@ class MainWindow(QMainWindow):
         self.installEventFilter(self)
         self.first_painted.connect(self._after_first_paint)
         self.lock_view: LockView | None = None
+        self._behind_lock: list[QDialog] = []
         self.idle: IdleWatcher | None = None
         if ctx.clerk:
             self._set_up_clerk_mode()
@@ -77,7 +81,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(desk)
         self.lock_view = LockView(self.ctx, self)
         self.lock_view.unlocked.connect(self._unlocked)
-        self.lock_view.end_visit.connect(self.log_out)
+        self.lock_view.end_visit.connect(self.end_visit)
         self.stack.addWidget(self.lock_view)
         self.idle = IdleWatcher(self.ctx.lock_after_seconds, self)
         self.idle.idle.connect(self.lock)
@@ -86,15 +90,42 @@ class MainWindow(QMainWindow):
         """Hide the visitor's data until their password is given again."""
         if self.cabinet is None or self.lock_view is None:
             return
-        # Dialogs of the cabinet (a password change, a wizard) may show personal data too.
-        from PySide6.QtWidgets import QApplication, QDialog
+        # Dialogs of the cabinet (a password change, a wizard) may show personal data too: they
+        # are hidden with what the visitor typed, and come back after unlock.
+        from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, QDialog) and widget.isVisible():
-                widget.reject()
+                if isinstance(widget, QMessageBox):
+                    widget.reject()  # a question or a notice: asked again when needed
+                else:
+                    self._behind_lock.append(widget)
+                    widget.hide()
         self.cabinet.hide()
         self.lock_view.reset()
         self.stack.setCurrentWidget(self.lock_view)
+
+    def _take_behind_lock(self) -> list[QDialog]:
+        import shiboken6
+
+        dialogs, self._behind_lock = self._behind_lock, []
+        return [d for d in dialogs if shiboken6.isValid(d)]
+
+    def end_visit(self) -> None:
+        """«Завершить приём»: asked first (Enter answers «Отмена»), then every trace wiped."""
+        if not messages.confirm(
+            self,
+            "Завершить приём? Всё, что относится к посетителю, будет удалено с этого компьютера,"
+            " а несохранённые данные — потеряны.",
+            "Завершить приём",
+            yes="Завершить приём",
+            safe_default=True,
+        ):
+            return
+        for dialog in self._take_behind_lock():
+            dialog.close()
+        self.log_out()
+        self.login_view.reset(forget_visitor=True)
 
     def is_locked(self) -> bool:
         return self.lock_view is not None and self.stack.currentWidget() is self.lock_view
@@ -104,6 +135,8 @@ class MainWindow(QMainWindow):
             self.cabinet.show_profile(profile)
             self.cabinet.show()
             self.stack.setCurrentWidget(self.cabinet)
+        for dialog in self._take_behind_lock():
+            dialog.open()
         if self.idle is not None:
             self.idle.start()
 
@@ -114,7 +147,7 @@ class MainWindow(QMainWindow):
 
         self._drop_cabinet()
         self.cabinet = CabinetView(self.ctx, profile, self)
-        self.cabinet.logout_requested.connect(self.log_out)
+        self.cabinet.logout_requested.connect(self.end_visit if self.ctx.clerk else self.log_out)
         self.stack.addWidget(self.cabinet)
         self.stack.setCurrentWidget(self.cabinet)
         if self.idle is not None:
@@ -180,6 +213,15 @@ class MainWindow(QMainWindow):
             owner=self,
             label="Проверка сохранённого входа…",
         )
+
+    def _title_for_screen(self) -> None:
+        screen = self.stack.currentWidget()
+        if screen is self.login_view:
+            self.setWindowTitle(self.tr("Вход"))
+        elif screen is not None and screen is self.lock_view:
+            self.setWindowTitle(self.tr("Экран заблокирован"))
+        else:
+            self.setWindowTitle(self.tr("Кабинет"))
 
     # --- status ------------------------------------------------------------------------------
 

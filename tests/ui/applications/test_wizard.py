@@ -362,3 +362,22 @@ def test_server_gone_at_submit_keeps_the_form_and_says_so(qtbot, page, server) -
     assert wizard.form.values() == values_before
     assert wizard.submit_step.submit_button.isEnabled(), "the user can try again"
     wizard.autosave_timer.stop()
+
+
+def test_fix_the_fields_scrolls_to_the_first_wrong_one(qtbot, page) -> None:
+    wizard = open_new(qtbot, page)
+    wizard.resize(1000, 520)
+    wizard.category_step.buttons["p14"].setChecked(True)
+    qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+    fill(wizard, {k: v for k, v in TYPED.items() if k != "supplier_name"})
+    wizard.form.rows["reason"].set_value("new")
+    wizard.form.rows["stages"].model.set_rows([["01.06.2027", "01.09.2027", "15"]])
+    bar = wizard.form_step.scroll_area.verticalScrollBar()
+    bar.setValue(0)
+    qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+    assert wizard.current_step() == 1
+    field = wizard.form.rows["supplier_name"]
+    assert wizard.form.focusWidget() is field.edit
+    assert bar.value() > 0, "scrolled to the wrong field"
+    wizard.close()
+    wait_idle(qtbot, page.ctx)

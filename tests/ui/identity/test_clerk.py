@@ -16,7 +16,22 @@ from voek_desktop.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def desk(qtbot, server):
+def asked(monkeypatch) -> list[str]:
+    """«Завершить приём?» answered «Завершить приём»; what was asked is recorded."""
+    from voek_desktop.ui.kit import messages
+
+    questions: list[str] = []
+
+    def confirm(parent, text, title="", yes="Да", *, safe_default=False):
+        questions.append(title)
+        return True
+
+    monkeypatch.setattr(messages, "confirm", confirm)
+    return questions
+
+
+@pytest.fixture
+def desk(qtbot, server, asked):
     tasks = Tasks()
     ctx = Context(Session(server.url, clerk=True), tasks, clerk=True, lock_after_seconds=300)
     window = MainWindow(ctx)
@@ -120,3 +135,75 @@ def test_blank_forms_menu_works_with_nobody_logged_in(qtbot, desk):
     assert dialog is not None and dialog.isVisible()
     assert dialog.category.currentData() == "p13"
     dialog.close()
+
+
+def answer_box(qtbot, seen: list[str], press_enter: bool) -> None:
+    """When the question box opens: note its default button, then Enter or «Завершить приём»."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def answer() -> None:
+        boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)]
+        box = next((b for b in boxes if b.isVisible()), None)
+        if box is None:
+            QTimer.singleShot(50, answer)
+            return
+        seen.append(box.defaultButton().text())
+        if press_enter:
+            qtbot.keyClick(box, Qt.Key.Key_Return)
+        else:
+            [yes] = [b for b in box.buttons() if b.text() == "Завершить приём"]
+            yes.click()
+
+    QTimer.singleShot(50, answer)
+
+
+def test_ending_the_visit_asks_first_and_clears_every_field(qtbot, desk, monkeypatch):
+    from voek_desktop.ui.kit import messages
+
+    monkeypatch.undo()  # the real question box
+    monkeypatch.setattr(messages, "error", lambda *a, **k: None)
+    serve(qtbot, desk, "individual", demo.SNILS_TYPED)
+    seen: list[str] = []
+    answer_box(qtbot, seen, press_enter=True)
+    qtbot.mouseClick(desk.cabinet.logout_button, Qt.MouseButton.LeftButton)
+    assert seen == ["Отмена"], "Enter on the question must not end the visit"
+    assert desk.cabinet is not None and desk.ctx.session.profile is not None
+
+    answer_box(qtbot, seen, press_enter=False)
+    with qtbot.waitSignal(desk.logged_out, timeout=10_000):
+        qtbot.mouseClick(desk.cabinet.logout_button, Qt.MouseButton.LeftButton)
+    lv = desk.login_view
+    assert lv.login.text() == "" and lv.password.text() == ""
+    assert lv.picker.value() == "individual"
+
+
+def test_an_open_wizard_waits_behind_the_lock(qtbot, desk, asked):
+    from voek_desktop.ui.applications.page import ApplicationsPage
+
+    serve(qtbot, desk, "individual", demo.SNILS_TYPED)
+    [page] = desk.cabinet.findChildren(ApplicationsPage)
+    page.open_wizard()
+    wizard = page.wizard
+    qtbot.waitExposed(wizard)
+    wizard.category_step.buttons["p14"].setChecked(True)
+    wizard.next()
+    wizard.form.rows["devices_name"].edit.setText("Баня на участке")
+
+    desk.lock()
+    assert not wizard.isVisible(), "the visitor's data is hidden"
+    desk.lock_view.password.set_text(demo.PASSWORD)
+    qtbot.mouseClick(desk.lock_view.unlock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not desk.is_locked(), timeout=10_000)
+    qtbot.waitUntil(wizard.isVisible, timeout=5_000)
+    assert wizard.form.rows["devices_name"].text() == "Баня на участке"
+    assert wizard.current_step() == 1
+
+    desk.lock()
+    with qtbot.waitSignal(desk.logged_out, timeout=10_000):
+        qtbot.mouseClick(desk.lock_view.end_button, Qt.MouseButton.LeftButton)
+    assert asked == ["Завершить приём"]
+    import shiboken6
+
+    assert not shiboken6.isValid(wizard) or not wizard.isVisible(), "the wizard left with them"
+    qtbot.waitUntil(lambda: not desk.ctx.tasks.is_busy(), timeout=20_000)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from voek_desktop.api.server.app import ServerConfig, create_app
 from voek_desktop.api.server.http.httpd import CabinetHTTPServer
+from voek_desktop.domain.cli import RussianArgumentParser
 
 
 def _smtp(value: str) -> tuple[str, int]:
@@ -20,7 +21,7 @@ def _smtp(value: str) -> tuple[str, int]:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(
+    p = RussianArgumentParser(
         prog="voek-server", description="Эталонный сервер API личного кабинета АО «ВОЭК»"
     )
     p.add_argument("--host", default="127.0.0.1")

@@ -370,6 +370,9 @@ class ApplicationWizard(QDialog):
                 self.message.show_message(
                     "Исправьте поля, отмеченные красным: без них заявку не примут."
                 )
+                first = self.form.focusWidget()
+                if first is not None:  # validate() focused the first wrong field: show it
+                    self.form_step.scroll_area.ensureWidgetVisible(first)
                 return
             self.save_to_server(then=lambda: self.go(2))
         elif step == 2:
@@ -488,7 +491,8 @@ class ApplicationWizard(QDialog):
 
     def _pdf_name(self) -> str:
         number = self.application.number if self.application else ""
-        return f"Заявка {number or self.category}.pdf".replace("/", "-")
+        kind = domain.CATEGORIES[self.category].short_title if self.category else ""
+        return f"Заявка {number or kind}.pdf".replace("/", "-")
 
     # --- submit ---------------------------------------------------------------------------
 

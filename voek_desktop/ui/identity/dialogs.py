@@ -25,6 +25,7 @@ from voek_desktop.api.models import EmailChange, SentMail
 from voek_desktop.domain.contacts import check_password, normalize_email
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.dialogs import EnterRuns
 from voek_desktop.ui.kit.forms import ErrorLabel, Field, Form, checker, show_api_error
 from voek_desktop.ui.kit.widgets import primary_button
 
@@ -387,6 +388,7 @@ class EmailChangeDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        EnterRuns(self).add(self.form, self.send).add(self.panel, self.panel.button)
 
     def _send(self) -> None:
         self.error.show_message(None)
@@ -405,7 +407,7 @@ class EmailChangeDialog(QDialog):
     def _sent(self, change: EmailChange) -> None:
         self.send.setEnabled(True)
         self.error.show_message(None)
-        messages.notice(change.message)
+        messages.notice(change.message, self)
         self.profile_changed.emit(change.profile)
         self.panel.token.edit.setFocus()
 

@@ -142,6 +142,10 @@ class LoginView(QWidget):
         self.mail_button = QPushButton("Почта (демо)…", self.demo_box)
         self.mail_button.setAutoDefault(False)
         self.demo_layout.addWidget(self.mail_button, len(self.ctx.demo_logins) + 1, 1)
+        # Tab follows the screen top to bottom: the demo box comes before «Настройки…».
+        chain = [self.blank_forms_button, *self.demo_box.findChildren(QPushButton)]
+        for first, second in zip(chain, [*chain[1:], self.settings_button], strict=True):
+            QWidget.setTabOrder(first, second)
 
     def use_demo(self, demo: DemoLogin) -> None:
         self.picker.set_value(demo.consumer_type)
@@ -173,9 +177,14 @@ class LoginView(QWidget):
             self.login.validate()
         self.form_error.show_message(None)
 
-    def reset(self) -> None:
-        """Back to a clean screen after logout: no password left in a widget."""
+    def reset(self, *, forget_visitor: bool = False) -> None:
+        """Back to a clean screen after logout: no password left in a widget; at a desk
+        (``forget_visitor``) nothing of the last visitor, their login included."""
         self.password.set_text("")
+        if forget_visitor:
+            self.login.set_text("")
+            self.picker.set_value("individual")
+            self.login.edit.setFocus()
         self.form.clear_errors()
         self.form_error.show_message(None)
         self.set_busy(False)

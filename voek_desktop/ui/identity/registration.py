@@ -18,6 +18,7 @@ from voek_desktop.domain.consumers import CONSUMER_TYPES
 from voek_desktop.domain.contacts import check_password, normalize_email, normalize_phone
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.identity.dialogs import TokenPanel
+from voek_desktop.ui.kit.dialogs import EnterRuns
 from voek_desktop.ui.kit.forms import ErrorLabel, Field, Form, checker, show_api_error
 from voek_desktop.ui.kit.widgets import ConsumerTypePicker, primary_button, section_title
 
@@ -153,6 +154,9 @@ class RegistrationDialog(QDialog):
         self.picker.changed.connect(self._type_changed)
         self._type_changed(self.picker.value())
         self.registered_email = ""
+        # Enter on the form registers; on the second page it activates.
+        EnterRuns(self).add(page, self.submit).add(done, self.activation.button)
+        self.submit.setDefault(True)
 
     def set_consumer_type(self, key: str) -> None:
         self.picker.set_value(key)

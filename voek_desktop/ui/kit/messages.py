@@ -56,8 +56,13 @@ def describe(exc: BaseException) -> str:
     return "Непредвиденная ошибка."
 
 
-def notice(text: str) -> None:
-    """A short message in the window's status line; nothing to click."""
+def notice(text: str, near: QWidget | None = None) -> None:
+    """A short message in the window's status line; nothing to click. With ``near`` (a widget
+    of an open dialog) it is shown inside that dialog too, where the user is looking."""
+    if near is not None:
+        from voek_desktop.ui.kit.dialogs import show_result
+
+        show_result(near, text)
     bus.notice.emit(text)
 
 
@@ -83,7 +88,12 @@ def info(parent: QWidget | None, text: str, title: str = "Готово") -> None
 
 
 def confirm(
-    parent: QWidget | None, text: str, title: str = "Подтверждение", yes: str = "Да"
+    parent: QWidget | None,
+    text: str,
+    title: str = "Подтверждение",
+    yes: str = "Да",
+    *,
+    safe_default: bool = False,
 ) -> bool:
     from PySide6.QtWidgets import QMessageBox
 
@@ -92,7 +102,9 @@ def confirm(
     box.setWindowTitle(title)
     box.setText(text)
     ok = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
-    box.addButton("Отмена", QMessageBox.ButtonRole.RejectRole)
+    cancel = box.addButton("Отмена", QMessageBox.ButtonRole.RejectRole)
+    if safe_default:
+        box.setDefaultButton(cancel)  # Enter must not do what cannot be undone
     box.exec()
     return box.clickedButton() is ok
 

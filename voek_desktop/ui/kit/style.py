@@ -21,12 +21,15 @@ QFrame#header QLabel {{ color: white; }}
 QFrame#header QPushButton {{ color: white; background: transparent; border: 1px solid white;
     border-radius: 4px; padding: 4px 14px; }}
 QFrame#header QPushButton:hover {{ background: {BRAND_DARK}; }}
+QFrame#header QPushButton:focus {{ border: 2px solid #ffd54f; }}
+QPushButton#primary:focus {{ border: 2px solid #ffd54f; }}
+QPushButton#segment:focus {{ border: 2px solid #ffd54f; }}
 QPushButton#primary {{ background: {BRAND}; color: white; border: none; border-radius: 4px;
     padding: 7px 22px; font-weight: 600; }}
 QPushButton#primary:hover {{ background: {BRAND_DARK}; }}
 QPushButton#primary:disabled {{ background: #9aa9b8; }}
 QPushButton#link {{ border: none; color: {BRAND}; text-decoration: underline; padding: 2px; }}
-QPushButton#link:focus {{ outline: 1px dotted {BRAND}; }}
+QPushButton#link:focus {{ border: 1px dotted {BRAND}; }}
 QPushButton#segment {{ padding: 6px 12px; border: 1px solid {BRAND}; color: {BRAND};
     background: palette(base); }}
 QPushButton#segment:checked {{ background: {BRAND}; color: white; }}
