@@ -98,3 +98,43 @@ def test_taken_identifier_answers_are_limited_by_address(mapi):
     # A new visitor from the same address still registers.
     fresh = mapi.post("/registrations", who=None, json=_individual(4))
     assert fresh.status_code == 201, fresh.text
+
+
+def test_archive_requests_are_capped_per_consumer(mapi):
+    body = {"period_start": "2026-10-01", "period_end": "2026-10-02"}
+    for number, serial in (("3300000004", "42219087"), ("3300000005", "2211004573")):
+        pair = {"number": number, "meter_serial_number": serial}
+        assert mapi.post("/personal-accounts", json=pair).status_code == 201
+    smart = [
+        m["id"]
+        for n in ("3300000001", "3300000002", "3300000004", "3300000005")
+        for m in mapi.get(f"/personal-accounts/{n}/meters").json()["items"]
+        if m["is_smart"]
+    ]
+    assert len(smart) >= 4
+    for meter in smart[:4]:
+        for _ in range(5):
+            resp = mapi.post(f"/meters/{meter}/archive-requests", json=body)
+            assert resp.status_code == 201, resp.text
+    resp = mapi.post(
+        f"/meters/{smart[-1] if len(smart) > 4 else smart[0]}/archive-requests", json=body
+    )
+    mapi.error(resp, 409, "too_many_open_archive_requests")
+    assert "(20)" in resp.json()["error"]["message"]
+
+
+def test_dev_registry_only_with_dev(tmp_path, mapi):
+    from voek_desktop.api.server import start_embedded
+
+    listed = mapi.get("/dev/registry", who=None).json()
+    assert {"number": "3300000001", "meter_serial_numbers": ["41070012"]} in listed[
+        "personal_accounts"
+    ]
+    assert any("ЭС-1001" in o["supply_contracts"] for o in listed["organizations"])
+    srv = start_embedded(tmp_path / "nodev", demo=True, dev=False)
+    try:
+        import requests
+
+        assert requests.get(srv.url + "/dev/registry", timeout=10).status_code == 404
+    finally:
+        srv.stop()

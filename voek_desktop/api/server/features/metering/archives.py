@@ -145,14 +145,6 @@ def _check_open_requests(conn: sqlite3.Connection, consumer_id: int, meter_id: i
         " WHERE consumer_id = ? AND status = 'accepted'",
         (meter_id, consumer_id),
     ).fetchone()
-    if per_meter >= OPEN_PER_METER:
-        raise HttpError(
-            409,
-            "too_many_open_archive_requests",
-            f"По этому прибору учета уже {per_meter} незавершенных запросов архива — это"
-            f" предел ({OPEN_PER_METER}). Дождитесь готовности одного из них или измените"
-            " период в уже созданном запросе.",
-        )
     if total >= OPEN_PER_CONSUMER:
         raise HttpError(
             409,
@@ -160,6 +152,14 @@ def _check_open_requests(conn: sqlite3.Connection, consumer_id: int, meter_id: i
             f"У вас уже {total} незавершенных запросов архива — это предел"
             f" ({OPEN_PER_CONSUMER}). Дождитесь готовности части из них или измените"
             " период в уже созданных запросах.",
+        )
+    if per_meter >= OPEN_PER_METER:
+        raise HttpError(
+            409,
+            "too_many_open_archive_requests",
+            f"По этому прибору учета уже {per_meter} незавершенных запросов архива — это"
+            f" предел ({OPEN_PER_METER}). Дождитесь готовности одного из них или измените"
+            " период в уже созданном запросе.",
         )
 
 
