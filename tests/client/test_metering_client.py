@@ -43,24 +43,24 @@ def test_personal_accounts_add_list_remove(individual: CabinetClient) -> None:
     numbers = [a.number for a in individual.personal_accounts()]
     assert numbers == ["3300000001", "3300000002"]  # demo data: the demo individual starts with two
 
-    added = individual.add_personal_account("3300000005")
+    added = individual.add_personal_account("3300000005", "2211004573")
     assert added.message == "Номер лицевого счета успешно добавлен"
     assert added.personal_account.number == "3300000005"
     assert added.personal_account.address
     assert "3300000005" in [a.number for a in individual.personal_accounts()]
 
     with pytest.raises(ApiError) as dup:
-        individual.add_personal_account("3300000005")
+        individual.add_personal_account("3300000005", "2211004573")
     assert (dup.value.status, dup.value.code) == (409, "personal_account_already_added")
     assert "уже добавлен" in dup.value.message
 
     with pytest.raises(ApiError) as unknown:
-        individual.add_personal_account("3399999999")
+        individual.add_personal_account("3399999999", "2211004573")
     assert (unknown.value.status, unknown.value.code) == (404, "personal_account_not_found")
     assert "не найден" in unknown.value.message
 
     with pytest.raises(ApiError) as bad:
-        individual.add_personal_account("12345")
+        individual.add_personal_account("12345", "2211004573")
     assert (bad.value.status, bad.value.code) == (422, "validation_failed")
     assert "number" in bad.value.fields
 

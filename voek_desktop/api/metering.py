@@ -302,8 +302,13 @@ class MeteringApi:
         data = self._client().request("GET", "/personal-accounts")
         return [PersonalAccount.from_json(item) for item in data["items"]]
 
-    def add_personal_account(self, number: str) -> AddedAccount:
-        data = self._client().request("POST", "/personal-accounts", json={"number": number})
+    def add_personal_account(self, number: str, meter_serial_number: str) -> AddedAccount:
+        """Both come from the bill: the number alone is no proof of the household."""
+        data = self._client().request(
+            "POST",
+            "/personal-accounts",
+            json={"number": number, "meter_serial_number": meter_serial_number},
+        )
         return AddedAccount(PersonalAccount.from_json(data["personal_account"]), data["message"])
 
     def remove_personal_account(self, number: str) -> None:

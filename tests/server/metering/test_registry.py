@@ -15,6 +15,10 @@ COMPANY_METER = 17  # ЭС-1001
 ENTREPRENEUR_METER = 22  # ЭС-2001
 
 
+# A meter serial of each account, as printed on the bill (GET /dev/registry lists them).
+SERIAL = {"3300000001": "41070012", "3300000003": "31804522", "3300000005": "2211004573"}
+
+
 def _snils(body: str) -> str:
     total = sum(int(d) * w for d, w in zip(body, range(9, 0, -1), strict=True))
     return body + f"{total % 101 % 100:02d}"
@@ -56,7 +60,10 @@ def test_demo_individual_starts_with_two_accounts_and_their_meters(shared_mapi):
 
 
 def test_add_duplicate_unknown_malformed_and_remove(mapi):
-    added = mapi.post("/personal-accounts", json={"number": "33 0000 0003"})
+    added = mapi.post(
+        "/personal-accounts",
+        json={"number": "33 0000 0003", "meter_serial_number": SERIAL["3300000003"]},
+    )
     assert added.status_code == 201, added.text
     body = added.json()
     assert body["message"] == "Номер лицевого счета успешно добавлен"
@@ -66,18 +73,25 @@ def test_add_duplicate_unknown_malformed_and_remove(mapi):
     assert mapi.get(f"/meters/{OTHER_ACCOUNT_METER}").status_code == 200
 
     mapi.error(
-        mapi.post("/personal-accounts", json={"number": "3300000003"}),
+        mapi.post(
+            "/personal-accounts",
+            json={"number": "3300000003", "meter_serial_number": SERIAL["3300000003"]},
+        ),
         409,
         "personal_account_already_added",
     )
     mapi.error(
-        mapi.post("/personal-accounts", json={"number": "3300009999"}),
+        mapi.post(
+            "/personal-accounts", json={"number": "3300009999", "meter_serial_number": "41070012"}
+        ),
         404,
         "personal_account_not_found",
     )
     for bad in ("12ab", "", "33000000031", 3300000004, None):
         mapi.error(
-            mapi.post("/personal-accounts", json={"number": bad}),
+            mapi.post(
+                "/personal-accounts", json={"number": bad, "meter_serial_number": "41070012"}
+            ),
             422,
             "validation_failed",
             {"number"},
@@ -95,7 +109,11 @@ def test_the_same_account_in_two_cabinets(mapi):
     other = mapi.register("spouse", _individual(1))
     assert mapi.get("/personal-accounts", who=other).json()["items"] == []
     mapi.error(mapi.get(f"/meters/{INDIVIDUAL_SMART}", who=other), 404, "not_found")
-    added = mapi.post("/personal-accounts", who=other, json={"number": "3300000001"})
+    added = mapi.post(
+        "/personal-accounts",
+        who=other,
+        json={"number": "3300000001", "meter_serial_number": SERIAL["3300000001"]},
+    )
     assert added.status_code == 201, added.text
     assert mapi.get(f"/meters/{INDIVIDUAL_SMART}", who=other).status_code == 200
     # Still only what it added: the demo individual's other account stays invisible.
@@ -110,7 +128,11 @@ def test_personal_accounts_are_for_individuals(shared_mapi):
     for who in ("company", "entrepreneur"):
         shared_mapi.error(shared_mapi.get("/personal-accounts", who=who), 403, "individuals_only")
         shared_mapi.error(
-            shared_mapi.post("/personal-accounts", who=who, json={"number": "3300000005"}),
+            shared_mapi.post(
+                "/personal-accounts",
+                who=who,
+                json={"number": "3300000005", "meter_serial_number": SERIAL["3300000005"]},
+            ),
             403,
             "individuals_only",
         )

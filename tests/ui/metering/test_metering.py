@@ -83,9 +83,12 @@ def test_add_and_remove_personal_accounts(qtbot, individual_page, monkeypatch, q
     page.number.set_text("12345")
     click(qtbot, page.submit)
     assert page.number.error.text() == "Номер лицевого счета должен содержать 10 цифр"
+    # The serial is asked too, with its own error next to it.
+    assert page.serial.error.text() == "Введите заводской номер прибора учета"
     assert page.list.count() == 2
 
     page.number.set_text("3399999999")
+    page.serial.set_text("41070012")
     click(qtbot, page.submit)
     qtbot.waitUntil(lambda: "не найден" in page.number.error.text(), timeout=WAIT)
     assert not page.number.error.isHidden()
@@ -95,6 +98,7 @@ def test_add_and_remove_personal_accounts(qtbot, individual_page, monkeypatch, q
     qtbot.waitUntil(lambda: "уже добавлен" in page.number.error.text(), timeout=WAIT)
 
     page.number.set_text("3300 000 005")
+    page.serial.set_text("2211004573")
     click(qtbot, page.submit)
     qtbot.waitUntil(lambda: page.list.count() == 3, timeout=WAIT)
     assert page.message.text() == "Номер лицевого счета успешно добавлен"

@@ -41,6 +41,15 @@ def check_account_number(text: str) -> str | None:
     return None
 
 
+def check_meter_serial(text: str) -> str | None:
+    serial = re.sub(r"[\s-]", "", text)
+    if not serial:
+        return "Введите заводской номер прибора учета"
+    if len(serial) > 50:
+        return "Заводской номер слишком длинный"
+    return None
+
+
 class AccountRow(QWidget):
     """One account in the list: its number and «X»."""
 
@@ -111,6 +120,16 @@ class AccountsPage(SectionPage):
         self.number.edit.setMaxLength(20)
         self.number.edit.returnPressed.connect(self.add_account)
         box.addWidget(self.number)
+        # The number alone is no proof of the household: the server asks a meter's serial too.
+        self.serial = Field(
+            "meter_serial_number",
+            "Заводской номер прибора учета",
+            check=check_meter_serial,
+            hint="Указан в квитанции и на самом приборе",
+        )
+        self.serial.edit.setMaxLength(60)
+        self.serial.edit.returnPressed.connect(self.add_account)
+        box.addWidget(self.serial)
         row = QHBoxLayout()
         self.submit = primary_button("Добавить", self.add_box)
         self.submit.clicked.connect(self.add_account)
@@ -215,8 +234,9 @@ class AccountsPage(SectionPage):
 
     def hide_add_form(self) -> None:
         self.add_box.hide()
-        self.number.set_text("")
-        self.number.set_error(None)
+        for field in (self.number, self.serial):
+            field.set_text("")
+            field.set_error(None)
 
     def _say(self, text: str, ok: bool) -> None:
         self.message.setText(text)
@@ -227,14 +247,16 @@ class AccountsPage(SectionPage):
         self.message.show()
 
     def add_account(self) -> None:
-        if not self.number.validate():
+        number_ok = self.number.validate()
+        if not (self.serial.validate() and number_ok):
             return
         number = re.sub(r"[\s-]", "", self.number.text())
+        serial = re.sub(r"[\s-]", "", self.serial.text())
         self.submit.setEnabled(False)
         self.message.hide()
         client = self.ctx.session.client
         self.ctx.tasks.run(
-            lambda: client.add_personal_account(number),
+            lambda: client.add_personal_account(number, serial),
             self._added,
             self._add_failed,
             owner=self,
@@ -251,10 +273,14 @@ class AccountsPage(SectionPage):
     def _add_failed(self, exc: BaseException) -> None:
         self.submit.setEnabled(True)
         if isinstance(exc, ApiError) and exc.status in (404, 409):
-            # Unknown or already added: the server's own words, next to the field.
+            # Unknown pair or already added: the server's own words, next to the number (the
+            # server does not say which half of a pair was wrong).
             self.number.set_error(exc.message)
         elif isinstance(exc, ApiError) and exc.status == 422:
-            self.number.set_error(exc.fields.get("number") or exc.message)
+            if "meter_serial_number" in exc.fields:
+                self.serial.set_error(exc.fields["meter_serial_number"])
+            if "number" in exc.fields or "meter_serial_number" not in exc.fields:
+                self.number.set_error(exc.fields.get("number") or exc.message)
         else:
             self._say(messages.describe(exc), ok=False)
 

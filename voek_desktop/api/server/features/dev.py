@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from voek_desktop.api.server.core.clock import iso
+from voek_desktop.api.server.core.schemas import STR, obj
 from voek_desktop.api.server.http.web import Request, Response, RouteTable, validation_failed
 
 if TYPE_CHECKING:
@@ -62,3 +63,74 @@ def set_clock(app: CabinetApp, req: Request) -> Response:
 )
 def outbox(app: CabinetApp, req: Request) -> Response:
     return Response.json({"items": [m.as_json() for m in app.mailer.recent()]})
+
+
+@dev_route(
+    "GET",
+    "/dev/registry",
+    auth=False,
+    summary="Реестр сетевой организации для демонстраций и тестов: лицевые счета с заводскими"
+    " номерами приборов учета, организации с договорами (только --dev)",
+    responses={200: {"$ref": "#/components/schemas/Registry"}},
+)
+def registry(app: CabinetApp, req: Request) -> Response:
+    # What a bill would show: with --dev only, since the pair is the proof of a household
+    # (docs/design.md "Metering").
+    accounts = [
+        {
+            "number": a["number"],
+            "meter_serial_numbers": [
+                m["serial_number"]
+                for m in app.db.query(
+                    "SELECT m.serial_number FROM meters m JOIN metering_points p"
+                    " ON p.id = m.metering_point_id WHERE p.personal_account_number = ?"
+                    " ORDER BY m.id",
+                    (a["number"],),
+                )
+            ],
+        }
+        for a in app.db.query("SELECT number FROM personal_accounts ORDER BY number")
+    ]
+    organizations = [
+        {
+            "ogrn": o["registry_number"],
+            "inn": o["inn"],
+            "supply_contracts": [
+                c["number"]
+                for c in app.db.query(
+                    "SELECT number FROM supply_contracts WHERE organization_id = ? ORDER BY number",
+                    (o["id"],),
+                )
+            ],
+        }
+        for o in app.db.query(
+            "SELECT id, registry_number, inn FROM organizations ORDER BY registry_number"
+        )
+    ]
+    return Response.json({"personal_accounts": accounts, "organizations": organizations})
+
+
+dev_route.schemas.update(
+    {
+        "Registry": obj(
+            ["personal_accounts", "organizations"],
+            personal_accounts={
+                "type": "array",
+                "items": obj(
+                    ["number", "meter_serial_numbers"],
+                    number=STR,
+                    meter_serial_numbers={"type": "array", "items": STR},
+                ),
+            },
+            organizations={
+                "type": "array",
+                "items": obj(
+                    ["ogrn", "inn", "supply_contracts"],
+                    ogrn=STR,
+                    inn=STR,
+                    supply_contracts={"type": "array", "items": STR},
+                ),
+            },
+        )
+    }
+)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from voek_desktop.api.server.core import limits
 from voek_desktop.api.server.core.clock import iso
 from voek_desktop.api.server.core.security import (
     hash_password,
@@ -36,6 +38,16 @@ if TYPE_CHECKING:
 
 route = RouteTable()
 
+# A 409 naming a taken СНИЛС/ОГРН/e-mail tells whether someone is a customer; such answers are
+# limited per client address. Successful registrations are not: a service centre registers
+# many visitors from one address (docs/design.md "Identity").
+TAKEN_LOOKUPS = limits.Limit(
+    "registration_taken",
+    10,
+    timedelta(hours=1),
+    "Слишком много попыток регистрации с уже зарегистрированными данными.",
+)
+
 # --- health ------------------------------------------------------------------------------
 
 
@@ -60,7 +72,12 @@ def health(app: CabinetApp, req: Request) -> Response:
     auth=False,
     summary="Регистрация потребителя",
     body={"$ref": "#/components/schemas/Registration"},
-    responses={201: {"$ref": "#/components/schemas/RegistrationResult"}, 409: None, 422: None},
+    responses={
+        201: {"$ref": "#/components/schemas/RegistrationResult"},
+        409: None,
+        422: None,
+        429: None,
+    },
 )
 def register(app: CabinetApp, req: Request) -> Response:
     clean, errors = validate_registration(req.json())
@@ -76,6 +93,7 @@ def register(app: CabinetApp, req: Request) -> Response:
     ):
         taken["email"] = "Этот адрес электронной почты уже используется"
     if taken:
+        limits.reserve(app, TAKEN_LOOKUPS, req.environ.get("REMOTE_ADDR", ""))
         raise HttpError(409, "already_registered", "Такой потребитель уже зарегистрирован", taken)
     password_hash = hash_password(clean["password"])  # slow: outside the transaction
     now = iso(app.clock.now())

@@ -1,11 +1,13 @@
-"""Personal accounts of individuals: list, add by the number on a bill, remove, their meters
-(docs/design.md "Metering")."""
+"""Personal accounts of individuals: list, add by the number and a meter's serial number from
+the bill, remove, their meters (docs/design.md "Metering")."""
 
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from voek_desktop.api.server.core import limits
 from voek_desktop.api.server.core.clock import iso
 from voek_desktop.api.server.core.schemas import (
     DATE_TIME,
@@ -37,6 +39,15 @@ route = RouteTable()
 
 ACCOUNT_ADDED = "Номер лицевого счета успешно добавлен"
 _ACCOUNT_SEPARATORS = str.maketrans("", "", " -\u00a0\t")
+# The number alone is no proof: it is short and sequential. A meter's serial number on that
+# account (also on the bill) is asked too, and wrong pairs are limited per consumer
+# (docs/design.md "Metering").
+ACCOUNT_GUESSES = limits.Limit(
+    "personal_account",
+    10,
+    timedelta(hours=1),
+    "Слишком много неудачных попыток добавить лицевой счет.",
+)
 
 
 def _account_json(app: CabinetApp, row: sqlite3.Row) -> dict[str, Any]:
@@ -77,7 +88,8 @@ def list_personal_accounts(app: CabinetApp, req: Request) -> Response:
 @route(
     "POST",
     "/personal-accounts",
-    summary="Добавить лицевой счет по номеру из квитанции",
+    summary="Добавить лицевой счет по номеру и заводскому номеру любого его прибора учета"
+    " (оба указаны в квитанции); 10 неудачных попыток в час — 429",
     body={"$ref": "#/components/schemas/PersonalAccountNew"},
     responses={
         201: {"$ref": "#/components/schemas/PersonalAccountAdded"},
@@ -85,16 +97,33 @@ def list_personal_accounts(app: CabinetApp, req: Request) -> Response:
         404: None,
         409: None,
         422: None,
+        429: None,
     },
 )
 def add_personal_account(app: CabinetApp, req: Request) -> Response:
     require_individual(req)
-    raw = text_field(req.json(), "number").strip().translate(_ACCOUNT_SEPARATORS)
+    body = req.json()
+    raw = text_field(body, "number").strip().translate(_ACCOUNT_SEPARATORS)
     if not raw:
         raise validation_failed({"number": "Укажите номер лицевого счета"})
     if not (raw.isascii() and raw.isdigit()) or len(raw) != 10:
         raise validation_failed({"number": "Номер лицевого счета состоит из 10 цифр"})
-    if app.db.query_one("SELECT 1 FROM personal_accounts WHERE number = ?", (raw,)) is None:
+    serial = text_field(body, "meter_serial_number").strip().translate(_ACCOUNT_SEPARATORS)
+    if not serial:
+        raise validation_failed(
+            {"meter_serial_number": "Укажите заводской номер прибора учета из квитанции"}
+        )
+    if len(serial) > 50:
+        raise validation_failed({"meter_serial_number": "Слишком длинный заводской номер"})
+    # Reserved before the check, so parallel guesses never check more than the limit.
+    attempt = limits.reserve(app, ACCOUNT_GUESSES, str(req.consumer["id"]))
+    if not app.db.query_one(
+        "SELECT 1 FROM meters m JOIN metering_points p ON p.id = m.metering_point_id"
+        " WHERE p.personal_account_number = ? AND upper(m.serial_number) = upper(?)",
+        (raw, serial),
+    ):
+        # One answer for an unknown number and a wrong serial: which half was wrong stays
+        # unknown.
         raise HttpError(
             404,
             "personal_account_not_found",
@@ -102,6 +131,7 @@ def add_personal_account(app: CabinetApp, req: Request) -> Response:
             " Проверьте номер в квитанции",
             {"number": "Лицевой счет с таким номером не найден"},
         )
+    limits.release(app, attempt)
     now = iso(app.clock.now())
     with app.db.write() as conn:
         cur = conn.execute(
@@ -173,7 +203,14 @@ route.schemas.update(
         ),
         "PersonalAccountList": list_of("PersonalAccount"),
         "PersonalAccountNew": obj(
-            ["number"], number={**STR, "description": "Номер лицевого счета, 10 цифр"}
+            ["number", "meter_serial_number"],
+            number={**STR, "description": "Номер лицевого счета, 10 цифр"},
+            meter_serial_number={
+                **STR,
+                "maxLength": 50,
+                "description": "Заводской номер любого прибора учета этого лицевого счета"
+                " (указан в квитанции и на самом приборе)",
+            },
         ),
         "PersonalAccountAdded": obj(
             ["personal_account", "message"],

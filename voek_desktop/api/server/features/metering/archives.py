@@ -49,6 +49,11 @@ route = RouteTable()
 dev_route = RouteTable()
 
 ARCHIVE_YEARS = 3
+# Open requests (not yet ready or failed) a consumer may have: each one is a job that writes up
+# to three years of half-hourly data, so one account must not queue hundreds
+# (docs/design.md "Archives").
+OPEN_PER_METER = 5
+OPEN_PER_CONSUMER = 20
 EDIT_DEADLINE = time(21, 0)  # Moscow time of the creation day
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUS_LABELS = {
@@ -134,6 +139,30 @@ def _visible_request(app: CabinetApp, req: Request, id: str) -> sqlite3.Row:
     return row
 
 
+def _check_open_requests(conn: sqlite3.Connection, consumer_id: int, meter_id: int) -> None:
+    per_meter, total = conn.execute(
+        "SELECT coalesce(sum(meter_id = ?), 0), count(*) FROM archive_requests"
+        " WHERE consumer_id = ? AND status = 'accepted'",
+        (meter_id, consumer_id),
+    ).fetchone()
+    if total >= OPEN_PER_CONSUMER:
+        raise HttpError(
+            409,
+            "too_many_open_archive_requests",
+            f"У вас уже {total} незавершенных запросов архива — это предел"
+            f" ({OPEN_PER_CONSUMER}). Дождитесь готовности части из них или измените"
+            " период в уже созданных запросах.",
+        )
+    if per_meter >= OPEN_PER_METER:
+        raise HttpError(
+            409,
+            "too_many_open_archive_requests",
+            f"По этому прибору учета уже {per_meter} незавершенных запросов архива — это"
+            f" предел ({OPEN_PER_METER}). Дождитесь готовности одного из них или измените"
+            " период в уже созданном запросе.",
+        )
+
+
 @route(
     "POST",
     "/meters/{id}/archive-requests",
@@ -156,6 +185,8 @@ def create_archive_request(app: CabinetApp, req: Request, id: str) -> Response:
     editable_until = datetime.combine(today, EDIT_DEADLINE, MSK)
     produce_after = moscow_midnight(today + timedelta(days=1))
     with app.db.write() as conn:
+        # Counted in the write transaction, so parallel requests cannot pass the cap together.
+        _check_open_requests(conn, req.consumer["id"], meter["id"])
         cur = conn.execute(
             "INSERT INTO archive_requests (consumer_id, meter_id, period_start, period_end,"
             " status, created_at, updated_at, editable_until, produce_after)"

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from voek_desktop.api.server.core import limits
 from voek_desktop.api.server.core.clock import iso
 from voek_desktop.api.server.core.schemas import (
     DATE,
@@ -41,6 +43,14 @@ if TYPE_CHECKING:
 
 route = RouteTable()
 
+# A supply-contract number is short and guessable; wrong ones are limited per organisation and
+# consumer (docs/design.md "Metering").
+CONFIRMATION_GUESSES = limits.Limit(
+    "organization_confirmation",
+    10,
+    timedelta(hours=1),
+    "Слишком много неудачных попыток подтвердить организацию.",
+)
 SUPPORT = {"phone": "8 (4922) 77-00-00", "email": "lk-support@voek.example"}
 
 
@@ -85,9 +95,15 @@ def _normalize_contract(value: str) -> str:
 @route(
     "POST",
     "/organization/confirmation",
-    summary="Подтвердить организацию номером любого ее договора энергоснабжения",
+    summary="Подтвердить организацию номером любого ее договора энергоснабжения;"
+    " 10 неудачных попыток в час — 429",
     body={"$ref": "#/components/schemas/OrganizationConfirmation"},
-    responses={200: {"$ref": "#/components/schemas/Organization"}, 403: None, 422: None},
+    responses={
+        200: {"$ref": "#/components/schemas/Organization"},
+        403: None,
+        422: None,
+        429: None,
+    },
 )
 def confirm_organization(app: CabinetApp, req: Request) -> Response:
     require_organization_consumer(req)
@@ -102,6 +118,8 @@ def confirm_organization(app: CabinetApp, req: Request) -> Response:
         )
     if not number:
         raise validation_failed({"supply_contract_number": "Укажите номер договора"})
+    # Reserved before the check, so parallel guesses never check more than the limit.
+    attempt = limits.reserve(app, CONFIRMATION_GUESSES, f"{org['id']}:{req.consumer['id']}")
     if len(number) > 50 or not app.db.query_one(
         "SELECT 1 FROM supply_contracts WHERE number = ? AND organization_id = ?",
         (number, org["id"]),
@@ -112,6 +130,7 @@ def confirm_organization(app: CabinetApp, req: Request) -> Response:
                 " у вашей организации"
             }
         )
+    limits.release(app, attempt)
     with app.db.write() as conn:
         conn.execute(
             "INSERT OR IGNORE INTO organization_confirmations (consumer_id, organization_id,"
