@@ -26,6 +26,8 @@ from voek_desktop.api.server.storage.db import Database
 log = logging.getLogger("voek.server")
 
 API_PREFIX = "/api/v1"
+# "bytes=first-last" of any file we serve fits easily; longer is not a range of ours.
+MAX_RANGE_CHARS = 100
 
 # A feature module has ``route`` (a RouteTable, always mounted) and may have ``dev_route``
 # (mounted with --dev), ``start(app)`` and ``stop(app)`` (background work, e.g. a job runner).
@@ -96,6 +98,10 @@ class CabinetApp:
         method = environ.get("REQUEST_METHOD", "GET")
         path = environ.get("PATH_INFO", "")
         authenticated = False
+        if len(environ.get("HTTP_RANGE", "")) > MAX_RANGE_CHARS:
+            # A server may ignore Range (RFC 9110 §14.2): the whole file is sent, and no
+            # parser downstream meets a number of thousands of digits.
+            del environ["HTTP_RANGE"]
         try:
             if not path.startswith(API_PREFIX + "/"):
                 raise HttpError(404, "not_found", "Такого адреса нет в API")
@@ -144,8 +150,8 @@ class CabinetApp:
         )
         log.info(
             "%s %s %d %.1fms id=%s",
-            method,
-            path,  # never the query string: it may carry a token
+            _loggable(method),
+            _loggable(path),  # never the query string: it may carry a token
             response.status,
             (time.perf_counter() - started) * 1000,
             request_id,
@@ -185,6 +191,15 @@ def _remove_half_written_files(folder: Path) -> None:
     if folder.is_dir():
         for leftover in folder.rglob("*.part"):
             leftover.unlink(missing_ok=True)
+
+
+def _loggable(text: str, limit: int = 300) -> str:
+    """What the client sent, safe for one log line: a %0A in the path must not forge the next
+    line, so control and other unprintable characters are written as escapes."""
+    text = text[:limit]
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 def _length(environ: dict[str, Any]) -> int:
