@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from voek_desktop.api.server import demo
-from voek_desktop.api.server.core import sessions
+from voek_desktop.api.server.core import files, sessions
 from voek_desktop.api.server.core.clock import Clock
 from voek_desktop.api.server.core.mail import Mailer
 from voek_desktop.api.server.features import connection_contracts, dev, feedback, openapi, survey
@@ -26,6 +26,8 @@ from voek_desktop.api.server.storage.db import Database
 log = logging.getLogger("voek.server")
 
 API_PREFIX = "/api/v1"
+# The features' folders under files/, made 0700 here before any feature writes into one.
+FILE_FOLDERS = ("applications", "contracts", "archives")
 # "bytes=first-last" of any file we serve fits easily; longer is not a range of ours.
 MAX_RANGE_CHARS = 100
 
@@ -69,8 +71,14 @@ class CabinetApp:
         self.config = config
         self.config.public_url = config.public_url.rstrip("/")
         self.clock = config.clock
+        data = Path(config.db_path).parent
+        data.mkdir(mode=0o700, parents=True, exist_ok=True)
+        files.warn_if_open(data)
         self.db = Database(config.db_path)
-        _remove_half_written_files(Path(config.db_path).parent / "files")
+        files.make_tree_private(data / "files")
+        for folder in FILE_FOLDERS:
+            files.private_folder(data / "files" / folder)
+        _remove_half_written_files(data / "files")
         self.mailer = Mailer(config.outbox_dir, config.smtp)
         self.router = Router()
         self.route_tables = []
