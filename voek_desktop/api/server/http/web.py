@@ -160,7 +160,7 @@ class Request:
         except ValueError:
             raise HttpError(400, "bad_request", "Неверный заголовок Content-Length") from None
 
-    def _declared_length(self, limit: int, what: str) -> int:
+    def declared_length(self, limit: int, what: str) -> int:
         """Content-Length, refused with 413 before a byte of the body is read."""
         length = self.content_length()
         connection = self.environ.setdefault("voek.connection", {})
@@ -174,7 +174,7 @@ class Request:
         return length
 
     def read_body(self, limit: int) -> bytes:
-        length = self._declared_length(limit, "Слишком большой запрос")
+        length = self.declared_length(limit, "Слишком большой запрос")
         stream = self.environ["wsgi.input"]
         chunks, remaining = [], length
         while remaining > 0:
@@ -195,7 +195,7 @@ class Request:
 
         A declared length over ``limit`` is refused with 413 before a byte is read. The caller
         renames the file into place, or deletes it."""
-        length = self._declared_length(limit, "Файл слишком большой")
+        length = self.declared_length(limit, "Файл слишком большой")
         stream = self.environ["wsgi.input"]
         fd, path = tempfile.mkstemp(dir=directory, suffix=".part")
         try:
