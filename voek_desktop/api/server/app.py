@@ -69,6 +69,7 @@ class CabinetApp:
 
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
+        self._stopped = False
         self.config.public_url = config.public_url.rstrip("/")
         self.clock = config.clock
         data = Path(config.db_path).parent
@@ -185,11 +186,19 @@ class CabinetApp:
             500,
         )
 
-    def close(self) -> None:
+    def stop_background(self) -> None:
+        """Stop the features' background work (job runners); idempotent."""
+        if self._stopped:
+            return
+        self._stopped = True
         for feature in reversed(FEATURES):
             stop = getattr(feature, "stop", None)
             if stop is not None:
                 stop(self)
+
+    def close(self) -> None:
+        """Background work first, then the database (no request may run any more)."""
+        self.stop_background()
         self.db.close()
 
 
