@@ -26,7 +26,8 @@ def start_embedded(
     """Start a server on 127.0.0.1 with its database and outbox in ``data_dir``."""
     import socket
 
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    data_dir.chmod(0o700)  # the database and scans hold personal data
     if port == 0:
         # Links in e-mails need the port before the app exists, so pick it first.
         with socket.socket() as s:

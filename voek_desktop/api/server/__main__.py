@@ -6,10 +6,11 @@ import argparse
 import logging
 import signal
 import sys
+import threading
 from pathlib import Path
 
 from voek_desktop.api.server.app import ServerConfig, create_app
-from voek_desktop.api.server.http.httpd import CabinetHTTPServer
+from voek_desktop.api.server.http.httpd import CabinetHTTPServer, close_app
 from voek_desktop.domain.cli import RussianArgumentParser
 
 
@@ -43,6 +44,18 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
+    # SIGTERM at any moment ends the server in order with exit code 0: never an exception
+    # raised in the middle of the demo load or of a worker's use of SQLite.
+    stop = threading.Event()
+    serving: list[CabinetHTTPServer] = []
+
+    def on_signal(*_: object) -> None:
+        stop.set()
+        if serving:  # shutdown() waits for serve_forever: not from the thread that runs it
+            threading.Thread(target=serving[0].shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     config = ServerConfig(
         db_path=args.db,
         public_url=args.public_url or f"http://{args.host}:{args.port}",
@@ -55,17 +68,17 @@ def main(argv: list[str] | None = None) -> int:
     httpd = CabinetHTTPServer(
         (args.host, args.port), app, workers=args.workers, socket_timeout=args.socket_timeout
     )
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    logging.getLogger("voek.server").info(
-        "listening on http://%s:%d/api/v1", *httpd.server_address[:2]
-    )
     try:
-        httpd.serve_forever()
-    except (KeyboardInterrupt, SystemExit):
-        pass
+        if not stop.is_set():
+            logging.getLogger("voek.server").info(
+                "listening on http://%s:%d/api/v1", *httpd.server_address[:2]
+            )
+            serving.append(httpd)
+            if not stop.is_set():
+                httpd.serve_forever()
     finally:
         httpd.server_close()
-        app.close()
+        close_app(app, httpd)
     return 0
 
 

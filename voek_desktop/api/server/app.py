@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from voek_desktop.api.server import demo
-from voek_desktop.api.server.core import sessions
+from voek_desktop.api.server.core import files, sessions
 from voek_desktop.api.server.core.clock import Clock
 from voek_desktop.api.server.core.mail import Mailer
 from voek_desktop.api.server.features import connection_contracts, dev, feedback, openapi, survey
@@ -26,6 +26,10 @@ from voek_desktop.api.server.storage.db import Database
 log = logging.getLogger("voek.server")
 
 API_PREFIX = "/api/v1"
+# The features' folders under files/, made 0700 here before any feature writes into one.
+FILE_FOLDERS = ("applications", "contracts", "archives")
+# "bytes=first-last" of any file we serve fits easily; longer is not a range of ours.
+MAX_RANGE_CHARS = 100
 
 # A feature module has ``route`` (a RouteTable, always mounted) and may have ``dev_route``
 # (mounted with --dev), ``start(app)`` and ``stop(app)`` (background work, e.g. a job runner).
@@ -65,10 +69,17 @@ class CabinetApp:
 
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
+        self._stopped = False
         self.config.public_url = config.public_url.rstrip("/")
         self.clock = config.clock
+        data = Path(config.db_path).parent
+        data.mkdir(mode=0o700, parents=True, exist_ok=True)
+        files.warn_if_open(data)
         self.db = Database(config.db_path)
-        _remove_half_written_files(Path(config.db_path).parent / "files")
+        files.make_tree_private(data / "files")
+        for folder in FILE_FOLDERS:
+            files.private_folder(data / "files" / folder)
+        _remove_half_written_files(data / "files")
         self.mailer = Mailer(config.outbox_dir, config.smtp)
         self.router = Router()
         self.route_tables = []
@@ -96,6 +107,10 @@ class CabinetApp:
         method = environ.get("REQUEST_METHOD", "GET")
         path = environ.get("PATH_INFO", "")
         authenticated = False
+        if len(environ.get("HTTP_RANGE", "")) > MAX_RANGE_CHARS:
+            # A server may ignore Range (RFC 9110 §14.2): the whole file is sent, and no
+            # parser downstream meets a number of thousands of digits.
+            del environ["HTTP_RANGE"]
         try:
             if not path.startswith(API_PREFIX + "/"):
                 raise HttpError(404, "not_found", "Такого адреса нет в API")
@@ -144,8 +159,8 @@ class CabinetApp:
         )
         log.info(
             "%s %s %d %.1fms id=%s",
-            method,
-            path,  # never the query string: it may carry a token
+            _loggable(method),
+            _loggable(path),  # never the query string: it may carry a token
             response.status,
             (time.perf_counter() - started) * 1000,
             request_id,
@@ -171,11 +186,19 @@ class CabinetApp:
             500,
         )
 
-    def close(self) -> None:
+    def stop_background(self) -> None:
+        """Stop the features' background work (job runners); idempotent."""
+        if self._stopped:
+            return
+        self._stopped = True
         for feature in reversed(FEATURES):
             stop = getattr(feature, "stop", None)
             if stop is not None:
                 stop(self)
+
+    def close(self) -> None:
+        """Background work first, then the database (no request may run any more)."""
+        self.stop_background()
         self.db.close()
 
 
@@ -185,6 +208,15 @@ def _remove_half_written_files(folder: Path) -> None:
     if folder.is_dir():
         for leftover in folder.rglob("*.part"):
             leftover.unlink(missing_ok=True)
+
+
+def _loggable(text: str, limit: int = 300) -> str:
+    """What the client sent, safe for one log line: a %0A in the path must not forge the next
+    line, so control and other unprintable characters are written as escapes."""
+    text = text[:limit]
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 def _length(environ: dict[str, Any]) -> int:

@@ -17,6 +17,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
+from voek_desktop.api.server.core.files import make_tree_private
+
 log = logging.getLogger("voek.server.mail")
 
 SENDER = "АО «ВОЭК» <no-reply@voek33.example>"
@@ -47,7 +49,7 @@ class Mailer:
         self._recent: collections.deque[SentMail] = collections.deque(maxlen=500)
         self._lock = threading.Lock()
         if outbox_dir is not None:
-            outbox_dir.mkdir(parents=True, exist_ok=True)
+            make_tree_private(outbox_dir)  # mails carry activation and reset codes
 
     def send(self, to: str, subject: str, text: str, now: datetime) -> None:
         msg = EmailMessage()

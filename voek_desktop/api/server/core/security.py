@@ -10,16 +10,59 @@ import os
 import secrets
 import threading
 
+from voek_desktop.api.server.http.web import HttpError
+
 # Django's scrypt parameters: 16 MiB each, fits OpenSSL's default memory cap.
 SCRYPT_N = 2**14
 SCRYPT_R = 8
 SCRYPT_P = 5
-# Each hash takes 16 MiB and ~0.3 s of a core: bound how many run at once.
-_kdf_slots = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
+
+
+class KdfBusy(HttpError):
+    """Too many password hashes waiting: answered 503 at once instead of queueing."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            503,
+            "busy",
+            "Сервер перегружен проверкой паролей, повторите попытку через несколько секунд",
+            headers={"Retry-After": "2"},
+        )
+
+
+class KdfGate:
+    """Each hash takes 16 MiB and ~0.2–0.3 s of a core, so ``slots`` run at once; and at most
+    ``queue`` more may wait. A flood of wrong logins then costs its senders prompt 503s, and a
+    real login waits at most ``queue / slots`` hash times (60 queued threads made it 11.5 s)."""
+
+    def __init__(self, slots: int, queue: int) -> None:
+        self.slots = slots
+        self.queue = queue
+        self._running = threading.BoundedSemaphore(slots)
+        self._lock = threading.Lock()
+        self._admitted = 0
+
+    def __enter__(self) -> KdfGate:
+        with self._lock:
+            if self._admitted >= self.slots + self.queue:
+                raise KdfBusy()
+            self._admitted += 1
+        self._running.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._running.release()
+        with self._lock:
+            self._admitted -= 1
+
+
+_SLOTS = max(2, os.cpu_count() or 2)
+kdf_gate = KdfGate(_SLOTS, queue=2 * _SLOTS)
 
 
 def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    with _kdf_slots:
+    """May raise :class:`KdfBusy` (an ``HttpError`` 503) before any hashing starts."""
+    with kdf_gate:
         return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=32)
 
 

@@ -289,6 +289,7 @@ def _make_contract_pdf(app: CabinetApp, row: sqlite3.Row, number: str, now: str)
     os.close(fd)
     try:
         render_contract_pdf(contract, application, consumer, Path(tmp))
+        os.chmod(tmp, 0o600)  # reportlab writes a new file with the umask's mode: passport data
         final = directory / secrets.token_hex(16)
         os.replace(tmp, final)
     except BaseException:

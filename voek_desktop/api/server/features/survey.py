@@ -90,10 +90,10 @@ def _answers(value: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
     by_id: dict[str, dict[str, Any]] = {}
     known = dict(QUESTIONS)
     for item in value:
-        if not isinstance(item, dict) or item.get("question_id") not in known:
+        qid = item.get("question_id") if isinstance(item, dict) else None
+        if not isinstance(qid, str) or qid not in known:  # an object is unhashable: check first
             errors["answers"] = "Неизвестный вопрос опроса"
             return []
-        qid = item["question_id"]
         if qid in by_id:
             errors["answers"] = "На каждый вопрос — один ответ"
             return []

@@ -327,6 +327,10 @@ class CabinetHTTPServer(WSGIServer):
         self._workers = workers
         self._open = 0  # connections accepted and not yet closed; past ``workers`` they wait
         self._open_lock = threading.Lock()
+        # Connections a worker is handling now: shutdown waits for them (docs/design.md
+        # "A request through the server"), then wakes what still waits on a client.
+        self._busy: set[socket.socket] = set()
+        self._idle = threading.Condition(self._open_lock)
         self.closing = False
 
     def get_app(self) -> WSGIApplication:
@@ -348,15 +352,34 @@ class CabinetHTTPServer(WSGIServer):
         self._pool.submit(self._work, request, client_address)
 
     def _work(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._busy.add(request)
         try:
-            self.finish_request(request, client_address)
+            if not self.closing:
+                self.finish_request(request, client_address)
         except Exception:
             self.handle_error(request, client_address)
         finally:
             self.shutdown_request(request)
             with self._open_lock:
                 self._open -= 1
+                self._busy.discard(request)
+                self._idle.notify_all()
             self._capacity.release()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until no worker handles a connection; past ``timeout`` the connections still
+        waiting on their clients are shut down, and a little more time is given. True when
+        idle: only then may the database connections the workers use be closed."""
+        deadline = time.monotonic() + timeout
+        with self._open_lock:
+            while self._busy and (left := deadline - time.monotonic()) > 0:
+                self._idle.wait(left)
+            for sock in list(self._busy):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+            self._idle.wait_for(lambda: not self._busy, timeout=2.0)
+            return not self._busy
 
     def _refuse(self, request: socket.socket) -> None:
         body = _error_json("busy", "Сервер перегружен, повторите попытку через несколько секунд")
@@ -377,7 +400,9 @@ class CabinetHTTPServer(WSGIServer):
         log.debug("connection error from %s", client_address, exc_info=True)
 
     def server_close(self) -> None:
-        self.closing = True  # keep-alive connections end after their current answer
+        """Stop accepting; connections not yet started are dropped, running ones end after
+        their current answer (``wait_idle`` waits for them)."""
+        self.closing = True
         self.app_slot.close()
         super().server_close()
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -406,6 +431,20 @@ class EmbeddedServer:
         self.httpd.shutdown()
         self.httpd.server_close()
         self._thread.join(timeout=5)
-        close = getattr(self.app, "close", None)
-        if close is not None:
+        close_app(self.app, self.httpd)
+
+
+def close_app(app: Any, httpd: CabinetHTTPServer, timeout: float = 10.0) -> None:
+    """The shutdown order once no connection is accepted any more: background work (the job
+    runner) stops, the workers finish their requests, then the database connections close. A
+    connection closed under a worker still using it crashed the process (exit 139)."""
+    stop = getattr(app, "stop_background", None)
+    if stop is not None:
+        stop()
+    idle = httpd.wait_idle(timeout)
+    close = getattr(app, "close", None)
+    if close is not None:
+        if idle:
             close()
+        else:
+            log.warning("workers still busy after %.0f s: database left for the exit", timeout)

@@ -13,6 +13,9 @@ from urllib.parse import parse_qs
 
 JSON_TYPE = "application/json; charset=utf-8"
 JSON_BODY_LIMIT = 1024 * 1024
+# No request of the API nests deeper than a few levels; the parser's recursion ends at ~1000
+# (a RecursionError, i.e. a 500), so refuse anything past this before anyone walks it.
+JSON_MAX_DEPTH = 32
 
 STATUS_TEXT = {
     200: "OK",
@@ -157,7 +160,7 @@ class Request:
         except ValueError:
             raise HttpError(400, "bad_request", "Неверный заголовок Content-Length") from None
 
-    def _declared_length(self, limit: int, what: str) -> int:
+    def declared_length(self, limit: int, what: str) -> int:
         """Content-Length, refused with 413 before a byte of the body is read."""
         length = self.content_length()
         connection = self.environ.setdefault("voek.connection", {})
@@ -171,7 +174,7 @@ class Request:
         return length
 
     def read_body(self, limit: int) -> bytes:
-        length = self._declared_length(limit, "Слишком большой запрос")
+        length = self.declared_length(limit, "Слишком большой запрос")
         stream = self.environ["wsgi.input"]
         chunks, remaining = [], length
         while remaining > 0:
@@ -192,7 +195,7 @@ class Request:
 
         A declared length over ``limit`` is refused with 413 before a byte is read. The caller
         renames the file into place, or deletes it."""
-        length = self._declared_length(limit, "Файл слишком большой")
+        length = self.declared_length(limit, "Файл слишком большой")
         stream = self.environ["wsgi.input"]
         fd, path = tempfile.mkstemp(dir=directory, suffix=".part")
         try:
@@ -227,10 +230,42 @@ class Request:
                 raise HttpError(
                     400, "invalid_json", "Тело запроса не является корректным JSON"
                 ) from None
+            except RecursionError:
+                raise _too_deep() from None
             if not isinstance(data, dict):
                 raise HttpError(400, "invalid_json", "Тело запроса должно быть объектом JSON")
+            _check_json(data)
             self._json = data
         return self._json
+
+
+def _too_deep() -> HttpError:
+    return HttpError(400, "invalid_json", f"Тело запроса вложено глубже {JSON_MAX_DEPTH} уровней")
+
+
+def _check_json(data: Any) -> None:
+    """Depth and text of a parsed body, walked without recursion: a lone surrogate
+    (``"\\ud800"``) is valid JSON but no text, and would fail in SQLite or in the answer."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                raise HttpError(
+                    422,
+                    "invalid_text",
+                    "Текст содержит недопустимые символы (одиночные суррогаты Юникода)",
+                )
+        elif isinstance(value, dict | list):
+            if depth > JSON_MAX_DEPTH:
+                raise _too_deep()
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in items:
+                stack.append((key, depth))
+                stack.append((item, depth + 1))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _reject_constant(name: str) -> Any:

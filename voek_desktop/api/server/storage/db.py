@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from voek_desktop.api.server.core.files import private_file
 from voek_desktop.api.server.storage.migrations import MIGRATIONS
 
 # What sqlite3 binds: positional values or named ones.
@@ -35,7 +37,14 @@ class Database:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
+        # Hashes and personal data: the file is created 0600 before SQLite opens it, and
+        # SQLite gives its -wal and -shm the mode of the database file.
+        if self.path != ":memory:":
+            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+            private_file(self.path)
         self.migrate()
+        for suffix in ("-wal", "-shm"):
+            private_file(self.path + suffix)
 
     def connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)

@@ -27,6 +27,7 @@ from voek_desktop.api.server.http.web import (
 )
 from voek_desktop.domain import applications as domain
 from voek_desktop.domain.uploads import (
+    MAX_FILE_BYTES,
     MAX_FILES_PER_APPLICATION,
     content_disposition,
     safe_filename,
@@ -40,6 +41,21 @@ route = RouteTable()
 FOLDER = "applications"
 # All scans of one consumer together: a per-user quota (ASVS 5.2.4), checked before reading.
 CONSUMER_QUOTA_BYTES = 300 * 1024 * 1024
+
+
+_USED_SQL = (
+    "SELECT coalesce(sum(d.size), 0) FROM application_documents d"
+    " JOIN applications a ON a.id = d.application_id WHERE a.consumer_id = ?"
+)
+
+
+def _over_quota() -> HttpError:
+    return HttpError(
+        409,
+        "storage_quota_exceeded",
+        "Превышен общий объём ваших файлов (300 МБ). Удалите ненужные сканы "
+        "или уменьшите разрешение сканирования",
+    )
 
 
 def _not_editable() -> HttpError:
@@ -96,23 +112,16 @@ def upload_document(app: CabinetApp, req: Request, id: str) -> Response:
         raise validation_failed({"kind": "Неизвестный вид документа"})
     if row["status"] not in domain.EDITABLE:
         raise _not_editable()
+    # Too big for any scan is 413 whatever the quota: "delete scans" would mislead the user.
+    req.declared_length(MAX_FILE_BYTES, "Файл слишком большой")
     (count,) = app.db.query_row(
         "SELECT count(*) FROM application_documents WHERE application_id = ?", (row["id"],)
     )
     if count >= MAX_FILES_PER_APPLICATION:
         raise _too_many()
-    (used,) = app.db.query_row(
-        "SELECT coalesce(sum(d.size), 0) FROM application_documents d"
-        " JOIN applications a ON a.id = d.application_id WHERE a.consumer_id = ?",
-        (req.consumer["id"],),
-    )
+    (used,) = app.db.query_row(_USED_SQL, (req.consumer["id"],))
     if used + req.content_length() > CONSUMER_QUOTA_BYTES:
-        raise HttpError(
-            409,
-            "storage_quota_exceeded",
-            "Превышен общий объём ваших файлов (300 МБ). Удалите ненужные сканы "
-            "или уменьшите разрешение сканирования",
-        )
+        raise _over_quota()  # early, so a body that cannot fit is not even read
     path, content_type, size, sha256 = receive_file(app, req, FOLDER)
     filename = safe_filename(req.query.get("filename"), content_type)
     try:
@@ -127,6 +136,11 @@ def upload_document(app: CabinetApp, req: Request, id: str) -> Response:
                 raise _not_editable()
             if current["files"] >= MAX_FILES_PER_APPLICATION:
                 raise _too_many()
+            # Again inside the write transaction (BEGIN IMMEDIATE serialises writers): parallel
+            # uploads all passed the early check against the same old total.
+            (used,) = conn.execute(_USED_SQL, (req.consumer["id"],)).fetchone()
+            if used + size > CONSUMER_QUOTA_BYTES:
+                raise _over_quota()
             cur = conn.execute(
                 "INSERT INTO application_documents (application_id, kind, filename,"
                 " content_type, size, stored_name, sha256, uploaded_at)"

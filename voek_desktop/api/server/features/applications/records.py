@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from voek_desktop.api.server.core.files import private_folder
 from voek_desktop.api.server.core.schemas import (
     DATE_TIME,
     INTEGER,
@@ -53,9 +54,7 @@ def moscow_today(app: CabinetApp) -> date:
 
 def files_dir(app: CabinetApp, name: str) -> Path:
     """A folder beside the database, never under a served path."""
-    path = Path(app.config.db_path).parent / "files" / name
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_folder(Path(app.config.db_path).parent / "files" / name)
 
 
 def remove_quietly(path: str | os.PathLike[str]) -> None:
