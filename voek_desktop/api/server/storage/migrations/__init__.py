@@ -5,6 +5,12 @@ from voek_desktop.api.server.storage.migrations import (
     m001_identity,
     m002_metering,
     m003_applications,
+    m004_identity_codes,
 )
 
-MIGRATIONS: list[str] = [m001_identity.SQL, m002_metering.SQL, m003_applications.SQL]
+MIGRATIONS: list[str] = [
+    m001_identity.SQL,
+    m002_metering.SQL,
+    m003_applications.SQL,
+    m004_identity_codes.SQL,
+]
