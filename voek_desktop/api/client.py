@@ -212,13 +212,25 @@ class CabinetClient(MeteringApi, ApplicationsApi):
         )
         return cast(str, data["message"])
 
-    def change_email(self, email: str) -> EmailChange:
-        data = self.request("POST", "/profile/email", json={"email": email})
+    def change_email(self, email: str, current_password: str) -> EmailChange:
+        data = self.request(
+            "POST",
+            "/profile/email",
+            json={"email": email, "current_password": current_password},
+        )
         return EmailChange(data["message"], Profile.from_json(data["profile"]))
 
     def confirm_email(self, token_or_link: str) -> str:
         data = self.request(
             "POST", "/email-confirmations", json={"token": extract_token(token_or_link)}
+        )
+        return cast(str, data["message"])
+
+    def undo_email_change(self, token_or_link: str) -> str:
+        """Take a confirmed e-mail change back with the link or code mailed to the old address;
+        no session needed. The server ends every session and asks for a new password."""
+        data = self.request(
+            "POST", "/profile/email/undo", json={"token": extract_token(token_or_link)}
         )
         return cast(str, data["message"])
 

@@ -11,6 +11,13 @@ from tests import demo
 NEW_PASSWORD = "Brand-New-Password-9"
 
 
+def ask_email(api, token: str, email: object, password: str = demo.PASSWORD) -> requests.Response:
+    """``POST /profile/email`` as the app sends it: the new address and the current password."""
+    return api.post(
+        "/profile/email", token=token, json={"email": email, "current_password": password}
+    )
+
+
 @pytest.mark.parametrize(
     "authorization",
     [None, "", "Bearer", "Bearer ", "Bearer not-a-token", "Basic aXZhbm92OnB3ZA==", "not-a-token"],
@@ -133,7 +140,7 @@ def test_password_change(api):
 def test_email_change_is_confirmed_from_the_new_address(api):
     token = api.login()
     new = "Ivan.New@Example.TEST"
-    resp = api.post("/profile/email", token=token, json={"email": new})
+    resp = ask_email(api, token, new)
     assert resp.status_code == 202, resp.text
     assert "Ivan.New@example.test" in resp.json()["message"]
     profile = resp.json()["profile"]
@@ -167,7 +174,7 @@ def test_email_change_is_confirmed_from_the_new_address(api):
 
 def test_email_change_link_page_works_once(api):
     token = api.login()
-    assert api.post("/profile/email", token=token, json={"email": "page@example.test"}).ok
+    assert ask_email(api, token, "page@example.test").ok
     link = api.link_in(api.last_mail("page@example.test"))
     first = requests.get(link, timeout=10)
     assert first.status_code == 200
@@ -182,19 +189,19 @@ def test_another_consumers_email_is_refused(api):
     token = api.login()
     for email in (demo.EMAILS["company"], "OFFICE@Zavod-Example.test"):
         api.error(
-            api.post("/profile/email", token=token, json={"email": email}),
+            ask_email(api, token, email),
             409,
             "email_taken",
             {"email"},
         )
     api.error(
-        api.post("/profile/email", token=token, json={"email": "IVANOV@example.test"}),
+        ask_email(api, token, "IVANOV@example.test"),
         422,
         "validation_failed",
         {"email"},
     )
     api.error(
-        api.post("/profile/email", token=token, json={"email": "ivanov"}),
+        ask_email(api, token, "ivanov"),
         422,
         "validation_failed",
         {"email"},
@@ -205,7 +212,7 @@ def test_another_consumers_email_is_refused(api):
 def test_address_taken_while_waiting_for_confirmation_is_409(api):
     ivanov, company = api.login(), api.login("company")
     for token in (ivanov, company):
-        resp = api.post("/profile/email", token=token, json={"email": "shared@example.test"})
+        resp = ask_email(api, token, "shared@example.test")
         assert resp.status_code == 202
     codes = [api.token_in(m) for m in api.outbox("shared@example.test")]  # newest first
     company_code, ivanov_code = codes
@@ -217,9 +224,9 @@ def test_address_taken_while_waiting_for_confirmation_is_409(api):
 def test_email_change_mails_are_limited(api):
     token = api.login()
     for n in range(3):
-        resp = api.post("/profile/email", token=token, json={"email": f"n{n}@example.test"})
+        resp = ask_email(api, token, f"n{n}@example.test")
         assert resp.status_code == 202
-    flood = api.post("/profile/email", token=token, json={"email": "n3@example.test"})
+    flood = ask_email(api, token, "n3@example.test")
     api.error(flood, 429, "too_many_attempts")
     assert int(flood.headers["Retry-After"]) > 0
     assert api.outbox("n3@example.test") == []

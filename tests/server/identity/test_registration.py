@@ -246,7 +246,12 @@ def test_every_wrong_field_is_reported_at_once(shared_api):
         ("individual", {"snils": "11223344595"}, {"snils"}),
         ("individual", {"email": "IVANOV@Example.TEST"}, {"email"}),
         ("entrepreneur", {"inn": "332087096400"}, {"inn"}),
-        ("entrepreneur", {"ogrnip": "315-333-367-975-982"}, {"ogrnip"}),
+        # A registry ОГРНИП registers only with its ИНН, so the pair is taken as a whole.
+        (
+            "entrepreneur",
+            {"ogrnip": "315-333-367-975-982", "inn": "332087096400"},
+            {"ogrnip", "inn"},
+        ),
         ("company", {"ogrn": "1133324980030", "inn": "3337234788"}, {"ogrn", "inn"}),
         ("company", {"email": "Office@ZAVOD-example.test"}, {"email"}),
     ],
@@ -286,3 +291,34 @@ def test_two_simultaneous_registrations_of_one_snils_give_one_account(api):
 
     assert sorted(r.status_code for r in results) == [201, 409]
     api.error(next(r for r in results if r.status_code == 409), 409, "already_registered")
+
+
+def test_an_ogrn_in_the_registry_registers_only_with_the_registrys_inn(make_server, api_for, ids):
+    """Anyone could otherwise register a company the grid company knows under its ОГРН with
+    any valid ИНН (docs/design.md "Identity", "Metering")."""
+
+    def registry(app) -> None:
+        with app.db.write() as conn:
+            conn.execute(
+                "INSERT INTO organizations (kind, registry_number, inn, name) VALUES"
+                " ('company', ?, ?, 'ООО «Реестр»'), ('entrepreneur', ?, ?, 'ИП Реестров')",
+                (ids.ogrn(501), ids.inn10(501), ids.ogrnip(502), ids.inn12(502)),
+            )
+
+    api = api_for(make_server(prepare=registry, dev=True))
+    cases = [
+        ("company", 501, {"ogrn": ids.ogrn(501)}, ids.inn10(503), ids.inn10(501)),
+        ("entrepreneur", 502, {"ogrnip": ids.ogrnip(502)}, ids.inn12(504), ids.inn12(502)),
+    ]
+    for kind, n, number, wrong_inn, registry_inn in cases:
+        refused = api.register(api.registration(kind, n, **number, inn=wrong_inn))
+        error = api.error(refused, 422, "validation_failed", {"inn"})
+        assert "реестр" in error["fields"]["inn"]
+        done = api.register(api.registration(kind, n, **number, inn=registry_inn))
+        assert done.status_code == 201, done.text
+    # The demo company of the registry too: a wrong ИНН is 422 before "already registered".
+    demo_company = api_for(make_server(name="demo", demo=True, dev=True))
+    body = demo_company.registration("company", 505, ogrn="1133324980030")
+    demo_company.error(demo_company.register(body), 422, "validation_failed", {"inn"})
+    # An ОГРН outside the registry registers with any valid ИНН, as before.
+    assert api.register(api.registration("company", 506)).status_code == 201

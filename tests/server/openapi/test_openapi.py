@@ -60,7 +60,7 @@ def test_every_operation_has_a_success_and_uses_the_error_schema(document):
                 continue
             content = response.get("content", {})
             if "text/html" in content:  # the pages opened from e-mail links
-                assert method == "get" and path in ("/activate", "/confirm-email")
+                assert method == "get" and path in ("/activate", "/confirm-email", "/undo-email")
                 continue
             assert content["application/json"]["schema"] == {"$ref": ERROR_REF}, (
                 method,
@@ -149,6 +149,11 @@ SEEN = [
     ("post", "/email-confirmations", "409"),
     ("post", "/email-confirmations", "422"),
     ("get", "/confirm-email", "400"),
+    ("post", "/profile/email/undo", "200"),
+    ("post", "/profile/email/undo", "409"),
+    ("post", "/profile/email/undo", "422"),
+    ("get", "/undo-email", "200"),
+    ("get", "/undo-email", "400"),
     ("post", "/dev/clock", "200"),
 ]
 

@@ -215,3 +215,36 @@ def test_no_keyring_backend_gives_a_clear_message_not_a_crash(qtbot, window, box
     log_in(qtbot, window, demo.SNILS_TYPED, demo.PASSWORD, remember=True)
     assert any("хранилища паролей" in text for _, text in boxes)
     assert window.cabinet is not None
+
+
+def test_email_change_asks_for_the_current_password_and_shows_its_error_beside_it(
+    qtbot, ctx, window
+) -> None:
+    """A stolen session alone cannot move the account's mail (docs/design.md "Identity")."""
+    from voek_desktop.ui.identity.dialogs import EmailChangeDialog
+
+    log_in(qtbot, window, demo.SNILS_TYPED, demo.PASSWORD, remember=False)
+    dialog = EmailChangeDialog(ctx, window)
+    qtbot.addWidget(dialog)
+    current = dialog.form.fields["current_password"]
+    assert dialog.form.layout_.labelForField(current).text() == "Текущий пароль:"
+    assert current.edit.echoMode() == current.edit.EchoMode.Password
+
+    qtbot.keyClicks(dialog.form.fields["email"].edit, "new.ivanov@example.test")
+    qtbot.mouseClick(dialog.send, Qt.MouseButton.LeftButton)  # no password: checked at once
+    assert current.error.text() == "Укажите текущий пароль"
+    assert ctx.session.client.profile().pending_email is None
+
+    qtbot.keyClicks(current.edit, "not-the-password")
+    qtbot.mouseClick(dialog.send, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: current.error.text() != "", timeout=10_000)
+    assert current.error.text() == "Текущий пароль указан неверно"
+    assert dialog.send.isEnabled()
+    assert ctx.session.client.profile().pending_email is None
+
+    current.set_text("")
+    qtbot.keyClicks(current.edit, demo.PASSWORD)
+    qtbot.mouseClick(dialog.send, Qt.MouseButton.LeftButton)
+    # Sent: the password does not linger in the dialog.
+    qtbot.waitUntil(lambda: current.text() == "", timeout=10_000)
+    assert ctx.session.client.profile().pending_email == "new.ivanov@example.test"

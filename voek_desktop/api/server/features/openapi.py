@@ -92,6 +92,11 @@ SCHEMAS: dict[str, Any] = {
     },
     "Token": {"type": "object", "required": ["token"], "properties": {"token": STR}},
     "EmailOnly": {"type": "object", "required": ["email"], "properties": {"email": STR}},
+    "EmailChangeRequest": {
+        "type": "object",
+        "required": ["email", "current_password"],
+        "properties": {"email": STR, "current_password": STR},
+    },
     "Login": {
         "type": "object",
         "required": ["consumer_type", "login", "password"],

@@ -9,6 +9,7 @@ import sqlite3
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from voek_desktop.api.server.core import security
 from voek_desktop.api.server.core.clock import iso
 from voek_desktop.api.server.core.security import (
     new_token,
@@ -20,6 +21,7 @@ from voek_desktop.api.server.http.web import (
     text_field,
     validation_failed,
 )
+from voek_desktop.api.server.storage.db import inserted_id
 from voek_desktop.domain import InvalidValue
 from voek_desktop.domain.consumers import CONSUMER_TYPES
 from voek_desktop.domain.contacts import (
@@ -69,14 +71,33 @@ def email_key(email: str) -> str:
 def issue_token(
     app: CabinetApp, conn: sqlite3.Connection, consumer_id: int, purpose: str, payload: str | None
 ) -> str:
+    """A new code of ``purpose``; it supersedes the consumer's older codes of that purpose, so
+    only the latest mail works (docs/design.md "Identity")."""
     token, hashed = new_token()
     now = app.clock.now()
+    conn.execute(
+        "UPDATE email_tokens SET used_at = ? WHERE consumer_id = ? AND purpose = ?"
+        " AND used_at IS NULL",
+        (iso(now), consumer_id, purpose),
+    )
     conn.execute(
         "INSERT INTO email_tokens (token_hash, consumer_id, purpose, payload, created_at,"
         " expires_at) VALUES (?, ?, ?, ?, ?, ?)",
         (hashed, consumer_id, purpose, payload, iso(now), iso(now + TOKEN_LIFETIME)),
     )
     return token
+
+
+def retire_codes(conn: sqlite3.Connection, consumer_id: int, now: datetime) -> None:
+    """Every outstanding activation, reset and e-mail change code of the consumer stops
+    working, and the pending address is dropped. Called when the password changes, is reset,
+    or the e-mail moves: a code mailed before that (maybe asked for through a stolen session)
+    must not outlive it (docs/design.md "Identity")."""
+    conn.execute(
+        "UPDATE email_tokens SET used_at = ? WHERE consumer_id = ? AND used_at IS NULL",
+        (iso(now), consumer_id),
+    )
+    conn.execute("UPDATE consumers SET pending_email = NULL WHERE id = ?", (consumer_id,))
 
 
 def mail_allowed(app: CabinetApp, consumer_id: int, purpose: str) -> bool:
@@ -147,6 +168,49 @@ def html_page(title: str, text: str, status: int = 200) -> Response:
     )
 
 
+def html_confirm_page(
+    title: str, text: str, *, action: str, fields: dict[str, str], button: str
+) -> Response:
+    """A page that asks before it acts: one button sends ``fields`` to ``action`` (GET, so it
+    is the same link with a confirmation added)."""
+    hidden = "".join(
+        f"<input type='hidden' name='{html.escape(k)}' value='{html.escape(v)}'>"
+        for k, v in fields.items()
+    )
+    return Response.html(
+        "<!doctype html><html lang='ru'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title></head>"
+        "<body style='font-family:sans-serif;max-width:40em;margin:3em auto'>"
+        f"<h1>{html.escape(title)}</h1><p>{html.escape(text)}</p>"
+        f"<form method='get' action='{html.escape(action)}'>{hidden}"
+        f"<button type='submit'>{html.escape(button)}</button></form></body></html>"
+    )
+
+
+def send_reset_code(app: CabinetApp, email: str, token: str, *, after_undo: bool = False) -> None:
+    intro = (
+        "Смена адреса электронной почты отменена, прежний пароль больше не действует."
+        " Чтобы снова войти, задайте новый пароль: в приложении «ВОЭК» нажмите"
+        " «Забыли пароль?» и вставьте код:"
+        if after_undo
+        else "Кто-то (надеемся, вы) запросил смену пароля в личном кабинете потребителя"
+        " АО «ВОЭК». Вставьте в приложении «ВОЭК» код:"
+    )
+    tail = (
+        "Если код устареет, запросите новый там же, указав этот адрес."
+        if after_undo
+        else "Если вы не запрашивали смену пароля, просто удалите это письмо: пароль останется"
+        " прежним."
+    )
+    app.mailer.send(
+        email,
+        "Смена пароля в личном кабинете АО «ВОЭК»",
+        f"Здравствуйте!\n\n{intro}\n\n{token}\n\n"
+        f"Код действует 24 часа и подходит один раз. {tail}\n\nАО «ВОЭК»",
+        app.clock.now(),
+    )
+
+
 def valid_email(body: dict[str, Any]) -> str:
     try:
         return normalize_email(text_field(body, "email"))
@@ -169,26 +233,88 @@ def login_key(ctype: str, login: str) -> str:
     return f"{ctype}:{login}"
 
 
-def check_lockout(app: CabinetApp, key: str) -> None:
-    now = app.clock.now()
-    rows = app.db.query(
-        "SELECT at FROM login_failures WHERE login_key = ? AND at > ? ORDER BY at",
-        (key, iso(now - LOCKOUT_WINDOW)),
+def consumer_login_key(consumer: sqlite3.Row) -> str:
+    ctype = consumer["consumer_type"]
+    return login_key(ctype, consumer[CONSUMER_TYPES[ctype].login.key])
+
+
+def _locked_out(now: datetime, last: str) -> HttpError:
+    until = datetime.fromisoformat(last) + LOCKOUT_WINDOW
+    seconds = max(1, math.ceil((until - now).total_seconds()))
+    minutes = math.ceil(seconds / 60)
+    return HttpError(
+        429,
+        "too_many_attempts",
+        f"Слишком много неудачных попыток входа. Повторите через {minutes} мин.",
+        headers={"Retry-After": str(seconds)},
     )
-    if len(rows) >= LOCKOUT_FAILURES:
-        until = datetime.fromisoformat(rows[-1]["at"]) + LOCKOUT_WINDOW
-        seconds = max(1, math.ceil((until - now).total_seconds()))
-        minutes = math.ceil(seconds / 60)
-        raise HttpError(
-            429,
-            "too_many_attempts",
-            f"Слишком много неудачных попыток входа. Повторите через {minutes} мин.",
-            headers={"Retry-After": str(seconds)},
-        )
 
 
-def record_failure(app: CabinetApp, key: str) -> None:
+def reserve_attempt(app: CabinetApp, key: str) -> int:
+    """Count a password check before it runs; 429 when the window's attempts are used up.
+
+    The count and the reservation are one write transaction (BEGIN IMMEDIATE takes the
+    database's write lock), so parallel requests, also from several server processes on one
+    database, never check more than ``LOCKOUT_FAILURES`` passwords per window
+    (docs/design.md "Identity"). The reservation counts like a failure until it is settled by
+    ``attempt_failed`` (it stays), ``attempt_succeeded`` (the failures are cleared) or
+    ``attempt_released`` (the password was right but the login refused for another reason)."""
     now = app.clock.now()
     with app.db.write() as conn:
-        conn.execute("INSERT INTO login_failures (login_key, at) VALUES (?, ?)", (key, iso(now)))
-        conn.execute("DELETE FROM login_failures WHERE at < ?", (iso(now - 2 * LOCKOUT_WINDOW),))
+        rows = conn.execute(
+            "SELECT at FROM login_failures WHERE login_key = ? AND at > ? ORDER BY at",
+            (key, iso(now - LOCKOUT_WINDOW)),
+        ).fetchall()
+        if len(rows) < LOCKOUT_FAILURES:
+            cur = conn.execute(
+                "INSERT INTO login_failures (login_key, at, pending) VALUES (?, ?, 1)",
+                (key, iso(now)),
+            )
+            conn.execute(
+                "DELETE FROM login_failures WHERE at < ?", (iso(now - 2 * LOCKOUT_WINDOW),)
+            )
+            return inserted_id(cur)
+    raise _locked_out(now, rows[-1]["at"])
+
+
+def attempt_failed(app: CabinetApp, attempt: int) -> None:
+    with app.db.write() as conn:
+        conn.execute("UPDATE login_failures SET pending = 0 WHERE rowid = ?", (attempt,))
+
+
+def attempt_released(app: CabinetApp, attempt: int) -> None:
+    with app.db.write() as conn:
+        conn.execute("DELETE FROM login_failures WHERE rowid = ?", (attempt,))
+
+
+def clear_failures(conn: sqlite3.Connection, key: str, attempt: int | None = None) -> None:
+    """Forget the settled failures of ``key`` and this request's own reservation. Attempts
+    still being checked by parallel requests keep their reservations: a success must not
+    open the window for them."""
+    conn.execute(
+        "DELETE FROM login_failures WHERE login_key = ? AND (pending = 0 OR rowid IS ?)",
+        (key, attempt),
+    )
+
+
+def attempt_succeeded(app: CabinetApp, key: str, attempt: int) -> None:
+    with app.db.write() as conn:
+        clear_failures(conn, key, attempt)
+
+
+def check_password(app: CabinetApp, consumer: sqlite3.Row, password: str) -> bool:
+    """The current password of a logged-in consumer (before changing the password or the
+    e-mail), checked within the login's lockout: a stolen session cannot guess it faster
+    than the login form (docs/design.md "Identity")."""
+    key = consumer_login_key(consumer)
+    attempt = reserve_attempt(app, key)
+    try:
+        ok = security.verify_password(password, consumer["password_hash"])
+    except BaseException:
+        attempt_failed(app, attempt)
+        raise
+    if ok:
+        attempt_succeeded(app, key, attempt)
+    else:
+        attempt_failed(app, attempt)
+    return ok

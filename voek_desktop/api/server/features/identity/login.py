@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from voek_desktop.api.server.core import sessions
+from voek_desktop.api.server.core import security, sessions
 from voek_desktop.api.server.core.clock import iso
 from voek_desktop.api.server.core.security import (
     burn_password_time,
     hash_password,
-    verify_password,
 )
 from voek_desktop.api.server.features.identity.common import (
-    check_lockout,
+    attempt_failed,
+    attempt_released,
+    clear_failures,
     consume_token,
+    consumer_login_key,
     email_key,
     invalid_credentials,
     issue_token,
@@ -22,7 +24,9 @@ from voek_desktop.api.server.features.identity.common import (
     mail_allowed,
     notify_password_changed,
     profile_json,
-    record_failure,
+    reserve_attempt,
+    retire_codes,
+    send_reset_code,
     use_token,
     valid_email,
 )
@@ -35,7 +39,7 @@ from voek_desktop.api.server.http.web import (
     validation_failed,
 )
 from voek_desktop.domain import InvalidValue
-from voek_desktop.domain.consumers import CONSUMER_TYPES, consumer_type
+from voek_desktop.domain.consumers import consumer_type
 from voek_desktop.domain.contacts import (
     PASSWORD_MAX,
     check_password_pair,
@@ -83,20 +87,27 @@ def log_in(app: CabinetApp, req: Request) -> Response:
     if errors:
         raise validation_failed(errors)
     key = login_key(ctype.key, login)
-    check_lockout(app, key)
-    row = app.db.query_one(
-        f"SELECT * FROM consumers WHERE consumer_type = ? AND {ctype.login.key} = ?",
-        (ctype.key, login),
-    )
-    if row is None or len(password) > PASSWORD_MAX * 8:
-        burn_password_time(password[: PASSWORD_MAX * 8])
-        ok = False
-    else:
-        ok = verify_password(password, row["password_hash"])
+    # The attempt is counted before the slow hash, so parallel guesses cannot all pass a check
+    # made before any of them failed (docs/design.md "Identity").
+    attempt = reserve_attempt(app, key)
+    try:
+        row = app.db.query_one(
+            f"SELECT * FROM consumers WHERE consumer_type = ? AND {ctype.login.key} = ?",
+            (ctype.key, login),
+        )
+        if row is None or len(password) > PASSWORD_MAX * 8:
+            burn_password_time(password[: PASSWORD_MAX * 8])
+            ok = False
+        else:
+            ok = security.verify_password(password, row["password_hash"])
+    except BaseException:
+        attempt_failed(app, attempt)
+        raise
     if row is None or not ok:
-        record_failure(app, key)
+        attempt_failed(app, attempt)
         raise invalid_credentials()
     if row["activated_at"] is None:
+        attempt_released(app, attempt)
         raise HttpError(
             403,
             "account_not_activated",
@@ -105,7 +116,7 @@ def log_in(app: CabinetApp, req: Request) -> Response:
         )
     now = app.clock.now()
     with app.db.write() as conn:
-        conn.execute("DELETE FROM login_failures WHERE login_key = ?", (key,))
+        clear_failures(conn, key, attempt)
         session = sessions.create(conn, row["id"], remember, now)
     return Response.json(
         {
@@ -147,17 +158,7 @@ def request_password_reset(app: CabinetApp, req: Request) -> Response:
     if row is not None and mail_allowed(app, row["id"], "password_reset"):
         with app.db.write() as conn:
             token = issue_token(app, conn, row["id"], "password_reset", None)
-        app.mailer.send(
-            row["email"],
-            "Смена пароля в личном кабинете АО «ВОЭК»",
-            "Здравствуйте!\n\n"
-            "Кто-то (надеемся, вы) запросил смену пароля в личном кабинете потребителя"
-            " АО «ВОЭК». Вставьте в приложении «ВОЭК» код:\n\n"
-            f"{token}\n\n"
-            "Код действует 24 часа и подходит один раз. Если вы не запрашивали смену пароля,"
-            " просто удалите это письмо: пароль останется прежним.\n\nАО «ВОЭК»",
-            app.clock.now(),
-        )
+        send_reset_code(app, row["email"], token)
     return Response.json(
         {
             "message": "Если этот адрес зарегистрирован, мы отправили на него письмо"
@@ -199,11 +200,8 @@ def confirm_password_reset(app: CabinetApp, req: Request) -> Response:
             (password_hash, iso(now), iso(now), consumer["id"]),
         )
         sessions.end_all(conn, consumer["id"])
+        retire_codes(conn, consumer["id"], now)
         # A reset proves the owner: the lockout must not keep them out after it.
-        login = consumer[CONSUMER_TYPES[consumer["consumer_type"]].login.key]
-        conn.execute(
-            "DELETE FROM login_failures WHERE login_key = ?",
-            (login_key(consumer["consumer_type"], login),),
-        )
+        clear_failures(conn, consumer_login_key(consumer))
     notify_password_changed(app, consumer["email"])
     return Response.json({"message": "Пароль изменён. Войдите с новым паролем."})

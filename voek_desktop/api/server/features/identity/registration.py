@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from voek_desktop.api.server.core import limits
 from voek_desktop.api.server.core.clock import iso
@@ -84,6 +84,7 @@ def register(app: CabinetApp, req: Request) -> Response:
     if errors:
         raise validation_failed(errors)
     ctype = CONSUMER_TYPES[clean["consumer_type"]]
+    _check_registry_inn(app, clean)
     taken = {}
     for f in ctype.identifiers:
         if app.db.query_one(f"SELECT 1 FROM consumers WHERE {f.key} = ?", (clean[f.key],)):
@@ -133,6 +134,22 @@ def register(app: CabinetApp, req: Request) -> Response:
         },
         201,
     )
+
+
+def _check_registry_inn(app: CabinetApp, clean: dict[str, Any]) -> None:
+    """An ОГРН/ОГРНИП the grid company knows registers only with the ИНН it has on record:
+    otherwise anyone could register a known company and see its supply contracts
+    (docs/design.md "Identity", "Metering"). Checked before the "already registered" answer,
+    so a wrong pair reveals nothing. Reads the registry table of features/metering."""
+    number = clean.get("ogrn") or clean.get("ogrnip")
+    if not number:
+        return
+    org = app.db.query_one("SELECT inn FROM organizations WHERE registry_number = ?", (number,))
+    if org is not None and org["inn"] != clean.get("inn"):
+        label = "ОГРН" if clean.get("ogrn") else "ОГРНИП"
+        raise validation_failed(
+            {"inn": f"ИНН не совпадает с ИНН, указанным в реестре для этого {label}"}
+        )
 
 
 def _activate(app: CabinetApp, token: str) -> None:

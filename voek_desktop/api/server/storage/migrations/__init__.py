@@ -5,6 +5,7 @@ from voek_desktop.api.server.storage.migrations import (
     m001_identity,
     m002_metering,
     m003_applications,
+    m004_identity_codes,
     m005_attempt_limits,
 )
 
@@ -12,5 +13,6 @@ MIGRATIONS: list[str] = [
     m001_identity.SQL,
     m002_metering.SQL,
     m003_applications.SQL,
+    m004_identity_codes.SQL,
     m005_attempt_limits.SQL,
 ]
