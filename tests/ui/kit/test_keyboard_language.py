@@ -52,6 +52,7 @@ def test_enter_in_the_new_email_field_sends_the_letter(qtbot, ctx) -> None:
     qtbot.waitExposed(dialog)
     dialog.email.edit.setFocus()
     dialog.email.set_text("new-address@example.ru")
+    dialog.current.set_text(demo.PASSWORD)  # a change of address needs the password
     qtbot.keyClick(dialog.email.edit, Qt.Key.Key_Return)
     assert dialog.panel.token.error.text() == "", "not the «Подтвердить адрес» button"
     result = lambda: dialog.findChild(QLabel, "dialogResult")  # noqa: E731
