@@ -149,7 +149,8 @@ def test_the_meters_table_stretches_the_address(qtbot, ctx) -> None:
     address = panel.model.HEADERS.index("Адрес точки учета")
     modes = [header.sectionResizeMode(c) for c in range(panel.model.columnCount())]
     assert modes[address] == QHeaderView.ResizeMode.Stretch
-    assert all(m == QHeaderView.ResizeMode.ResizeToContents for i, m in enumerate(modes) if i != address)
+    others = [m for i, m in enumerate(modes) if i != address]
+    assert all(m == QHeaderView.ResizeMode.ResizeToContents for m in others)
     # One line per address, elided at the right with the full text in the tooltip.
     assert not panel.table.wordWrap()
     assert panel.table.textElideMode() == Qt.TextElideMode.ElideRight

@@ -11,6 +11,7 @@ from voek_desktop.resources import resource_path
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.identity.login import LoginView
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.widgets import fit_to_screen
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
@@ -31,7 +32,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.setWindowTitle("Личный кабинет потребителя — АО «ВОЭК»")
-        self.resize(1100, 760)
+        fit_to_screen(self, 1100, 760)
         self.stack = QStackedWidget(self)
         self.setCentralWidget(self.stack)
         self.login_view = LoginView(ctx, self)
