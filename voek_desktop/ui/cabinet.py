@@ -64,8 +64,9 @@ class CabinetView(QWidget):
         body.setSpacing(0)
         self.nav = QListWidget(self)
         self.nav.setObjectName("nav")
-        # Wide enough for the longest title («Договоры энергоснабжения»); long ones wrap.
-        self.nav.setFixedWidth(270)
+        # Narrow enough to leave the page room on a 1024×600 screen; long titles
+        # («Договоры энергоснабжения») wrap (issue 12 "Fit").
+        self.nav.setFixedWidth(200)
         self.nav.setWordWrap(True)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body.addWidget(self.nav)

@@ -11,6 +11,7 @@ from voek_desktop.resources import resource_path
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.identity.login import LoginView
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.widgets import fit_to_screen
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
@@ -33,7 +34,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         # Qt adds the application's display name («Личный кабинет АО «ВОЭК»») to the title.
         self.setWindowTitle(self.tr("Вход"))
-        self.resize(1100, 760)
+        fit_to_screen(self, 1100, 760)
         self.stack = QStackedWidget(self)
         self.setCentralWidget(self.stack)
         self.stack.currentChanged.connect(self._title_for_screen)

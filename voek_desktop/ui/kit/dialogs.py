@@ -3,6 +3,7 @@ dialog the user is typing in, and a result is shown inside the dialog, where the
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QBoxLayout, QDialog, QLabel, QPushButton, QWidget
@@ -38,13 +39,17 @@ class EnterRuns(QObject):
         return None
 
     def _focus_changed(self, _old: QWidget | None, now: QWidget | None) -> None:
+        if not shiboken6.isValid(self) or getattr(self, "dialog", None) is None:
+            return  # the application outlives the dialog this filter served
         button = self.button_for(now)
         if button is not None and not isinstance(now, QPushButton):
             button.setDefault(True)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # A key the focused field did not take comes up to the dialog (QLineEdit passes Enter on).
-        if watched is self.dialog and isinstance(event, QKeyEvent):
+        # While the dialog is being torn down the wrapper may have lost its attributes already.
+        dialog = getattr(self, "dialog", None)
+        if dialog is not None and watched is dialog and isinstance(event, QKeyEvent):
             from PySide6.QtCore import Qt
 
             enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)

@@ -7,6 +7,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from voek_desktop.ui.context import Context
+from voek_desktop.ui.kit.flow import FlowLayout
 from voek_desktop.ui.kit.forms import ErrorLabel
 from voek_desktop.ui.kit.widgets import section_title
 
@@ -32,12 +33,16 @@ class SectionPage(QWidget):
         self.body = QVBoxLayout(self)
         self.body.setContentsMargins(*margins)
         self.header_row = QHBoxLayout()
+        # The buttons beside the title wrap under each other when the window is narrow, so
+        # the header never asks for the sum of their widths (issue 12 "Fit").
+        self.actions_row = FlowLayout()
         if title is None:
             self.title = None
             self.error = None
             return
         self.title = section_title(title, self)
         self.header_row.addWidget(self.title, 1)
+        self.header_row.addLayout(self.actions_row)
         self.body.addLayout(self.header_row)
         self.error = ErrorLabel(self)
         self.error.setObjectName("formError")
@@ -45,7 +50,7 @@ class SectionPage(QWidget):
 
     def add_action(self, widget: QWidget) -> QWidget:
         """A button (or any widget) at the right of the title."""
-        self.header_row.addWidget(widget)
+        self.actions_row.addWidget(widget)
         return widget
 
     def add_above_error(self, widget: QWidget) -> None:

@@ -84,7 +84,20 @@ def section_title(text: str, parent: QWidget | None = None) -> QLabel:
     """The big blue title over a section or one of its views."""
     label = QLabel(text, parent)
     label.setObjectName("sectionTitle")
+    # A long title wraps rather than widening the window or being cut (issue 12 "Fit").
+    label.setWordWrap(True)
     return label
+
+
+def fit_to_screen(window: QWidget, width: int, height: int) -> None:
+    """Resize ``window`` to ``width``×``height``, but never past the available geometry of its
+    screen (a 1024×600 netbook, a 1920×1080 screen at 200 % is 960×540)."""
+    screen = window.screen()
+    if screen is not None:
+        area = screen.availableGeometry()
+        width = min(width, area.width())
+        height = min(height, area.height())
+    window.resize(width, height)
 
 
 def qdate(day: date) -> QDate:

@@ -29,6 +29,10 @@ from voek_desktop.ui.kit.widgets import link_button, primary_button, section_tit
 from voek_desktop.ui.metering.labels import offline_note
 from voek_desktop.ui.metering.meters import MetersPanel
 
+# The list column: with the 200 px section list it leaves the meters ≥ 500 px on a 1024×600
+# screen (issue 12 "Fit").
+LIST_WIDTH = 240
+
 
 def check_account_number(text: str) -> str | None:
     digits = re.sub(r"[\s-]", "", text)
@@ -87,7 +91,7 @@ class AccountsPage(SectionPage):
         left.addWidget(section_title("Лицевые счета", self))
         self.list = QListWidget(self)
         self.list.setObjectName("accounts")
-        self.list.setFixedWidth(300)
+        self.list.setFixedWidth(LIST_WIDTH)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
         self.list.currentRowChanged.connect(self._chosen)
@@ -95,7 +99,7 @@ class AccountsPage(SectionPage):
         self.list_status = QLabel(self)
         self.list_status.setObjectName("fieldHint")
         self.list_status.setWordWrap(True)
-        self.list_status.setFixedWidth(300)
+        self.list_status.setFixedWidth(LIST_WIDTH)
         left.addWidget(self.list_status)
 
         self.add_button = link_button("+ Добавить лицевой счет", self)
@@ -103,7 +107,7 @@ class AccountsPage(SectionPage):
         left.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.add_box = QFrame(self)
         self.add_box.setObjectName("card")
-        self.add_box.setFixedWidth(300)
+        self.add_box.setFixedWidth(LIST_WIDTH)
         box = QVBoxLayout(self.add_box)
         box.setContentsMargins(10, 8, 10, 8)
         hint = QLabel(
@@ -145,7 +149,7 @@ class AccountsPage(SectionPage):
         self.message = QLabel(self)
         self.message.setObjectName("addMessage")
         self.message.setWordWrap(True)
-        self.message.setFixedWidth(300)
+        self.message.setFixedWidth(LIST_WIDTH)
         self.message.hide()
         left.addWidget(self.message)
         root.addLayout(left)

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -28,6 +27,7 @@ from voek_desktop.domain.formats import (
 )
 from voek_desktop.domain.time import moscow_date
 from voek_desktop.ui.context import Context
+from voek_desktop.ui.kit.flow import FlowLayout
 from voek_desktop.ui.kit.widgets import primary_button, section_title
 from voek_desktop.ui.metering.labels import offline_note
 from voek_desktop.ui.metering.models import MetersModel
@@ -55,7 +55,7 @@ class MeterCard(QFrame):
         self.grid.setVerticalSpacing(4)
         self.grid.setColumnStretch(1, 1)
         layout.addLayout(self.grid)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # side by side, or under each other in a narrow window
         self.smart_button = primary_button("Получить данные", self)
         self.smart_button.setObjectName("primary")
         self.smart_button.setAutoDefault(False)
@@ -65,7 +65,6 @@ class MeterCard(QFrame):
         self.archive_button.clicked.connect(lambda: self.archive_requested.emit(self.meter))
         buttons.addWidget(self.smart_button)
         buttons.addWidget(self.archive_button)
-        buttons.addStretch(1)
         layout.addLayout(buttons)
         self.not_smart = QLabel(
             "Прибор учета не подключен к интеллектуальной системе учета: доступны только"
@@ -142,7 +141,9 @@ class MetersPanel(QStackedWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(True)
+        # One line per address, elided, the full text in its tooltip (issue 12 "Fit").
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

@@ -33,6 +33,7 @@ from voek_desktop.domain.tariffs import SCHEDULES, zone_at
 from voek_desktop.domain.time import MSK, moscow_date
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.flow import FlowLayout
 from voek_desktop.ui.kit.models import FormattedRowsModel, RowsModel
 from voek_desktop.ui.kit.widgets import link_button, pydate, qdate, section_title
 from voek_desktop.ui.metering.labels import QUANTITY_NAMES, RELAY_NAMES, zone_title
@@ -100,14 +101,13 @@ class SmartDataPage(QWidget):
         about.setWordWrap(True)
         layout.addWidget(about)
 
-        actions = QHBoxLayout()
+        actions = FlowLayout()  # the two long buttons wrap under each other when narrow
         self.archive_button = QPushButton("Получить архив данных за период", self)
         self.archive_button.clicked.connect(self.open_archive)
         self.refresh_button = QPushButton("Получить последние данные с прибора учета", self)
         self.refresh_button.clicked.connect(self.refresh)
         actions.addWidget(self.archive_button)
         actions.addWidget(self.refresh_button)
-        actions.addStretch(1)
         layout.addLayout(actions)
 
         self.status = QLabel(self)
