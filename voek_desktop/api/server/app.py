@@ -28,8 +28,6 @@ log = logging.getLogger("voek.server")
 API_PREFIX = "/api/v1"
 # The features' folders under files/, made 0700 here before any feature writes into one.
 FILE_FOLDERS = ("applications", "contracts", "archives")
-# "bytes=first-last" of any file we serve fits easily; longer is not a range of ours.
-MAX_RANGE_CHARS = 100
 
 # A feature module has ``route`` (a RouteTable, always mounted) and may have ``dev_route``
 # (mounted with --dev), ``start(app)`` and ``stop(app)`` (background work, e.g. a job runner).
@@ -107,10 +105,6 @@ class CabinetApp:
         method = environ.get("REQUEST_METHOD", "GET")
         path = environ.get("PATH_INFO", "")
         authenticated = False
-        if len(environ.get("HTTP_RANGE", "")) > MAX_RANGE_CHARS:
-            # A server may ignore Range (RFC 9110 §14.2): the whole file is sent, and no
-            # parser downstream meets a number of thousands of digits.
-            del environ["HTTP_RANGE"]
         try:
             if not path.startswith(API_PREFIX + "/"):
                 raise HttpError(404, "not_found", "Такого адреса нет в API")

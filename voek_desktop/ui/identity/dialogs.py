@@ -282,6 +282,16 @@ class PasswordResetDialog(QDialog):
         show_api_error(exc, self.form, self.error)
 
 
+def current_password_field() -> Field:
+    """«Текущий пароль», asked again before the password or the e-mail changes."""
+    return Field(
+        "current_password",
+        "Текущий пароль",
+        password=True,
+        check=lambda t: None if t else "Укажите текущий пароль",
+    )
+
+
 class PasswordChangeDialog(QDialog):
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -290,14 +300,7 @@ class PasswordChangeDialog(QDialog):
         self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
         self.form = Form(self)
-        self.current = self.form.add(
-            Field(
-                "current_password",
-                "Текущий пароль",
-                password=True,
-                check=lambda t: None if t else "Укажите текущий пароль",
-            )
-        )
+        self.current = self.form.add(current_password_field())
         self.new = self.form.add(
             Field("new_password", "Новый пароль", password=True, check=checker(check_password))
         )
@@ -369,14 +372,7 @@ class EmailChangeDialog(QDialog):
         )
         # A session alone cannot move the account's mail: the server asks for the password
         # again (docs/design.md "Identity").
-        self.current = self.form.add(
-            Field(
-                "current_password",
-                "Текущий пароль",
-                password=True,
-                check=lambda t: None if t else "Укажите текущий пароль",
-            )
-        )
+        self.current = self.form.add(current_password_field())
         layout.addWidget(self.form)
         self.error = ErrorLabel(self)
         layout.addWidget(self.error)
