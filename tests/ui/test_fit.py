@@ -122,6 +122,8 @@ def test_dialogs_fit_a_small_screen(qtbot, ctx, server) -> None:
     settings = SettingsDialog(Settings(clerk_mode=True))
     qtbot.addWidget(settings)
     assert_fits(settings, "SettingsDialog")
+    # The dialogs' own requests run on the API worker; the client is not for two threads at once.
+    qtbot.waitUntil(lambda: not ctx.tasks.is_busy(), timeout=10_000)
     profile = demo.log_in(ctx.session).profile
     from voek_desktop.ui.applications.page import drafts_for
 
