@@ -74,6 +74,15 @@ def open_url(url: QUrl) -> bool:
     return QDesktopServices.openUrl(url)
 
 
+def _what_next(request: ArchiveRequest) -> str:
+    """What happens to a request just made, never naming a deadline already past: after 21:00
+    МСК the server takes the request as it is (status «Зафиксирован»)."""
+    if request.is_editable and request.editable_until:
+        return f"Изменить даты можно до {format_datetime(request.editable_until)}."
+    when = f" после {format_datetime(request.produce_after)}" if request.produce_after else ""
+    return f"Заявка зафиксирована, файл будет сформирован{when}."
+
+
 def check_period(start: date, end: date, today: date, last_poll: date | None) -> dict[str, str]:
     """The rules of an archive period (docs/design.md "Archives"), with the texts shown next to the
     date pickers."""
@@ -319,10 +328,9 @@ class ArchiveDialog(QDialog):
 
     def _created(self, request: ArchiveRequest) -> None:
         self.submit.setEnabled(True)
-        until = format_datetime(request.editable_until) if request.editable_until else "21:00 МСК"
         self.status.setText(
             f"Запрос № {request.id} принят за период {format_date(request.period_start)} –"
-            f" {format_date(request.period_end)}. Изменить даты можно до {until}."
+            f" {format_date(request.period_end)}. {_what_next(request)}"
         )
         messages.notice(f"Запрос архива № {request.id} принят")
         self.load_requests(select=request.id)
