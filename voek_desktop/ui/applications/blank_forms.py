@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from voek_desktop.domain import applications as domain
 from voek_desktop.domain.consumers import CONSUMER_TYPES
+from voek_desktop.domain.formats import file_name
 from voek_desktop.ui.applications.preview import PdfPreview, print_pdf, save_pdf
 from voek_desktop.ui.context import Context
 
@@ -104,7 +105,7 @@ class BlankFormsDialog(QDialog):
 
     def _file_name(self) -> str:
         cat = domain.CATEGORIES[self.category.currentData()]
-        return f"Бланк заявки {cat.short_title}.pdf"
+        return file_name(f"Бланк заявки {cat.short_title}", ".pdf")
 
     def _rendered(self, seq: int, data: bytes) -> None:
         if seq == self._seq:  # the choice changed meanwhile: a newer blank is coming

@@ -26,6 +26,7 @@ from voek_desktop.api.applications import ConnectionContract
 from voek_desktop.api.errors import TransferCancelled
 from voek_desktop.api.models import Profile
 from voek_desktop.domain.formats import (
+    file_name,
     format_date,
 )
 from voek_desktop.ui.applications.attachments import FILE_FILTER, check_files
@@ -244,7 +245,8 @@ class ContractsPage(SectionPage):
             self.open_document(then=self.save_document)
             return
         assert self.current is not None  # the preview shows the current contract
-        save_pdf(self, self.ctx, self.preview.data, f"Договор {self.current.number}.pdf")
+        name = file_name(f"Договор {self.current.number}", ".pdf")
+        save_pdf(self, self.ctx, self.preview.data, name)
 
     # --- the signed copy ------------------------------------------------------------------
 
