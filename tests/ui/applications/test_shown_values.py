@@ -23,3 +23,19 @@ def test_the_offered_pdf_name_is_the_category_people_read() -> None:
     assert name(SimpleNamespace(application=None, category="p12_1")) == "Заявка п.12(1).pdf"
     sent = SimpleNamespace(application=SimpleNamespace(number="ТП-2026/000012"), category="p14")
     assert name(sent) == "Заявка п.14 № ТП-2026-000012.pdf"
+
+
+def test_the_scanner_button_keeps_its_arrow_off_the_text(qtbot) -> None:
+    from PySide6.QtWidgets import QPushButton, QStyle
+
+    from voek_desktop.ui.applications.attachments import DocumentRow
+
+    row = DocumentRow("site_plan", True)
+    qtbot.addWidget(row)
+    row.add_scanner_button([], lambda _path: None)
+    button = row.scanner_button
+    plain = QPushButton(button.text())
+    qtbot.addWidget(plain)
+    arrow = button.style().pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator)
+    assert button.menu() is not None
+    assert button.sizeHint().width() >= plain.sizeHint().width() + arrow

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressBar,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -133,10 +132,10 @@ class DocumentRow(QFrame):
 
     def add_scanner_button(self, scanned: list[Path], choose: Callable[[Path], None]) -> None:
         """«Из сканера ▾»: a menu of this visit's scans, newest first."""
-        self.scanner_button = QToolButton(self)
-        self.scanner_button.setText("Из сканера")
+        # A push button leaves room for its menu arrow; a tool button drew it over the text.
+        self.scanner_button = QPushButton("Из сканера", self)
         self.scanner_button.setObjectName(f"scanner_{self.kind}")
-        self.scanner_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.scanner_button.setAutoDefault(False)
         menu = QMenu(self.scanner_button)
 
         def fill() -> None:

@@ -48,7 +48,7 @@ def check_account_number(text: str) -> str | None:
 def check_meter_serial(text: str) -> str | None:
     serial = re.sub(r"[\s-]", "", text)
     if not serial:
-        return "Введите заводской номер прибора учета"
+        return "Введите заводской номер прибора учёта"
     if len(serial) > 50:
         return "Заводской номер слишком длинный"
     return None
@@ -127,7 +127,7 @@ class AccountsPage(SectionPage):
         # The number alone is no proof of the household: the server asks a meter's serial too.
         self.serial = Field(
             "meter_serial_number",
-            "Заводской номер прибора учета",
+            "Заводской номер прибора учёта",
             check=check_meter_serial,
             hint="Указан в квитанции и на самом приборе",
         )
@@ -156,7 +156,7 @@ class AccountsPage(SectionPage):
 
         self.meters = MetersPanel(ctx, self)
         root.addWidget(self.meters, 1)
-        self.meters.clear("Выберите лицевой счет слева, чтобы увидеть приборы учета.")
+        self.meters.clear("Выберите лицевой счет слева, чтобы увидеть приборы учёта.")
 
     # --- list -----------------------------------------------------------------------------
 
@@ -195,7 +195,7 @@ class AccountsPage(SectionPage):
             self.list_status.setText(
                 "Лицевые счета не добавлены. Нажмите «+ Добавить лицевой счет»."
             )
-            self.meters.clear("Добавьте лицевой счет, чтобы увидеть приборы учета.")
+            self.meters.clear("Добавьте лицевой счет, чтобы увидеть приборы учёта.")
             self.show_add_form()
             return
         self.list_status.setText(offline_note(accounts))
@@ -224,7 +224,7 @@ class AccountsPage(SectionPage):
         session = self.ctx.session
         client = session.client
         self.meters.load(
-            f"Приборы учета по лицевому счету № {number}",
+            f"Приборы учёта по лицевому счету № {number}",
             lambda: session.remembered(
                 f"meters-{number}", lambda: client.personal_account_meters(number), Meter.from_json
             ),

@@ -175,7 +175,7 @@ class ArchiveDialog(QDialog):
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
 
-        list_title = QLabel("Запросы архива по этому прибору учета", self)
+        list_title = QLabel("Запросы архива по этому прибору учёта", self)
         list_title.setStyleSheet("font-weight: 600;")
         layout.addWidget(list_title)
         self.model = ArchiveRequestsModel(self)
@@ -221,7 +221,7 @@ class ArchiveDialog(QDialog):
         layout.addLayout(opened)
 
         bottom = QHBoxLayout()
-        self.live_button = QPushButton("Получить последние данные с прибора учета", self)
+        self.live_button = QPushButton("Получить последние данные с прибора учёта", self)
         self.live_button.clicked.connect(self._back_to_live)
         bottom.addWidget(self.live_button)
         bottom.addStretch(1)

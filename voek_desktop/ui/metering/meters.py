@@ -67,7 +67,7 @@ class MeterCard(QFrame):
         buttons.addWidget(self.archive_button)
         layout.addLayout(buttons)
         self.not_smart = QLabel(
-            "Прибор учета не подключен к интеллектуальной системе учета: доступны только"
+            "Прибор учёта не подключен к интеллектуальной системе учёта: доступны только"
             " расчетные показания.",
             self,
         )
@@ -86,16 +86,16 @@ class MeterCard(QFrame):
         self.setVisible(meter is not None)
         if meter is None:
             return
-        self.title.setText(f"Прибор учета {meter.title}, № {meter.serial_number}")
+        self.title.setText(f"Прибор учёта {meter.title}, № {meter.serial_number}")
         rows = [
-            ("Марка прибора учета", meter.title),
-            ("Номер прибора учета", meter.serial_number),
-            ("Адрес точки учета", meter.address),
+            ("Марка прибора учёта", meter.title),
+            ("Номер прибора учёта", meter.serial_number),
+            ("Адрес точки учёта", meter.address),
             ("Фазность", "трехфазный" if meter.phases == 3 else "однофазный"),
             ("Тарифных зон", str(meter.tariff_zones)),
         ]
         if meter.metering_point:
-            rows.insert(3, ("Точка учета", meter.metering_point))
+            rows.insert(3, ("Точка учёта", meter.metering_point))
         if meter.commissioned_at:
             rows.append(("Введен в эксплуатацию", format_date(meter.commissioned_at)))
         rows.append(("Дата показаний для расчетов", format_date(meter.readings_date) or "—"))
@@ -128,7 +128,7 @@ class MetersPanel(QStackedWidget):
         self.list_page = QWidget(self)
         layout = QVBoxLayout(self.list_page)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.heading = section_title("Приборы учета", self.list_page)
+        self.heading = section_title("Приборы учёта", self.list_page)
         layout.addWidget(self.heading)
         self.status = QLabel(self.list_page)
         self.status.setObjectName("fieldHint")
@@ -171,14 +171,14 @@ class MetersPanel(QStackedWidget):
         self._loader = loader
         self.model.set_meters([])
         self.card.show_meter(None)
-        self.status.setText("Загрузка приборов учета…")
+        self.status.setText("Загрузка приборов учёта…")
         self.status.show()
         self.ctx.tasks.run(
             loader,
             lambda meters: self._loaded(loader, meters),
             self._failed,
             owner=self,
-            label="Загрузка приборов учета…",
+            label="Загрузка приборов учёта…",
         )
 
     def clear(self, text: str = "") -> None:
@@ -186,7 +186,7 @@ class MetersPanel(QStackedWidget):
         self._loader = None
         self.model.set_meters([])
         self.card.show_meter(None)
-        self.heading.setText("Приборы учета")
+        self.heading.setText("Приборы учёта")
         self.status.setText(text)
         self.status.setVisible(bool(text))
 
@@ -201,7 +201,7 @@ class MetersPanel(QStackedWidget):
             ids = [m.id for m in meters]
             self.table.selectRow(ids.index(self._wanted) if self._wanted in ids else 0)
         else:
-            self.status.setText("К этому номеру не привязаны приборы учета.")
+            self.status.setText("К этому номеру не привязаны приборы учёта.")
 
     def _failed(self, exc: BaseException) -> None:
         from voek_desktop.ui.kit import messages

@@ -60,7 +60,7 @@ class OrganizationPage(SectionPage):
         # 1: not in the registry, or the check failed
         self.problem = QWidget(self)
         p = QVBoxLayout(self.problem)
-        heading = section_title("Информация по приборам учета", self.problem)
+        heading = section_title("Информация по приборам учёта", self.problem)
         p.addWidget(heading)
         self.problem_text = QLabel(self.problem)
         self.problem_text.setObjectName("notInRegistry")
@@ -126,7 +126,7 @@ class OrganizationPage(SectionPage):
         left.addWidget(heading)
         # Contracts → their metering points; the meters of the chosen one at the right.
         self.tree_model = QStandardItemModel(self)
-        self.tree_model.setHorizontalHeaderLabels(["Договор / точка учета"])
+        self.tree_model.setHorizontalHeaderLabels(["Договор / точка учёта"])
         self.tree = QTreeView(self.contracts_page)
         self.tree.setObjectName("contracts")
         self.tree.setModel(self.tree_model)
@@ -267,7 +267,7 @@ class OrganizationPage(SectionPage):
             self.meters.clear()
             return
         points = sum(len(c.metering_points) for c in self.contracts)
-        self.contracts_status.setText(f"Договоров: {len(self.contracts)}, точек учета: {points}")
+        self.contracts_status.setText(f"Договоров: {len(self.contracts)}, точек учёта: {points}")
         self.tree.setCurrentIndex(self.tree_model.index(0, 0))
 
     def _chosen(self, index: QModelIndex) -> None:
@@ -279,7 +279,7 @@ class OrganizationPage(SectionPage):
             self.loaded_contract = number
             client = self.ctx.session.client
             self.meters.load(
-                f"Точки учета по договору № {number}",
+                f"Точки учёта по договору № {number}",
                 lambda: client.supply_contract_meters(number),
                 select=meter_id,
             )

@@ -1,4 +1,4 @@
-"""«Информация по прибору учета электрической энергии»: the Decree 890 value set of the last
+"""«Информация по прибору учёта электрической энергии»: the Decree 890 value set of the last
 poll (docs/design.md "Smart-meter data"), laid out like the web cabinet's table, and
 consumption charts."""
 
@@ -89,12 +89,12 @@ class SmartDataPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
-        self.back = link_button("← К приборам учета", self)
+        self.back = link_button("← К приборам учёта", self)
         self.back.clicked.connect(self.back_requested)
         top.addWidget(self.back)
         top.addStretch(1)
         layout.addLayout(top)
-        title = section_title("Информация по прибору учета электрической энергии", self)
+        title = section_title("Информация по прибору учёта электрической энергии", self)
         title.setWordWrap(True)
         layout.addWidget(title)
         about = QLabel(f"{meter.title}, № {meter.serial_number} · {meter.address}", self)
@@ -104,7 +104,7 @@ class SmartDataPage(QWidget):
         actions = FlowLayout()  # the two long buttons wrap under each other when narrow
         self.archive_button = QPushButton("Получить архив данных за период", self)
         self.archive_button.clicked.connect(self.open_archive)
-        self.refresh_button = QPushButton("Получить последние данные с прибора учета", self)
+        self.refresh_button = QPushButton("Получить последние данные с прибора учёта", self)
         self.refresh_button.clicked.connect(self.refresh)
         actions.addWidget(self.archive_button)
         actions.addWidget(self.refresh_button)
@@ -119,7 +119,7 @@ class SmartDataPage(QWidget):
         layout.addWidget(self.tabs, 1)
         self.values_tab = QWidget(self)
         self._build_values(self.values_tab)
-        self.tabs.addTab(self.values_tab, "Данные прибора учета")
+        self.tabs.addTab(self.values_tab, "Данные прибора учёта")
         self.daily = DailyChart(ctx, meter, self)
         self.tabs.addTab(self.daily, "Потребление по дням")
         self.halfhour = HalfHourChart(ctx, meter, self)
@@ -168,10 +168,10 @@ class SmartDataPage(QWidget):
     # --- data -----------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """«Получить последние данные с прибора учета»: the values of the last daily poll."""
+        """«Получить последние данные с прибора учёта»: the values of the last daily poll."""
         self.tabs.setCurrentWidget(self.values_tab)
         self.refresh_button.setEnabled(False)
-        self.status.setText("Получение данных прибора учета…")
+        self.status.setText("Получение данных прибора учёта…")
         meter_id = self.meter.id
         client = self.ctx.session.client
         self.ctx.tasks.run(
@@ -179,7 +179,7 @@ class SmartDataPage(QWidget):
             self.show_data,
             self._failed,
             owner=self,
-            label="Получение данных прибора учета…",
+            label="Получение данных прибора учёта…",
         )
 
     def _failed(self, exc: BaseException) -> None:

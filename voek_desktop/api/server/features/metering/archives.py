@@ -117,7 +117,7 @@ def _check_period(app: CabinetApp, meter: sqlite3.Row, start: Any, end: Any) -> 
                 f"Начало периода — не раньше {ddmmyyyy(earliest)} (не более 3 лет назад)"
             )
         elif first < data_from:
-            errors["period_start"] = f"Данные прибора учета есть с {ddmmyyyy(data_from)}"
+            errors["period_start"] = f"Данные прибора учёта есть с {ddmmyyyy(data_from)}"
     if last is not None and last > poll_day:
         errors["period_end"] = (
             f"Окончание периода — не позже {ddmmyyyy(poll_day)} (дата последнего опроса)"
@@ -158,7 +158,7 @@ def _check_open_requests(conn: sqlite3.Connection, consumer_id: int, meter_id: i
         raise HttpError(
             409,
             "too_many_open_archive_requests",
-            f"По этому прибору учета уже {per_meter} незавершенных запросов архива — это"
+            f"По этому прибору учёта уже {per_meter} незавершенных запросов архива — это"
             f" предел ({OPEN_PER_METER}). Дождитесь готовности одного из них или измените"
             " период в уже созданном запросе.",
         )
@@ -167,7 +167,7 @@ def _check_open_requests(conn: sqlite3.Connection, consumer_id: int, meter_id: i
 @route(
     "POST",
     "/meters/{id}/archive-requests",
-    summary="Заказать архив данных прибора учета за период (до 3 лет)",
+    summary="Заказать архив данных прибора учёта за период (до 3 лет)",
     body={"$ref": "#/components/schemas/ArchiveRequestNew"},
     responses={
         201: {"$ref": "#/components/schemas/ArchiveRequest"},
@@ -212,7 +212,7 @@ def create_archive_request(app: CabinetApp, req: Request, id: str) -> Response:
 @route(
     "GET",
     "/archive-requests",
-    summary="Запросы архива потребителя (по прибору учета, если указан meter_id)",
+    summary="Запросы архива потребителя (по прибору учёта, если указан meter_id)",
     parameters=[
         {"name": "meter_id", "in": "query", "required": False, "schema": {"type": "string"}}
     ],
