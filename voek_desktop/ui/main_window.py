@@ -238,6 +238,9 @@ class MainWindow(QMainWindow):
         point_at_links(self)
         forms.first_paint_done()
         self._add_blank_forms_menu()
+        from voek_desktop.ui.about import add_help_menu
+
+        add_help_menu(self.menuBar(), self.ctx, self)
 
     def _add_blank_forms_menu(self) -> None:
         """«Бланки»: print a blank template at any time, with or without a visitor."""

@@ -40,6 +40,7 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "status": {"const": "ok"},
             "time": {"type": "string", "format": "date-time"},
+            "version": {"type": "string", "description": "версия сервера"},
         },
     },
     "ConsumerType": {"type": "string", "enum": ["individual", "entrepreneur", "company"]},
