@@ -108,9 +108,5 @@ class SettingsDialog(QDialog):
         except OSError as exc:
             messages.error(self, exc)
             return
-        messages.info(
-            self,
-            "Настройки сохранены. Они вступят в силу при следующем запуске приложения.",
-            "Настройки",
-        )
+        messages.notice("Настройки сохранены и уже действуют")
         self.accept()
