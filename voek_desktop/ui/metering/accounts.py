@@ -23,6 +23,7 @@ from voek_desktop.api.errors import ApiError
 from voek_desktop.api.metering import AddedAccount, Meter, PersonalAccount
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import Field
 from voek_desktop.ui.kit.page import SectionPage
 from voek_desktop.ui.kit.widgets import link_button, primary_button, section_title
@@ -71,7 +72,7 @@ class AccountRow(QWidget):
         self.remove = QPushButton("X", self)
         self.remove.setObjectName("removeAccount")
         self.remove.setFixedWidth(30)
-        self.remove.setToolTip(f"Удалить лицевой счет {account.number}")
+        self.remove.setToolTip(tr("Удалить лицевой счет {}").format(account.number))
         self.remove.setAccessibleName(f"Удалить лицевой счет {account.number}")
         self.remove.setAutoDefault(False)
         self.remove.clicked.connect(lambda: page.remove_account(account.number))
@@ -88,7 +89,7 @@ class AccountsPage(SectionPage):
         self.body.addLayout(root)
 
         left = QVBoxLayout()
-        left.addWidget(section_title("Лицевые счета", self))
+        left.addWidget(section_title(tr("Лицевые счета"), self))
         self.list = QListWidget(self)
         self.list.setObjectName("accounts")
         self.list.setFixedWidth(LIST_WIDTH)
@@ -102,7 +103,7 @@ class AccountsPage(SectionPage):
         self.list_status.setFixedWidth(LIST_WIDTH)
         left.addWidget(self.list_status)
 
-        self.add_button = link_button("+ Добавить лицевой счет", self)
+        self.add_button = link_button(tr("+ Добавить лицевой счет"), self)
         self.add_button.clicked.connect(self.show_add_form)
         left.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.add_box = QFrame(self)
@@ -111,8 +112,10 @@ class AccountsPage(SectionPage):
         box = QVBoxLayout(self.add_box)
         box.setContentsMargins(10, 8, 10, 8)
         hint = QLabel(
-            "Номер лицевого счета указан сбытовой организацией в квитанции на оплату"
-            " электрической энергии.",
+            tr(
+                "Номер лицевого счета указан сбытовой организацией в квитанции на оплату"
+                " электрической энергии."
+            ),
             self.add_box,
         )
         hint.setObjectName("fieldHint")
@@ -135,9 +138,9 @@ class AccountsPage(SectionPage):
         self.serial.edit.returnPressed.connect(self.add_account)
         box.addWidget(self.serial)
         row = QHBoxLayout()
-        self.submit = primary_button("Добавить", self.add_box)
+        self.submit = primary_button(tr("Добавить"), self.add_box)
         self.submit.clicked.connect(self.add_account)
-        self.cancel_add = QPushButton("Отмена", self.add_box)
+        self.cancel_add = QPushButton(tr("Отмена"), self.add_box)
         self.cancel_add.setAutoDefault(False)
         self.cancel_add.clicked.connect(self.hide_add_form)
         row.addWidget(self.submit)
@@ -161,7 +164,7 @@ class AccountsPage(SectionPage):
     # --- list -----------------------------------------------------------------------------
 
     def refresh(self, select: str | None = None) -> None:
-        self.list_status.setText("Загрузка лицевых счетов…")
+        self.list_status.setText(tr("Загрузка лицевых счетов…"))
         session = self.ctx.session
         client = session.client
         self.ctx.tasks.run(
@@ -193,7 +196,7 @@ class AccountsPage(SectionPage):
         self.list.blockSignals(False)
         if not self.accounts:
             self.list_status.setText(
-                "Лицевые счета не добавлены. Нажмите «+ Добавить лицевой счет»."
+                tr("Лицевые счета не добавлены. Нажмите «+ Добавить лицевой счет».")
             )
             self.meters.clear("Добавьте лицевой счет, чтобы увидеть приборы учёта.")
             self.show_add_form()
@@ -291,9 +294,11 @@ class AccountsPage(SectionPage):
     def remove_account(self, number: str) -> None:
         if not messages.confirm(
             self,
-            f"Удалить лицевой счет № {number} из личного кабинета?\n"
-            "Его можно будет добавить снова по номеру из квитанции.",
-            yes="Удалить",
+            tr(
+                "Удалить лицевой счет № {} из личного кабинета? Его можно будет "
+                "добавить снова по номеру из квитанции."
+            ).format(number),
+            yes=tr("Удалить"),
         ):
             return
         widget = self.row_widget(number)
