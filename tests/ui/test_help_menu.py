@@ -36,3 +36,14 @@ def test_keys_are_listed(qtbot) -> None:
     dialog = KeysDialog()
     qtbot.addWidget(dialog)
     assert "Shift+Tab" in dialog.text.text() and "Esc" in dialog.text.text()
+
+
+def test_the_window_title_names_the_company_once(qtbot, ctx) -> None:
+    from voek_desktop.ui.app import make_application
+
+    app = make_application(["x"])
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    # Qt shows «<title> — <display name>»; the display name already says «АО «ВОЭК»».
+    shown = f"{window.windowTitle()} — {app.applicationDisplayName()}"
+    assert shown.count("ВОЭК") == 1, shown

@@ -22,7 +22,7 @@ class _MissingWords(QTranslator):
         super().__init__(parent)
         self.qt = qt
 
-    def translate(  # type: ignore[override]  # None: not ours, Qt asks the next translator
+    def translate(  # None: not ours, and Qt asks the next translator
         self, context: str, source: str, disambiguation: str | None = None, n: int = -1
     ) -> str | None:
         word = WORDS.get((context, source))
