@@ -79,9 +79,12 @@ def _what_next(request: ArchiveRequest) -> str:
     """What happens to a request just made, never naming a deadline already past: after 21:00
     МСК the server takes the request as it is (status «Зафиксирован»)."""
     if request.is_editable and request.editable_until:
-        return f"Изменить даты можно до {format_datetime(request.editable_until)}."
-    when = f" после {format_datetime(request.produce_after)}" if request.produce_after else ""
-    return f"Заявка зафиксирована, файл будет сформирован{when}."
+        return tr("Изменить даты можно до {}.").format(format_datetime(request.editable_until))
+    if request.produce_after:
+        return tr("Заявка зафиксирована, файл будет сформирован после {}.").format(
+            format_datetime(request.produce_after)
+        )
+    return tr("Заявка зафиксирована, файл будет сформирован ночью.")
 
 
 def check_period(start: date, end: date, today: date, last_poll: date | None) -> dict[str, str]:
