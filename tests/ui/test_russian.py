@@ -149,3 +149,28 @@ def test_qt_print_dialog_has_no_english_label(qtbot) -> None:
         if re.search(r"[A-Za-z]{3}", label.text()) and not re.search(r"[А-Яа-я]", label.text())
     ]
     assert english == [], english
+
+
+def test_qt_file_dialog_sizes_are_russian(qtbot, tmp_path: Path) -> None:
+    import sys
+
+    from PySide6.QtWidgets import QFileDialog, QStyleOptionViewItem, QTreeView
+
+    from voek_desktop.ui.app import make_application
+
+    make_application(sys.argv[:1])
+    (tmp_path / "план.pdf").write_bytes(b"%" * 123_456)
+    dialog = QFileDialog(None, "Выберите файл", str(tmp_path))
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    dialog.setViewMode(QFileDialog.ViewMode.Detail)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitActive(dialog)
+    tree = dialog.findChild(QTreeView, "treeView")
+    tree.setFocus()
+    qtbot.waitUntil(lambda: tree.model().rowCount(tree.rootIndex()) == 1, timeout=5_000)
+    size = tree.model().index(0, 1, tree.rootIndex())
+    option = QStyleOptionViewItem()
+    tree.itemDelegateForColumn(1).initStyleOption(option, size)
+    assert option.text == "121 КБ", option.text  # not «120.56 KiB»
+    dialog.close()
