@@ -72,7 +72,8 @@ class Session:
         return self._cache
 
     def resume(self) -> Profile | None:
-        """Log in with the token remembered by «Запомнить меня», if there is a live one."""
+        """Log in with the token remembered by «Запомнить меня»; None when there is none, an
+        ApiError with ``needs_login`` when it has expired."""
         if self.clerk:
             return None
         token = self.tokens.load()
@@ -83,9 +84,8 @@ class Session:
             profile = self.client.profile()
         except ApiError as exc:
             self.client.token = None
-            if exc.status == 401:
-                self.tokens.delete()
-                return None
+            if exc.needs_login:
+                self.tokens.delete()  # expired or ended: the caller says so at the login
             raise
         self._logged_in(profile)
         return profile
@@ -94,8 +94,12 @@ class Session:
         remember = remember and not self.clerk
         granted = self.client.log_in(consumer_type, login, password, remember)
         self._login = (consumer_type, login)
-        if self.scans is not None:
-            self.scans.start()
+        previous = self.profile  # still set after an expired session (see expired())
+        if previous is None or previous.id != granted.consumer.id:
+            if previous is not None:
+                self._forget_visit()
+            if self.scans is not None:
+                self.scans.start()  # not again for the same visitor: their scans stay theirs
         self._logged_in(granted.consumer)
         warning = None
         if self.clerk:
@@ -167,6 +171,26 @@ class Session:
                 CabinetClient(self.server_url, old_token, retries=0).log_out()
         self._logged_in(granted.consumer)
         return granted.consumer
+
+    def expired(self) -> None:
+        """The server said the session is over (401). The token is dead, also in the keyring;
+        who was logged in and their cache stay, so that logging in again as the same consumer
+        carries on where they were. Someone else logging in drops them (log_in)."""
+        self.client.token = None
+        if not self.clerk:
+            self.tokens.delete()
+
+    def _forget_visit(self) -> None:
+        """What logging out leaves behind of a consumer whose session expired and who did not
+        come back. At a desk (clerk mode) nothing of them stays; on a personal PC their
+        drafts and offline copies stay on disk for their next login, as after closing the app."""
+        if self.clerk:
+            if self._cache is not None:
+                self._cache.wipe()
+            if self.scans is not None:
+                self.scans.wipe()
+        self._cache = None
+        self.profile = None
 
     def log_out(self) -> str | None:
         """End the session everywhere. Local traces go even when the server is unreachable;
