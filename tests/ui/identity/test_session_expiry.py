@@ -154,3 +154,36 @@ def test_an_expired_remembered_login_at_start_shows_the_login_with_why(
     assert second.login_view.form_error.text() == EXPIRED, second.statusBar().currentMessage()
     assert second.cabinet is None
     assert memory_keyring.items == {}, "the dead token is forgotten"
+
+
+def test_at_a_desk_the_visitors_work_waits_behind_the_login(qtbot, server, app_dirs) -> None:
+    from voek_desktop.session import Session
+    from voek_desktop.ui.context import Context
+    from voek_desktop.ui.kit.tasks import Tasks
+
+    tasks = Tasks()
+    ctx = Context(Session(server.url, clerk=True), tasks, clerk=True, lock_after_seconds=300)
+    desk = MainWindow(ctx)
+    qtbot.addWidget(desk)
+    desk.resize(1100, 760)
+    desk.show()
+    try:
+        log_in(qtbot, desk)
+        wizard = open_wizard_and_type(qtbot, desk)
+        expire_on_the_server(desk)
+        qtbot.mouseClick(wizard.save_draft_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: desk.stack.currentWidget() is desk.login_view, timeout=10_000)
+        assert desk.login_view.form_error.text() == EXPIRED
+        assert not wizard.isVisible()
+        assert desk.idle is not None and not desk.idle.timer.isActive(), "no lock over it"
+
+        desk.login_view.password.set_text(demo.PASSWORD)
+        qtbot.mouseClick(desk.login_view.submit, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(wizard.isVisible, timeout=10_000)
+        assert wizard.form.rows["applicant_name"].text() == "Петров Пётр Петрович"
+        assert [p for p in (app_dirs / "data").rglob("*") if p.is_file()] == []
+        wizard.autosave_timer.stop()
+        wizard.close()
+        qtbot.waitUntil(lambda: not tasks.is_busy(), timeout=20_000)
+    finally:
+        tasks.shutdown()
