@@ -187,3 +187,26 @@ def test_at_a_desk_the_visitors_work_waits_behind_the_login(qtbot, server, app_d
         qtbot.waitUntil(lambda: not tasks.is_busy(), timeout=20_000)
     finally:
         tasks.shutdown()
+
+
+def test_a_dialogs_typed_text_waits_behind_the_login_too(qtbot, window) -> None:
+    from voek_desktop.ui.identity.dialogs import EmailChangeDialog
+
+    log_in(qtbot, window)
+    dialog = EmailChangeDialog(window.ctx, window.cabinet)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    email = dialog.form.fields["email"]
+    qtbot.keyClicks(email.edit, "new.ivanov@example.test")
+    qtbot.keyClicks(dialog.form.fields["current_password"].edit, demo.PASSWORD)
+    expire_on_the_server(window)
+    qtbot.mouseClick(dialog.send, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.login_view, timeout=10_000)
+    assert not dialog.isVisible()
+
+    window.login_view.password.set_text(demo.PASSWORD)
+    qtbot.mouseClick(window.login_view.submit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.isVisible, timeout=10_000)
+    assert email.text() == "new.ivanov@example.test"
+    assert dialog.send.isEnabled(), "sending again is one click"
+    dialog.close()
