@@ -71,8 +71,15 @@ TAKEN_LOOKUPS = limits.Limit(
     responses={200: {"$ref": "#/components/schemas/Health"}},
 )
 def health(app: CabinetApp, req: Request) -> Response:
-    app.db.query_one("SELECT 1")
-    return Response.json({"status": "ok", "time": iso(app.clock.now()), "version": _version()})
+    identity = app.db.query_row("SELECT server_id FROM server_identity WHERE id = 1")
+    return Response.json(
+        {
+            "status": "ok",
+            "time": iso(app.clock.now()),
+            "server_id": identity["server_id"],
+            "version": _version(),
+        }
+    )
 
 
 # --- registration and activation ---------------------------------------------------------
