@@ -75,6 +75,7 @@ class Session:
                 self._client.close()
             self._client = None
             self.server_url = server_url
+            self.server_id = None  # another server: asked again at the next login
             self.tokens = TokenStore(self._keyring_user or server_url)
         self.clerk = clerk
         self.scans = ScanInbox(scanner_folder) if clerk and scanner_folder else None
