@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog
 
     from voek_desktop.api.models import Profile
+    from voek_desktop.settings import Settings
     from voek_desktop.ui.cabinet import CabinetView
     from voek_desktop.ui.identity.lock import IdleWatcher, LockView
 
@@ -80,9 +81,9 @@ class MainWindow(QMainWindow):
 
         self.login_view.remember.setChecked(False)
         self.login_view.remember.hide()
-        desk = QLabel("Режим центра обслуживания", self)
-        desk.setObjectName("fieldHint")
-        self.statusBar().addWidget(desk)
+        self.desk_label = QLabel("Режим центра обслуживания", self)
+        self.desk_label.setObjectName("fieldHint")
+        self.statusBar().addWidget(self.desk_label)
         self.lock_view = LockView(self.ctx, self)
         self.lock_view.unlocked.connect(self._unlocked)
         self.lock_view.end_visit.connect(self.end_visit)
@@ -223,7 +224,43 @@ class MainWindow(QMainWindow):
         from voek_desktop.settings import Settings
         from voek_desktop.ui.settings_dialog import SettingsDialog
 
-        SettingsDialog(Settings.load(), self).exec()
+        dialog = SettingsDialog(Settings.load(), self)
+        if dialog.exec() == SettingsDialog.DialogCode.Accepted:
+            self.apply_settings(dialog.settings)
+
+    def apply_settings(self, settings: Settings) -> None:
+        """«Настройки» in force at once, without a restart: the server (not in the demo, which
+        runs its own), the desk mode, its lock and its scanner folder."""
+        from voek_desktop.ui.app import DEFAULT_SERVER
+
+        if self.cabinet is not None:
+            if not messages.confirm(self, "Новые настройки действуют после выхода. Выйти?"):
+                return
+            self.log_out()
+        ctx = self.ctx
+        clerk = settings.clerk_mode
+        url = ctx.session.server_url if ctx.demo else settings.server_url or DEFAULT_SERVER
+        folder = settings.scanner_folder
+        session = ctx.session
+        # On the worker, queued after a log-out that still talks to the old server.
+        ctx.tasks.run(lambda: session.configure(url, clerk=clerk, scanner_folder=folder))
+        self.ctx = ctx._replace(
+            clerk=clerk,
+            lock_after_seconds=max(10, settings.lock_after_seconds),
+            scanner_folder=folder,
+        )
+        self.login_view.server_label.setText(f"Сервер: {url}")
+        if self.lock_view is not None:  # the desk as it was goes, the new one comes
+            assert self.idle is not None
+            self.idle.stop()
+            for gone in (self.lock_view, self.idle, self.desk_label):
+                gone.deleteLater()
+            self.stack.removeWidget(self.lock_view)
+            self.statusBar().removeWidget(self.desk_label)
+            self.lock_view = self.idle = None
+            self.login_view.remember.show()
+        if clerk:
+            self._set_up_clerk_mode()
 
     def open_password_reset(self) -> None:
         from voek_desktop.ui.identity.dialogs import PasswordResetDialog
@@ -276,6 +313,9 @@ class MainWindow(QMainWindow):
         point_at_links(self)
         forms.first_paint_done()
         self._add_blank_forms_menu()
+        from voek_desktop.ui.about import add_help_menu
+
+        add_help_menu(self.menuBar(), self.ctx, self)
 
     def _add_blank_forms_menu(self) -> None:
         """«Бланки»: print a blank template at any time, with or without a visitor."""

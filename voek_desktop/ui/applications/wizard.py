@@ -36,6 +36,7 @@ from voek_desktop.api.applications import Application
 from voek_desktop.api.errors import ApiError
 from voek_desktop.api.models import Profile
 from voek_desktop.domain import applications as domain
+from voek_desktop.domain.formats import file_name
 from voek_desktop.drafts import Draft, DraftStore, new_key
 from voek_desktop.ui.applications.attachments import AttachmentsChecklist
 from voek_desktop.ui.applications.form import ApplicationForm, today
@@ -493,7 +494,7 @@ class ApplicationWizard(QDialog):
     def _pdf_name(self) -> str:
         number = self.application.number if self.application else ""
         kind = domain.CATEGORIES[self.category].short_title if self.category else ""
-        return f"Заявка {number or kind}.pdf".replace("/", "-")
+        return file_name(" ".join(["Заявка", kind, f"№ {number}" if number else ""]), ".pdf")
 
     # --- submit ---------------------------------------------------------------------------
 

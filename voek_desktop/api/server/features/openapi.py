@@ -45,6 +45,7 @@ SCHEMAS: dict[str, Any] = {
                 "description": "Постоянный идентификатор сервера: создаётся один раз с его базой"
                 " данных и не меняется при смене адреса или порта",
             },
+            "version": {"type": "string", "description": "версия сервера"},
         },
     },
     "ConsumerType": {"type": "string", "enum": ["individual", "entrepreneur", "company"]},
