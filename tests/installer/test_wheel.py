@@ -90,7 +90,8 @@ def wheel_venv(tmp_path_factory: pytest.TempPathFactory) -> WheelVenv:
             timeout=60,
         )
     )
-    python = venv / "bin" / "python"
+    scripts = venv / ("Scripts" if os.name == "nt" else "bin")
+    python = scripts / "python"
     _check(
         subprocess.run(
             [*pip, "--python", str(python), "install", "-q", "--no-deps", str(wheel)],
@@ -108,8 +109,8 @@ def wheel_venv(tmp_path_factory: pytest.TempPathFactory) -> WheelVenv:
     # The dependencies from this venv, after the new venv's own site-packages: a .pth line is
     # not a site dir, so the editable install's finder here is not loaded and our package can
     # come only from the wheel.
-    ours = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
-    (Path(site) / "deps-of-the-test-venv.pth").write_text("\n".join(sorted(ours)) + "\n")
+    here = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    (Path(site) / "deps-of-the-test-venv.pth").write_text("\n".join(sorted(here)) + "\n")
 
     cwd = work / "elsewhere"
     cwd.mkdir()
@@ -121,7 +122,7 @@ def wheel_venv(tmp_path_factory: pytest.TempPathFactory) -> WheelVenv:
         XDG_CACHE_HOME=str(work / "home" / ".cache"),
         QT_QPA_PLATFORM="offscreen",
     )
-    return WheelVenv(wheel=wheel, python=python, bin=venv / "bin", cwd=cwd, env=env)
+    return WheelVenv(wheel=wheel, python=python, bin=scripts, cwd=cwd, env=env)
 
 
 def test_the_package_comes_from_the_wheel(wheel_venv: WheelVenv) -> None:
