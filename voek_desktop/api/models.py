@@ -31,6 +31,12 @@ class Profile(FromJson):
     ogrnip: str | None = None
     created_at: str = ""
     activated_at: str | None = None
+    # Only GET /profile sends these: the registry's name and known metering-point addresses.
+    name: str | None = None
+    addresses: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "addresses", tuple(self.addresses or ()))
 
 
 @dataclass(frozen=True)

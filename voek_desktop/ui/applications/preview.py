@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import (
     QBuffer,
     QByteArray,
@@ -85,7 +86,9 @@ class PdfPreview(QWidget):
         self.zoom_label = QLabel(shown)
         self.zoom_label.setObjectName("zoomLabel")
         self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.zoom_label.setMinimumWidth(self.zoom_label.fontMetrics().horizontalAdvance("400 %") + 8)
+        self.zoom_label.setMinimumWidth(
+            self.zoom_label.fontMetrics().horizontalAdvance("400 %") + 8
+        )
         bar.addWidget(self.zoom_label)
         self.zoom_in_button = tool("+", self.tr("Увеличить (Ctrl++)"), "zoomIn")
         self.fit_button = tool(self.tr("По ширине"), self.tr("Во всю ширину страницы"), "fitWidth")
@@ -197,6 +200,8 @@ class PdfPreview(QWidget):
             self.navigator.jump(page, QPointF(), self.navigator.currentZoom())
 
     def _update_bar(self) -> None:
+        if not shiboken6.isValid(self.document):
+            return  # the view reports its last page change while the preview is destroyed
         count = self.page_count()
         page = self.current_page()
         self.page_label.setText(self.tr("{0} из {1}").format(page + 1, count) if count else "")
