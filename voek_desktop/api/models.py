@@ -69,3 +69,46 @@ class SentMail(FromJson):
     subject: str
     text: str
     sent_at: str
+
+
+@dataclass(frozen=True)
+class RegistryAccount:
+    number: str
+    meter_serial_numbers: tuple[str, ...]
+    added: bool  # already in somebody's cabinet
+
+
+@dataclass(frozen=True)
+class RegistryOrganization:
+    ogrn: str  # ОГРН or ОГРНИП
+    inn: str
+    kind: str
+    name: str
+    supply_contracts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DemoRegistry:
+    """``GET /dev/registry``: the numbers a bill would show, for demos and tests."""
+
+    personal_accounts: tuple[RegistryAccount, ...]
+    organizations: tuple[RegistryOrganization, ...]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DemoRegistry:
+        return cls(
+            tuple(
+                RegistryAccount(a["number"], tuple(a["meter_serial_numbers"]), bool(a.get("added")))
+                for a in data["personal_accounts"]
+            ),
+            tuple(
+                RegistryOrganization(
+                    o["ogrn"],
+                    o["inn"],
+                    o.get("kind", ""),
+                    o.get("name", ""),
+                    tuple(o["supply_contracts"]),
+                )
+                for o in data["organizations"]
+            ),
+        )

@@ -141,11 +141,45 @@ class LoginView(QWidget):
             self.demo_layout.addWidget(pw, len(self.ctx.demo_logins) + 1, 0, 1, 2)
         self.mail_button = QPushButton("Почта (демо)…", self.demo_box)
         self.mail_button.setAutoDefault(False)
-        self.demo_layout.addWidget(self.mail_button, len(self.ctx.demo_logins) + 1, 1)
+        row = len(self.ctx.demo_logins) + 2
+        self.demo_layout.addWidget(self.mail_button, row - 1, 1)
+        # Filled from the demo server's registry after the first paint (load_demo_numbers).
+        self.demo_numbers = QLabel(self.demo_box)
+        self.demo_numbers.setObjectName("demoNumbers")
+        self.demo_numbers.setWordWrap(True)
+        self.demo_numbers.hide()
+        self.demo_layout.addWidget(self.demo_numbers, row, 0)
+        self.demo_data_button = link_button("Демо-данные…", self.demo_box)
+        self.demo_data_button.setObjectName("demoDataLink")
+        self.demo_data_button.setToolTip(
+            "Все лицевые счета с заводскими номерами приборов учёта и договоры энергоснабжения"
+        )
+        self.demo_data_button.clicked.connect(self.show_demo_data)
+        self.demo_layout.addWidget(self.demo_data_button, row, 1)
         # Tab follows the screen top to bottom: the demo box comes before «Настройки…».
         chain = [self.blank_forms_button, *self.demo_box.findChildren(QPushButton)]
         for first, second in zip(chain, [*chain[1:], self.settings_button], strict=True):
             QWidget.setTabOrder(first, second)
+
+    def load_demo_numbers(self) -> None:
+        """The registry's numbers to try (a spare personal account, the supply contracts)."""
+        from voek_desktop.ui.demo_panel import registry_summary
+
+        def shown(text: str) -> None:
+            self.demo_numbers.setText(text)
+            self.demo_numbers.setVisible(bool(text))
+
+        self.ctx.tasks.run(
+            self.ctx.session.client.dev_registry,
+            lambda registry: shown(registry_summary(registry)),
+            lambda _exc: None,  # the dialog says why, if it is opened
+            owner=self,
+        )
+
+    def show_demo_data(self) -> None:
+        from voek_desktop.ui.demo_panel import DemoDataDialog
+
+        DemoDataDialog(self.ctx, self).open()
 
     def use_demo(self, demo: DemoLogin) -> None:
         self.picker.set_value(demo.consumer_type)
