@@ -149,3 +149,18 @@ def test_the_login_hint_and_the_demo_data_list_the_numbers(qtbot, window, demo_c
     for number in ("3300000001", "41070012", "011552190007725", "3337234788", "332087096400"):
         assert number in listed
     assert "ООО «Клязьма-Приборсервис»" in listed
+
+
+def test_the_readme_lists_every_demo_number(client) -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    registry = client.dev_registry()
+    assert len(registry.personal_accounts) == 12
+    for account in registry.personal_accounts:
+        assert account.number in readme
+        for serial in account.meter_serial_numbers:
+            assert serial in readme
+    for org in registry.organizations:
+        for number in (org.ogrn, org.inn, *org.supply_contracts):
+            assert number in readme

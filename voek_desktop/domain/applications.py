@@ -482,10 +482,17 @@ FIELDS_BY_KEY: dict[str, FieldSpec] = {f.key: f for f in FIELDS}
 # Where a consumer type needs another example than the field's own: an organisation is not
 # «Иванов Иван Иванович», and its signatory is anybody.
 _PLACEHOLDERS = {
-    ("applicant_name", ENTREPRENEUR): "ИП Иванов Иван Иванович",
     ("applicant_name", COMPANY): "ООО «Полное наименование по ЕГРЮЛ»",
     ("signatory_name", COMPANY): "Фамилия Имя Отчество",
 }
+
+
+def applicant_name_from_registry(name: str, consumer_type: str) -> str:
+    """The registry's «ИП Петров Сергей Николаевич» is a person's name on the form, where «ИП»
+    would be said twice («индивидуальный предприниматель ИП …»)."""
+    if consumer_type == ENTREPRENEUR:
+        return re.sub(r"^\s*(ИП|Индивидуальный предприниматель)\s+", "", name, flags=re.I)
+    return name.strip()
 
 
 def placeholder_for(spec: FieldSpec, consumer_type: str) -> str:

@@ -43,6 +43,12 @@ FEEDBACK_SECTIONS = ("Обратная связь",)
 EVERY_SECTION = ()  # the clock moved: every deadline and file may have changed
 
 
+def next_statuses(current: str) -> list[str]:
+    """Where the operator may move an application, in the order of its life (annulment last)."""
+    order = list(domain.STATUSES)
+    return sorted(domain.OPERATOR_TRANSITIONS.get(current, ()), key=order.index)
+
+
 def path_to(current: str, target: str) -> list[str]:
     """The operator's steps from ``current`` to ``target`` (empty when there is no way):
     «Направить договор» on a registered application reviews it first, as the company would."""
@@ -50,7 +56,7 @@ def path_to(current: str, target: str) -> list[str]:
     queue = [current]
     while queue:
         status = queue.pop(0)
-        for following in sorted(domain.OPERATOR_TRANSITIONS.get(status, ())):
+        for following in next_statuses(status):
             if following not in paths:
                 paths[following] = [*paths[status], following]
                 queue.append(following)
@@ -120,7 +126,10 @@ class DemoActionsDialog(QDialog):
         self.reply_button.setObjectName("demoReplyButton")
         form.addRow(self.tr("Обращение:"), self.thread_box)
         form.addRow(self.tr("Ответ:"), self.reply)
-        form.addRow(self.reply_button)
+        row = QHBoxLayout()
+        row.addWidget(self.reply_button)
+        row.addStretch(1)
+        form.addRow(row)
         layout.addWidget(box)
 
         box = QGroupBox(self.tr("Время сервера"), self)
@@ -230,7 +239,7 @@ class DemoActionsDialog(QDialog):
         app = self.current_application()
         self.status.clear()
         if app is not None:
-            for key in sorted(domain.OPERATOR_TRANSITIONS.get(app.status, ())):
+            for key in next_statuses(app.status):
                 self.status.addItem(domain.status_label(key), key)
         self.status_button.setEnabled(self.status.count() > 0)
         self.offer_button.setEnabled(
@@ -376,7 +385,7 @@ def registry_html(registry: DemoRegistry) -> str:
         "<p>Физическое лицо добавляет лицевой счёт номером вместе с заводским номером любого"
         " прибора учёта на нём (оба есть в квитанции).</p>"
         "<table border='1' cellspacing='0' cellpadding='4'>"
-        "<tr><th>Лицевой счёт</th><th>Заводские номера ПУ</th><th></th></tr>"
+        "<tr><th>Лицевой счёт</th><th>Заводские номера ПУ</th><th>В кабинете</th></tr>"
         f"{rows}</table>"
         "<p>Организация или ИП из реестра подтверждается номером любого своего договора"
         " энергоснабжения.</p>"

@@ -36,7 +36,8 @@ def idle(qtbot, ctx):
 def test_sole_proprietor_gets_the_registry_name_and_identifiers(qtbot, ctx, idle) -> None:
     wizard = open_wizard(qtbot, ctx, "entrepreneur", "p12_1")
     rows = wizard.form.rows
-    qtbot.waitUntil(lambda: rows["applicant_name"].text() == "ИП Петров Сергей Николаевич")
+    # The registry's «ИП Петров Сергей Николаевич»: the form asks for the person's name.
+    qtbot.waitUntil(lambda: rows["applicant_name"].text() == "Петров Сергей Николаевич")
     assert rows["ogrnip"].text() == demo.OGRNIP
     assert rows["inn"].text() == "332087096400"
     assert rows["email"].text() == demo.EMAILS["entrepreneur"]

@@ -363,7 +363,8 @@ class ApplicationForm(QWidget):
 
         individual = self.consumer_type == domain.INDIVIDUAL
         known = {
-            "applicant_name": profile.name,
+            "applicant_name": profile.name
+            and domain.applicant_name_from_registry(profile.name, self.consumer_type),
             "postal_address": profile.addresses[0] if individual and profile.addresses else None,
             "snils": profile.snils,
             "inn": profile.inn,
