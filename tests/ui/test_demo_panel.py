@@ -135,13 +135,15 @@ def test_the_login_hint_and_the_demo_data_list_the_numbers(qtbot, window, demo_c
     hint = window.login_view.demo_numbers
     qtbot.waitUntil(hint.isVisible, timeout=10_000)
     text = hint.text()
-    # A spare personal account with its meter, the supply contracts with their ОГРН(ИП).
-    assert "3300000003 (ПУ 31804522)" in text
-    assert "ЭС-1001, ЭС-1002 (ОГРН 1133324980030)" in text
-    assert "ЭС-2001 (ОГРНИП 315333367975982)" in text
+    # A spare personal account with its meter, the supply contracts by whose they are (their
+    # ОГРН are in the logins above; «Демо-данные…» has ОГРН and ИНН beside them).
+    assert "лицевой счёт 3300000003 (ПУ 31804522)" in text
+    assert "ЭС-1001, ЭС-1002 (юр. лицо)" in text
+    assert "ЭС-2001 (ИП)" in text
     assert "3300000001" not in text  # already in the demo individual's cabinet
 
-    qtbot.mouseClick(window.login_view.demo_data_button, Qt.MouseButton.LeftButton)
+    assert "Демо-данные…" in text
+    hint.linkActivated.emit("#demo-data")
     dialog = window.login_view.findChild(DemoDataDialog)
     assert dialog is not None
     qtbot.waitUntil(lambda: "3300000012" in dialog.text.toPlainText(), timeout=10_000)

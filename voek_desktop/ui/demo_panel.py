@@ -352,22 +352,25 @@ class DemoActionsDialog(QDialog):
 # --- the registry's numbers -----------------------------------------------------------------
 
 
-def registry_summary(registry: DemoRegistry) -> str:
-    """One short paragraph for the login screen's demo hint (the dialog has everything)."""
+def registry_summary(registry: DemoRegistry) -> list[str]:
+    """Two short lines for the login screen's demo box (the dialog has everything): a spare
+    personal account with a meter on it, and the supply contracts by whose they are."""
+    lines = []
     spare = [a for a in registry.personal_accounts if not a.added and a.meter_serial_numbers]
-    accounts = ", ".join(f"{a.number} (ПУ {a.meter_serial_numbers[0]})" for a in spare[:2])
-    contracts = "; ".join(
-        f"{', '.join(o.supply_contracts)} ({'ОГРНИП' if o.kind == 'entrepreneur' else 'ОГРН'}"
-        f" {o.ogrn})"
+    if spare:
+        account = spare[0]
+        lines.append(
+            f"Проверьте: лицевой счёт {account.number} (ПУ {account.meter_serial_numbers[0]}),"
+        )
+    whose = {"company": "юр. лицо", "entrepreneur": "ИП"}
+    contracts = ", ".join(
+        f"{', '.join(o.supply_contracts)} ({whose.get(o.kind, o.name)})"
         for o in registry.organizations
         if o.supply_contracts
     )
-    parts = []
-    if accounts:
-        parts.append(f"свободные лицевые счета {accounts}")
     if contracts:
-        parts.append(f"договоры энергоснабжения {contracts}")
-    return ("Для проверки: " + "; ".join(parts) + ".") if parts else ""
+        lines.append(f"договоры {contracts}.")
+    return lines
 
 
 def registry_html(registry: DemoRegistry) -> str:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import cast
 
 from PySide6.QtCore import Signal
@@ -121,8 +122,7 @@ class LoginView(QWidget):
         if not self.ctx.demo:
             return
         head = QLabel(
-            "<b>Демонстрационный режим.</b> Сервер работает на этом компьютере с учебными"
-            " данными; письма не уходят, а видны в «Почте (демо)».",
+            "<b>Демо-режим:</b> учебные данные на этом компьютере, письма — в «Почте (демо)».",
             self.demo_box,
         )
         head.setWordWrap(True)
@@ -143,19 +143,18 @@ class LoginView(QWidget):
         self.mail_button.setAutoDefault(False)
         row = len(self.ctx.demo_logins) + 2
         self.demo_layout.addWidget(self.mail_button, row - 1, 1)
-        # Filled from the demo server's registry after the first paint (load_demo_numbers).
+        # Filled from the demo server's registry after the first paint (load_demo_numbers):
+        # two short lines with the link inside; not wrapped, so the window's minimum height
+        # counts them and nothing is clipped on a small screen.
         self.demo_numbers = QLabel(self.demo_box)
         self.demo_numbers.setObjectName("demoNumbers")
-        self.demo_numbers.setWordWrap(True)
-        self.demo_numbers.hide()
-        self.demo_layout.addWidget(self.demo_numbers, row, 0)
-        self.demo_data_button = link_button("Демо-данные…", self.demo_box)
-        self.demo_data_button.setObjectName("demoDataLink")
-        self.demo_data_button.setToolTip(
+        self.demo_numbers.setToolTip(
             "Все лицевые счета с заводскими номерами приборов учёта и договоры энергоснабжения"
+            " с ОГРН и ИНН — по ссылке «Демо-данные…»"
         )
-        self.demo_data_button.clicked.connect(self.show_demo_data)
-        self.demo_layout.addWidget(self.demo_data_button, row, 1)
+        self.demo_numbers.linkActivated.connect(lambda _link: self.show_demo_data())
+        self.demo_numbers.hide()
+        self.demo_layout.addWidget(self.demo_numbers, row, 0, 1, 3)
         # Tab follows the screen top to bottom: the demo box comes before «Настройки…».
         chain = [self.blank_forms_button, *self.demo_box.findChildren(QPushButton)]
         for first, second in zip(chain, [*chain[1:], self.settings_button], strict=True):
@@ -165,9 +164,10 @@ class LoginView(QWidget):
         """The registry's numbers to try (a spare personal account, the supply contracts)."""
         from voek_desktop.ui.demo_panel import registry_summary
 
-        def shown(text: str) -> None:
-            self.demo_numbers.setText(text)
-            self.demo_numbers.setVisible(bool(text))
+        def shown(lines: list[str]) -> None:
+            link = '<a href="#demo-data">Демо-данные…</a>'
+            self.demo_numbers.setText("<br>".join(escape(line) for line in lines) + f" {link}")
+            self.demo_numbers.show()
 
         self.ctx.tasks.run(
             self.ctx.session.client.dev_registry,
