@@ -442,6 +442,7 @@ class ApplicationWizard(QDialog):
     def _saved(self, application: Application, values: dict[str, Any], then: Any) -> None:
         self._saving = False
         self.application = application
+        self.message.show_message(None)  # an earlier failure (a 401 before re-login) is over
         _clean, errors = self.form.check()
         self._synced_form = values if not errors else None
         self._dirty = True  # the draft file learns the server id and whether it is in sync

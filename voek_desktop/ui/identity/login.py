@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from html import escape
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -25,6 +25,12 @@ from voek_desktop.ui.context import Context, DemoLogin
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.forms import ErrorLabel, Field, Form, checker, show_api_error
 from voek_desktop.ui.kit.widgets import ConsumerTypePicker, link_button, primary_button
+
+if TYPE_CHECKING:
+    from voek_desktop.api.models import Profile
+
+
+EXPIRED = "Сеанс истёк — войдите снова"
 
 
 class LoginView(QWidget):
@@ -222,6 +228,19 @@ class LoginView(QWidget):
         self.form.clear_errors()
         self.form_error.show_message(None)
         self.set_busy(False)
+
+    def show_expired(self, profile: Profile | None) -> None:
+        """After a 401: why the login is back, with the same consumer's login filled in so
+        only the password is left to type."""
+        self.password.set_text("")
+        if profile is not None:
+            self.picker.set_value(profile.consumer_type)
+            ident = CONSUMER_TYPES[profile.consumer_type].login
+            self.login.set_text(ident.display(profile.login))
+        self.form.clear_errors()
+        self.set_busy(False)
+        self.form_error.show_message(EXPIRED)
+        (self.password if profile is not None else self.login).edit.setFocus()
 
     def set_busy(self, busy: bool) -> None:
         self.submit.setEnabled(not busy)

@@ -59,8 +59,10 @@ TAKEN_LOOKUPS = limits.Limit(
     responses={200: {"$ref": "#/components/schemas/Health"}},
 )
 def health(app: CabinetApp, req: Request) -> Response:
-    app.db.query_one("SELECT 1")
-    return Response.json({"status": "ok", "time": iso(app.clock.now())})
+    identity = app.db.query_row("SELECT server_id FROM server_identity WHERE id = 1")
+    return Response.json(
+        {"status": "ok", "time": iso(app.clock.now()), "server_id": identity["server_id"]}
+    )
 
 
 # --- registration and activation ---------------------------------------------------------
