@@ -60,7 +60,9 @@ def panel(qtbot, window: MainWindow) -> DemoActionsDialog:
     menu = next(a for a in window.menuBar().actions() if a.text() == "Демо").menu()
     action = next(a for a in menu.actions() if a.text().startswith("Демо: действия"))
     action.trigger()
-    dialog = window.findChild(DemoActionsDialog)
+    dialogs = window.findChildren(DemoActionsDialog)
+    assert len(dialogs) == 1
+    dialog = dialogs[0]
     assert dialog is not None
     qtbot.waitExposed(dialog)
     return dialog
@@ -96,6 +98,11 @@ def test_the_panel_offers_a_contract_and_the_contracts_section_shows_it(
     assert result is not None and "Направлен договор" in result.text()
     # The application moved on in the panel too: no second offer.
     qtbot.waitUntil(lambda: not dialog.offer_button.isEnabled(), timeout=10_000)
+    # Logged out: the panel no longer lists that consumer's applications, and is the only one.
+    window.log_out()
+    qtbot.waitUntil(lambda: dialog.application.count() == 0, timeout=10_000)
+    assert "Войдите" in dialog.applications_hint.text()
+    assert panel(qtbot, window) is dialog
 
 
 def test_the_panel_answers_feedback_and_moves_the_clock(qtbot, server, window, demo_ctx) -> None:

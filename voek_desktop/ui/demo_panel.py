@@ -194,6 +194,11 @@ class DemoActionsDialog(QDialog):
             label="Демо: загрузка…",
         )
 
+    def consumer_changed(self, *_: object) -> None:
+        """Someone logged in or out: never show the previous consumer's applications."""
+        self._show_lists([], [], None)
+        self.refresh()
+
     def _show_lists(
         self, applications: list[Application], threads: list[FeedbackThread], now: str | None
     ) -> None:

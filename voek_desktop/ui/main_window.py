@@ -299,11 +299,21 @@ class MainWindow(QMainWindow):
         menu.addAction("Почта (демо)…").triggered.connect(self.open_outbox)
 
     def open_demo_panel(self) -> QDialog:
+        """One panel, kept beside the cabinet; it follows whoever logs in or out."""
+        import shiboken6
+
         from voek_desktop.ui.demo_panel import DemoActionsDialog
 
-        dialog = DemoActionsDialog(self.ctx, self)
-        dialog.changed.connect(self.refresh_sections)
+        dialog = self.findChild(DemoActionsDialog)
+        if dialog is None or not shiboken6.isValid(dialog):
+            dialog = DemoActionsDialog(self.ctx, self)
+            dialog.changed.connect(self.refresh_sections)
+            self.login_view.logged_in.connect(dialog.consumer_changed)
+            self.logged_out.connect(dialog.consumer_changed)
+        else:
+            dialog.refresh()
         dialog.show()
+        dialog.activateWindow()
         return dialog
 
     def refresh_sections(self, titles: tuple[str, ...]) -> None:
