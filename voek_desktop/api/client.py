@@ -20,7 +20,14 @@ from voek_desktop import __version__
 from voek_desktop.api.applications import ApplicationsApi
 from voek_desktop.api.errors import ApiError, NetworkError
 from voek_desktop.api.metering import MeteringApi
-from voek_desktop.api.models import EmailChange, Profile, Registration, SentMail, SessionToken
+from voek_desktop.api.models import (
+    DemoRegistry,
+    EmailChange,
+    Profile,
+    Registration,
+    SentMail,
+    SessionToken,
+)
 
 # (connect, read) seconds.
 DEFAULT_TIMEOUT = (3.05, 20.0)
@@ -249,6 +256,13 @@ class CabinetClient(MeteringApi, ApplicationsApi):
         if advance_seconds is not None:
             body["advance_seconds"] = advance_seconds
         return cast(str, self.request("POST", "/dev/clock", json=body)["now"])
+
+    def dev_run_jobs(self) -> list[dict[str, Any]]:
+        """Run the background jobs that are due by the server's clock (archives) now."""
+        return cast("list[dict[str, Any]]", self.request("POST", "/dev/jobs/run")["items"])
+
+    def dev_registry(self) -> DemoRegistry:
+        return DemoRegistry.from_json(self.request("GET", "/dev/registry"))
 
 
 def _network_error(exc: requests.RequestException) -> NetworkError:

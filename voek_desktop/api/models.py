@@ -31,6 +31,12 @@ class Profile(FromJson):
     ogrnip: str | None = None
     created_at: str = ""
     activated_at: str | None = None
+    # Only GET /profile sends these: the registry's name and known metering-point addresses.
+    name: str | None = None
+    addresses: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "addresses", tuple(self.addresses or ()))
 
 
 @dataclass(frozen=True)
@@ -63,3 +69,46 @@ class SentMail(FromJson):
     subject: str
     text: str
     sent_at: str
+
+
+@dataclass(frozen=True)
+class RegistryAccount:
+    number: str
+    meter_serial_numbers: tuple[str, ...]
+    added: bool  # already in somebody's cabinet
+
+
+@dataclass(frozen=True)
+class RegistryOrganization:
+    ogrn: str  # ОГРН or ОГРНИП
+    inn: str
+    kind: str
+    name: str
+    supply_contracts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DemoRegistry:
+    """``GET /dev/registry``: the numbers a bill would show, for demos and tests."""
+
+    personal_accounts: tuple[RegistryAccount, ...]
+    organizations: tuple[RegistryOrganization, ...]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DemoRegistry:
+        return cls(
+            tuple(
+                RegistryAccount(a["number"], tuple(a["meter_serial_numbers"]), bool(a.get("added")))
+                for a in data["personal_accounts"]
+            ),
+            tuple(
+                RegistryOrganization(
+                    o["ogrn"],
+                    o["inn"],
+                    o.get("kind", ""),
+                    o.get("name", ""),
+                    tuple(o["supply_contracts"]),
+                )
+                for o in data["organizations"]
+            ),
+        )

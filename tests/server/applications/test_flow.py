@@ -113,6 +113,13 @@ def test_full_contract_flow_through_the_operator(cab, forms):
     assert pdf.content.startswith(b"%PDF")
     text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf.content)).pages)
     assert contract["number"] in text
+    # АО «ВОЭК» signs too: its signatory from the server's configuration (the demo's here).
+    words = " ".join(text.split())
+    assert (
+        "в лице заместителя генерального директора по развитию и технологическому"
+        " присоединению Соколова Андрея Викторовича, действующего на основании доверенности"
+    ) in words
+    assert "/ Соколов А. В. /" in words
 
     # The survey opens with the contract.
     assert cab.get(f"/applications/{app_id}").json()["status"] == "contract_offered"

@@ -138,7 +138,10 @@ def test_wizard_from_category_to_submitted(qtbot, page, tmp_path: Path, boxes) -
     fill(wizard, {**TYPED, "power_new_kw": "16"})
     form.rows["reason"].set_value("new")
     power = form.rows["power_new_kw"]
-    assert power.error.text() == "Для заявки по п.14 суммарная мощность не более 15 кВт"
+    assert (
+        power.error.text()
+        == "Не более 15 кВт для заявки по п.14 вместе с ранее присоединённой мощностью"
+    )
     assert not power.error.isHidden()
     qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
     assert wizard.current_step() == 1  # not past a wrong field

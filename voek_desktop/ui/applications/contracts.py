@@ -119,6 +119,8 @@ class ContractsPage(SectionPage):
         splitter.addWidget(self.preview_holder)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        # The contract is read here: most of the width goes to it (scaled to the window).
+        splitter.setSizes([400, 600])
         layout.addWidget(splitter, 1)
 
         self.refresh_button.clicked.connect(self.refresh)
