@@ -4,6 +4,7 @@ deadline, after which the server answers 408 and closes, and the workers serve o
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -26,10 +27,8 @@ def _dribble(socks: list[socket.socket], stop: threading.Event) -> None:
     sent = 0
     while not stop.wait(0.2) and sent < len(head):
         for sock in socks:
-            try:
+            with contextlib.suppress(OSError):  # closed by the server: that is the point
                 sock.send(head[sent : sent + 1])
-            except OSError:
-                pass  # closed by the server: that is the point
         sent += 1
 
 

@@ -336,9 +336,7 @@ class _RequestHandler(WSGIRequestHandler):
                 "request_timeout", "Запрос передавался слишком долго, повторите попытку"
             )
         else:
-            body = _error_json(
-                "bad_request" if code < 500 else "internal_error", "Неверный запрос"
-            )
+            body = _error_json("bad_request" if code < 500 else "internal_error", "Неверный запрос")
         self.log_error("code %d, message %s", code, message)
         self.send_response(code, STATUS_TEXT.get(code, message))
         self.send_header("Content-Type", "application/json; charset=utf-8")
