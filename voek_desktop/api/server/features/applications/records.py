@@ -32,6 +32,7 @@ from voek_desktop.domain.uploads import (
     FileProblem,
     base_content_type,
     check_content,
+    check_structure,
 )
 
 if TYPE_CHECKING:
@@ -162,7 +163,8 @@ def application_json(app: CabinetApp, row: sqlite3.Row, consumer_type: str) -> d
 
 def receive_file(app: CabinetApp, req: Request, folder: str) -> tuple[Path, str, int, str]:
     """Take a raw-body scan: declared type allowed, ≤ 20 MB (413 before reading a larger
-    body), content sniffed and agreeing with the declared type. The file lands under a random
+    body), content sniffed and agreeing with the declared type (415), then parsed as that type:
+    not readable, active PDF content, too many pixels are 422. The file lands under a random
     name in ``folder``; returns (path, content_type, size, sha256). On any failure nothing is
     left behind (an interrupted body is removed by ``save_body``)."""
     declared = base_content_type(req.header("Content-Type"))
@@ -191,6 +193,12 @@ def receive_file(app: CabinetApp, req: Request, folder: str) -> tuple[Path, str,
             content_type = check_content(declared, head)
         except FileProblem as exc:
             raise HttpError(415, exc.code, exc.message) from None
+        try:
+            # The first bytes only say what the file claims to be; the parser of that type
+            # decides. The stored name gets the extension of this type (safe_filename).
+            check_structure(tmp_path, content_type)
+        except FileProblem as exc:
+            raise HttpError(422, exc.code, exc.message, {"file": exc.message}) from None
         final = directory / secrets.token_hex(16)
         os.chmod(tmp_path, 0o600)
         os.replace(tmp_path, final)
