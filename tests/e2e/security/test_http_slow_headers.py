@@ -9,7 +9,6 @@ import socket
 import threading
 import time
 
-import pytest
 import requests
 
 from voek_desktop.api.server import EmbeddedServer
@@ -32,7 +31,6 @@ def _dribble(socks: list[socket.socket], stop: threading.Event) -> None:
         sent += 1
 
 
-@pytest.mark.slow
 def test_dribbling_heads_are_cut_off_and_others_are_served(server: EmbeddedServer):
     server.httpd.head_timeout = HEAD_TIMEOUT
     socks = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(FLOOD)]
@@ -44,15 +42,15 @@ def test_dribbling_heads_are_cut_off_and_others_are_served(server: EmbeddedServe
         started = time.monotonic()
         first = requests.get(server.url + "/api/v1/health", timeout=5)
         assert first.status_code == 503  # the flood holds the server for now
-        # Those in the workers are cut off after the deadline, the queued ones after theirs.
+        # The deadline counts from the accept, so the queued ones go with those in the workers.
         while True:
             resp = requests.get(server.url + "/api/v1/health", timeout=5)
             waited = time.monotonic() - started
-            if resp.status_code == 200 or waited > 2 * HEAD_TIMEOUT + 4:
+            if resp.status_code == 200 or waited > HEAD_TIMEOUT + 5:
                 break
             time.sleep(0.1)
         assert resp.status_code == 200, f"still {resp.status_code} after {waited:.1f} s"
-        assert waited < 2 * HEAD_TIMEOUT + 3
+        assert waited < HEAD_TIMEOUT + 2
         stop.set()
         dribbler.join()
         # Every dribbler was told 408 and closed.

@@ -192,20 +192,23 @@ class _SocketReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int | None:
-        if self.deadline is not None:
-            left = self.deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError("request head not received in time")
-            self._sock.settimeout(min(left, self._timeout))
-        try:
-            count = self._sock.recv_into(buffer)
-            self.received += count
-            return count
-        except BlockingIOError:
-            return None  # a non-blocking peek on an idle keep-alive connection
-        finally:
-            if self.deadline is not None:
+        if self.deadline is None:
+            try:
+                count = self._sock.recv_into(buffer)
+            except BlockingIOError:
+                return None  # a non-blocking peek on an idle keep-alive connection
+        else:
+            # Past the deadline what is already here is still read (timeout 0): the time a
+            # connection waited in the queue for a worker is not the client's fault.
+            self._sock.settimeout(min(max(0.0, self.deadline - time.monotonic()), self._timeout))
+            try:
+                count = self._sock.recv_into(buffer)
+            except BlockingIOError:
+                raise TimeoutError("request head not received in time") from None
+            finally:
                 self._sock.settimeout(self._timeout)
+        self.received += count
+        return count
 
 
 class _RequestHandler(WSGIRequestHandler):
@@ -226,9 +229,16 @@ class _RequestHandler(WSGIRequestHandler):
         self.reader = _SocketReader(self.connection, self.server.socket_timeout)
         self.rfile = io.BufferedReader(self.reader)
 
+    def __init__(self, request: Any, client_address: Any, server: Any, accepted: float) -> None:
+        # The first head's deadline counts from the accept: dribblers queued behind the
+        # workers then time out together with those in the workers, not one deadline later.
+        self.head_started = accepted
+        super().__init__(request, client_address, server)
+
     def handle(self) -> None:
         self.handle_one_request()
         while not self.close_connection and self._next_request_arrives():
+            self.head_started = time.monotonic()
             self.handle_one_request()
 
     def _next_request_arrives(self) -> bool:
@@ -260,7 +270,7 @@ class _RequestHandler(WSGIRequestHandler):
     def handle_one_request(self) -> None:
         self.close_connection = True
         self.requestline = self.request_version = self.command = ""
-        self.reader.deadline = time.monotonic() + self.server.head_timeout
+        self.reader.deadline = self.head_started + self.server.head_timeout
         try:
             if not self._read_head():
                 return
@@ -418,14 +428,14 @@ class CabinetHTTPServer(WSGIServer):
             return
         with self._open_lock:
             self._open += 1
-        self._pool.submit(self._work, request, client_address)
+        self._pool.submit(self._work, request, client_address, time.monotonic())
 
-    def _work(self, request: Any, client_address: Any) -> None:
+    def _work(self, request: Any, client_address: Any, accepted: float) -> None:
         with self._open_lock:
             self._busy.add(request)
         try:
             if not self.closing:
-                self.finish_request(request, client_address)
+                _RequestHandler(request, client_address, self, accepted)
         except Exception:
             self.handle_error(request, client_address)
         finally:
