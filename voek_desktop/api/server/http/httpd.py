@@ -229,10 +229,12 @@ class _RequestHandler(WSGIRequestHandler):
         self.reader = _SocketReader(self.connection, self.server.socket_timeout)
         self.rfile = io.BufferedReader(self.reader)
 
-    def __init__(self, request: Any, client_address: Any, server: Any, accepted: float) -> None:
+    def __init__(
+        self, request: Any, client_address: Any, server: Any, accepted: float | None = None
+    ) -> None:
         # The first head's deadline counts from the accept: dribblers queued behind the
         # workers then time out together with those in the workers, not one deadline later.
-        self.head_started = accepted
+        self.head_started = time.monotonic() if accepted is None else accepted
         super().__init__(request, client_address, server)
 
     def handle(self) -> None:
