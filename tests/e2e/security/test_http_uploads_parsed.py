@@ -7,6 +7,7 @@ the type found. Real scans, and the PDFs the app and the server make themselves,
 from __future__ import annotations
 
 import io
+import logging
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -200,3 +201,13 @@ def test_real_scans_and_our_own_pdfs_are_accepted(cab, draft, tmp_path, make, co
     doc = resp.json()
     assert doc["content_type"] == content_type and doc["size"] == len(data)
     assert cab.get(f"/applications/{draft}/documents/{doc['id']}").content == data
+
+
+def test_what_the_pdf_parser_finds_in_a_file_cannot_forge_a_log_line(cab, draft, caplog):
+    # A name repeated in a dictionary makes pypdf warn, quoting the name: #0A is a line break.
+    forged = b"/X#0A2026-12-01#20ERROR#20voek.server#20forged"
+    data = files.pdf(catalog_extra=forged + b" 1 " + forged + b" 2")
+    with caplog.at_level(logging.DEBUG):
+        resp = _upload(cab, draft, data, "application/pdf", "скан.pdf")
+    assert resp.status_code == 201, resp.text  # harmless, only odd
+    assert not [r for r in caplog.records if "forged" in r.getMessage()]
