@@ -211,3 +211,50 @@ def test_what_the_pdf_parser_finds_in_a_file_cannot_forge_a_log_line(cab, draft,
         resp = _upload(cab, draft, data, "application/pdf", "скан.pdf")
     assert resp.status_code == 201, resp.text  # harmless, only odd
     assert not [r for r in caplog.records if "forged" in r.getMessage()]
+
+
+@pytest.mark.slow
+def test_parallel_big_images_do_not_multiply_the_servers_memory(tmp_path):
+    """8 blank 39-megapixel PNGs of 131 KB each at once: each is decoded to check it (160 MB
+    for half a second), so without a bound on parallel decoding the server (its own process,
+    to measure its peak) reached 925 MB, and 64 workers would reach 7 GB."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from PIL import Image
+
+    from tests.e2e.faults.test_kill9 import Server
+
+    buf = io.BytesIO()
+    Image.new("RGB", (5000, 7800), "white").save(buf, "PNG")
+    png = buf.getvalue()
+    server = Server(tmp_path)
+    try:
+        auth = server.log_in()
+        drafts = [
+            requests.post(
+                server.url + "/applications",
+                json={"category": "p14", "form": {}},
+                headers=auth,
+                timeout=30,
+            ).json()["id"]
+            for _ in range(8)
+        ]
+
+        def upload(draft: int) -> int:
+            return requests.post(
+                f"{server.url}/applications/{draft}/documents",
+                params={"kind": "site_plan", "filename": "план.png"},
+                headers={**auth, "Content-Type": "image/png"},
+                data=png,
+                timeout=120,
+            ).status_code
+
+        with ThreadPoolExecutor(8) as pool:
+            assert list(pool.map(upload, drafts)) == [201] * 8
+        status = Path(f"/proc/{server.proc.pid}/status").read_text()
+        peak_mb = (
+            int(next(x for x in status.splitlines() if x.startswith("VmHWM")).split()[1]) // 1024
+        )
+        assert peak_mb < 650, f"peak {peak_mb} MB"
+    finally:
+        server.stop()
