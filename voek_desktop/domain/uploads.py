@@ -32,8 +32,9 @@ MAX_IMAGE_PIXELS = 40_000_000
 # A multi-page TIFF: every page is decoded, so their sum is bounded too.
 MAX_TOTAL_PIXELS = 100_000_000
 MAX_IMAGE_FRAMES = 100
-# A scan has a few objects per page; millions of tiny ones in 20 MB are an attack on the parser.
-MAX_PDF_OBJECTS = 100_000
+# A scanned page is a few dozen objects and values (a 100-page scan: about 4,000); hundreds of
+# thousands of tiny ones in 20 MB are an attack on the parser (150,000 objects: 2 s).
+MAX_PDF_ITEMS = 100_000
 
 
 class FileType(NamedTuple):
@@ -238,6 +239,9 @@ def _has_active_content(reader: PdfReader) -> bool:
     """Every object the file lists or the trailer reaches, looked at without recursion."""
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
+    listed = sum(map(len, reader.xref.values())) + len(reader.xref_objStm)
+    if listed > MAX_PDF_ITEMS:
+        raise _not_readable("application/pdf")
     stack: list[object] = [reader.trailer]
     stack.extend(
         IndirectObject(number, generation, reader)
@@ -255,7 +259,7 @@ def _has_active_content(reader: PdfReader) -> bool:
             seen.add((obj.idnum, obj.generation))
             obj = obj.get_object()
         looked_at += 1
-        if looked_at > MAX_PDF_OBJECTS:
+        if looked_at > MAX_PDF_ITEMS:
             raise _not_readable("application/pdf")
         if isinstance(obj, DictionaryObject):  # streams too: their dictionary
             for key, value in dict.items(obj):
