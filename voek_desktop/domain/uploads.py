@@ -257,7 +257,10 @@ def _has_active_content(reader: PdfReader) -> bool:
             if (obj.idnum, obj.generation) in seen:
                 continue
             seen.add((obj.idnum, obj.generation))
-            obj = obj.get_object()
+            try:
+                obj = obj.get_object()
+            except Exception:  # one damaged object a viewer would skip too; the raw search
+                continue  # above has looked at its bytes already
         looked_at += 1
         if looked_at > MAX_PDF_ITEMS:
             raise _not_readable("application/pdf")
