@@ -184,6 +184,8 @@ def _printed_application() -> bytes:
         (lambda _: files.pdf(3_000_000), "application/pdf"),
         # A page to open at is no action: scanners write it.
         (lambda _: files.pdf(catalog_extra=b"/OpenAction [3 0 R /Fit]"), "application/pdf"),
+        # One damaged object nothing refers to: viewers skip it, so do we.
+        (lambda _: files.pdf(objects=(b"<< /A [[[[ >>",)), "application/pdf"),
         (_joined_photos, "application/pdf"),
         (lambda _: _printed_application(), "application/pdf"),
         (lambda _: files.image("JPEG", 2480, 3508), "image/jpeg"),  # A4 at 300 dpi
@@ -191,8 +193,8 @@ def _printed_application() -> bytes:
         (lambda _: files.TIFF, "image/tiff"),
         (lambda _: files.tiff_big_endian(), "image/tiff"),
     ],
-    ids=["pdf", "pdf-3mb", "open-at-page", "joined-photos", "printed-form", "jpeg-a4", "png",
-         "tiff", "tiff-mm"],
+    ids=["pdf", "pdf-3mb", "open-at-page", "damaged-spare", "joined-photos", "printed-form",
+         "jpeg-a4", "png", "tiff", "tiff-mm"],
 )  # fmt: skip
 def test_real_scans_and_our_own_pdfs_are_accepted(cab, draft, tmp_path, make, content_type):
     data = make(tmp_path)
