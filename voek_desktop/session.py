@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from voek_desktop.api.errors import ApiError, NetworkError
-from voek_desktop.cache import ConsumerCache
+from voek_desktop.cache import ConsumerCache, KnownServers
 from voek_desktop.credentials import KeyringUnavailable, TokenStore
 from voek_desktop.scans import ScanInbox
 
@@ -48,6 +48,7 @@ class Session:
         scanner_folder: str = "",
     ) -> None:
         self.server_url = server_url.rstrip("/")
+        self._keyring_user = keyring_user
         self.tokens = TokenStore(keyring_user or self.server_url)
         # Clerk mode (docs/design.md "Clerk mode"): a shared PC — no keyring, nothing of a visitor
         # on disk.
@@ -56,7 +57,27 @@ class Session:
         self._client: CabinetClient | None = None
         self._cache: ConsumerCache | None = None
         self._login: tuple[str, str] | None = None  # (consumer_type, login) for unlocking
+        # The server's own id keys what is kept locally (docs/design.md "Identity"); known once
+        # it answered GET /health, remembered per address for when it cannot be asked.
+        self._servers = KnownServers()
+        self.server_id: str | None = None
         # The desk scanner's folder: a visit's scans are offered, then deleted at its end.
+        self.scans = ScanInbox(scanner_folder) if clerk and scanner_folder else None
+
+    def configure(self, server_url: str, *, clerk: bool, scanner_folder: str) -> None:
+        """New settings, in force from the next login: another server gets a new client and its
+        own remembered token. Runs on the worker after whatever still uses the old client."""
+        if self.profile is not None:
+            raise RuntimeError("log out before changing the server or the desk")
+        server_url = server_url.rstrip("/")
+        if server_url != self.server_url:
+            if self._client is not None:
+                self._client.close()
+            self._client = None
+            self.server_url = server_url
+            self.server_id = None  # another server: asked again at the next login
+            self.tokens = TokenStore(self._keyring_user or server_url)
+        self.clerk = clerk
         self.scans = ScanInbox(scanner_folder) if clerk and scanner_folder else None
 
     @property
@@ -71,8 +92,26 @@ class Session:
     def cache(self) -> ConsumerCache | None:
         return self._cache
 
+    def server_key(self) -> str:
+        """What local data of this server is kept under: its id, or its address while unknown."""
+        if self.server_id is None and not self.clerk:
+            self.server_id = self._servers.get(self.server_url)
+        return self.server_id or self.server_url
+
+    def _identify(self) -> None:
+        """Ask the server who it is (before the consumer's cache is opened)."""
+        try:
+            server_id = self.client.health().get("server_id")
+        except ApiError:
+            return  # an older server, or a hiccup: the remembered id or the address does
+        if isinstance(server_id, str) and server_id:
+            self.server_id = server_id
+            if not self.clerk:  # a shared PC keeps nothing it does not need
+                self._servers.put(self.server_url, server_id)
+
     def resume(self) -> Profile | None:
-        """Log in with the token remembered by «Запомнить меня», if there is a live one."""
+        """Log in with the token remembered by «Запомнить меня»; None when there is none, an
+        ApiError with ``needs_login`` when it has expired."""
         if self.clerk:
             return None
         token = self.tokens.load()
@@ -80,12 +119,12 @@ class Session:
             return None
         self.client.token = token
         try:
+            self._identify()
             profile = self.client.profile()
         except ApiError as exc:
             self.client.token = None
-            if exc.status == 401:
-                self.tokens.delete()
-                return None
+            if exc.needs_login:
+                self.tokens.delete()  # expired or ended: the caller says so at the login
             raise
         self._logged_in(profile)
         return profile
@@ -93,9 +132,14 @@ class Session:
     def log_in(self, consumer_type: str, login: str, password: str, remember: bool) -> LoginResult:
         remember = remember and not self.clerk
         granted = self.client.log_in(consumer_type, login, password, remember)
+        self._identify()
         self._login = (consumer_type, login)
-        if self.scans is not None:
-            self.scans.start()
+        previous = self.profile  # still set after an expired session (see expired())
+        if previous is None or previous.id != granted.consumer.id:
+            if previous is not None:
+                self._forget_visit()
+            if self.scans is not None:
+                self.scans.start()  # not again for the same visitor: their scans stay theirs
         self._logged_in(granted.consumer)
         warning = None
         if self.clerk:
@@ -121,7 +165,9 @@ class Session:
         from dataclasses import asdict
 
         if self._cache is None or self.profile is None or self.profile.id != profile.id:
-            self._cache = ConsumerCache(self.server_url, profile.id, in_memory=self.clerk)
+            self._cache = ConsumerCache(
+                self.server_key(), profile.id, in_memory=self.clerk, formerly=self.server_url
+            )
         self.profile = profile
         self._cache.put("profile", asdict(profile))
 
@@ -167,6 +213,26 @@ class Session:
                 CabinetClient(self.server_url, old_token, retries=0).log_out()
         self._logged_in(granted.consumer)
         return granted.consumer
+
+    def expired(self) -> None:
+        """The server said the session is over (401). The token is dead, also in the keyring;
+        who was logged in and their cache stay, so that logging in again as the same consumer
+        carries on where they were. Someone else logging in drops them (log_in)."""
+        self.client.token = None
+        if not self.clerk:
+            self.tokens.delete()
+
+    def _forget_visit(self) -> None:
+        """What logging out leaves behind of a consumer whose session expired and who did not
+        come back. At a desk (clerk mode) nothing of them stays; on a personal PC their
+        drafts and offline copies stay on disk for their next login, as after closing the app."""
+        if self.clerk:
+            if self._cache is not None:
+                self._cache.wipe()
+            if self.scans is not None:
+                self.scans.wipe()
+        self._cache = None
+        self.profile = None
 
     def log_out(self) -> str | None:
         """End the session everywhere. Local traces go even when the server is unreachable;

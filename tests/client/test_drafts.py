@@ -107,3 +107,39 @@ def test_logout_wipes_drafts(server, tmp_path: Path, monkeypatch: pytest.MonkeyP
         assert DraftStore(cache.root / "drafts").list() == []
     finally:
         keyring.set_keyring(previous)
+
+
+def test_drafts_kept_under_the_address_before_are_found_under_the_servers_id(
+    server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An update keys the folder by the server's id: a draft saved by the older app, under the
+    address, is taken over at the first login; and the id is remembered for that address, so a
+    start that cannot ask the server keys by it too (issue 12, item 5)."""
+    import keyring
+
+    from tests.keyrings import MemoryKeyring
+
+    monkeypatch.setenv("VOEK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("VOEK_CONFIG_DIR", str(tmp_path / "config"))
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        from voek_desktop.api.client import CabinetClient
+
+        profile = demo.log_in(CabinetClient(server.url, retries=0)).consumer
+        old = ConsumerCache(server.url, profile.id)  # where the older app kept it
+        key = new_key()
+        DraftStore(old.root / "drafts").save(key, "p14", "individual", FORM)
+
+        session = Session(server.url)
+        demo.log_in(session)
+        cache = session.cache()
+        assert cache is not None and cache.root != old.root
+        draft = DraftStore(cache.root / "drafts").load(key)
+        assert draft is not None and draft.form == FORM
+        assert not old.root.exists()
+
+        offline = Session(server.url)  # asks nothing of the server
+        assert offline.server_key() == session.server_id != server.url
+    finally:
+        keyring.set_keyring(previous)

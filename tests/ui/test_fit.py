@@ -148,7 +148,7 @@ def test_the_meters_table_stretches_the_address(qtbot, ctx) -> None:
     panel = MetersPanel(ctx)
     qtbot.addWidget(panel)
     header = panel.table.horizontalHeader()
-    address = panel.model.HEADERS.index("Адрес точки учета")
+    address = panel.model.HEADERS.index("Адрес точки учёта")
     modes = [header.sectionResizeMode(c) for c in range(panel.model.columnCount())]
     assert modes[address] == QHeaderView.ResizeMode.Stretch
     others = [m for i, m in enumerate(modes) if i != address]

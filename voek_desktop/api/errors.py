@@ -29,7 +29,9 @@ class ApiError(Exception):
 
     @property
     def needs_login(self) -> bool:
-        return self.status == 401
+        """The session is missing, expired or ended: the user must log in again. A wrong
+        password at login is a 401 too, but it asks for nothing more than another try."""
+        return self.status == 401 and self.code != "invalid_credentials"
 
 
 class NetworkError(ApiError):

@@ -258,6 +258,7 @@ class ArchiveRequest:
     status: str  # accepted, locked, ready, failed
     created_at: str
     editable_until: str | None = None
+    produce_after: str | None = None  # the file is made on the first job run after this
     ready_at: str | None = None
     file_name: str | None = None
     file_size: int | None = None

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 
 MSK = timezone(timedelta(hours=3), "МСК")
+# Smart meters are read once a day; the poll brings every interval that ended by then.
+DAILY_POLL = time(1, 30)
 
 
 def moscow_date(moment: datetime) -> date:

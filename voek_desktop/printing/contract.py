@@ -15,7 +15,13 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, TableStyle
 
 from voek_desktop.domain import applications as domain
-from voek_desktop.domain.formats import format_date, format_decimal, parse_date
+from voek_desktop.domain.formats import (
+    format_date,
+    format_decimal,
+    format_phone,
+    format_snils,
+    parse_date,
+)
 from voek_desktop.printing.application import _power_value
 from voek_desktop.printing.common import (
     COMPANY_ADDRESS,
@@ -292,7 +298,7 @@ def _party(x: _Ctx) -> str:
         day = format_date(x.v("passport_issued_on"))
         parts.append(f"выдан {issued}{f' {text(day)}' if day else ''}")
     if x.v("snils"):
-        parts.append(f"СНИЛС {text(x.v('snils'))}")
+        parts.append(f"СНИЛС {text(format_snils(x.v('snils')))}")
     details = ", ".join(parts)
     return f"{name} ({details})" if details else name
 
@@ -381,13 +387,14 @@ def _parties(x: _Ctx) -> Table:
         ids = (("ОГРНИП", "ogrnip"), ("ИНН", "inn"))
     else:
         ids = (("СНИЛС", "snils"),)
-    who += [f"{label}: {text(x.v(key))}" for label, key in ids if x.v(key)]
+    shown = {"snils": format_snils, "phone": format_phone}
+    who += [f"{label}: {text(shown.get(key, str)(x.v(key)))}" for label, key in ids if x.v(key)]
     address = x.v("registered_address")
     if address:
         who.append(f"Адрес: {text(address)}")
     for label, key in (("Тел.", "phone"), ("E-mail", "email")):
         if x.v(key):
-            who.append(f"{label}: {text(x.v(key))}")
+            who.append(f"{label}: {text(shown.get(key, str)(x.v(key)))}")
     grid_sign = _str(x.c.get("grid_signatory_name"))
     company = x.consumer_type == domain.COMPANY
     applicant_sign = x.v("signatory_name") if company else x.name

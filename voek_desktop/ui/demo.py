@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 from pathlib import Path
 from typing import Any
@@ -12,15 +13,34 @@ KEYRING_USER = "demo-server"
 PREFERRED_PORT = 8765
 
 
+def _last_port_file() -> Path:
+    from voek_desktop.settings import config_dir
+
+    return config_dir() / "demo-port"
+
+
 def pick_port() -> int:
-    """The usual demo port if free (so links in old demo letters keep working), else any."""
-    for port in (PREFERRED_PORT, 0):
+    """The port of the last run if free, else the usual demo port, else any; remembered for
+    the next run. The same address keeps the links in old demo letters working (local data is
+    keyed by the server's id, so it is found on any port, docs/design.md "Identity")."""
+    path = _last_port_file()
+    try:
+        last = int(path.read_text("ascii").strip())
+    except (OSError, ValueError):
+        last = PREFERRED_PORT
+    for port in dict.fromkeys((last, PREFERRED_PORT, 0)):
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
-            except OSError:
+            except (OSError, OverflowError):  # busy, or a hand-edited file's nonsense
                 continue
-            return s.getsockname()[1]
+            chosen: int = s.getsockname()[1]
+        if chosen != last:
+            with contextlib.suppress(OSError):  # a read-only home: just not remembered
+                from voek_desktop.settings import write_atomically
+
+                write_atomically(path, str(chosen).encode())
+        return chosen
     raise OSError("no free port")
 
 

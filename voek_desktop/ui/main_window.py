@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog
 
     from voek_desktop.api.models import Profile
+    from voek_desktop.settings import Settings
     from voek_desktop.ui.cabinet import CabinetView
     from voek_desktop.ui.identity.lock import IdleWatcher, LockView
 
@@ -50,6 +51,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.busy_label)
         self.statusBar().addPermanentWidget(self.busy_bar)
         ctx.tasks.busy_changed.connect(self._busy)
+        ctx.tasks.session_ended.connect(self.session_expired)
         # A bound method, not a lambda: Qt drops the connection when this window is deleted.
         messages.bus.notice.connect(self.show_notice)
 
@@ -66,6 +68,8 @@ class MainWindow(QMainWindow):
         self.first_painted.connect(self._after_first_paint)
         self.lock_view: LockView | None = None
         self._behind_lock: list[QDialog] = []
+        # Who was logged in when the server answered 401; their cabinet waits behind the login.
+        self._expired: Profile | None = None
         self.idle: IdleWatcher | None = None
         if ctx.clerk:
             self._set_up_clerk_mode()
@@ -77,9 +81,9 @@ class MainWindow(QMainWindow):
 
         self.login_view.remember.setChecked(False)
         self.login_view.remember.hide()
-        desk = QLabel("Режим центра обслуживания", self)
-        desk.setObjectName("fieldHint")
-        self.statusBar().addWidget(desk)
+        self.desk_label = QLabel("Режим центра обслуживания", self)
+        self.desk_label.setObjectName("fieldHint")
+        self.statusBar().addWidget(self.desk_label)
         self.lock_view = LockView(self.ctx, self)
         self.lock_view.unlocked.connect(self._unlocked)
         self.lock_view.end_visit.connect(self.end_visit)
@@ -89,10 +93,15 @@ class MainWindow(QMainWindow):
 
     def lock(self) -> None:
         """Hide the visitor's data until their password is given again."""
-        if self.cabinet is None or self.lock_view is None:
+        if self.cabinet is None or self.lock_view is None or self._expired is not None:
             return
-        # Dialogs of the cabinet (a password change, a wizard) may show personal data too: they
-        # are hidden with what the visitor typed, and come back after unlock.
+        self._hide_cabinet()
+        self.lock_view.reset()
+        self.stack.setCurrentWidget(self.lock_view)
+
+    def _hide_cabinet(self) -> None:
+        """Dialogs of the cabinet (a password change, a wizard) may show personal data too: they
+        are hidden with what was typed in them, and come back with the cabinet."""
         from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
         for widget in QApplication.topLevelWidgets():
@@ -102,9 +111,8 @@ class MainWindow(QMainWindow):
                 else:
                     self._behind_lock.append(widget)
                     widget.hide()
-        self.cabinet.hide()
-        self.lock_view.reset()
-        self.stack.setCurrentWidget(self.lock_view)
+        if self.cabinet is not None:
+            self.cabinet.hide()
 
     def _take_behind_lock(self) -> list[QDialog]:
         import shiboken6
@@ -143,9 +151,31 @@ class MainWindow(QMainWindow):
 
     # --- navigation --------------------------------------------------------------------------
 
+    def session_expired(self) -> None:
+        """A 401 from any call: the login screen, with the cabinet, its dialogs and all that
+        was typed kept behind it (docs/design.md "Identity")."""
+        if self.cabinet is None or self._expired is not None or self.is_locked():
+            return  # nobody in, already asked, or the unlock logs in afresh anyway
+        self._expired = self.ctx.session.profile
+        if self.idle is not None:
+            self.idle.stop()
+        self._hide_cabinet()
+        self.ctx.tasks.run(self.ctx.session.expired, label="")
+        self.login_view.show_expired(self._expired)
+        self.stack.setCurrentWidget(self.login_view)
+
     def show_cabinet(self, profile: Profile) -> None:
         from voek_desktop.ui.cabinet import CabinetView
 
+        expired, self._expired = self._expired, None
+        if expired is not None and expired.id == profile.id and self.cabinet is not None:
+            self._unlocked(profile)  # the same place: section, dialogs, typed text
+            messages.notice("Вы снова вошли. Повторите действие, которое не выполнилось.")
+            return
+        for dialog in self._take_behind_lock():
+            # Someone else: the previous consumer's dialogs go without their close path,
+            # which would save their drafts into this consumer's account.
+            dialog.deleteLater()
         self._drop_cabinet()
         self.cabinet = CabinetView(self.ctx, profile, self)
         self.cabinet.logout_requested.connect(self.end_visit if self.ctx.clerk else self.log_out)
@@ -158,6 +188,9 @@ class MainWindow(QMainWindow):
         # Personal data leaves the screen at once; the server call and the wipe follow.
         if self.idle is not None:
             self.idle.stop()
+        self._expired = None
+        for dialog in self._take_behind_lock():
+            dialog.deleteLater()  # a visit ended from behind the login: nothing more is sent
         self._drop_cabinet()
         self.login_view.reset()
         self.stack.setCurrentWidget(self.login_view)
@@ -191,7 +224,43 @@ class MainWindow(QMainWindow):
         from voek_desktop.settings import Settings
         from voek_desktop.ui.settings_dialog import SettingsDialog
 
-        SettingsDialog(Settings.load(), self).exec()
+        dialog = SettingsDialog(Settings.load(), self)
+        if dialog.exec() == SettingsDialog.DialogCode.Accepted:
+            self.apply_settings(dialog.settings)
+
+    def apply_settings(self, settings: Settings) -> None:
+        """«Настройки» in force at once, without a restart: the server (not in the demo, which
+        runs its own), the desk mode, its lock and its scanner folder."""
+        from voek_desktop.ui.app import DEFAULT_SERVER
+
+        if self.cabinet is not None:
+            if not messages.confirm(self, "Новые настройки действуют после выхода. Выйти?"):
+                return
+            self.log_out()
+        ctx = self.ctx
+        clerk = settings.clerk_mode
+        url = ctx.session.server_url if ctx.demo else settings.server_url or DEFAULT_SERVER
+        folder = settings.scanner_folder
+        session = ctx.session
+        # On the worker, queued after a log-out that still talks to the old server.
+        ctx.tasks.run(lambda: session.configure(url, clerk=clerk, scanner_folder=folder))
+        self.ctx = ctx._replace(
+            clerk=clerk,
+            lock_after_seconds=max(10, settings.lock_after_seconds),
+            scanner_folder=folder,
+        )
+        self.login_view.server_label.setText(f"Сервер: {url}")
+        if self.lock_view is not None:  # the desk as it was goes, the new one comes
+            assert self.idle is not None
+            self.idle.stop()
+            for gone in (self.lock_view, self.idle, self.desk_label):
+                gone.deleteLater()
+            self.stack.removeWidget(self.lock_view)
+            self.statusBar().removeWidget(self.desk_label)
+            self.lock_view = self.idle = None
+            self.login_view.remember.show()
+        if clerk:
+            self._set_up_clerk_mode()
 
     def open_password_reset(self) -> None:
         from voek_desktop.ui.identity.dialogs import PasswordResetDialog
@@ -208,12 +277,18 @@ class MainWindow(QMainWindow):
         self.ctx.tasks.run(
             self.ctx.session.resume,
             lambda profile: None if profile is None else self.show_cabinet(profile),
-            lambda exc: messages.notice(
-                "Не удалось восстановить сохранённый вход: " + messages.describe(exc)
-            ),
+            self._resume_failed,
             owner=self,
             label="Проверка сохранённого входа…",
         )
+
+    def _resume_failed(self, exc: BaseException) -> None:
+        from voek_desktop.api.errors import ApiError
+
+        if isinstance(exc, ApiError) and exc.needs_login:
+            self.login_view.show_expired(None)
+        else:
+            messages.notice("Не удалось восстановить сохранённый вход: " + messages.describe(exc))
 
     def _title_for_screen(self) -> None:
         screen = self.stack.currentWidget()
@@ -238,6 +313,9 @@ class MainWindow(QMainWindow):
         point_at_links(self)
         forms.first_paint_done()
         self._add_blank_forms_menu()
+        from voek_desktop.ui.about import add_help_menu
+
+        add_help_menu(self.menuBar(), self.ctx, self)
 
     def _add_blank_forms_menu(self) -> None:
         """«Бланки»: print a blank template at any time, with or without a visitor."""

@@ -138,7 +138,7 @@ def test_workbook_sheets_rows_numbers_and_no_formulas(mapi):
     wb = openpyxl.load_workbook(io.BytesIO(resp.content))
     assert wb.sheetnames == ["Сведения", "Профиль 30 мин", "Показания"]
     info = {row[0].value: row[1].value for row in wb["Сведения"].iter_rows()}
-    assert info["Прибор учета"] == "Энергомера CE208"
+    assert info["Прибор учёта"] == "Энергомера CE208"
     assert info["Заводской номер"] == "011552190004318"
     assert info["Период"] == "01.03.2026 – 03.03.2026"
 
@@ -187,9 +187,9 @@ def test_text_cannot_become_a_formula(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
     wb = openpyxl.load_workbook(path)
     cells = {row[0].value: row[1] for row in wb["Сведения"].iter_rows()}
-    assert cells["Прибор учета"].value == '=HYPERLINK("http://x")'
-    assert cells["Прибор учета"].data_type == "s"
-    assert cells["Адрес точки учета"].data_type == "s"
+    assert cells["Прибор учёта"].value == '=HYPERLINK("http://x")'
+    assert cells["Прибор учёта"].data_type == "s"
+    assert cells["Адрес точки учёта"].data_type == "s"
 
 
 # --- downloads ------------------------------------------------------------------------------------

@@ -84,7 +84,7 @@ def test_add_and_remove_personal_accounts(qtbot, individual_page, monkeypatch, q
     click(qtbot, page.submit)
     assert page.number.error.text() == "Номер лицевого счета должен содержать 10 цифр"
     # The serial is asked too, with its own error next to it.
-    assert page.serial.error.text() == "Введите заводской номер прибора учета"
+    assert page.serial.error.text() == "Введите заводской номер прибора учёта"
     assert page.list.count() == 2
 
     page.number.set_text("3399999999")
@@ -310,9 +310,9 @@ def test_order_an_archive_download_and_open_it(
     assert "," in book.model.text(0, 2)
     qtmodeltester.check(book.model)
     book.sheet_box.setCurrentText("Сведения")
-    assert book.model.text(0, 0) == "Прибор учета"
+    assert book.model.text(0, 0) == "Прибор учёта"
 
-    # «Получить последние данные с прибора учета» goes back to the live view.
+    # «Получить последние данные с прибора учёта» goes back to the live view.
     click(qtbot, dialog.live_button)
     assert not dialog.isVisible()
     qtbot.waitUntil(lambda: smart.refresh_button.isEnabled(), timeout=WAIT)

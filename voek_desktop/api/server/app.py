@@ -154,7 +154,7 @@ class CabinetApp:
         log.info(
             "%s %s %d %.1fms id=%s",
             _loggable(method),
-            _loggable(path),  # never the query string: it may carry a token
+            _loggable(_as_sent(path)),  # never the query string: it may carry a token
             response.status,
             (time.perf_counter() - started) * 1000,
             request_id,
@@ -204,9 +204,19 @@ def _remove_half_written_files(folder: Path) -> None:
             leftover.unlink(missing_ok=True)
 
 
+def _as_sent(path: str) -> str:
+    """The path as the client wrote it: WSGI hands it over as its bytes read as latin-1
+    (PEP 3333), which turns «/заявки» into «/Ð·Ð°ÑÐ²ÐºÐ¸» in the log."""
+    try:
+        return path.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return path
+
+
 def _loggable(text: str, limit: int = 300) -> str:
     """What the client sent, safe for one log line: a %0A in the path must not forge the next
-    line, so control and other unprintable characters are written as escapes."""
+    line, so control and other unprintable characters are written as escapes; letters of any
+    alphabet, Cyrillic first of all, are printable and stay as they are."""
     text = text[:limit]
     if text.isprintable():
         return text

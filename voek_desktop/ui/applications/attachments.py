@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressBar,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +35,7 @@ from voek_desktop.domain.formats import (
 )
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import ErrorLabel
 from voek_desktop.ui.kit.tasks import Transfer
 
@@ -77,7 +77,7 @@ def join_images(paths: Sequence[Path], out: Path, cancelled: Callable[[], bool])
 
     margin = 10 * mm
     canvas = Canvas(str(out), pagesize=A4)
-    canvas.setTitle("Скан документа")
+    canvas.setTitle(tr("Скан документа"))
     for path in paths:
         if cancelled():
             raise TransferCancelled()
@@ -109,25 +109,25 @@ class DocumentRow(QFrame):
         info = domain.DOCUMENT_KINDS[kind]
         grid = QGridLayout(self)
         grid.setContentsMargins(10, 8, 10, 8)
-        title = QLabel(f"<b>{info.title}</b>" + ("" if required else " (по желанию)"), self)
+        title = QLabel(f"<b>{info.title}</b>" + ("" if required else tr(" (по желанию)")), self)
         title.setWordWrap(True)
         grid.addWidget(title, 0, 0)
-        hint = QLabel(info.hint.rstrip(".") + ". Можно перетащить файл сюда.", self)
+        hint = QLabel(info.hint.rstrip(".") + tr(". Можно перетащить файл сюда."), self)
         hint.setObjectName("fieldHint")
         hint.setWordWrap(True)
         grid.addWidget(hint, 1, 0)
-        self.status = QLabel("нет", self)
+        self.status = QLabel(tr("нет"), self)
         self.status.setObjectName(f"status_{kind}")
         self.status.setWordWrap(True)
         grid.addWidget(self.status, 2, 0)
         self.error = ErrorLabel(self)
         self.error.setObjectName("fieldError")
         grid.addWidget(self.error, 3, 0, 1, 3)
-        self.attach_button = QPushButton("Прикрепить…", self)
+        self.attach_button = QPushButton(tr("Прикрепить…"), self)
         self.attach_button.setObjectName(f"attach_{kind}")
         self.attach_button.setAutoDefault(False)
         grid.addWidget(self.attach_button, 0, 1)
-        self.remove_button = QPushButton("Удалить", self)
+        self.remove_button = QPushButton(tr("Удалить"), self)
         self.remove_button.setAutoDefault(False)
         self.remove_button.hide()
         grid.addWidget(self.remove_button, 0, 2)
@@ -135,7 +135,7 @@ class DocumentRow(QFrame):
         self.progress.setObjectName(f"progress_{kind}")
         self.progress.hide()
         grid.addWidget(self.progress, 1, 1)
-        self.cancel_button = QPushButton("Отмена", self)
+        self.cancel_button = QPushButton(tr("Отмена"), self)
         self.cancel_button.setAutoDefault(False)
         self.cancel_button.hide()
         grid.addWidget(self.cancel_button, 1, 2)
@@ -145,10 +145,10 @@ class DocumentRow(QFrame):
 
     def add_scanner_button(self, scanned: list[Path], choose: Callable[[Path], None]) -> None:
         """«Из сканера ▾»: a menu of this visit's scans, newest first."""
-        self.scanner_button = QToolButton(self)
-        self.scanner_button.setText("Из сканера")
+        # A push button leaves room for its menu arrow; a tool button drew it over the text.
+        self.scanner_button = QPushButton(tr("Из сканера"), self)
         self.scanner_button.setObjectName(f"scanner_{self.kind}")
-        self.scanner_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.scanner_button.setAutoDefault(False)
         menu = QMenu(self.scanner_button)
 
         def fill() -> None:
@@ -171,13 +171,13 @@ class DocumentRow(QFrame):
         self.documents = documents
         if documents:
             self.status.setText(
-                "✔ загружен: "
+                tr("✔ загружен: ")
                 + "; ".join(f"{d.filename} ({format_size(d.size)})" for d in documents)
             )
             self.status.setObjectName(f"status_{self.kind}")
             self.status.setStyleSheet("color: #1e7b34;")
         else:
-            self.status.setText("нет")
+            self.status.setText(tr("нет"))
             self.status.setStyleSheet("")
         self.remove_button.setVisible(bool(documents))
 
@@ -271,10 +271,14 @@ class AttachmentsChecklist(QWidget):
         self.scanned[:] = files  # the rows' menus read this list when opened
         folder = self.scans.folder
         self.scanner_label.setText(
-            f"Папка сканера {folder}: новых сканов — {len(files)}. Кнопка «Из сканера» у"
-            " документа прикрепляет скан; после «Завершить приём» сканы посетителя удаляются."
+            tr(
+                "Папка сканера {}: новых сканов — {}. Кнопка «Из сканера» у документа "
+                "прикрепляет скан; после «Завершить приём» сканы посетителя удаляются."
+            ).format(folder, len(files))
             if files
-            else f"Папка сканера {folder}: новых сканов пока нет — отсканируйте документ."
+            else tr("Папка сканера {}: новых сканов пока нет — отсканируйте документ.").format(
+                folder
+            )
         )
         for row in self.rows.values():
             row.scanner_button.setEnabled(bool(files))
@@ -376,7 +380,7 @@ class AttachmentsChecklist(QWidget):
     def _uploaded(self, kind: str, documents: list[Document]) -> None:
         self.transfers.pop(kind, None)
         self.rows[kind].set_busy(False)
-        messages.notice("Файл загружен.")
+        messages.notice(tr("Файл загружен."))
         self.refresh()
 
     def _failed(self, kind: str, exc: BaseException) -> None:

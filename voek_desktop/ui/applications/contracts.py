@@ -26,12 +26,14 @@ from voek_desktop.api.applications import ConnectionContract
 from voek_desktop.api.errors import TransferCancelled
 from voek_desktop.api.models import Profile
 from voek_desktop.domain.formats import (
+    file_name,
     format_date,
 )
 from voek_desktop.ui.applications.attachments import FILE_FILTER, check_contents, check_files
 from voek_desktop.ui.applications.page import table
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import ErrorLabel
 from voek_desktop.ui.kit.models import RecordsModel
 from voek_desktop.ui.kit.page import SectionPage
@@ -49,7 +51,7 @@ class ContractsPage(SectionPage):
         self.preview: PdfPreview | None = None
         self.transfer: Transfer | None = None
         layout = self.body
-        self.refresh_button = QPushButton("Обновить", self)
+        self.refresh_button = QPushButton(tr("Обновить"), self)
         self.refresh_button.setAutoDefault(False)
         self.add_action(self.refresh_button)
 
@@ -68,36 +70,38 @@ class ContractsPage(SectionPage):
         self.done_model: RecordsModel[ConnectionContract] = RecordsModel(columns, self)
         self.active_view = table(self.tabs, self.active_model, "activeContracts")
         self.done_view = table(self.tabs, self.done_model, "doneContracts")
-        self.tabs.addTab(self.active_view, "Исполняемые")
-        self.tabs.addTab(self.done_view, "Выполненные")
+        self.tabs.addTab(self.active_view, tr("Исполняемые"))
+        self.tabs.addTab(self.done_view, tr("Выполненные"))
         lv.addWidget(self.tabs, 1)
-        self.details = QLabel("Выберите договор в списке", left)
+        self.details = QLabel(tr("Выберите договор в списке"), left)
         self.details.setWordWrap(True)
         lv.addWidget(self.details)
         hint = QLabel(
-            "Откройте договор, распечатайте, подпишите и загрузите скан подписанного"
-            " экземпляра (PDF, JPEG, PNG или TIFF до 20 МБ).",
+            tr(
+                "Откройте договор, распечатайте, подпишите и загрузите скан подписанного"
+                " экземпляра (PDF, JPEG, PNG или TIFF до 20 МБ)."
+            ),
             left,
         )
         hint.setObjectName("fieldHint")
         hint.setWordWrap(True)
         lv.addWidget(hint)
         actions = QHBoxLayout()
-        self.open_button = QPushButton("Открыть договор", left)
-        self.print_button = QPushButton("Печать…", left)
-        self.save_button = QPushButton("Сохранить PDF…", left)
+        self.open_button = QPushButton(tr("Открыть договор"), left)
+        self.print_button = QPushButton(tr("Печать…"), left)
+        self.save_button = QPushButton(tr("Сохранить PDF…"), left)
         for b in (self.open_button, self.print_button, self.save_button):
             b.setAutoDefault(False)
             actions.addWidget(b)
         lv.addLayout(actions)
         upload = QHBoxLayout()
-        self.upload_button = QPushButton("Загрузить подписанный скан…", left)
+        self.upload_button = QPushButton(tr("Загрузить подписанный скан…"), left)
         self.upload_button.setAutoDefault(False)
         upload.addWidget(self.upload_button)
         self.progress = QProgressBar(left)
         self.progress.hide()
         upload.addWidget(self.progress, 1)
-        self.cancel_button = QPushButton("Отмена", left)
+        self.cancel_button = QPushButton(tr("Отмена"), left)
         self.cancel_button.hide()
         upload.addWidget(self.cancel_button)
         lv.addLayout(upload)
@@ -107,7 +111,7 @@ class ContractsPage(SectionPage):
         self.preview_holder = QWidget(splitter)
         self.preview_layout = QVBoxLayout(self.preview_holder)
         self.preview_layout.setContentsMargins(6, 0, 0, 0)
-        self.preview_label = QLabel("Договор откроется здесь.", self.preview_holder)
+        self.preview_label = QLabel(tr("Договор откроется здесь."), self.preview_holder)
         self.preview_label.setObjectName("fieldHint")
         self.preview_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview_layout.addWidget(self.preview_label)
@@ -148,8 +152,8 @@ class ContractsPage(SectionPage):
         keep = self.current.id if self.current else None
         self.active_model.set_records(active)
         self.done_model.set_records(done)
-        self.tabs.setTabText(0, f"Исполняемые ({len(active)})")
-        self.tabs.setTabText(1, f"Выполненные ({len(done)})")
+        self.tabs.setTabText(0, tr("Исполняемые ({})").format(len(active)))
+        self.tabs.setTabText(1, tr("Выполненные ({})").format(len(done)))
         for index, model in ((0, self.active_model), (1, self.done_model)):
             for row, contract in enumerate(model.records):
                 if contract.id == keep or keep is None:
@@ -165,7 +169,7 @@ class ContractsPage(SectionPage):
             b.setEnabled(contract is not None)
         if contract is None:
             self.details.setText(
-                "Договоров пока нет: они появятся, когда АО «ВОЭК» ответит на заявку."
+                tr("Договоров пока нет: они появятся, когда АО «ВОЭК» ответит на заявку.")
             )
             return
         signed = (
@@ -174,9 +178,12 @@ class ContractsPage(SectionPage):
             else "ждёт подписанного экземпляра"
         )
         self.details.setText(
-            f"<b>Договор № {contract.number}</b> по заявке № "
-            f"{contract.application_number or contract.application_id}<br>"
-            f"Статус: {contract.status_label}; {signed}."
+            tr("<b>Договор № {}</b> по заявке № {}<br>Статус: {}; {}.").format(
+                contract.number,
+                contract.application_number or contract.application_id,
+                contract.status_label,
+                signed,
+            )
         )
         self.upload_button.setEnabled(contract.awaiting_signature)
 
@@ -244,7 +251,8 @@ class ContractsPage(SectionPage):
             self.open_document(then=self.save_document)
             return
         assert self.current is not None  # the preview shows the current contract
-        save_pdf(self, self.ctx, self.preview.data, f"Договор {self.current.number}.pdf")
+        name = file_name(f"Договор {self.current.number}", ".pdf")
+        save_pdf(self, self.ctx, self.preview.data, name)
 
     # --- the signed copy ------------------------------------------------------------------
 
@@ -303,7 +311,7 @@ class ContractsPage(SectionPage):
 
     def _uploaded(self, contract: ConnectionContract) -> None:
         self._finish_upload()
-        messages.notice("Подписанный договор загружен.")
+        messages.notice(tr("Подписанный договор загружен."))
         self.current = contract
         self.refresh()
 

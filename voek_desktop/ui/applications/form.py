@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from voek_desktop.api.models import Profile
 from voek_desktop.domain import applications as domain
+from voek_desktop.domain.formats import format_phone, format_snils
 from voek_desktop.domain.time import MSK
 from voek_desktop.ui.kit.forms import ErrorLabel, Field
 
@@ -50,7 +51,13 @@ def display(spec: domain.FieldSpec, value: Any) -> str:
             return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value).replace(".", ",")
+    if isinstance(value, str) and spec.key in _SHOWN:
+        return _SHOWN[spec.key](value)
     return str(value)
+
+
+# Stored canonical (``11223344595``, ``+79201234567``), typed and read the way people write them.
+_SHOWN = {"snils": format_snils, "phone": format_phone}
 
 
 class ChoiceRow(QWidget):

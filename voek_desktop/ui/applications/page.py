@@ -264,6 +264,13 @@ class ApplicationsPage(SectionPage):
         text = "<b>Документы:</b> " + ("; ".join(docs) if docs else "нет")
         if missing and app.editable:
             text += "<br><span style='color:#b3261e'>Не хватает: " + "; ".join(missing) + "</span>"
+        local = self.drafts.for_application(app.id) if app.editable else None
+        if local is not None and not local.synced:
+            text += (
+                f"<br>На этом компьютере есть несохранённые на сервере изменения от"
+                f" {format_datetime(local.saved_at, zone=False)}: они откроются при продолжении"
+                " заполнения."
+            )
         self.documents.setText(text)
         self.history_model.set_records(list(app.history))
         self.continue_button.setVisible(app.status == "draft")
@@ -275,7 +282,13 @@ class ApplicationsPage(SectionPage):
     # --- drafts ---------------------------------------------------------------------------
 
     def check_drafts(self, applications: list[Application]) -> None:
-        """Offer the newest local draft that holds more than the server copy."""
+        """Offer the newest local draft the server never got.
+
+        One draft story (docs/design.md "Applications"): the local draft is the crash guard.
+        Once the server holds a draft of the form, that draft in the list is the one thing to
+        continue, and «Продолжить заполнение…» brings back what only this computer has (a wrong
+        value the server would refuse, the last seconds before a crash); a second «Восстановить
+        черновик?» for the same form would only ask the same question twice."""
         by_id = {a.id: a for a in applications}
         offer = None
         for draft in self.drafts.list():
@@ -283,7 +296,7 @@ class ApplicationsPage(SectionPage):
             if draft.application_id and (app is None or not app.editable):
                 self.drafts.delete(draft.key)  # submitted or gone: nothing to restore
                 continue
-            if not draft.synced and offer is None:
+            if draft.application_id is None and offer is None:
                 offer = draft
         self._offered = offer
         if offer is None:

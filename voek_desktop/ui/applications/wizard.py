@@ -36,6 +36,7 @@ from voek_desktop.api.applications import Application
 from voek_desktop.api.errors import ApiError
 from voek_desktop.api.models import Profile
 from voek_desktop.domain import applications as domain
+from voek_desktop.domain.formats import file_name
 from voek_desktop.drafts import Draft, DraftStore, new_key
 from voek_desktop.ui.applications.attachments import AttachmentsChecklist
 from voek_desktop.ui.applications.form import ApplicationForm, today
@@ -429,6 +430,7 @@ class ApplicationWizard(QDialog):
     def _saved(self, application: Application, values: dict[str, Any], then: Any) -> None:
         self._saving = False
         self.application = application
+        self.message.show_message(None)  # an earlier failure (a 401 before re-login) is over
         _clean, errors = self.form.check()
         self._synced_form = values if not errors else None
         self._dirty = True  # the draft file learns the server id and whether it is in sync
@@ -492,7 +494,7 @@ class ApplicationWizard(QDialog):
     def _pdf_name(self) -> str:
         number = self.application.number if self.application else ""
         kind = domain.CATEGORIES[self.category].short_title if self.category else ""
-        return f"Заявка {number or kind}.pdf".replace("/", "-")
+        return file_name(" ".join(["Заявка", kind, f"№ {number}" if number else ""]), ".pdf")
 
     # --- submit ---------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -22,8 +22,15 @@ from voek_desktop.domain.consumers import CONSUMER_TYPES
 from voek_desktop.session import LoginResult
 from voek_desktop.ui.context import Context, DemoLogin
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import ErrorLabel, Field, Form, checker, show_api_error
 from voek_desktop.ui.kit.widgets import ConsumerTypePicker, link_button, primary_button
+
+if TYPE_CHECKING:
+    from voek_desktop.api.models import Profile
+
+
+EXPIRED = "Сеанс истёк — войдите снова"
 
 
 class LoginView(QWidget):
@@ -48,9 +55,9 @@ class LoginView(QWidget):
         layout = QVBoxLayout(card)
         layout.setContentsMargins(32, 28, 32, 24)
         layout.setSpacing(12)
-        title = QLabel("Личный кабинет потребителя", card)
+        title = QLabel(tr("Личный кабинет потребителя"), card)
         title.setObjectName("title")
-        subtitle = QLabel("АО «ВОЭК» — Владимирская областная электросетевая компания", card)
+        subtitle = QLabel(tr("АО «ВОЭК» — Владимирская областная электросетевая компания"), card)
         subtitle.setObjectName("subtitle")
         subtitle.setWordWrap(True)
         layout.addWidget(title)
@@ -64,10 +71,12 @@ class LoginView(QWidget):
         self.password = self.form.add(Field("password", "Пароль", password=True))
         layout.addWidget(self.form)
 
-        self.remember = QCheckBox("Запомнить меня", card)
+        self.remember = QCheckBox(tr("Запомнить меня"), card)
         self.remember.setToolTip(
-            "Вход сохранится на этом компьютере в системном хранилище паролей до 30 дней."
-            " Не отмечайте на чужом или общем компьютере."
+            tr(
+                "Вход сохранится на этом компьютере в системном хранилище паролей до 30 дней."
+                " Не отмечайте на чужом или общем компьютере."
+            )
         )
         layout.addWidget(self.remember)
 
@@ -75,19 +84,19 @@ class LoginView(QWidget):
         self.form_error.setObjectName("formError")
         layout.addWidget(self.form_error)
 
-        self.submit = primary_button("Войти", card)
+        self.submit = primary_button(tr("Войти"), card)
         self.submit.clicked.connect(self._submit)
         layout.addWidget(self.submit)
 
         links = QHBoxLayout()
-        self.forgot_button = link_button("Забыли пароль?", card)
-        self.register_button = link_button("Регистрация", card)
-        self.activate_button = link_button("Активировать учётную запись", card)
+        self.forgot_button = link_button(tr("Забыли пароль?"), card)
+        self.register_button = link_button(tr("Регистрация"), card)
+        self.activate_button = link_button(tr("Активировать учётную запись"), card)
         for b in (self.forgot_button, self.register_button, self.activate_button):
             links.addWidget(b)
         links.addStretch(1)
         layout.addLayout(links)
-        self.blank_forms_button = link_button("Бланки заявок (печать без входа)", card)
+        self.blank_forms_button = link_button(tr("Бланки заявок (печать без входа)"), card)
         self.blank_forms_button.clicked.connect(self.show_blank_forms)
         offline = QHBoxLayout()
         offline.addWidget(self.blank_forms_button)
@@ -103,9 +112,9 @@ class LoginView(QWidget):
         server_row = QHBoxLayout()
         self.server_label = QLabel(card)
         self.server_label.setObjectName("fieldHint")
-        self.server_label.setText(f"Сервер: {ctx.session.server_url}")
+        self.server_label.setText(tr("Сервер: {}").format(ctx.session.server_url))
         server_row.addWidget(self.server_label, 1)
-        self.settings_button = link_button("Настройки…", card)
+        self.settings_button = link_button(tr("Настройки…"), card)
         server_row.addWidget(self.settings_button)
         layout.addLayout(server_row)
 
@@ -121,8 +130,10 @@ class LoginView(QWidget):
         if not self.ctx.demo:
             return
         head = QLabel(
-            "<b>Демонстрационный режим.</b> Сервер работает на этом компьютере с учебными"
-            " данными; письма не уходят, а видны в «Почте (демо)».",
+            tr(
+                "<b>Демонстрационный режим.</b> Сервер работает на этом компьютере с учебными"
+                " данными; письма не уходят, а видны в «Почте (демо)»."
+            ),
             self.demo_box,
         )
         head.setWordWrap(True)
@@ -131,15 +142,17 @@ class LoginView(QWidget):
             ctype = CONSUMER_TYPES[demo.consumer_type]
             label = QLabel(f"{ctype.label}: {ctype.login.label} {demo.login}", self.demo_box)
             self.demo_layout.addWidget(label, i, 0)
-            use = QPushButton("Подставить", self.demo_box)
+            use = QPushButton(tr("Подставить"), self.demo_box)
             use.setAutoDefault(False)
             use.setObjectName(f"demo_{demo.consumer_type}")
             use.clicked.connect(lambda _=False, d=demo: self.use_demo(d))
             self.demo_layout.addWidget(use, i, 1)
         if self.ctx.demo_logins:
-            pw = QLabel(f"Пароль всех демо-потребителей: {self.ctx.demo_logins[0].password}")
+            pw = QLabel(
+                tr("Пароль всех демо-потребителей: {}").format(self.ctx.demo_logins[0].password)
+            )
             self.demo_layout.addWidget(pw, len(self.ctx.demo_logins) + 1, 0, 1, 2)
-        self.mail_button = QPushButton("Почта (демо)…", self.demo_box)
+        self.mail_button = QPushButton(tr("Почта (демо)…"), self.demo_box)
         self.mail_button.setAutoDefault(False)
         self.demo_layout.addWidget(self.mail_button, len(self.ctx.demo_logins) + 1, 1)
         # Tab follows the screen top to bottom: the demo box comes before «Настройки…».
@@ -189,9 +202,22 @@ class LoginView(QWidget):
         self.form_error.show_message(None)
         self.set_busy(False)
 
+    def show_expired(self, profile: Profile | None) -> None:
+        """After a 401: why the login is back, with the same consumer's login filled in so
+        only the password is left to type."""
+        self.password.set_text("")
+        if profile is not None:
+            self.picker.set_value(profile.consumer_type)
+            ident = CONSUMER_TYPES[profile.consumer_type].login
+            self.login.set_text(ident.display(profile.login))
+        self.form.clear_errors()
+        self.set_busy(False)
+        self.form_error.show_message(EXPIRED)
+        (self.password if profile is not None else self.login).edit.setFocus()
+
     def set_busy(self, busy: bool) -> None:
         self.submit.setEnabled(not busy)
-        self.submit.setText("Вход…" if busy else "Войти")
+        self.submit.setText(tr("Вход…") if busy else tr("Войти"))
 
     def _submit(self) -> None:
         self.form_error.show_message(None)
@@ -212,7 +238,7 @@ class LoginView(QWidget):
         self.set_busy(False)
         self.password.set_text("")
         if result.warning:
-            messages.error(self, result.warning, "Вход не запомнен")
+            messages.error(self, result.warning, tr("Вход не запомнен"))
         self.logged_in.emit(result.profile)
 
     def _failed(self, exc: BaseException) -> None:

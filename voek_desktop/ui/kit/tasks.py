@@ -8,6 +8,10 @@ share one worker, so the client's HTTP session is never used by two threads at o
 :class:`Transfer` to report progress to and to ask whether the user cancelled; these run on a
 pool of their own so a download does not hold up the API worker (each job brings its own
 HTTP session).
+
+A failure that means the session is over (401, ``ApiError.needs_login``) is also announced by
+``session_ended``: the main window answers it with the login screen over the cabinet
+(docs/design.md "Identity"), whichever screen the call came from.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, Signal
 
-from voek_desktop.api.errors import TransferCancelled
+from voek_desktop.api.errors import ApiError, TransferCancelled
 from voek_desktop.ui.kit import messages
 
 
@@ -64,6 +68,7 @@ class Transfer:
 class Tasks(QObject):
     _deliver = Signal(object)
     busy_changed = Signal(str)  # what is being done now, "" when idle
+    session_ended = Signal()  # a call was answered 401: the user must log in again
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -120,18 +125,23 @@ class Tasks(QObject):
     ) -> None:
         self._running.remove(label)
         self.busy_changed.emit(next((x for x in reversed(self._running) if x), ""))
-        if owner is not None and not shiboken6.isValid(owner):
-            return
         if future.cancelled():
             return
         exc = future.exception()
+        ended = isinstance(exc, ApiError) and exc.needs_login
+        if ended:
+            self.session_ended.emit()  # also when the widget that asked is gone
+        if owner is not None and not shiboken6.isValid(owner):
+            return
         if isinstance(exc, TransferCancelled) and on_error is None:
             return  # the user asked for it; nothing to say
         if exc is None:
             if on_done is not None:
                 on_done(future.result())
         elif on_error is not None and messages.is_expected(exc):
-            on_error(exc)
+            on_error(exc)  # the screen stops waiting, so the action can be tried again
+        elif ended:
+            pass  # the login screen says it; a box on top would only repeat it
         elif messages.is_expected(exc):
             messages.error(owner if isinstance(owner, QObject) else None, exc)
         else:

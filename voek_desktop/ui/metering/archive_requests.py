@@ -37,6 +37,7 @@ from voek_desktop.domain.formats import (
 from voek_desktop.domain.time import MSK, moscow_date, years_before
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import ErrorLabel
 from voek_desktop.ui.kit.widgets import primary_button, pydate, qdate, section_title
 from voek_desktop.ui.metering.models import ArchiveRequestsModel
@@ -72,6 +73,18 @@ def open_url(url: QUrl) -> bool:
     from PySide6.QtGui import QDesktopServices
 
     return QDesktopServices.openUrl(url)
+
+
+def _what_next(request: ArchiveRequest) -> str:
+    """What happens to a request just made, never naming a deadline already past: after 21:00
+    МСК the server takes the request as it is (status «Зафиксирован»)."""
+    if request.is_editable and request.editable_until:
+        return tr("Изменить даты можно до {}.").format(format_datetime(request.editable_until))
+    if request.produce_after:
+        return tr("Заявка зафиксирована, файл будет сформирован после {}.").format(
+            format_datetime(request.produce_after)
+        )
+    return tr("Заявка зафиксирована, файл будет сформирован ночью.")
 
 
 def check_period(start: date, end: date, today: date, last_poll: date | None) -> dict[str, str]:
@@ -111,11 +124,11 @@ class ArchiveDialog(QDialog):
         self.transfer: Transfer | None = None
         self.downloading_id: int | None = None
         self.saved: dict[int, Path] = {}  # request id → where its file was saved
-        self.setWindowTitle("Получить архив данных за период")
+        self.setWindowTitle(tr("Получить архив данных за период"))
         self.resize(920, 620)
         layout = QVBoxLayout(self)
 
-        title = section_title("Получить архив данных за период", self)
+        title = section_title(tr("Получить архив данных за период"), self)
         layout.addWidget(title)
         about = QLabel(f"{meter.title}, № {meter.serial_number} · {meter.address}", self)
         about.setWordWrap(True)
@@ -128,18 +141,18 @@ class ArchiveDialog(QDialog):
         grid.setHorizontalSpacing(14)
         self.start = self._date_edit("Начало периода")
         self.end = self._date_edit("Конец периода")
-        start_label = QLabel("Начало периода:", pick)
+        start_label = QLabel(tr("Начало периода:"), pick)
         start_label.setBuddy(self.start)
-        end_label = QLabel("Конец периода:", pick)
+        end_label = QLabel(tr("Конец периода:"), pick)
         end_label.setBuddy(self.end)
         grid.addWidget(start_label, 0, 0)
         grid.addWidget(self.start, 1, 0)
         grid.addWidget(end_label, 0, 1)
         grid.addWidget(self.end, 1, 1)
-        self.submit = primary_button("Сформировать", pick)
+        self.submit = primary_button(tr("Сформировать"), pick)
         self.submit.clicked.connect(self.create_request)
         grid.addWidget(self.submit, 1, 2)
-        self.update_button = QPushButton("Обновить запрос", pick)
+        self.update_button = QPushButton(tr("Обновить запрос"), pick)
         self.update_button.setAutoDefault(False)
         self.update_button.clicked.connect(self.update_request)
         self.update_button.setEnabled(False)
@@ -166,7 +179,7 @@ class ArchiveDialog(QDialog):
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
 
-        list_title = QLabel("Запросы архива по этому прибору учета", self)
+        list_title = QLabel(tr("Запросы архива по этому прибору учёта"), self)
         list_title.setStyleSheet("font-weight: 600;")
         layout.addWidget(list_title)
         self.model = ArchiveRequestsModel(self)
@@ -182,14 +195,14 @@ class ArchiveDialog(QDialog):
         layout.addWidget(self.table, 1)
 
         actions = QHBoxLayout()
-        self.refresh_button = QPushButton("Обновить список", self)
+        self.refresh_button = QPushButton(tr("Обновить список"), self)
         self.refresh_button.clicked.connect(self.load_requests)
-        self.download_button = QPushButton("Скачать", self)
+        self.download_button = QPushButton(tr("Скачать"), self)
         self.download_button.clicked.connect(self.download_selected)
         self.progress = QProgressBar(self)
         self.progress.setMinimumWidth(160)
         self.progress.hide()
-        self.cancel_button = QPushButton("Отмена", self)
+        self.cancel_button = QPushButton(tr("Отмена"), self)
         self.cancel_button.clicked.connect(self.cancel_download)
         self.cancel_button.hide()
         actions.addWidget(self.refresh_button)
@@ -199,11 +212,11 @@ class ArchiveDialog(QDialog):
         actions.addStretch(0)
         layout.addLayout(actions)
         opened = QHBoxLayout()
-        self.open_file_button = QPushButton("Открыть файл", self)
+        self.open_file_button = QPushButton(tr("Открыть файл"), self)
         self.open_file_button.clicked.connect(self.open_file)
-        self.open_folder_button = QPushButton("Открыть папку", self)
+        self.open_folder_button = QPushButton(tr("Открыть папку"), self)
         self.open_folder_button.clicked.connect(self.open_folder)
-        self.open_app_button = QPushButton("Открыть в приложении", self)
+        self.open_app_button = QPushButton(tr("Открыть в приложении"), self)
         self.open_app_button.clicked.connect(self.open_in_app)
         opened.addWidget(self.open_file_button)
         opened.addWidget(self.open_folder_button)
@@ -212,11 +225,11 @@ class ArchiveDialog(QDialog):
         layout.addLayout(opened)
 
         bottom = QHBoxLayout()
-        self.live_button = QPushButton("Получить последние данные с прибора учета", self)
+        self.live_button = QPushButton(tr("Получить последние данные с прибора учёта"), self)
         self.live_button.clicked.connect(self._back_to_live)
         bottom.addWidget(self.live_button)
         bottom.addStretch(1)
-        close = QPushButton("Закрыть", self)
+        close = QPushButton(tr("Закрыть"), self)
         close.setAutoDefault(False)
         close.clicked.connect(self.reject)
         bottom.addWidget(close)
@@ -250,8 +263,9 @@ class ArchiveDialog(QDialog):
         self.end.setDate(qdate(end))
         last = format_date(self.last_poll) if self.last_poll else "уточняется…"
         self.limits.setText(
-            f"{DEPTH} Доступно: с {format_date(years_before(self.today, 3))}"
-            f" по дату последнего опроса ({last})."
+            tr("{} Доступно: с {} по дату последнего опроса ({}).").format(
+                DEPTH, format_date(years_before(self.today, 3)), last
+            )
         )
 
     def _fetch_last_poll(self) -> None:
@@ -306,7 +320,7 @@ class ArchiveDialog(QDialog):
             return
         start, end = self.period()
         self.submit.setEnabled(False)
-        self.status.setText("Отправка запроса…")
+        self.status.setText(tr("Отправка запроса…"))
         client = self.ctx.session.client
         meter_id = self.meter.id
         self.ctx.tasks.run(
@@ -319,12 +333,15 @@ class ArchiveDialog(QDialog):
 
     def _created(self, request: ArchiveRequest) -> None:
         self.submit.setEnabled(True)
-        until = format_datetime(request.editable_until) if request.editable_until else "21:00 МСК"
         self.status.setText(
-            f"Запрос № {request.id} принят за период {format_date(request.period_start)} –"
-            f" {format_date(request.period_end)}. Изменить даты можно до {until}."
+            tr("Запрос № {} принят за период {} – {}. {}").format(
+                request.id,
+                format_date(request.period_start),
+                format_date(request.period_end),
+                _what_next(request),
+            )
         )
-        messages.notice(f"Запрос архива № {request.id} принят")
+        messages.notice(tr("Запрос архива № {} принят").format(request.id))
         self.load_requests(select=request.id)
 
     def update_request(self) -> None:
@@ -333,7 +350,7 @@ class ArchiveDialog(QDialog):
             return
         start, end = self.period()
         self.update_button.setEnabled(False)
-        self.status.setText("Обновление запроса…")
+        self.status.setText(tr("Обновление запроса…"))
         client = self.ctx.session.client
         self.ctx.tasks.run(
             lambda: client.update_archive_request(request.id, start, end),
@@ -345,8 +362,9 @@ class ArchiveDialog(QDialog):
 
     def _updated(self, request: ArchiveRequest) -> None:
         self.status.setText(
-            f"Запрос № {request.id} обновлен: период {format_date(request.period_start)} –"
-            f" {format_date(request.period_end)}."
+            tr("Запрос № {} обновлен: период {} – {}.").format(
+                request.id, format_date(request.period_start), format_date(request.period_end)
+            )
         )
         self.load_requests(select=request.id)
 
@@ -443,7 +461,7 @@ class ArchiveDialog(QDialog):
         self.progress.show()
         self.cancel_button.show()
         self.cancel_button.setEnabled(True)
-        self.status.setText(f"Загрузка файла {dest.name}…")
+        self.status.setText(tr("Загрузка файла {}…").format(dest.name))
         self.transfer = self.ctx.tasks.run_long(
             job,
             self._downloaded,
@@ -458,7 +476,7 @@ class ArchiveDialog(QDialog):
         if self.transfer is not None:
             self.transfer.cancel()
             self.cancel_button.setEnabled(False)
-            self.status.setText("Отмена загрузки…")
+            self.status.setText(tr("Отмена загрузки…"))
 
     def _progress(self, done: int, total: int | None) -> None:
         if total:
@@ -474,15 +492,15 @@ class ArchiveDialog(QDialog):
 
     def _downloaded(self, path: Path) -> None:
         self._download_done()
-        self.status.setText(f"Файл сохранен: {path}")
-        messages.notice(f"Архив сохранен: {path.name}")
+        self.status.setText(tr("Файл сохранен: {}").format(path))
+        messages.notice(tr("Архив сохранен: {}").format(path.name))
         self._selection_changed()
 
     def _download_failed(self, exc: BaseException) -> None:
         self._download_done()
         if isinstance(exc, TransferCancelled):
             self.status.setText(
-                "Загрузка отменена. Нажмите «Скачать», чтобы продолжить с того же места."
+                tr("Загрузка отменена. Нажмите «Скачать», чтобы продолжить с того же места.")
             )
         else:
             self.status.setText(messages.describe(exc))
@@ -497,7 +515,7 @@ class ArchiveDialog(QDialog):
         path = self.current_file()
         if path is not None and not open_url(QUrl.fromLocalFile(str(path))):
             self.status.setText(
-                "Не найдено приложение для файлов .xlsx. Откройте файл в приложении."
+                tr("Не найдено приложение для файлов .xlsx. Откройте файл в приложении.")
             )
 
     def open_folder(self) -> None:

@@ -1,11 +1,12 @@
-"""«Информация по прибору учета электрической энергии»: the Decree 890 value set of the last
+"""«Информация по прибору учёта электрической энергии»: the Decree 890 value set of the last
 poll (docs/design.md "Smart-meter data"), laid out like the web cabinet's table, and
 consumption charts."""
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
@@ -30,12 +31,14 @@ from voek_desktop.domain.formats import (
     parse_datetime,
 )
 from voek_desktop.domain.tariffs import SCHEDULES, zone_at
-from voek_desktop.domain.time import MSK, moscow_date
+from voek_desktop.domain.time import MSK, moscow_date, moscow_midnight
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.flow import FlowLayout
 from voek_desktop.ui.kit.models import FormattedRowsModel, RowsModel
 from voek_desktop.ui.kit.widgets import link_button, pydate, qdate, section_title
+from voek_desktop.ui.metering import chart_axes
 from voek_desktop.ui.metering.labels import QUANTITY_NAMES, RELAY_NAMES, zone_title
 
 if TYPE_CHECKING:
@@ -89,12 +92,12 @@ class SmartDataPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
-        self.back = link_button("← К приборам учета", self)
+        self.back = link_button(tr("← К приборам учёта"), self)
         self.back.clicked.connect(self.back_requested)
         top.addWidget(self.back)
         top.addStretch(1)
         layout.addLayout(top)
-        title = section_title("Информация по прибору учета электрической энергии", self)
+        title = section_title(tr("Информация по прибору учёта электрической энергии"), self)
         title.setWordWrap(True)
         layout.addWidget(title)
         about = QLabel(f"{meter.title}, № {meter.serial_number} · {meter.address}", self)
@@ -102,9 +105,9 @@ class SmartDataPage(QWidget):
         layout.addWidget(about)
 
         actions = FlowLayout()  # the two long buttons wrap under each other when narrow
-        self.archive_button = QPushButton("Получить архив данных за период", self)
+        self.archive_button = QPushButton(tr("Получить архив данных за период"), self)
         self.archive_button.clicked.connect(self.open_archive)
-        self.refresh_button = QPushButton("Получить последние данные с прибора учета", self)
+        self.refresh_button = QPushButton(tr("Получить последние данные с прибора учёта"), self)
         self.refresh_button.clicked.connect(self.refresh)
         actions.addWidget(self.archive_button)
         actions.addWidget(self.refresh_button)
@@ -119,11 +122,11 @@ class SmartDataPage(QWidget):
         layout.addWidget(self.tabs, 1)
         self.values_tab = QWidget(self)
         self._build_values(self.values_tab)
-        self.tabs.addTab(self.values_tab, "Данные прибора учета")
+        self.tabs.addTab(self.values_tab, tr("Данные прибора учёта"))
         self.daily = DailyChart(ctx, meter, self)
-        self.tabs.addTab(self.daily, "Потребление по дням")
+        self.tabs.addTab(self.daily, tr("Потребление по дням"))
         self.halfhour = HalfHourChart(ctx, meter, self)
-        self.tabs.addTab(self.halfhour, "Нагрузка за сутки")
+        self.tabs.addTab(self.halfhour, tr("Нагрузка за сутки"))
         self.tabs.currentChanged.connect(self._tab_changed)
 
     def _build_values(self, page: QWidget) -> None:
@@ -143,13 +146,13 @@ class SmartDataPage(QWidget):
         self.polled.setWordWrap(True)
         self.polled.setStyleSheet("font-weight: 600;")
         layout.addWidget(self.polled)
-        layout.addWidget(QLabel("Накопленная энергия по тарифным зонам", inner))
+        layout.addWidget(QLabel(tr("Накопленная энергия по тарифным зонам"), inner))
         self.registers_model = FormattedRowsModel([], [])
         self.registers_model.setParent(self)
         self.registers_view = _table(self.registers_model, inner)
         self.registers_view.setObjectName("registers")
         layout.addWidget(self.registers_view)
-        layout.addWidget(QLabel("Мгновенные значения", inner))
+        layout.addWidget(QLabel(tr("Мгновенные значения"), inner))
         self.instant_model = FormattedRowsModel(
             ["Параметр", "Значение", "Ед. изм."], [None, _trimmed, None], self
         )
@@ -158,7 +161,7 @@ class SmartDataPage(QWidget):
         layout.addWidget(self.instant_view)
         self.relay = QLabel(inner)
         layout.addWidget(self.relay)
-        layout.addWidget(QLabel("Последние события", inner))
+        layout.addWidget(QLabel(tr("Последние события"), inner))
         self.events_model = FormattedRowsModel(["Время", "Событие"], [format_datetime, None], self)
         self.events_view = _table(self.events_model, inner)
         self.events_view.setObjectName("events")
@@ -168,10 +171,10 @@ class SmartDataPage(QWidget):
     # --- data -----------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """«Получить последние данные с прибора учета»: the values of the last daily poll."""
+        """«Получить последние данные с прибора учёта»: the values of the last daily poll."""
         self.tabs.setCurrentWidget(self.values_tab)
         self.refresh_button.setEnabled(False)
-        self.status.setText("Получение данных прибора учета…")
+        self.status.setText(tr("Получение данных прибора учёта…"))
         meter_id = self.meter.id
         client = self.ctx.session.client
         self.ctx.tasks.run(
@@ -179,7 +182,7 @@ class SmartDataPage(QWidget):
             self.show_data,
             self._failed,
             owner=self,
-            label="Получение данных прибора учета…",
+            label="Получение данных прибора учёта…",
         )
 
     def _failed(self, exc: BaseException) -> None:
@@ -192,7 +195,7 @@ class SmartDataPage(QWidget):
         self.status.setText("")
         polled = format_datetime(data.polled_at)
         self.polled.setText(
-            f"Данные на момент последнего опроса: {polled}. Обновляются раз в сутки."
+            tr("Данные на момент последнего опроса: {}. Обновляются раз в сутки.").format(polled)
         )
         zones = sorted({r.zone for r in data.registers if r.zone != "total"})
         columns = [*zones, "total"]
@@ -224,7 +227,7 @@ class SmartDataPage(QWidget):
         self.registers_model.set_rows(rows, headers)
         self.instant_model.set_rows([[v.name, v.value, v.unit] for v in data.instant])
         relay = data.relay_name or RELAY_NAMES.get(data.relay, data.relay)
-        self.relay.setText(f"Реле нагрузки: <b>{relay}</b>")
+        self.relay.setText(tr("Реле нагрузки: <b>{}</b>").format(relay))
         events = sorted(data.events, key=lambda e: e.at, reverse=True)
         self.events_model.set_rows([[e.at, e.name] for e in events] or [["", "Событий нет"]])
         for view in (self.registers_view, self.instant_view, self.events_view):
@@ -260,6 +263,9 @@ class SmartDataPage(QWidget):
 
 # --- charts (QtCharts is imported when a chart is first built) -------------------------------
 
+SLOT = timedelta(minutes=30)
+COLOURS = ["#0b4f8a", "#5b8fc7", "#f0a030", "#7cb342"]
+
 
 def _day_items(intervals: Intervals, first: date, last: date) -> list[tuple[date, datetime, float]]:
     """(MSK day, start, kWh) of each interval whose start falls in [first, last] Moscow time."""
@@ -276,21 +282,61 @@ def _day_items(intervals: Intervals, first: date, last: date) -> list[tuple[date
 
 def _new_chart():
     from PySide6.QtCharts import QChart
-    from PySide6.QtCore import QLocale
 
     chart = QChart()
-    chart.setLocalizeNumbers(True)  # 0,5 кВт, not 0.5 (docs/design.md "Conventions")
-    chart.setLocale(QLocale(QLocale.Language.Russian, QLocale.Country.Russia))
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
     return chart
 
 
+def _set_ticks(axis, ticks: list[tuple[str, float]], start: float) -> None:
+    """Put ``ticks`` (label, value) on a category axis: the labels drawn are exactly the ones
+    chart_axes computed, decimal comma included."""
+    for label in axis.categoriesLabels():
+        axis.remove(label)
+    axis.setStartValue(start)
+    for label, value in ticks:
+        axis.append(label, value)
+
+
+def _tick_axis(low: float, high: float, title: str):
+    """An axis whose labels sit on their values (not between them), for _set_ticks."""
+    from PySide6.QtCharts import QCategoryAxis
+
+    axis = QCategoryAxis()
+    axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+    axis.setRange(low, high)
+    axis.setTitleText(title)
+    return axis
+
+
+def _value_axis(scale: chart_axes.Scale, title: str):
+    axis = _tick_axis(scale.minimum, scale.maximum, title)
+    _set_ticks(axis, list(zip(scale.labels(), scale.values(), strict=True)), scale.minimum)
+    return axis
+
+
+def _widest(axis, labels: list[str]) -> float:
+    from PySide6.QtGui import QFontMetricsF
+
+    metrics = QFontMetricsF(axis.labelsFont())
+    return max(metrics.horizontalAdvance(text) for text in labels)
+
+
 class ChartPage(QWidget):
+    """A date picker over a chart, or over the text that says why there is no chart yet."""
+
     def __init__(self, ctx: Context, meter: Meter, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.meter = meter
         self.loaded = False
+        self.ready = False  # the picker knows the last poll (set_limits)
         self.chart_view: QChartView | None = None
+        self.chart: Any = None
+        self.axis_x: Any = None  # the QCategoryAxis at the bottom, labelled by fit_axes
+        self.titles = ("", "")  # the chart's title, and a short one for a narrow chart
+        self.tick_step = 0
+        self.hover_text = ""
         layout = QVBoxLayout(self)
         controls = QHBoxLayout()
         self.picker_label = QLabel(self)
@@ -301,10 +347,22 @@ class ChartPage(QWidget):
         self.picker_label.setBuddy(self.picker)
         self.status = QLabel(self)
         self.status.setObjectName("fieldHint")
+        self.status.setWordWrap(True)
         controls.addWidget(self.status, 1)
         layout.addLayout(controls)
+        self.note = QLabel(self)  # data the poll has not brought yet
+        self.note.setObjectName("fieldHint")
+        self.note.setWordWrap(True)
+        self.note.hide()
+        layout.addWidget(self.note)
         self.area = QVBoxLayout()
         layout.addLayout(self.area, 1)
+        self.empty = QLabel(self)
+        self.empty.setObjectName("chartEmpty")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.hide()
+        self.area.addWidget(self.empty, 1)
         self.picker.dateChanged.connect(lambda _d: self.reload())
 
     def set_limits(self, last_poll: date) -> None:
@@ -313,6 +371,7 @@ class ChartPage(QWidget):
         self.picker.setDateRange(qdate(commissioned), qdate(last_poll))
         self.picker.setDate(qdate(self.default_date(last_poll)))
         self.picker.blockSignals(False)
+        self.ready = True
         if self.loaded or self.isVisible():
             self.reload()
 
@@ -326,8 +385,12 @@ class ChartPage(QWidget):
         raise NotImplementedError
 
     def reload(self) -> None:
+        if not self.ready:
+            # Without the last poll the picker would still read 01.01.2000: wait for it.
+            self.status.setText(tr("Получение данных прибора учёта…"))
+            return
         first, last = self.range()
-        self.status.setText("Загрузка данных…")
+        self.status.setText(tr("Загрузка данных…"))
         meter_id = self.meter.id
         client = self.ctx.session.client
         self.ctx.tasks.run(
@@ -345,35 +408,97 @@ class ChartPage(QWidget):
             return  # the user picked another date meanwhile
         self.loaded = True
         self.status.setText("")
+        self.note.setText("")
+        self._hover(None)
         from PySide6.QtCharts import QChartView
         from PySide6.QtGui import QPainter
 
+        self.axis_x, self.tick_step = None, 0
         chart = self.build_chart(_day_items(data, first, last), first, last)
+        self.note.setVisible(bool(self.note.text()))
+        if chart is None:
+            self.empty.show()
+            if self.chart_view is not None:
+                self.chart_view.hide()
+            return
+        self.empty.hide()
+        # Labels for the width there is now; plotAreaChanged corrects them once laid out.
+        self.chart = chart
+        self.fit_axes(max(200.0, self.width() - 120.0))
+        chart.plotAreaChanged.connect(self._plot_area_changed)
         if self.chart_view is None:
             self.chart_view = QChartView(chart, self)
             self.chart_view.setObjectName("chart")
             self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
-            self.chart_view.setMinimumHeight(320)
-            self.area.addWidget(self.chart_view)
+            self.chart_view.setMinimumHeight(260)
+            self.area.addWidget(self.chart_view, 1)
             return
         old = self.chart_view.chart()
         self.chart_view.setChart(chart)
+        self.chart_view.show()
         # The view lets go of the old chart; delete it now and through shiboken, so the
         # Python wrapper knows it is gone (deleteLater would leave it dangling).
         shiboken6.delete(old)
 
+    def _plot_area_changed(self, area) -> None:
+        self.fit_axes(area.width())
+
+    def fit_axes(self, plot_width: float) -> None:
+        """Label the x axis every so many units that the labels fit ``plot_width`` whole."""
+        if self.axis_x is None:
+            return
+        labels, length, span, steps = self.x_labels()
+        step = chart_axes.label_step(
+            plot_width, _widest(self.axis_x, [t for t, _v in labels(1)]), length, span, steps
+        )
+        if step != self.tick_step:
+            self.tick_step = step
+            _set_ticks(self.axis_x, labels(step), self.axis_x.min())
+        # The title too is cut to «...» by QtCharts when too long: the short one then.
+        from PySide6.QtGui import QFontMetricsF
+
+        width = self.chart.size().width()
+        room = width - 40 if width > 0 else plot_width
+        full, short = self.titles
+        fits = QFontMetricsF(self.chart.titleFont()).horizontalAdvance(full) <= room
+        title = full if fits else short
+        if self.chart.title() != title:
+            self.chart.setTitle(title)
+
+    def x_labels(self):
+        """(labels(step) → [(text, value)], axis length, span of the labels, the steps)."""
+        raise NotImplementedError
+
+    def _hover(self, text: str | None) -> None:
+        """The exact value under the mouse, in a tooltip (and in hover_text, for the tests)."""
+        from PySide6.QtGui import QCursor
+        from PySide6.QtWidgets import QToolTip
+
+        self.hover_text = text or ""
+        if text and self.chart_view is not None:
+            QToolTip.showText(QCursor.pos(), text, self.chart_view)
+        else:
+            QToolTip.hideText()
+
     def build_chart(self, items, first: date, last: date):
+        """The chart of ``items``, or None after setting the empty state's text."""
         raise NotImplementedError
 
 
 class DailyChart(ChartPage):
     """Daily consumption for a month: bars stacked by tariff zone (docs/design.md "Tariff
-    zones")."""
+    zones"). Days the poll has not brought are not drawn, and the note says why."""
 
     def __init__(self, ctx: Context, meter: Meter, parent: QWidget | None = None) -> None:
         super().__init__(ctx, meter, parent)
-        self.picker_label.setText("Месяц:")
+        self.picker_label.setText(tr("Месяц:"))
         self.picker.setDisplayFormat("MM.yyyy")
+        self.first = date.min
+        self.days = 0
+        self.day_totals: list[float] = []
+        self.until: dict[date, str] = {}
+        self.series: Any = None
+        self.with_data: set[date] = set()
 
     def range(self) -> tuple[date, date]:
         day = self.selected()
@@ -381,109 +506,173 @@ class DailyChart(ChartPage):
         following = (first + timedelta(days=32)).replace(day=1)
         return first, following - timedelta(days=1)
 
+    def x_labels(self):
+        def labels(step: int) -> list[tuple[str, float]]:
+            return [(str(d), d - 1) for d in chart_axes.day_ticks(self.days, step)]
+
+        return labels, self.days, self.days - 1, chart_axes.DAY_STEPS
+
     def build_chart(self, items, first: date, last: date):
-        from PySide6.QtCharts import (
-            QBarCategoryAxis,
-            QBarSet,
-            QStackedBarSeries,
-            QValueAxis,
-        )
+        from PySide6.QtCharts import QBarSet, QStackedBarSeries
 
         # The server's number of zones is data: an unknown one draws as a single-rate meter.
         zones = self.meter.tariff_zones if self.meter.tariff_zones in SCHEDULES else 1
-        names = [f"T{i}" for i in range(1, zones + 1)]
         days = (last - first).days + 1
-        totals = {z: [0.0] * days for z in names}
+        totals = {f"T{i}": [0.0] * days for i in range(1, zones + 1)}
+        ends: dict[date, datetime] = {}
         for day, start, value in items:
             zone = zone_at(start, zones)
             totals.setdefault(zone, [0.0] * days)[(day - first).days] += value
+            ends[day] = max(ends.get(day, start), start + SLOT)
+        if not ends:
+            self.empty.setText(chart_axes.month_not_polled(first))
+            return None
+        self.first, self.days = first, days
+        self.day_totals = [sum(values[d] for values in totals.values()) for d in range(days)]
+        self.with_data = set(ends)
+        latest = max(ends)
+        self.until = {}
+        notes = []
+        end = ends[latest].astimezone(MSK)
+        if end < moscow_midnight(latest + timedelta(days=1)):
+            self.until[latest] = f"{end:%H:%M}"
+            notes.append(chart_axes.partial_day(latest, self.until[latest]))
+        missing = [latest + timedelta(days=i) for i in range(1, (last - latest).days + 1)]
+        if missing:
+            notes.append(chart_axes.missing_days(missing))
+        self.note.setText("\n".join(notes))
+
         series = QStackedBarSeries()
-        colours = ["#0b4f8a", "#5b8fc7", "#f0a030", "#7cb342"]
         for i, zone in enumerate(totals):
             bar = QBarSet(zone_title(zone, zones))
+            # A day without data adds a bar of height 0: nothing is drawn for it.
             bar.append([round(v, 3) for v in totals[zone]])
-            bar.setColor(colours[i % len(colours)])
+            bar.setColor(COLOURS[i % len(COLOURS)])
             series.append(bar)
+        series.hovered.connect(self._bar_hovered)
+        self.series = series
         chart = _new_chart()
         chart.addSeries(series)
-        month = first.strftime("%m.%Y")
-        chart.setTitle(f"Потребление активной энергии по дням, {month}, кВт·ч")
-        axis_x = QBarCategoryAxis()
-        axis_x.append([str(d) for d in range(1, days + 1)])
-        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(axis_x)
-        axis_y = QValueAxis()
-        axis_y.setLabelFormat("%.0f")
-        axis_y.setTitleText("кВт·ч")
-        peak = max((sum(totals[z][d] for z in totals) for d in range(days)), default=0.0)
-        axis_y.setRange(0, max(1.0, peak * 1.1))
-        axis_y.applyNiceNumbers()
+        self.titles = (
+            f"Потребление активной энергии по дням, {first:%m.%Y}",
+            f"По дням, {first:%m.%Y}",
+        )
+        self.axis_x = _tick_axis(-0.5, days - 0.5, "День месяца")
+        self.axis_x.setGridLineVisible(False)
+        chart.addAxis(self.axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(self.axis_x)
+        axis_y = _value_axis(chart_axes.nice_scale(0.0, max(self.day_totals)), "кВт·ч")
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        total = sum(sum(v) for v in totals.values())
-        self.status.setText(f"Всего за месяц: {format_number(total, 1)} кВт·ч")
+        total = sum(self.day_totals)
+        self.status.setText(tr("Всего за месяц: {} кВт·ч").format(format_number(total, 1)))
         return chart
+
+    def _bar_hovered(self, status: bool, index: int, bar) -> None:
+        day = self.first + timedelta(days=index)
+        if not status or day not in self.with_data:
+            self._hover(None)
+            return
+        text = chart_axes.day_tooltip(
+            day, bar.label(), bar.at(index), self.day_totals[index], self.until.get(day)
+        )
+        self._hover(text)
 
 
 class HalfHourChart(ChartPage):
-    """The load of one day, by 30-minute intervals, as average power."""
+    """The load of one day, by 30-minute intervals, as average power. Only the intervals the
+    poll brought are drawn: the rest of a day still being polled is left blank, not zero."""
 
     def __init__(self, ctx: Context, meter: Meter, parent: QWidget | None = None) -> None:
         super().__init__(ctx, meter, parent)
-        self.picker_label.setText("Дата:")
+        self.picker_label.setText(tr("Дата:"))
         self.picker.setDisplayFormat("dd.MM.yyyy")
+        self.midnight = moscow_midnight(date(2000, 1, 1))
+        self.energy: dict[datetime, float] = {}
+        self.zones = 1
+        self.areas: list = []
+        self._keep: list = []  # the lines of every area, upper first (the points drawn)
 
     def range(self) -> tuple[date, date]:
         day = self.selected()
         return day, day
 
+    def x_labels(self):
+        def labels(step: int) -> list[tuple[str, float]]:
+            return [(str(h), float(h)) for h in range(0, 25, step)]
+
+        return labels, 24, 24, chart_axes.HOUR_STEPS
+
     def build_chart(self, items, first: date, last: date):
-        from PySide6.QtCharts import QAreaSeries, QLineSeries, QValueAxis
+        from PySide6.QtCharts import QAreaSeries, QLineSeries
         from PySide6.QtGui import QColor
 
-        upper = QLineSeries()
-        lower = QLineSeries()
-        peak = 0.0
-        for _day, start, value in sorted(items, key=lambda t: t[1]):
-            local = start.astimezone(MSK)
-            hour = local.hour + local.minute / 60
-            power = value * 2  # kWh in half an hour → average kW
-            peak = max(peak, power)
-            # A step per interval: the power holds for the whole 30 minutes.
-            upper.append(hour, power)
-            upper.append(hour + 0.5, power)
-            lower.append(hour, 0)
-            lower.append(hour + 0.5, 0)
-        area = QAreaSeries()
-        # The setters (not the constructor) make the area own its lines in PySide: the lines
-        # then live exactly as long as the area, never shorter.
-        area.setUpperSeries(upper)
-        area.setLowerSeries(lower)
-        area.setName("Средняя мощность за 30 минут, кВт")
-        area.setColor(QColor("#5b8fc7"))
-        area.setBorderColor(QColor("#0b4f8a"))
+        if not items:
+            self.empty.setText(chart_axes.not_polled(first))
+            return None
+        self.zones = self.meter.tariff_zones if self.meter.tariff_zones in SCHEDULES else 1
+        self.midnight = moscow_midnight(first)
+        self.energy = {start.astimezone(MSK): value for _day, start, value in items}
+        # One area per run of consecutive intervals, so that a gap stays a gap.
+        runs: list[list[datetime]] = []
+        for start in sorted(self.energy):
+            if runs and runs[-1][-1] + SLOT == start:
+                runs[-1].append(start)
+            else:
+                runs.append([start])
         chart = _new_chart()
-        chart.addSeries(area)
-        chart.setTitle(f"Нагрузка за {first.strftime('%d.%m.%Y')} (время московское)")
-        axis_x = QValueAxis()
-        axis_x.setRange(0, 24)
-        axis_x.setTickCount(13)
-        axis_x.setLabelFormat("%.0f")
-        axis_x.setTitleText("Час")
-        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-        area.attachAxis(axis_x)
-        axis_y = QValueAxis()
-        axis_y.setRange(0, max(0.5, peak * 1.15))
-        axis_y.applyNiceNumbers()
-        axis_y.setLabelFormat("%.1f")
-        axis_y.setTitleText("кВт")
-        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-        area.attachAxis(axis_y)
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        energy = sum(v for _d, _s, v in items)
-        self.status.setText(
-            f"За сутки: {format_number(energy, 2)} кВт·ч, максимум {format_number(peak, 2)} кВт"
+        self.areas, self._keep = [], []
+        for run in runs:
+            upper, lower = QLineSeries(), QLineSeries()
+            for start in run:
+                hour = (start - self.midnight).total_seconds() / 3600
+                power = self.energy[start] * 2  # kWh in half an hour → average kW
+                # A step per interval: the power holds for the whole 30 minutes.
+                upper.append(hour, power)
+                upper.append(hour + 0.5, power)
+                lower.append(hour, 0)
+                lower.append(hour + 0.5, 0)
+            area = QAreaSeries()
+            # The setters (not the constructor) make the area own its lines in PySide: the
+            # lines then live exactly as long as the area, never shorter.
+            area.setUpperSeries(upper)
+            area.setLowerSeries(lower)
+            area.setName("Средняя мощность за 30 минут, кВт")
+            area.setColor(QColor(COLOURS[1]))
+            area.setBorderColor(QColor(COLOURS[0]))
+            area.hovered.connect(self._area_hovered)
+            chart.addSeries(area)
+            self.areas.append(area)
+            self._keep += [upper, lower]
+        chart.legend().hide()  # one quantity, named by the title and the axis
+        self.titles = (
+            f"Средняя мощность по 30 минутам за {first:%d.%m.%Y}, время московское",
+            f"{first:%d.%m.%Y}, МСК",
         )
-        self._keep = (upper, lower)  # for tests: the points drawn
+        self.axis_x = _tick_axis(0, 24, "Час")
+        peak = max(self.energy.values()) * 2
+        axis_y = _value_axis(chart_axes.nice_scale(0.0, peak), "кВт")
+        chart.addAxis(self.axis_x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        for area in self.areas:
+            area.attachAxis(self.axis_x)
+            area.attachAxis(axis_y)
+        end = (runs[-1][-1] + SLOT).astimezone(MSK)
+        if end < self.midnight + timedelta(days=1):
+            self.note.setText(chart_axes.partial_day(first, f"{end:%H:%M}"))
+        energy = sum(self.energy.values())
+        self.status.setText(
+            tr("За сутки: {} кВт·ч, максимум {} кВт").format(
+                format_number(energy, 2), format_number(peak, 2)
+            )
+        )
         return chart
+
+    def _area_hovered(self, point, state: bool) -> None:
+        start = self.midnight + SLOT * math.floor(point.x() * 2)
+        energy = self.energy.get(start)
+        if not state or energy is None:
+            self._hover(None)
+            return
+        zone = zone_title(zone_at(start, self.zones), self.zones)
+        self._hover(chart_axes.interval_tooltip(start, zone, energy))

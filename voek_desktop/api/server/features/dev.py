@@ -70,7 +70,7 @@ def outbox(app: CabinetApp, req: Request) -> Response:
     "/dev/registry",
     auth=False,
     summary="Реестр сетевой организации для демонстраций и тестов: лицевые счета с заводскими"
-    " номерами приборов учета, организации с договорами (только --dev)",
+    " номерами приборов учёта, организации с договорами (только --dev)",
     responses={200: {"$ref": "#/components/schemas/Registry"}},
 )
 def registry(app: CabinetApp, req: Request) -> Response:

@@ -36,10 +36,16 @@ SCHEMAS: dict[str, Any] = {
     "Message": {"type": "object", "required": ["message"], "properties": {"message": STR}},
     "Health": {
         "type": "object",
-        "required": ["status", "time"],
+        "required": ["status", "time", "server_id"],
         "properties": {
             "status": {"const": "ok"},
             "time": {"type": "string", "format": "date-time"},
+            "server_id": {
+                **STR,
+                "description": "Постоянный идентификатор сервера: создаётся один раз с его базой"
+                " данных и не меняется при смене адреса или порта",
+            },
+            "version": {"type": "string", "description": "версия сервера"},
         },
     },
     "ConsumerType": {"type": "string", "enum": ["individual", "entrepreneur", "company"]},

@@ -87,6 +87,7 @@ def _archive_json(row: sqlite3.Row, now: datetime) -> dict[str, Any]:
         "created_at": row["created_at"],
         "updated_at": row["updated_at"],
         "editable_until": row["editable_until"],
+        "produce_after": row["produce_after"],
         "ready_at": row["ready_at"],
         "file_name": row["file_name"] if status == "ready" else None,
         "file_size": row["file_size"] if status == "ready" else None,
@@ -116,7 +117,7 @@ def _check_period(app: CabinetApp, meter: sqlite3.Row, start: Any, end: Any) -> 
                 f"Начало периода — не раньше {ddmmyyyy(earliest)} (не более 3 лет назад)"
             )
         elif first < data_from:
-            errors["period_start"] = f"Данные прибора учета есть с {ddmmyyyy(data_from)}"
+            errors["period_start"] = f"Данные прибора учёта есть с {ddmmyyyy(data_from)}"
     if last is not None and last > poll_day:
         errors["period_end"] = (
             f"Окончание периода — не позже {ddmmyyyy(poll_day)} (дата последнего опроса)"
@@ -157,7 +158,7 @@ def _check_open_requests(conn: sqlite3.Connection, consumer_id: int, meter_id: i
         raise HttpError(
             409,
             "too_many_open_archive_requests",
-            f"По этому прибору учета уже {per_meter} незавершенных запросов архива — это"
+            f"По этому прибору учёта уже {per_meter} незавершенных запросов архива — это"
             f" предел ({OPEN_PER_METER}). Дождитесь готовности одного из них или измените"
             " период в уже созданном запросе.",
         )
@@ -166,7 +167,7 @@ def _check_open_requests(conn: sqlite3.Connection, consumer_id: int, meter_id: i
 @route(
     "POST",
     "/meters/{id}/archive-requests",
-    summary="Заказать архив данных прибора учета за период (до 3 лет)",
+    summary="Заказать архив данных прибора учёта за период (до 3 лет)",
     body={"$ref": "#/components/schemas/ArchiveRequestNew"},
     responses={
         201: {"$ref": "#/components/schemas/ArchiveRequest"},
@@ -211,7 +212,7 @@ def create_archive_request(app: CabinetApp, req: Request, id: str) -> Response:
 @route(
     "GET",
     "/archive-requests",
-    summary="Запросы архива потребителя (по прибору учета, если указан meter_id)",
+    summary="Запросы архива потребителя (по прибору учёта, если указан meter_id)",
     parameters=[
         {"name": "meter_id", "in": "query", "required": False, "schema": {"type": "string"}}
     ],
@@ -496,6 +497,7 @@ route.schemas.update(
             created_at=DATE_TIME,
             updated_at=DATE_TIME,
             editable_until=DATE_TIME,
+            produce_after=DATE_TIME,
             ready_at={"type": ["string", "null"], "format": "date-time"},
             file_name=NULLABLE_STR,
             file_size={"type": ["integer", "null"]},

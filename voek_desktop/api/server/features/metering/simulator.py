@@ -17,15 +17,15 @@ import random
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from voek_desktop.domain.tariffs import SLOT, SLOT_ZONES, SLOTS_PER_DAY
-from voek_desktop.domain.time import MSK, moscow_midnight
+from voek_desktop.domain.time import DAILY_POLL, MSK, moscow_midnight
 
 QUANTITIES = ("A+", "A-", "R+", "R-")
 # The daily poll reads yesterday's profile and the registers; its data is "as of" this time.
-POLL_TIME = time(1, 30)
+POLL_TIME = DAILY_POLL
 
 
 @dataclass(frozen=True)
@@ -271,8 +271,8 @@ class EventKind:
 EVENT_KINDS = {
     k.code: k
     for k in (
-        EventKind("power_off", "Выключение питания прибора учета", "Журнал включений/выключений"),
-        EventKind("power_on", "Включение питания прибора учета", "Журнал включений/выключений"),
+        EventKind("power_off", "Выключение питания прибора учёта", "Журнал включений/выключений"),
+        EventKind("power_on", "Включение питания прибора учёта", "Журнал включений/выключений"),
         EventKind(
             "voltage_high_start",
             "Превышение напряжения более чем на 10 % — начало",

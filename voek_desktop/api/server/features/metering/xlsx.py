@@ -85,9 +85,9 @@ def write_workbook(
         ws_info.set_column(1, 1, 70)
         generated = info.generated_at.astimezone(MSK)
         rows = [
-            ("Прибор учета", info.meter),
+            ("Прибор учёта", info.meter),
             ("Заводской номер", info.serial_number),
-            ("Адрес точки учета", info.address),
+            ("Адрес точки учёта", info.address),
             ("Период", f"{_ddmmyyyy(info.period_start)} – {_ddmmyyyy(info.period_end)}"),
             ("Сформирован", generated.strftime("%d.%m.%Y %H:%M") + " МСК"),
             ("Время", "Московское (UTC+3); интервал 30 минут"),

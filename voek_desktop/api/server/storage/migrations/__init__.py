@@ -7,6 +7,7 @@ from voek_desktop.api.server.storage.migrations import (
     m003_applications,
     m004_identity_codes,
     m005_attempt_limits,
+    m006_server_identity,
 )
 
 MIGRATIONS: list[str] = [
@@ -15,4 +16,5 @@ MIGRATIONS: list[str] = [
     m003_applications.SQL,
     m004_identity_codes.SQL,
     m005_attempt_limits.SQL,
+    m006_server_identity.SQL,
 ]
