@@ -60,6 +60,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--workers", type=int, default=64)
     p.add_argument("--socket-timeout", type=float, default=30.0)
+    p.add_argument(
+        "--head-timeout",
+        type=float,
+        default=10.0,
+        help="секунд на строку запроса и заголовки целиком",
+    )
     p.add_argument("--log-level", default="INFO")
     return p.parse_args(argv)
 
@@ -96,7 +102,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     app = create_app(config)
     httpd = CabinetHTTPServer(
-        (args.host, args.port), app, workers=args.workers, socket_timeout=args.socket_timeout
+        (args.host, args.port),
+        app,
+        workers=args.workers,
+        socket_timeout=args.socket_timeout,
+        head_timeout=args.head_timeout,
     )
     try:
         if not stop.is_set():

@@ -56,6 +56,18 @@ def check_files(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], str | No
     return checked, None
 
 
+def check_contents(checked: Sequence[tuple[Path, str]]) -> None:
+    """Each file parsed as the type its first bytes showed (uploads.check_structure, the
+    server's own rule), so a damaged or active file is refused before the upload. Slow for a
+    big file: call it off the GUI thread. A problem is an ApiError, which the task runner hands
+    to the row's error line."""
+    for path, content_type in checked:
+        try:
+            uploads.check_structure(path, content_type)
+        except uploads.FileProblem as exc:
+            raise ApiError(0, exc.code, f"«{path.name}»: {exc.message}") from None
+
+
 def join_images(paths: Sequence[Path], out: Path, cancelled: Callable[[], bool]) -> Path:
     """One A4 PDF with one image per page, each fitted inside the margins. Qt-free."""
     from reportlab.lib.pagesizes import A4
@@ -317,6 +329,7 @@ class AttachmentsChecklist(QWidget):
             files = list(singles)
             joined: Path | None = None
             try:
+                check_contents(checked)  # before a photo is decoded for joining, too
                 if join:
                     joined = scratch / f"{kind}-{uuid.uuid4().hex}.pdf"
                     try:

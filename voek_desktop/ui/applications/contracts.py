@@ -29,7 +29,7 @@ from voek_desktop.domain.formats import (
     file_name,
     format_date,
 )
-from voek_desktop.ui.applications.attachments import FILE_FILTER, check_files
+from voek_desktop.ui.applications.attachments import FILE_FILTER, check_contents, check_files
 from voek_desktop.ui.applications.page import table
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
@@ -270,7 +270,7 @@ class ContractsPage(SectionPage):
         if contract is None:
             return
         self.upload_error.show_message(None)
-        _checked, problem = check_files([path])
+        checked, problem = check_files([path])
         if problem:
             self.upload_error.show_message(problem)
             return
@@ -279,6 +279,7 @@ class ContractsPage(SectionPage):
         def work(transfer: Transfer) -> ConnectionContract:
             from voek_desktop.api.client import CabinetClient
 
+            check_contents(checked)
             client = CabinetClient(ctx.session.server_url, token=ctx.session.client.token)
             try:
                 return client.upload_signed_copy(
