@@ -7,11 +7,46 @@ when the server cannot be reached.
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
 
-from voek_desktop.settings import data_dir, write_atomically
+from voek_desktop.settings import data_dir, make_private_dirs, write_atomically
+
+# Control characters, path separators and what Windows refuses in a name.
+_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
+
+
+class UnsafePath(ValueError):
+    """A path built from what the server sent would leave its folder."""
+
+
+def confined(base: Path, *parts: str | int) -> Path:
+    """``base / part / …``, refused unless it stays inside ``base``.
+
+    Every path that has something from the server in it (an id, a file name) is built here, so a
+    ``1/../../../.bashrc`` from a malicious server cannot reach outside the app's folders."""
+    root = Path(os.path.abspath(base))
+    joined = root.joinpath(*(str(p) for p in parts))
+    resolved = Path(os.path.realpath(joined))
+    real_root = Path(os.path.realpath(root))
+    if resolved == real_root or not resolved.is_relative_to(real_root):
+        raise UnsafePath(f"{joined} is outside {root}")
+    if any(p in ("", ".", "..") for p in Path(*map(str, parts)).parts):
+        raise UnsafePath(f"{joined} has an empty or relative part")
+    return joined
+
+
+def safe_file_name(name: str, fallback: str) -> str:
+    """A file name from the server, good for a save dialog: no folders, no control characters,
+    nothing Windows refuses; ``fallback`` when nothing usable is left."""
+    cleaned = _UNSAFE_NAME.sub("_", str(name)).strip(" .")
+    if not cleaned or _WINDOWS_RESERVED.match(cleaned):
+        return fallback
+    return cleaned[-120:]  # the end keeps the extension
 
 
 class ConsumerCache:
@@ -38,15 +73,23 @@ class ConsumerCache:
         if self.in_memory:
             self._memory[name] = text
         else:
-            write_atomically(self.root / f"{name}.json", text.encode())
+            write_atomically(confined(self.root, f"{name}.json"), text.encode())
 
     def get(self, name: str) -> Any:
         try:
             if self.in_memory:
                 return json.loads(self._memory[name])
-            return json.loads((self.root / f"{name}.json").read_text("utf-8"))
-        except (KeyError, OSError, ValueError):
+            return json.loads(confined(self.root, f"{name}.json").read_text("utf-8"))
+        except (KeyError, OSError, ValueError):  # UnsafePath is a ValueError
             return None
+
+    def folder(self, *parts: str | int) -> Path:
+        """A private (0700) folder inside this consumer's cache, e.g. ``folder("contracts")``."""
+        return make_private_dirs(confined(self.root, *parts))
+
+    def file(self, folder: str, name: str) -> Path:
+        """A path for a file inside ``folder`` of the cache; ``name`` may come from the server."""
+        return confined(self.folder(folder), name)
 
     def wipe(self) -> None:
         self._memory.clear()

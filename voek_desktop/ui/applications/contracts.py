@@ -1,7 +1,8 @@
 """«Договоры»: connection contracts offered in answer to applications (seed IV.4).
 
 The consumer opens the contract PDF in the preview (downloaded in a worker into the cache
-folder), prints or saves it, signs it and uploads the signed scan.
+folder, 0600; in clerk mode into memory only), prints or saves it, signs it and uploads the
+signed scan.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 from voek_desktop.api.applications import ConnectionContract
 from voek_desktop.api.errors import TransferCancelled
 from voek_desktop.api.models import Profile
+from voek_desktop.cache import safe_file_name
 from voek_desktop.domain.formats import (
     format_date,
 )
@@ -182,10 +184,12 @@ class ContractsPage(SectionPage):
 
     # --- the document ---------------------------------------------------------------------
 
-    def _cache_path(self, contract: ConnectionContract) -> Path:
+    def _cache_path(self, contract: ConnectionContract) -> Path | None:
+        """Where the PDF is kept; None in clerk mode, where it lives in memory only."""
         cache = self.ctx.session.cache()
-        assert cache is not None
-        return cache.root / "contracts" / f"contract-{contract.id}.pdf"
+        if cache is None or cache.in_memory:
+            return None
+        return cache.file("contracts", f"contract-{contract.id}.pdf")
 
     def _ensure_preview(self):
         if self.preview is None:
@@ -210,6 +214,8 @@ class ContractsPage(SectionPage):
 
             client = CabinetClient(ctx.session.server_url, token=ctx.session.client.token)
             try:
+                if dest is None:
+                    return client.contract_pdf(contract.id, transfer.report, transfer.is_cancelled)
                 client.download_contract(contract.id, dest, transfer.report, transfer.is_cancelled)
             finally:
                 client.close()
@@ -244,7 +250,12 @@ class ContractsPage(SectionPage):
             self.open_document(then=self.save_document)
             return
         assert self.current is not None  # the preview shows the current contract
-        save_pdf(self, self.ctx, self.preview.data, f"Договор {self.current.number}.pdf")
+        save_pdf(
+            self,
+            self.ctx,
+            self.preview.data,
+            safe_file_name(f"Договор {self.current.number}.pdf", "Договор.pdf"),
+        )
 
     # --- the signed copy ------------------------------------------------------------------
 
