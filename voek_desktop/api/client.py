@@ -139,7 +139,7 @@ class CabinetClient(MeteringApi, ApplicationsApi):
         headers: dict[str, str] | None = None,
         stream: bool = False,
         timeout: tuple[float, float] | None = None,
-        max_bytes: int = MAX_JSON_BYTES,
+        max_bytes: int | None = None,
     ) -> requests.Response:
         """One HTTP call with the session token; a 3xx/4xx/5xx or no answer raises ApiError.
 
@@ -186,7 +186,7 @@ class CabinetClient(MeteringApi, ApplicationsApi):
         if not stream:
             try:
                 # What requests itself would have set for a non-streamed answer.
-                response._content = _read_body(response, max_bytes)
+                response._content = _read_body(response, max_bytes or MAX_JSON_BYTES)
             finally:
                 response.close()
         return response

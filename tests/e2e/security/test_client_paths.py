@@ -1,0 +1,131 @@
+"""Issue 11, item 11: an id or a file name from a malicious server never leaves its folder.
+
+The old client put the contract id into the cache path as it came: ``1/../../../../../pwned``
+wrote the contract outside the app's folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.security import hostile_server
+from tests.e2e.security.hostile_server import (
+    contract,
+    file_answer,
+    json_answer,
+    logged_in_context,
+    serve_contracts,
+)
+from tests.files import pdf
+from voek_desktop.api.client import CabinetClient
+from voek_desktop.api.errors import ApiError
+from voek_desktop.cache import ConsumerCache
+
+hostile, app_dirs = hostile_server.hostile, hostile_server.app_dirs  # fixtures
+
+TRAVERSAL = "1/../../../../../pwned"
+
+
+def test_contract_id_with_dots_writes_nothing_outside_the_cache(hostile, app_dirs, qtbot) -> None:
+    from voek_desktop.ui.applications.contracts import ContractsPage
+
+    serve_contracts(hostile, [contract(TRAVERSAL)])
+    hostile.fallback = file_answer(pdf())  # whatever path the id turns into
+    ctx = logged_in_context(hostile.url)
+    assert ctx.session.profile is not None
+    page = ContractsPage(ctx, ctx.session.profile)
+    qtbot.addWidget(page)
+    try:
+        page.refresh()
+        qtbot.waitUntil(
+            lambda: bool(page.active_model.records or page.error_line.text()), timeout=5000
+        )
+        if page.active_model.records:  # the old client took the id as it came
+            page.open_document()
+            qtbot.waitUntil(
+                lambda: (
+                    page.preview is not None
+                    and (page.preview.is_ready() or "Не удалось" in page.preview.message.text())
+                ),
+                timeout=5000,
+            )
+        assert [str(p) for p in app_dirs.parent.rglob("pwned*")] == []
+        assert page.error_line.text() == "Сервер прислал непонятный ответ."
+        assert page.active_model.records == []
+    finally:
+        ctx.tasks.shutdown()
+
+
+@pytest.mark.parametrize("bad_id", [TRAVERSAL, "3", 1.5, True, -1, {"$ne": 1}, None])
+def test_ids_of_every_other_type_are_refused(hostile, bad_id) -> None:
+    serve_contracts(hostile, [contract(bad_id)])
+    hostile.on(
+        "GET",
+        "/api/v1/applications",
+        json_answer(
+            {
+                "items": [
+                    {
+                        "id": 5,
+                        "category": "p14",
+                        "status": "draft",
+                        "documents": [
+                            {
+                                "id": bad_id,
+                                "kind": "passport",
+                                "filename": "x.pdf",
+                                "size": 1,
+                                "content_type": "application/pdf",
+                            }
+                        ],
+                    }
+                ]
+            }
+        ),
+    )
+    client = CabinetClient(hostile.url, "token", retries=0)
+    try:
+        for call in (client.connection_contracts, client.applications):
+            with pytest.raises(ApiError) as caught:
+                call()
+            assert caught.value.code == "bad_response"
+            assert caught.value.message == "Сервер прислал непонятный ответ."
+    finally:
+        client.close()
+
+
+def test_cache_paths_are_confined_to_the_consumers_folder(app_dirs) -> None:
+    from voek_desktop.cache import UnsafePath
+
+    cache = ConsumerCache("https://lk.example", 7)
+    inside = cache.file("contracts", "contract-3.pdf")
+    assert inside.parent == cache.root / "contracts"
+    for name in ("../../../pwned", "/etc/passwd", "..", "a/../../b"):
+        with pytest.raises(UnsafePath):
+            cache.file("contracts", name)
+    # A symlink planted inside does not lead out either.
+    outside = app_dirs / "outside"
+    outside.mkdir(parents=True)
+    (cache.folder("contracts") / "link").symlink_to(outside)
+    with pytest.raises(UnsafePath):
+        cache.file("contracts", "link/x.pdf")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("archive_3.xlsx", "archive_3.xlsx"),
+        ("../../../.bashrc", "_.._.._.bashrc"),
+        ("C:\\Windows\\win.ini", "C_Windows_win.ini"),
+        ("evil\x00.xlsx", "evil_.xlsx"),
+        ("..", "fallback.xlsx"),
+        ("CON.xlsx", "fallback.xlsx"),
+    ],
+)
+def test_file_names_from_the_server_lose_their_folders(name: str, expected: str) -> None:
+    from voek_desktop.cache import safe_file_name
+
+    cleaned = safe_file_name(name, "fallback.xlsx")
+    assert cleaned == expected
+    assert Path(cleaned).name == cleaned
