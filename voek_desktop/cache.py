@@ -6,6 +6,7 @@ when the server cannot be reached.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -67,6 +68,7 @@ class ConsumerCache:
         self.root = (root or data_dir() / "cache") / key
         self.in_memory = in_memory
         self._memory: dict[str, str] = {}
+        self._tightened = False
 
     def put(self, name: str, data: Any) -> None:
         text = json.dumps(data, ensure_ascii=False)
@@ -74,6 +76,9 @@ class ConsumerCache:
             self._memory[name] = text
         else:
             write_atomically(confined(self.root, f"{name}.json"), text.encode())
+            if not self._tightened:
+                self._tightened = True
+                _tighten(self.root.parent)
 
     def get(self, name: str) -> Any:
         try:
@@ -94,3 +99,14 @@ class ConsumerCache:
     def wipe(self) -> None:
         self._memory.clear()
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _tighten(folder: Path) -> None:
+    """0700/0600 for what an older version left 0755/0644 (the cache of every consumer)."""
+    for current, dirs, files in os.walk(folder):
+        os.chmod(current, 0o700)
+        for name in files:
+            path = os.path.join(current, name)
+            if not os.path.islink(path):  # a planted link must not widen the change
+                with contextlib.suppress(OSError):
+                    os.chmod(path, 0o600)
