@@ -103,7 +103,7 @@ class ConsumerCache:
 
 def _tighten(folder: Path) -> None:
     """0700/0600 for what an older version left 0755/0644 (the cache of every consumer)."""
-    for current, dirs, files in os.walk(folder):
+    for current, _dirs, files in os.walk(folder):
         os.chmod(current, 0o700)
         for name in files:
             path = os.path.join(current, name)

@@ -158,8 +158,8 @@ def dribble(length: int, every: float, give_up_after: float = 6.0) -> Handler:
         request.wfile.write(b"%")
         request.wfile.flush()
         server.sent += 1
-        while time.monotonic() - started < give_up_after:
-            if server.stopping.wait(every):
+        while (left := give_up_after - (time.monotonic() - started)) > 0:
+            if server.stopping.wait(min(every, left)) or left <= every:
                 break
             request.wfile.write(b"P")
             request.wfile.flush()

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import cast
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImageReader
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -63,7 +63,9 @@ MAX_JOIN_PIXELS = 40_000_000
 
 def join_images(paths: Sequence[Path], out: Path, cancelled: Callable[[], bool]) -> Path:
     """One A4 PDF with one image per page, each fitted inside the margins, written 0600.
-    Qt-free. Every image's size is read from its header and bounded before any is decoded."""
+
+    Every image's size is read from its header (QImageReader decodes nothing for size()) and
+    bounded before any image is decoded."""
     import io
 
     from reportlab.lib.pagesizes import A4
@@ -73,10 +75,9 @@ def join_images(paths: Sequence[Path], out: Path, cancelled: Callable[[], bool])
 
     from voek_desktop.settings import write_atomically
 
-    images = []
     for path in paths:
-        image = ImageReader(str(path))  # PIL reads the header only, until drawn
-        width, height = image.getSize()
+        size = QImageReader(str(path)).size()
+        width, height = size.width(), size.height()
         if width * height > MAX_JOIN_PIXELS:
             raise uploads.FileProblem(
                 "image_too_large",
@@ -84,6 +85,10 @@ def join_images(paths: Sequence[Path], out: Path, cancelled: Callable[[], bool])
                 f" до {MAX_JOIN_PIXELS // 1_000_000} млн). Уменьшите разрешение сканирования"
                 " (300 dpi достаточно)",
             )
+    images = []
+    for path in paths:
+        image = ImageReader(str(path))
+        width, height = image.getSize()
         images.append((image, width, height))
     margin = 10 * mm
     buffer = io.BytesIO()
