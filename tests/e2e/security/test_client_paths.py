@@ -129,3 +129,42 @@ def test_file_names_from_the_server_lose_their_folders(name: str, expected: str)
     cleaned = safe_file_name(name, "fallback.xlsx")
     assert cleaned == expected
     assert Path(cleaned).name == cleaned
+
+
+def test_archive_file_name_from_the_server_is_only_a_name_in_the_save_dialog(
+    hostile, app_dirs, qtbot, monkeypatch
+) -> None:
+    from datetime import date
+
+    from voek_desktop.api.metering import Meter
+    from voek_desktop.ui.metering import archive_requests as archive_ui
+
+    monkeypatch.setenv("HOME", str(app_dirs))
+    (app_dirs / "Downloads").mkdir(parents=True)
+    archive = {
+        "id": 4,
+        "meter_id": 2,
+        "period_start": "2026-01-01",
+        "period_end": "2026-01-31",
+        "status": "ready",
+        "created_at": "2026-02-01T10:00:00+03:00",
+        "file_name": "../../../.bashrc",
+        "file_size": 10,
+    }
+    hostile.on("GET", "/api/v1/archive-requests", json_answer({"items": [archive]}))
+    hostile.on("GET", "/api/v1/meters/2/smart-data", json_answer({}))
+    suggested: list[Path] = []
+    monkeypatch.setattr(
+        archive_ui, "choose_save_path", lambda parent, path: suggested.append(path) and None
+    )
+    ctx = logged_in_context(hostile.url)
+    meter = Meter(2, "Меркурий", "230", "41234567", "г. Владимир, ул. Мира, 1", is_smart=True)
+    try:
+        dialog = archive_ui.ArchiveDialog(ctx, meter, date(2026, 2, 2))
+        qtbot.addWidget(dialog)
+        qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=5000)
+        dialog.table.selectRow(0)
+        dialog.download_selected()
+        assert suggested == [app_dirs / "Downloads" / "_.._.._.bashrc"]
+    finally:
+        ctx.tasks.shutdown()
