@@ -1,7 +1,8 @@
 """«Договоры»: connection contracts offered in answer to applications (seed IV.4).
 
 The consumer opens the contract PDF in the preview (downloaded in a worker into the cache
-folder), prints or saves it, signs it and uploads the signed scan.
+folder, 0600; in clerk mode into memory only), prints or saves it, signs it and uploads the
+signed scan.
 """
 
 from __future__ import annotations
@@ -191,10 +192,12 @@ class ContractsPage(SectionPage):
 
     # --- the document ---------------------------------------------------------------------
 
-    def _cache_path(self, contract: ConnectionContract) -> Path:
+    def _cache_path(self, contract: ConnectionContract) -> Path | None:
+        """Where the PDF is kept; None in clerk mode, where it lives in memory only."""
         cache = self.ctx.session.cache()
-        assert cache is not None
-        return cache.root / "contracts" / f"contract-{contract.id}.pdf"
+        if cache is None or cache.in_memory:
+            return None
+        return cache.file("contracts", f"contract-{contract.id}.pdf")
 
     def _ensure_preview(self):
         if self.preview is None:
@@ -219,6 +222,8 @@ class ContractsPage(SectionPage):
 
             client = CabinetClient(ctx.session.server_url, token=ctx.session.client.token)
             try:
+                if dest is None:
+                    return client.contract_pdf(contract.id, transfer.report, transfer.is_cancelled)
                 client.download_contract(contract.id, dest, transfer.report, transfer.is_cancelled)
             finally:
                 client.close()

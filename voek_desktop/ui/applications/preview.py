@@ -335,7 +335,7 @@ def save_pdf(
         return
     target = Path(path if path.lower().endswith(".pdf") else path + ".pdf")
     ctx.tasks.run_long(
-        lambda transfer: write_atomically(target, data, 0o644),
+        lambda transfer: write_atomically(target, data),  # 0600: passport data, СНИЛС
         lambda _: messages.notice(f"Сохранено: {target}"),
         lambda exc: messages.error(parent, exc),
         owner=parent,
