@@ -22,6 +22,7 @@ from voek_desktop.ui import applications as applications_ui
 from voek_desktop.ui import identity as identity_ui
 from voek_desktop.ui import metering as metering_ui
 from voek_desktop.ui.context import Context
+from voek_desktop.ui.kit.widgets import scrolling
 from voek_desktop.ui.sections import PROFILE
 
 if TYPE_CHECKING:
@@ -71,7 +72,9 @@ class CabinetView(QWidget):
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body.addWidget(self.nav)
         self.pages = QStackedWidget(self)
-        body.addWidget(self.pages, 1)
+        # The stack asks for the largest minimum of its pages; on a small screen the page
+        # scrolls instead of pushing the window past the screen (issue 12 "Fit").
+        body.addWidget(scrolling(self.pages, self), 1)
         layout.addLayout(body, 1)
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
 

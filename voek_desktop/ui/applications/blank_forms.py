@@ -22,6 +22,7 @@ from voek_desktop.domain import applications as domain
 from voek_desktop.domain.consumers import CONSUMER_TYPES
 from voek_desktop.ui.applications.preview import PdfPreview, print_pdf, save_pdf
 from voek_desktop.ui.context import Context
+from voek_desktop.ui.kit.widgets import fit_to_screen
 
 
 def render_blank(category: str, consumer_type: str) -> bytes:
@@ -38,7 +39,7 @@ class BlankFormsDialog(QDialog):
         self.ctx = ctx
         self._seq = 0
         self.setWindowTitle("Бланки заявок на технологическое присоединение")
-        self.resize(940, 760)
+        fit_to_screen(self, 940, 760)
         layout = QVBoxLayout(self)
         intro = QLabel(
             "Бланк можно распечатать и заполнить от руки, а затем принести в центр"

@@ -43,7 +43,7 @@ from voek_desktop.ui.applications.preview import PdfPreview, print_pdf, save_pdf
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.forms import ErrorLabel, show_api_error
-from voek_desktop.ui.kit.widgets import primary_button
+from voek_desktop.ui.kit.widgets import fit_to_screen, primary_button
 
 STEPS = ("Вид заявки", "Заявка", "Документы", "Подача")
 AUTOSAVE_MS = 3000
@@ -201,7 +201,7 @@ class ApplicationWizard(QDialog):
         self._saving = False
         self.submitted: Application | None = None
         self.setWindowTitle("Заявка на технологическое присоединение")
-        self.resize(1180, 780)
+        fit_to_screen(self, 1180, 780)
 
         layout = QVBoxLayout(self)
         self.steps_label = QLabel(self)

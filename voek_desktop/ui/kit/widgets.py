@@ -9,9 +9,11 @@ from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QWidget,
 )
 
@@ -98,6 +100,17 @@ def fit_to_screen(window: QWidget, width: int, height: int) -> None:
         width = min(width, area.width())
         height = min(height, area.height())
     window.resize(width, height)
+
+
+def scrolling(content: QWidget, parent: QWidget | None = None) -> QScrollArea:
+    """``content`` in a frameless scroll area that gives it all the room there is and scrolls
+    only when the window is smaller than the content's minimum: the window then asks for no
+    more than its header and a few lines, whatever its screens need (issue 12 "Fit")."""
+    area = QScrollArea(parent)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidgetResizable(True)
+    area.setWidget(content)
+    return area
 
 
 def qdate(day: date) -> QDate:

@@ -28,6 +28,7 @@ from voek_desktop.archive_reader import Sheet, WorkbookError, read_workbook
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.models import RowsModel
+from voek_desktop.ui.kit.widgets import fit_to_screen
 
 if TYPE_CHECKING:
     from voek_desktop.ui.kit.tasks import Transfer
@@ -74,7 +75,7 @@ class WorkbookDialog(QDialog):
         self.complete = False
         self.transfer: Transfer | None = None
         self.setWindowTitle(f"Архив данных — {self.path.name}")
-        self.resize(900, 620)
+        fit_to_screen(self, 900, 620)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(QLabel("Лист:", self))
