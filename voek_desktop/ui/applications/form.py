@@ -65,6 +65,11 @@ class ChoiceRow(QWidget):
         self.combo = QComboBox(self)
         self.combo.setObjectName(f"field_{spec.key}")
         self.combo.setAccessibleName(spec.label)
+        # As wide as the form gives it, not as its longest choice (issue 12 "Fit").
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.combo.setMinimumContentsLength(16)
         self.combo.addItem("— выберите —", None)
         for choice in spec.choices:
             self.combo.addItem(choice.label, choice.value)
@@ -270,6 +275,7 @@ class ApplicationForm(QWidget):
                 group = spec.group
                 title = QLabel(domain.GROUPS[group], self)
                 title.setObjectName("groupTitle")
+                title.setWordWrap(True)  # long titles and labels wrap in a narrow window
                 title.setStyleSheet(GROUP_TITLE_STYLE)
                 outer.addWidget(title)
                 layout = QFormLayout()
@@ -286,6 +292,7 @@ class ApplicationForm(QWidget):
             else:
                 label = QLabel(spec.label + ("" if spec.required else " (необязательно)") + ":")
                 label.setObjectName(f"label_{spec.key}")
+                label.setWordWrap(True)
                 label.setBuddy(row.focus_widget if not isinstance(row, Field) else row.edit)
                 layout.addRow(label, row)
         outer.addStretch(1)

@@ -50,7 +50,12 @@ def kind_title(kind: str) -> str:
     return info.title if info else kind
 
 
-def table(parent: QWidget, model: RecordsModel, name: str) -> QTableView:
+def table(
+    parent: QWidget, model: RecordsModel, name: str, stretch: int | None = None
+) -> QTableView:
+    """A list of records. ``stretch`` names the column with the long text: it takes the spare
+    width and, when there is none, is elided on one line with the full text in its tooltip,
+    so that a narrow window shows every column (issue 12 "Fit")."""
     view = QTableView(parent)
     view.setObjectName(name)
     view.setModel(model)
@@ -62,7 +67,11 @@ def table(parent: QWidget, model: RecordsModel, name: str) -> QTableView:
     view.setWordWrap(True)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
+    header.setStretchLastSection(stretch is None)
+    if stretch is not None:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        view.setWordWrap(False)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
     return view
 
 
@@ -113,8 +122,8 @@ class ApplicationsPage(SectionPage):
         ]
         self.active_model: RecordsModel[Application] = RecordsModel(columns, self)
         self.done_model: RecordsModel[Application] = RecordsModel(columns, self)
-        self.active_view = table(self.tabs, self.active_model, "activeApplications")
-        self.done_view = table(self.tabs, self.done_model, "doneApplications")
+        self.active_view = table(self.tabs, self.active_model, "activeApplications", stretch=1)
+        self.done_view = table(self.tabs, self.done_model, "doneApplications", stretch=1)
         self.tabs.addTab(self.active_view, "Исполняемые")
         self.tabs.addTab(self.done_view, "Выполненные")
 
