@@ -115,6 +115,20 @@ def culprits(widget: Any, area: Any, depth: int = 1) -> list[str]:
     return out
 
 
+def sideways(widget: Any) -> list[str]:
+    """Scroll areas whose content is wider than they are: cut, or scrolled sideways."""
+    from PySide6.QtWidgets import QScrollArea
+
+    out = []
+    for area in widget.findChildren(QScrollArea):
+        content = area.widget()
+        if content is not None and area.isVisible():
+            need = content.minimumSizeHint().expandedTo(content.minimumSize()).width()
+            if need > area.viewport().width():
+                out.append(f"  {type(content).__name__} {need} > {area.viewport().width()}")
+    return out
+
+
 class Shots:
     def __init__(self, app: Any, out: Path, home: Path) -> None:
         self.app = app
@@ -127,8 +141,12 @@ class Shots:
     # --- helpers ---------------------------------------------------------------------------
 
     def settle(self, rounds: int = 30) -> None:
+        from PySide6.QtCore import QEvent
+
         for _ in range(rounds):
             self.app.processEvents()
+            # What the event loop would delete before painting again (processEvents does not).
+            self.app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
             time.sleep(0.005)
 
     def wait(self, condition: Callable[[], object], seconds: float = 20) -> None:
@@ -154,6 +172,10 @@ class Shots:
         ):
             line += f"  ЭКРАН {area.width()}×{area.height()} МАЛ"
             self.problems.append("\n".join([line, *culprits(widget, area)]))
+        wide = sideways(widget)
+        if wide:
+            line += "  ПРОКРУТКА ВБОК"
+            self.problems.append("\n".join([line, *wide]))
         print(line)
 
     def attempt(self, what: str, step: Callable[[], None]) -> None:

@@ -20,6 +20,8 @@ from voek_desktop.ui.kit.style import STYLE_SHEET
 
 WAIT = 15_000
 ROOT = Path(__file__).resolve().parents[2]
+# A supply contract of each demo organisation (the demo server's data), to confirm it with.
+SUPPLY_CONTRACTS = {"company": "ЭС-1001", "entrepreneur": "ЭС-2001"}
 SCREEN = QSize(1024, 600)
 
 
@@ -248,6 +250,24 @@ def test_the_demo_login_and_the_lock_screen_fit_a_small_screen(qtbot, server, cl
         ctx.tasks.shutdown()
 
 
+def smart_pages(meters) -> Iterator[tuple[str, QWidget]]:
+    """The data of the first smart meter in ``meters`` (once its list has loaded), and then
+    each of its tabs."""
+    pump(lambda: meters.model.rowCount() > 0)
+    smart = [m for m in meters.model.meters if m.is_smart]
+    meters.select_meter(smart[0].id)
+    meters.card.smart_button.click()
+    page = meters.smart_page
+    pump(lambda: page.data is not None)
+    for index in range(page.tabs.count()):
+        page.tabs.setCurrentIndex(index)
+        chart = page.tabs.currentWidget()
+        pump(lambda c=chart: getattr(c, "chart_view", True) is not None)
+        pump(lambda: not meters.ctx.tasks.is_busy())
+        yield page.tabs.tabText(index), page
+    page.back_requested.emit()
+
+
 def check_at_double_scale(url: str) -> int:
     """Run in a child process with QT_SCALE_FACTOR=2 on a 1920×1080 screen: the main window
     with every section of every consumer type, and every dialog, fit the 960×540 logical
@@ -286,12 +306,19 @@ def check_at_double_scale(url: str) -> int:
     pump()
     check(window, "login")
     for kind in ("individual", "entrepreneur", "company"):
-        window.show_cabinet(demo.log_in(ctx.session, kind).profile)
+        profile = demo.log_in(ctx.session, kind).profile
+        if kind in SUPPLY_CONTRACTS:
+            ctx.session.client.confirm_organization(SUPPLY_CONTRACTS[kind])
+        window.show_cabinet(profile)
         cabinet = window.cabinet
         for row in range(cabinet.nav.count()):
             cabinet.nav.setCurrentRow(row)
             pump(lambda: not ctx.tasks.is_busy())
             check(window, f"{kind}: {cabinet.nav.item(row).text()}")
+            meters = getattr(cabinet.pages.widget(row), "meters", None)
+            if meters is not None:
+                for what, _page in smart_pages(meters):
+                    check(window, f"{kind}: {what}")
         window._drop_cabinet()
         pump(lambda: not ctx.tasks.is_busy())
         ctx.session.log_out()
@@ -330,8 +357,8 @@ def test_everything_fits_960x540_at_200_percent(server, tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
     # login, 6 + 6 + 6 sections (the company's and the entrepreneur's include the
-    # organisation), 13 dialogs and wizard steps
-    assert "checked 32 screens" in done.stdout, done.stdout
+    # organisation), each with the three tabs of a smart meter, 13 dialogs and wizard steps
+    assert "checked 41 screens" in done.stdout, done.stdout
 
 
 def test_the_main_window_is_never_larger_than_the_screen(qtbot, ctx) -> None:

@@ -82,6 +82,7 @@ class MeterCard(QFrame):
             item = self.grid.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.hide()  # not painted over the next meter's rows until it is deleted
                 widget.deleteLater()
         self.setVisible(meter is not None)
         if meter is None:
@@ -148,6 +149,10 @@ class MetersPanel(QStackedWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # When the window is too narrow for every column the table scrolls sideways, but the
+        # address keeps the width of its title rather than shrinking to «рес точки уче».
+        title = self.model.headerData(2, Qt.Orientation.Horizontal)
+        header.setMinimumSectionSize(header.fontMetrics().horizontalAdvance(f"  {title}  "))
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.table.setMinimumHeight(140)
