@@ -105,8 +105,8 @@ def test_every_cabinet_section_fits_a_small_screen(qtbot, ctx, server, consumer_
     show_painted(window)
     assert_fits(window, "login")
     profile = demo.log_in(ctx.session, consumer_type).profile
-    if consumer_type == "company":
-        ctx.session.client.confirm_organization("ЭС-1001")
+    if consumer_type in SUPPLY_CONTRACTS:
+        ctx.session.client.confirm_organization(SUPPLY_CONTRACTS[consumer_type])
     window.show_cabinet(profile)
     cabinet = window.cabinet
     assert cabinet is not None
@@ -114,20 +114,10 @@ def test_every_cabinet_section_fits_a_small_screen(qtbot, ctx, server, consumer_
         cabinet.nav.setCurrentRow(row)
         settle(qtbot)
         assert_fits(window, cabinet.nav.item(row).text())
-    meters = getattr(cabinet.pages.widget(cabinet.nav.count() - 1), "meters", None)
-    for row in range(cabinet.nav.count()):
-        page = cabinet.pages.widget(row)
-        if hasattr(page, "meters"):
-            cabinet.nav.setCurrentRow(row)
-            meters = page.meters
-    if meters is not None and consumer_type == "individual":
-        qtbot.waitUntil(lambda: meters.model.rowCount() > 0, timeout=WAIT)
-        smart = [m for m in meters.model.meters if m.is_smart]
-        meters.select_meter(smart[0].id)
-        meters.card.smart_button.click()
-        qtbot.waitUntil(lambda: meters.smart_page.data is not None, timeout=WAIT)
-        settle(qtbot)
-        assert_fits(window, "smart data")
+        meters = getattr(cabinet.pages.widget(row), "meters", None)
+        if meters is not None:
+            for tab, _page in smart_pages(meters):
+                assert_fits(window, f"smart data: {tab}")
 
 
 def show_painted(window) -> None:
