@@ -381,3 +381,47 @@ def _labels(axis) -> list[str]:
     from voek_desktop.ui.metering.smart import axis_labels
 
     return axis_labels(axis)
+
+
+@pytest.mark.parametrize("kind", ["primary", "segment", "link", "header"])
+def test_a_focused_button_keeps_its_size(qtbot, kind) -> None:
+    """The focus ring must not take its width from the text: «Зарегистрироваться» was cut
+    at the bottom while it had the focus."""
+    from PySide6.QtWidgets import QFrame, QLineEdit, QPushButton, QVBoxLayout
+
+    from voek_desktop.ui.kit.widgets import link_button, primary_button
+
+    holder = QFrame()
+    holder.setObjectName("header" if kind == "header" else "")
+    qtbot.addWidget(holder)
+    layout = QVBoxLayout(holder)
+    other = QLineEdit(holder)
+    if kind == "primary":
+        button = primary_button("Зарегистрироваться", holder)
+    elif kind == "link":
+        button = link_button("Забыли пароль?", holder)
+    else:
+        button = QPushButton("Индивидуальный предприниматель", holder)
+        button.setObjectName("segment" if kind == "segment" else "logout")
+    layout.addWidget(other)
+    layout.addWidget(button)
+    holder.show()
+    qtbot.waitExposed(holder)
+
+    def room() -> tuple[int, int]:
+        """Where the text goes, as the style lays it out in the button's present state."""
+        from PySide6.QtWidgets import QStyle, QStyleOptionButton
+
+        option = QStyleOptionButton()
+        button.initStyleOption(option)
+        rect = button.style().subElementRect(
+            QStyle.SubElement.SE_PushButtonContents, option, button
+        )
+        return rect.width(), rect.height()
+
+    other.setFocus()
+    qtbot.waitUntil(other.hasFocus)
+    before = room()
+    button.setFocus()
+    qtbot.waitUntil(button.hasFocus)
+    assert room() == before

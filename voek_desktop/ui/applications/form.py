@@ -294,7 +294,9 @@ class ApplicationForm(QWidget):
                 label.setObjectName(f"label_{spec.key}")
                 label.setWordWrap(True)
                 label.setBuddy(row.focus_widget if not isinstance(row, Field) else row.edit)
-                layout.addRow(label, row)
+                # A row of its own: the full width to wrap in, only when the form is narrow.
+                layout.addRow(label)
+                layout.addRow(row)
         outer.addStretch(1)
         self.set_values({})
 
