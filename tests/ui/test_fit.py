@@ -425,3 +425,24 @@ def test_a_focused_button_keeps_its_size(qtbot, kind) -> None:
     button.setFocus()
     qtbot.waitUntil(button.hasFocus)
     assert room() == before
+
+
+def test_a_page_scrolls_only_for_its_own_content(qtbot, ctx, server) -> None:
+    """After the charts were seen, «Профиль» (a short page) still fits 1024×600 without
+    scrolling: the cabinet asks for the room of the page it shows, not of its largest."""
+    from voek_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    show_painted(window)
+    window.show_cabinet(demo.log_in(ctx.session).profile)
+    cabinet = window.cabinet
+    cabinet.open_section("Лицевые счета")
+    for _tab, _page in smart_pages(cabinet.pages.currentWidget().meters):
+        pass
+    cabinet.open_section("Профиль")
+    window.resize(SCREEN)
+    qtbot.wait(200)
+    [area] = [a for a in cabinet.findChildren(QScrollArea) if a.widget() is cabinet.pages]
+    assert _needs(cabinet.pages).height() <= area.viewport().height()
+    assert not area.verticalScrollBar().isVisible()

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -22,7 +21,7 @@ from voek_desktop.ui import applications as applications_ui
 from voek_desktop.ui import identity as identity_ui
 from voek_desktop.ui import metering as metering_ui
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.kit.widgets import scrolling
+from voek_desktop.ui.kit.widgets import CurrentPageStack, scrolling
 from voek_desktop.ui.sections import PROFILE
 
 if TYPE_CHECKING:
@@ -71,7 +70,7 @@ class CabinetView(QWidget):
         self.nav.setWordWrap(True)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body.addWidget(self.nav)
-        self.pages = QStackedWidget(self)
+        self.pages = CurrentPageStack(self)
         # The stack asks for the largest minimum of its pages; on a small screen the page
         # scrolls instead of pushing the window past the screen (issue 12 "Fit").
         body.addWidget(scrolling(self.pages, self), 1)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -28,7 +27,7 @@ from voek_desktop.domain.formats import (
 from voek_desktop.domain.time import moscow_date
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit.flow import FlowLayout
-from voek_desktop.ui.kit.widgets import primary_button, section_title
+from voek_desktop.ui.kit.widgets import CurrentPageStack, primary_button, section_title
 from voek_desktop.ui.metering.labels import offline_note
 from voek_desktop.ui.metering.models import MetersModel
 
@@ -120,7 +119,7 @@ class MeterCard(QFrame):
         self.not_smart.setVisible(not meter.is_smart)
 
 
-class MetersPanel(QStackedWidget):
+class MetersPanel(CurrentPageStack):
     """Page 0: meters and the card; page 1: the smart-meter data of one of them."""
 
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
