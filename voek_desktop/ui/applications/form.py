@@ -201,7 +201,14 @@ class StagesRow(QWidget):
         self.view.setObjectName("field_stages")
         self.view.setModel(self.model)
         self.view.setAccessibleName(spec.label)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Long titles («Срок ввода в эксплуатацию») wrap onto two lines in a narrow form
+        # instead of being cut at both ends (issue 12 "Fit").
+        header.setDefaultAlignment(
+            Qt.AlignmentFlag(int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap))
+        )
+        header.setMinimumHeight(2 * header.fontMetrics().lineSpacing() + 8)
         self.view.verticalHeader().setDefaultSectionSize(26)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(
