@@ -321,6 +321,7 @@ def check_at_double_scale(url: str) -> int:
     return len(misfits)
 
 
+@pytest.mark.slow
 def test_everything_fits_960x540_at_200_percent(server, tmp_path: Path) -> None:
     """A 1920×1080 screen at 200 % (issue 12 "Fit"); the scale is read once, when the
     QApplication is made, hence a process of its own."""
