@@ -387,7 +387,6 @@ class Shots:
             self.save(window, name("contract-preview"))
 
     def metering(self, ctx: Any, window: Any, meters: Any, name: Callable) -> None:
-        from voek_desktop.ui.metering import archive_requests as archive_ui
 
         smart = [m for m in meters.model.meters if m.is_smart]
         if not smart:
@@ -405,12 +404,40 @@ class Shots:
         self.save(window, name("chart-halfhour"))
         page.tabs.setCurrentIndex(0)
 
-        dialog = archive_ui.ArchiveDialog(ctx, page.meter, page.last_poll_date(), window)
-        dialog.show()
-        self.idle(ctx)
-        self.save(dialog, name("archive-dialog"))
-        dialog.close()
+        self.archive(ctx, window, page, name)
         page.back_requested.emit()
+
+    def archive(self, ctx: Any, window: Any, page: Any, name: Callable) -> None:
+        """A request made yesterday and ready now, downloaded and opened in the app."""
+        import requests
+
+        from voek_desktop.ui.metering import archive_requests as archive_ui
+
+        def clock(now: str) -> None:
+            requests.post(f"{self.url}/api/v1/dev/clock", json={"now": now}, timeout=30)
+
+        meter = page.meter
+        clock("2026-11-26T12:00:00+03:00")
+        try:
+            ctx.session.client.create_archive_request(meter.id, "2026-10-01", "2026-10-31")
+        finally:
+            clock(CLOCK)
+        requests.post(f"{self.url}/api/v1/dev/jobs/run", timeout=60)
+        dialog = archive_ui.ArchiveDialog(ctx, meter, page.last_poll_date(), window)
+        dialog.show()
+        self.wait(lambda: dialog.model.rowCount() > 0)
+        ready = [i for i, r in enumerate(dialog.model.requests) if r.is_ready]
+        dialog.table.selectRow(ready[0])
+        self.save(dialog, name("archive-dialog"))
+        dest = self.home / dialog.model.requests[ready[0]].file_name
+        archive_ui.choose_save_path = lambda parent, suggested: dest
+        dialog.download_button.click()
+        self.wait(lambda: "Файл сохранен" in dialog.status.text(), 60)
+        book = dialog.open_in_app()
+        self.wait(lambda: book.complete, 60)
+        self.save(book, name("archive-workbook"))
+        book.close()
+        dialog.close()
 
     def profile_dialogs(self, ctx: Any, window: Any, name: Callable) -> None:
         from voek_desktop.ui.identity.dialogs import EmailChangeDialog, PasswordChangeDialog
