@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -182,6 +183,13 @@ def dialogs(ctx) -> Iterator[tuple[str, QWidget]]:
         if m.is_smart
     )
     yield from shown("ArchiveDialog", ArchiveDialog(ctx, meter, None))
+    from voek_desktop.ui.metering.archive_table import WorkbookDialog
+
+    damaged = Path(tempfile.mkdtemp(prefix="voek-fit-")) / "Архив.xlsx"
+    damaged.write_bytes(b"not a workbook")  # the window's size does not depend on its rows
+    book = WorkbookDialog(ctx, damaged)
+    book.load()
+    yield from shown("WorkbookDialog", book)
     wizard = ApplicationWizard(ctx, profile, drafts_for(ctx))
     wizard.show()
     for step in range(4):
@@ -211,7 +219,7 @@ def test_dialogs_fit_a_small_screen(qtbot, ctx, server) -> None:
         assert_fits(dialog, name)
         assert_opens_on_screen(dialog, name)
         seen.append(name)
-    assert len(seen) == 13
+    assert len(seen) == 14
 
 
 @pytest.mark.parametrize("clerk", [False, True])
@@ -348,8 +356,8 @@ def test_everything_fits_960x540_at_200_percent(server, tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
     # login, 6 + 6 + 6 sections (the company's and the entrepreneur's include the
-    # organisation), each with the three tabs of a smart meter, 13 dialogs and wizard steps
-    assert "checked 41 screens" in done.stdout, done.stdout
+    # organisation), each with the three tabs of a smart meter, 14 dialogs and wizard steps
+    assert "checked 42 screens" in done.stdout, done.stdout
 
 
 def test_the_main_window_is_never_larger_than_the_screen(qtbot, ctx) -> None:
