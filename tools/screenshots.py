@@ -289,6 +289,7 @@ class Shots:
         window.login_view.use_demo(demo)
         window.login_view.submit.click()
         self.wait(lambda: window.cabinet is not None and window.cabinet.profile_page.profile)
+        window.statusBar().clearMessage()  # the last visitor's «Вы вышли…»
         try:
             self.cabinet(ctx, window, kind, name)
         finally:
