@@ -11,6 +11,7 @@ from voek_desktop.resources import resource_path
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.identity.login import LoginView
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.widgets import fit_to_screen
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ class MainWindow(QMainWindow):
 
         self.login_view.remember.setChecked(False)
         self.login_view.remember.hide()
-        self.desk_label = QLabel("Режим центра обслуживания", self)
+        self.desk_label = QLabel(tr("Режим центра обслуживания"), self)
         self.desk_label.setObjectName("fieldHint")
         self.statusBar().addWidget(self.desk_label)
         self.lock_view = LockView(self.ctx, self)
@@ -124,10 +125,12 @@ class MainWindow(QMainWindow):
         """«Завершить приём»: asked first (Enter answers «Отмена»), then every trace wiped."""
         if not messages.confirm(
             self,
-            "Завершить приём? Всё, что относится к посетителю, будет удалено с этого компьютера,"
-            " а несохранённые данные — потеряны.",
-            "Завершить приём",
-            yes="Завершить приём",
+            tr(
+                "Завершить приём? Всё, что относится к посетителю, будет удалено с этого"
+                " компьютера, а несохранённые данные — потеряны."
+            ),
+            tr("Завершить приём"),
+            yes=tr("Завершить приём"),
             safe_default=True,
         ):
             return
@@ -170,7 +173,7 @@ class MainWindow(QMainWindow):
         expired, self._expired = self._expired, None
         if expired is not None and expired.id == profile.id and self.cabinet is not None:
             self._unlocked(profile)  # the same place: section, dialogs, typed text
-            messages.notice("Вы снова вошли. Повторите действие, которое не выполнилось.")
+            messages.notice(tr("Вы снова вошли. Повторите действие, которое не выполнилось."))
             return
         for dialog in self._take_behind_lock():
             # Someone else: the previous consumer's dialogs go without their close path,
@@ -199,7 +202,7 @@ class MainWindow(QMainWindow):
         )
 
     def _logged_out(self, warning: object) -> None:
-        messages.notice(warning if isinstance(warning, str) else "Вы вышли из личного кабинета")
+        messages.notice(warning if isinstance(warning, str) else tr("Вы вышли из личного кабинета"))
         self.logged_out.emit()
 
     def _drop_cabinet(self) -> None:
@@ -234,7 +237,7 @@ class MainWindow(QMainWindow):
         from voek_desktop.ui.app import DEFAULT_SERVER
 
         if self.cabinet is not None:
-            if not messages.confirm(self, "Новые настройки действуют после выхода. Выйти?"):
+            if not messages.confirm(self, tr("Новые настройки действуют после выхода. Выйти?")):
                 return
             self.log_out()
         ctx = self.ctx
@@ -249,7 +252,7 @@ class MainWindow(QMainWindow):
             lock_after_seconds=max(10, settings.lock_after_seconds),
             scanner_folder=folder,
         )
-        self.login_view.server_label.setText(f"Сервер: {url}")
+        self.login_view.server_label.setText(tr("Сервер: {}").format(url))
         if self.lock_view is not None:  # the desk as it was goes, the new one comes
             assert self.idle is not None
             self.idle.stop()
@@ -288,7 +291,9 @@ class MainWindow(QMainWindow):
         if isinstance(exc, ApiError) and exc.needs_login:
             self.login_view.show_expired(None)
         else:
-            messages.notice("Не удалось восстановить сохранённый вход: " + messages.describe(exc))
+            messages.notice(
+                tr("Не удалось восстановить сохранённый вход: ") + messages.describe(exc)
+            )
 
     def _title_for_screen(self) -> None:
         screen = self.stack.currentWidget()
@@ -324,19 +329,19 @@ class MainWindow(QMainWindow):
         """«Бланки»: print a blank template at any time, with or without a visitor."""
         from voek_desktop.domain.applications import CATEGORIES
 
-        menu = self.menuBar().addMenu("Бланки")
+        menu = self.menuBar().addMenu(tr("Бланки"))
         for key, category in CATEGORIES.items():
-            action = menu.addAction(f"Бланк заявки по {category.short_title}…")
+            action = menu.addAction(tr("Бланк заявки по {}…").format(category.short_title))
             action.triggered.connect(lambda _=False, k=key: self.open_blank_forms(k))
 
     def _add_demo_menu(self) -> None:
         """«Демо»: the grid company's side of the story and the registry's numbers."""
-        menu = self.menuBar().addMenu("Демо")
-        menu.addAction("Демо: действия сетевой организации…").triggered.connect(
+        menu = self.menuBar().addMenu(tr("Демо"))
+        menu.addAction(tr("Демо: действия сетевой организации…")).triggered.connect(
             self.open_demo_panel
         )
-        menu.addAction("Демо-данные…").triggered.connect(self.login_view.show_demo_data)
-        menu.addAction("Почта (демо)…").triggered.connect(self.open_outbox)
+        menu.addAction(tr("Демо-данные…")).triggered.connect(self.login_view.show_demo_data)
+        menu.addAction(tr("Почта (демо)…")).triggered.connect(self.open_outbox)
 
     def open_demo_panel(self) -> QDialog:
         """One panel, kept beside the cabinet; it follows whoever logs in or out."""

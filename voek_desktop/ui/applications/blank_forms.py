@@ -24,6 +24,7 @@ from voek_desktop.domain.formats import file_name
 from voek_desktop.ui.applications.preview import PdfPreview, print_pdf, save_pdf
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit.dialogs import tr
+from voek_desktop.ui.kit.widgets import fit_to_screen
 
 
 def render_blank(category: str, consumer_type: str) -> bytes:
@@ -40,7 +41,7 @@ class BlankFormsDialog(QDialog):
         self.ctx = ctx
         self._seq = 0
         self.setWindowTitle(tr("Бланки заявок на технологическое присоединение"))
-        self.resize(940, 760)
+        fit_to_screen(self, 940, 760)
         layout = QVBoxLayout(self)
         intro = QLabel(
             tr(

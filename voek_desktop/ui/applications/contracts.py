@@ -69,8 +69,8 @@ class ContractsPage(SectionPage):
         ]
         self.active_model: RecordsModel[ConnectionContract] = RecordsModel(columns, self)
         self.done_model: RecordsModel[ConnectionContract] = RecordsModel(columns, self)
-        self.active_view = table(self.tabs, self.active_model, "activeContracts")
-        self.done_view = table(self.tabs, self.done_model, "doneContracts")
+        self.active_view = table(self.tabs, self.active_model, "activeContracts", stretch=2)
+        self.done_view = table(self.tabs, self.done_model, "doneContracts", stretch=2)
         self.tabs.addTab(self.active_view, tr("Исполняемые"))
         self.tabs.addTab(self.done_view, tr("Выполненные"))
         lv.addWidget(self.tabs, 1)

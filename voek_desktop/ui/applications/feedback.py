@@ -100,7 +100,7 @@ class FeedbackPage(SectionPage):
             ],
             self,
         )
-        self.threads = table(left, self.model, "threads")
+        self.threads = table(left, self.model, "threads", stretch=0)
         lv.addWidget(self.threads, 1)
         new_title = QLabel(tr("Новое сообщение в АО «ВОЭК»"), left)
         new_title.setObjectName("groupTitle")

@@ -30,6 +30,7 @@ from voek_desktop.api.models import Profile
 from voek_desktop.domain import applications as domain
 from voek_desktop.domain.formats import format_phone, format_snils
 from voek_desktop.domain.time import MSK
+from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import ErrorLabel, Field
 
 GROUP_TITLE_STYLE = "font-size: 12pt; font-weight: 600; color: #0b4f8a; margin-top: 10px;"
@@ -77,6 +78,11 @@ class ChoiceRow(QWidget):
         self.combo = QComboBox(self)
         self.combo.setObjectName(f"field_{spec.key}")
         self.combo.setAccessibleName(spec.label)
+        # As wide as the form gives it, not as its longest choice (issue 12 "Fit").
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.combo.setMinimumContentsLength(16)
         self.combo.addItem("— выберите —", None)
         for choice in choices:
             self.combo.addItem(choice.label, choice.value)
@@ -208,7 +214,14 @@ class StagesRow(QWidget):
         self.view.setObjectName("field_stages")
         self.view.setModel(self.model)
         self.view.setAccessibleName(spec.label)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Long titles («Срок ввода в эксплуатацию») wrap onto two lines in a narrow form
+        # instead of being cut at both ends (issue 12 "Fit").
+        header.setDefaultAlignment(
+            Qt.AlignmentFlag(int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap))
+        )
+        header.setMinimumHeight(2 * header.fontMetrics().lineSpacing() + 8)
         self.view.verticalHeader().setDefaultSectionSize(26)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(
@@ -219,9 +232,9 @@ class StagesRow(QWidget):
         self.view.setMaximumHeight(150)
         layout.addWidget(self.view)
         buttons = QHBoxLayout()
-        add = QPushButton("Добавить этап", self)
+        add = QPushButton(tr("Добавить этап"), self)
         add.setAutoDefault(False)
-        remove = QPushButton("Удалить этап", self)
+        remove = QPushButton(tr("Удалить этап"), self)
         remove.setAutoDefault(False)
         add.clicked.connect(self.model.add_row)
         remove.clicked.connect(lambda: self.model.remove_row(self.view.currentIndex().row()))
@@ -229,7 +242,9 @@ class StagesRow(QWidget):
         buttons.addWidget(remove)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        hint = QLabel("Даты — ДД.ММ.ГГГГ. " + spec.hint if spec.hint else "Даты — ДД.ММ.ГГГГ", self)
+        hint = QLabel(
+            tr("Даты — ДД.ММ.ГГГГ. ") + spec.hint if spec.hint else tr("Даты — ДД.ММ.ГГГГ"), self
+        )
         hint.setObjectName("fieldHint")
         hint.setWordWrap(True)
         layout.addWidget(hint)
@@ -282,6 +297,7 @@ class ApplicationForm(QWidget):
                 group = spec.group
                 title = QLabel(domain.GROUPS[group], self)
                 title.setObjectName("groupTitle")
+                title.setWordWrap(True)  # long titles and labels wrap in a narrow window
                 title.setStyleSheet(GROUP_TITLE_STYLE)
                 outer.addWidget(title)
                 layout = QFormLayout()
@@ -296,10 +312,13 @@ class ApplicationForm(QWidget):
             if spec.kind == "bool":
                 layout.addRow(row)
             else:
-                label = QLabel(spec.label + ("" if spec.required else " (необязательно)") + ":")
+                label = QLabel(spec.label + ("" if spec.required else tr(" (необязательно)")) + ":")
                 label.setObjectName(f"label_{spec.key}")
+                label.setWordWrap(True)
                 label.setBuddy(row.focus_widget if not isinstance(row, Field) else row.edit)
-                layout.addRow(label, row)
+                # A row of its own: the full width to wrap in, only when the form is narrow.
+                layout.addRow(label)
+                layout.addRow(row)
         outer.addStretch(1)
         self.set_values({})
 

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.dialogs import tr
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
@@ -106,7 +107,7 @@ class PdfPreview(QWidget):
         v.addLayout(bar)
         v.addWidget(self.view, 1)
 
-        self.message = QLabel("Предпросмотр появится здесь", self)
+        self.message = QLabel(tr("Предпросмотр появится здесь"), self)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
         self.message.setObjectName("fieldHint")
@@ -246,7 +247,7 @@ def print_pdf(parent: QWidget, ctx: Context, preview: PdfPreview, title: str = "
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
     if not preview.is_ready() or preview.page_count() == 0:
-        messages.error(parent, "Документ ещё не готов к печати.")
+        messages.error(parent, tr("Документ ещё не готов к печати."))
         return
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setDocName(title)
@@ -326,7 +327,7 @@ def save_pdf(
     from voek_desktop.settings import write_atomically
 
     if not data:
-        messages.error(parent, "Документ ещё не готов.")
+        messages.error(parent, tr("Документ ещё не готов."))
         return
     path, _ = QFileDialog.getSaveFileName(
         parent, title, str(Path.home() / suggested), "Документ PDF (*.pdf)"
@@ -336,7 +337,7 @@ def save_pdf(
     target = Path(path if path.lower().endswith(".pdf") else path + ".pdf")
     ctx.tasks.run_long(
         lambda transfer: write_atomically(target, data),  # 0600: passport data, СНИЛС
-        lambda _: messages.notice(f"Сохранено: {target}"),
+        lambda _: messages.notice(tr("Сохранено: {}").format(target)),
         lambda exc: messages.error(parent, exc),
         owner=parent,
         label="Сохранение PDF…",

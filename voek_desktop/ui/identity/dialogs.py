@@ -27,7 +27,7 @@ from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.dialogs import EnterRuns, tr
 from voek_desktop.ui.kit.forms import ErrorLabel, Field, Form, checker, show_api_error
-from voek_desktop.ui.kit.widgets import primary_button
+from voek_desktop.ui.kit.widgets import fit_to_screen, primary_button
 
 _TOKEN_IN_TEXT = re.compile(r"^[A-Za-z0-9_-]{32,}$", re.M)
 
@@ -443,7 +443,7 @@ class OutboxDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(tr("Почта (демо)"))
-        self.resize(820, 480)
+        fit_to_screen(self, 820, 480)
         layout = QVBoxLayout(self)
         hint = QLabel(
             tr(

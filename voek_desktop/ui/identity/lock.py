@@ -11,7 +11,7 @@ from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import ErrorLabel, Field, Form
-from voek_desktop.ui.kit.widgets import primary_button
+from voek_desktop.ui.kit.widgets import primary_button, scrolling
 
 _ACTIVITY = (
     QEvent.Type.KeyPress,
@@ -64,11 +64,16 @@ class LockView(QWidget):
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        outer = QVBoxLayout(self)
+        # The card scrolls on a screen lower than it (1024×600 with the demo box, 200 %).
+        content = QWidget(self)
+        screen = QVBoxLayout(self)
+        screen.setContentsMargins(0, 0, 0, 0)
+        screen.addWidget(scrolling(content, self))
+        outer = QVBoxLayout(content)
         outer.addStretch(1)
         row = QHBoxLayout()
         row.addStretch(1)
-        card = QFrame(self)
+        card = QFrame(content)
         card.setObjectName("card")
         card.setMinimumWidth(480)
         row.addWidget(card)

@@ -25,7 +25,12 @@ from voek_desktop.ui.context import Context, DemoLogin
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import ErrorLabel, Field, Form, checker, show_api_error
-from voek_desktop.ui.kit.widgets import ConsumerTypePicker, link_button, primary_button
+from voek_desktop.ui.kit.widgets import (
+    ConsumerTypePicker,
+    link_button,
+    primary_button,
+    scrolling,
+)
 
 if TYPE_CHECKING:
     from voek_desktop.api.models import Profile
@@ -40,11 +45,16 @@ class LoginView(QWidget):
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        outer = QVBoxLayout(self)
+        # The card scrolls on a screen lower than it (1024×600 with the demo box, 200 %).
+        content = QWidget(self)
+        screen = QVBoxLayout(self)
+        screen.setContentsMargins(0, 0, 0, 0)
+        screen.addWidget(scrolling(content, self))
+        outer = QVBoxLayout(content)
         outer.addStretch(1)
         row = QHBoxLayout()
         row.addStretch(1)
-        card = QFrame(self)
+        card = QFrame(content)
         card.setObjectName("card")
         card.setMaximumWidth(640)
         card.setMinimumWidth(520)

@@ -40,7 +40,7 @@ from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import ErrorLabel
-from voek_desktop.ui.kit.widgets import primary_button, pydate, qdate, section_title
+from voek_desktop.ui.kit.widgets import fit_to_screen, primary_button, pydate, qdate, section_title
 from voek_desktop.ui.metering.models import ArchiveRequestsModel
 
 NOTICE = "До 21:00 МСК текущих суток возможно обновить запрос, указав иные даты."
@@ -126,7 +126,7 @@ class ArchiveDialog(QDialog):
         self.downloading_id: int | None = None
         self.saved: dict[int, Path] = {}  # request id → where its file was saved
         self.setWindowTitle(tr("Получить архив данных за период"))
-        self.resize(920, 620)
+        fit_to_screen(self, 920, 620)
         layout = QVBoxLayout(self)
 
         title = section_title(tr("Получить архив данных за период"), self)

@@ -29,6 +29,7 @@ from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.models import RowsModel
+from voek_desktop.ui.kit.widgets import fit_to_screen
 
 if TYPE_CHECKING:
     from voek_desktop.ui.kit.tasks import Transfer
@@ -75,7 +76,7 @@ class WorkbookDialog(QDialog):
         self.complete = False
         self.transfer: Transfer | None = None
         self.setWindowTitle(tr("Архив данных — {}").format(self.path.name))
-        self.resize(900, 620)
+        fit_to_screen(self, 900, 620)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(QLabel(tr("Лист:"), self))

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -29,7 +28,7 @@ from voek_desktop.domain.time import moscow_date
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.flow import FlowLayout
-from voek_desktop.ui.kit.widgets import primary_button, section_title
+from voek_desktop.ui.kit.widgets import CurrentPageStack, primary_button, section_title
 from voek_desktop.ui.metering.labels import offline_note
 from voek_desktop.ui.metering.models import MetersModel
 
@@ -85,6 +84,7 @@ class MeterCard(QFrame):
             item = self.grid.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.hide()  # not painted over the next meter's rows until it is deleted
                 widget.deleteLater()
         self.setVisible(meter is not None)
         if meter is None:
@@ -122,7 +122,7 @@ class MeterCard(QFrame):
         self.not_smart.setVisible(not meter.is_smart)
 
 
-class MetersPanel(QStackedWidget):
+class MetersPanel(CurrentPageStack):
     """Page 0: meters and the card; page 1: the smart-meter data of one of them."""
 
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
@@ -151,6 +151,10 @@ class MetersPanel(QStackedWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # When the window is too narrow for every column the table scrolls sideways, but the
+        # address keeps the width of its title rather than shrinking to «рес точки уче».
+        title = self.model.headerData(2, Qt.Orientation.Horizontal)
+        header.setMinimumSectionSize(header.fontMetrics().horizontalAdvance(f"  {title}  "))
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.table.setMinimumHeight(140)

@@ -347,7 +347,7 @@ class ChartPage(QWidget):
         self.picker_label.setBuddy(self.picker)
         self.status = QLabel(self)
         self.status.setObjectName("fieldHint")
-        self.status.setWordWrap(True)
+        self.status.setWordWrap(True)  # the day's summary must not widen the window
         controls.addWidget(self.status, 1)
         layout.addLayout(controls)
         self.note = QLabel(self)  # data the poll has not brought yet
