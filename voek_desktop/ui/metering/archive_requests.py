@@ -83,8 +83,10 @@ def open_url(url: QUrl) -> bool:
 
 
 def _what_next(request: ArchiveRequest) -> str:
-    """What happens to a request just made, never naming a deadline already past: after 21:00
-    МСК the server takes the request as it is (status «Зафиксирован»)."""
+    """What happens to a request just made, never naming a deadline already past (SPEC §6.5):
+    the server's ``editable_until`` is always ahead (after 21:00 МСК, 21:00 of the next day); a
+    request that is no longer editable (an older server, a clock past the cut-off) names when its
+    file is made instead."""
     if request.is_editable and request.editable_until:
         return tr("Изменить даты можно до {}.").format(format_datetime(request.editable_until))
     if request.produce_after:
