@@ -64,6 +64,7 @@ def main() -> None:
     window = MainWindow(ctx)
     window.resize(1100, 760)
     window.show()
+    wait(lambda: window.login_view.demo_numbers.isVisible())  # after the first paint
     save(window, "login")
 
     dialog = RegistrationDialog(ctx, window)
@@ -98,6 +99,7 @@ def main() -> None:
     wait(lambda: window.cabinet is not None and window.cabinet.profile_page.profile is not None)
     window.cabinet.open_section("Профиль")
     save(window, "profile")
+    demo_story(ctx, window, save, wait)
 
     change = PasswordChangeDialog(ctx, window)
     change.show()
@@ -142,6 +144,14 @@ def main() -> None:
     wait(lambda: not clerk_ctx.tasks.is_busy())
     desk.close()
 
+    entrepreneur = ctx.demo_logins[1]
+    window.log_out()
+    wait(lambda: not ctx.tasks.is_busy())
+    window.login_view.use_demo(entrepreneur)
+    window.login_view.submit.click()
+    wait(lambda: window.cabinet is not None)
+    wizard_prefilled(ctx, window, save, wait)
+
     company = ctx.demo_logins[2]
     window.log_out()
     wait(lambda: not ctx.tasks.is_busy())
@@ -156,6 +166,58 @@ def main() -> None:
     ctx.tasks.shutdown()
     server_future.result().stop()
     QApplication.quit()
+
+
+def demo_story(ctx, window, save, wait) -> None:
+    """The demo panel offers a contract; «Договоры» shows it, zoomed in on its second page."""
+    from voek_desktop.ui.demo_panel import DemoDataDialog
+
+    data = DemoDataDialog(ctx, window)
+    data.show()
+    wait(lambda: "3300000012" in data.text.toPlainText())
+    save(data, "demo-data")
+    data.close()
+
+    window.cabinet.open_section("Договоры")
+    panel = window.open_demo_panel()
+    wait(lambda: panel.application.count() > 0)
+    index = next(i for i, a in enumerate(panel.applications) if a.status == "need_info")
+    panel.application.setCurrentIndex(index)
+    panel.offer_button.click()
+    contracts = window.cabinet.pages.currentWidget()
+    wait(lambda: contracts.active_model.rowCount() == 1)
+    wait(lambda: not ctx.tasks.is_busy())
+    save(panel, "demo-panel")
+    panel.close()
+    contracts.open_document()
+    wait(lambda: contracts.preview is not None and contracts.preview.is_ready())
+    contracts.preview.go_to_page(contracts.preview.page_count() - 1)
+    contracts.preview.zoom_in()
+    wait(lambda: not ctx.tasks.is_busy())
+    import time
+
+    time.sleep(0.5)  # QPdfView renders its pages on a thread of its own
+    save(window, "contract-zoomed")
+
+
+def wizard_prefilled(ctx, window, save, wait) -> None:
+    """A sole proprietor's new application starts from the registry's name and identifiers."""
+    from voek_desktop.drafts import DraftStore
+    from voek_desktop.ui.applications.wizard import ApplicationWizard
+
+    wizard = ApplicationWizard(ctx, ctx.session.profile, DraftStore(None), window)
+    wizard.resize(1180, 760)
+    wizard.show()
+    wizard.category_step.set_value("p12_1")
+    wizard.next()
+    wait(lambda: wizard.form.rows["applicant_name"].text() != "")
+    wait(lambda: wizard.form_step.preview.is_ready() and not ctx.tasks.is_busy())
+    import time
+
+    time.sleep(0.5)
+    save(wizard, "wizard-prefilled")
+    wizard.autosave_timer.stop()
+    wizard.reject()
 
 
 if __name__ == "__main__":

@@ -7,10 +7,12 @@ server that adds fields does not break an older app.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Self, cast
 from urllib.parse import quote
+
+from voek_desktop.api.models import checked_id, known_fields
 
 if TYPE_CHECKING:
     from voek_desktop.api.client import CabinetClient
@@ -23,9 +25,7 @@ ARCHIVE_STATUS_LABELS = {
 }
 
 
-def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:
-    names = {f.name for f in fields(cls)}
-    return {k: v for k, v in data.items() if k in names}
+_known = known_fields
 
 
 def _segment(value: str | int) -> str:
@@ -131,10 +131,10 @@ class MeteringPoint:
     def from_json(cls, data: dict[str, Any]) -> Self:
         meter = data.get("meter") or {}
         return cls(
-            int(data["id"]),
+            checked_id(data["id"]),
             str(data.get("name") or ""),
             str(data.get("address") or ""),
-            meter.get("id"),
+            None if meter.get("id") is None else checked_id(meter["id"]),
             f"{meter.get('brand', '')} {meter.get('model', '')}".strip(),
             str(meter.get("serial_number") or ""),
             bool(meter.get("is_smart")),

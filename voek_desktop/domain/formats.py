@@ -9,6 +9,7 @@ format through here; plain Python.
 from __future__ import annotations
 
 import contextlib
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -148,8 +149,17 @@ def format_snils(digits: str) -> str:
     return f"{digits[0:3]}-{digits[3:6]}-{digits[6:9]} {digits[9:]}"
 
 
-def file_name(title: str, suffix: str) -> str:
+_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
+
+
+def file_name(title: str, suffix: str = "", fallback: str = "файл") -> str:
     """``title`` as the name of a file offered for saving, valid on Windows too: the characters
-    Windows forbids become «-», and a name cannot end with a dot or a space."""
-    safe = "".join("-" if c in '<>:"/\\|?*' or ord(c) < 32 else c for c in title)
-    return " ".join(safe.split()).rstrip(". ") + suffix
+    Windows forbids, control characters and path separators become «-», and a name cannot start
+    or end with a dot or a space. Also the one cleaner of names a server sends (issue 11 item
+    11): what is left is only a name — ``../../.bashrc`` cannot leave the folder or hide —
+    and ``fallback`` when nothing usable (or a reserved device name) is left."""
+    safe = "".join("-" if c in '<>:"/\\|?*' or ord(c) < 32 or ord(c) == 127 else c for c in title)
+    safe = " ".join(safe.split()).strip(". ")
+    if not safe or _WINDOWS_RESERVED.match(safe):
+        return fallback
+    return safe[-(120 - len(suffix)) :] + suffix  # the end keeps the extension

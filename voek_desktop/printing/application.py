@@ -585,14 +585,16 @@ def _with_date(number_: str, day: str) -> str:
 
 def _reason(category: str, f: _Form) -> tuple[str, Flowable]:
     heading = "Заявка подаётся в связи с"
-    options = [(c.value, c.label[:1].lower() + c.label[1:]) for c in domain.REASONS]
     if category == "p13":
         # A p13 form always means temporary connection: preprinted, nothing to choose.
         return heading, Paragraph(
             "временным присоединением энергопринимающих устройств на срок, указанный ниже",
             f.s.left,
         )
-    options = [o for o in options if o[0] != "temporary"]
+    spec = domain.FIELDS_BY_KEY["reason"]
+    options = [
+        (c.value, c.label[:1].lower() + c.label[1:]) for c in domain.choices_for(spec, category)
+    ]
     return heading, _checks(options, f.str("reason"), f)
 
 

@@ -82,8 +82,11 @@ def render_contract(
 
     ``contract``: ``number`` (str, «ТП-2026-000001»), ``date`` (date or ISO string; the offer
     date), ``fee_rub`` (number; default: requested kW × 5000 ₽), ``term`` (text overriding the
-    category's deadline, e.g. «4 (четыре) месяца»), ``grid_signatory_position`` and
-    ``grid_signatory_name`` (who signs for АО «ВОЭК»), ``tariff_decision`` (the tariff act).
+    category's deadline, e.g. «4 (четыре) месяца»), who signs for АО «ВОЭК»:
+    ``grid_signatory_position`` and ``grid_signatory_name`` (nominative, under the signature),
+    ``grid_signatory_position_genitive`` and ``grid_signatory_name_genitive`` («в лице …»),
+    ``grid_signatory_basis`` («Устава», «доверенности № 14 от 09.01.2026»); and
+    ``tariff_decision`` (the tariff act).
 
     ``application``: ``number``, ``category`` (``p14``/``p12_1``/``p13``), ``consumer_type``,
     ``created_at`` or ``submitted_at`` (ISO), ``form`` (the form keys of docs/design.md
@@ -174,17 +177,16 @@ def _story(x: _Ctx) -> list[Flowable]:
     story += [place, Spacer(0, 4 * mm)]
 
     grid_who = " ".join(
-        p
-        for p in (
-            _str(x.c.get("grid_signatory_position")) or "генерального директора",
-            _str(x.c.get("grid_signatory_name")),
+        (
+            _str(x.c.get("grid_signatory_position_genitive")) or "генерального директора",
+            _blank(_str(x.c.get("grid_signatory_name_genitive"))),
         )
-        if p
     )
+    basis = _str(x.c.get("grid_signatory_basis")) or "Устава"
     story.append(
         Paragraph(
             f"{COMPANY_FULL} ({COMPANY_SHORT}), именуемое в дальнейшем «Сетевая организация», "
-            f"в лице {text(grid_who)}, действующего на основании Устава, с одной стороны, и "
+            f"в лице {grid_who}, действующего на основании {text(basis)}, с одной стороны, и "
             f"{_party(x)}, именуемый(-ое) в дальнейшем «Заявитель», с другой стороны, вместе "
             "именуемые «Стороны», заключили настоящий договор о нижеследующем:",
             s.body,
@@ -379,6 +381,9 @@ def _parties(x: _Ctx) -> Table:
         COMPANY_SHORT,
         text(COMPANY_ADDRESS),
     ]
+    grid_position = _str(x.c.get("grid_signatory_position"))
+    if grid_position:
+        grid_lines.append(text(grid_position))
     who = ["<b>Заявитель</b>", _blank(x.name, 30)]
     ids: tuple[tuple[str, str], ...]
     if x.consumer_type == domain.COMPANY:

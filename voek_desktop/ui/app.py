@@ -20,7 +20,7 @@ from voek_desktop.ui.kit.style import STYLE_SHEET
 from voek_desktop.ui.kit.tasks import Tasks
 from voek_desktop.ui.main_window import MainWindow
 
-DEFAULT_SERVER = "http://127.0.0.1:8080"
+DEFAULT_SERVER = "https://lk.voek33.ru"
 
 
 class _DeskOptions(TypedDict):

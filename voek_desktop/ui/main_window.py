@@ -313,6 +313,9 @@ class MainWindow(QMainWindow):
         point_at_links(self)
         forms.first_paint_done()
         self._add_blank_forms_menu()
+        if self.ctx.demo:
+            self._add_demo_menu()
+            self.login_view.load_demo_numbers()
         from voek_desktop.ui.about import add_help_menu
 
         add_help_menu(self.menuBar(), self.ctx, self)
@@ -325,6 +328,47 @@ class MainWindow(QMainWindow):
         for key, category in CATEGORIES.items():
             action = menu.addAction(f"Бланк заявки по {category.short_title}…")
             action.triggered.connect(lambda _=False, k=key: self.open_blank_forms(k))
+
+    def _add_demo_menu(self) -> None:
+        """«Демо»: the grid company's side of the story and the registry's numbers."""
+        menu = self.menuBar().addMenu("Демо")
+        menu.addAction("Демо: действия сетевой организации…").triggered.connect(
+            self.open_demo_panel
+        )
+        menu.addAction("Демо-данные…").triggered.connect(self.login_view.show_demo_data)
+        menu.addAction("Почта (демо)…").triggered.connect(self.open_outbox)
+
+    def open_demo_panel(self) -> QDialog:
+        """One panel, kept beside the cabinet; it follows whoever logs in or out."""
+        import shiboken6
+
+        from voek_desktop.ui.demo_panel import DemoActionsDialog
+
+        dialog = self.findChild(DemoActionsDialog)
+        if dialog is None or not shiboken6.isValid(dialog):
+            dialog = DemoActionsDialog(self.ctx, self)
+            dialog.changed.connect(self.refresh_sections)
+            self.login_view.logged_in.connect(dialog.consumer_changed)
+            self.logged_out.connect(dialog.consumer_changed)
+        else:
+            dialog.refresh()
+        dialog.show()
+        dialog.activateWindow()
+        return dialog
+
+    def refresh_sections(self, titles: tuple[str, ...]) -> None:
+        """Reload the cabinet sections an action changed (all for ``()``); a section not
+        shown yet loads when it is."""
+        from voek_desktop.ui.kit.page import SectionPage
+
+        cabinet = self.cabinet
+        if cabinet is None:
+            return
+        for row in range(cabinet.nav.count()):
+            page = cabinet.pages.widget(row)
+            wanted = not titles or cabinet.nav.item(row).text() in titles
+            if wanted and isinstance(page, SectionPage) and page.loaded:
+                page.refresh()
 
     def open_blank_forms(self, category: str | None = None) -> None:
         from voek_desktop.ui.applications.blank_forms import BlankFormsDialog

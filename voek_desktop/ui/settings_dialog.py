@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voek_desktop.settings import Settings
+from voek_desktop.settings import Settings, server_url_problem
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import Field, Form
@@ -24,9 +24,7 @@ from voek_desktop.ui.kit.forms import Field, Form
 def _check_url(text: str) -> str | None:
     if not text.strip():
         return None  # empty: the built-in default
-    if not text.strip().startswith(("http://", "https://")):
-        return "Адрес начинается с https:// (или http:// для сервера в своей сети)"
-    return None
+    return server_url_problem(text)
 
 
 class SettingsDialog(QDialog):
@@ -43,7 +41,8 @@ class SettingsDialog(QDialog):
                 "Адрес сервера",
                 placeholder="https://lk.voek33.ru",
                 check=_check_url,
-                hint="Пусто — сервер по умолчанию. Демо-режим (--demo) использует свой.",
+                hint="Пусто — сервер по умолчанию. Демо-режим (--demo) использует свой."
+                " http:// — только для сервера на этом компьютере.",
             )
         )
         self.server.set_text(settings.server_url)

@@ -60,6 +60,10 @@ class ServerConfig:
     outbox_dir: Path | None = None
     smtp: tuple[str, int] | None = None
     clock: Clock = field(default_factory=Clock)
+    # Who signs connection contracts for the grid company: the keys of printing/contract.py's
+    # ``grid_signatory_*`` (position, name, their genitive forms, basis). Staff data, so it is
+    # configuration, not code; --demo uses demo_data.DEMO_GRID_SIGNATORY when none is given.
+    signatory: dict[str, str] | None = None
 
 
 class CabinetApp:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import cast
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImageReader
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -56,30 +56,69 @@ def check_files(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], str | No
     return checked, None
 
 
+def check_contents(checked: Sequence[tuple[Path, str]]) -> None:
+    """Each file parsed as the type its first bytes showed (uploads.check_structure, the
+    server's own rule), so a damaged or active file is refused before the upload. Slow for a
+    big file: call it off the GUI thread. A problem is an ApiError, which the task runner hands
+    to the row's error line."""
+    for path, content_type in checked:
+        try:
+            uploads.check_structure(path, content_type)
+        except uploads.FileProblem as exc:
+            raise ApiError(0, exc.code, f"«{path.name}»: {exc.message}") from None
+
+
+# The server's own bound (a 600 dpi A4 scan is 35 million points); a small PNG can claim 177
+# million (13,300 × 13,300 in 516 KB) and would take the merge to 1.75 GB once decoded.
+MAX_JOIN_PIXELS = uploads.MAX_IMAGE_PIXELS
+
+
 def join_images(paths: Sequence[Path], out: Path, cancelled: Callable[[], bool]) -> Path:
-    """One A4 PDF with one image per page, each fitted inside the margins. Qt-free."""
+    """One A4 PDF with one image per page, each fitted inside the margins, written 0600.
+
+    Every image's size is read from its header (QImageReader decodes nothing for size()) and
+    bounded before any image is decoded."""
+    import io
+
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen.canvas import Canvas
 
-    margin = 10 * mm
-    canvas = Canvas(str(out), pagesize=A4)
-    canvas.setTitle(tr("Скан документа"))
+    from voek_desktop.settings import write_atomically
+
     for path in paths:
-        if cancelled():
-            raise TransferCancelled()
+        size = QImageReader(str(path)).size()
+        width, height = size.width(), size.height()
+        if width * height > MAX_JOIN_PIXELS:
+            raise uploads.FileProblem(
+                "image_too_large",
+                f"«{path.name}»: изображение слишком большое ({width} × {height} точек, допустимо"
+                f" до {MAX_JOIN_PIXELS // 1_000_000} млн). Уменьшите разрешение сканирования"
+                " (300 dpi достаточно)",
+            )
+    images = []
+    for path in paths:
         image = ImageReader(str(path))
         width, height = image.getSize()
+        images.append((image, width, height))
+    margin = 10 * mm
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4)
+    canvas.setTitle(tr("Скан документа"))
+    for image, width, height in images:
+        if cancelled():
+            raise TransferCancelled()
         scale = min((A4[0] - 2 * margin) / width, (A4[1] - 2 * margin) / height)
         w, h = width * scale, height * scale
         canvas.drawImage(image, (A4[0] - w) / 2, (A4[1] - h) / 2, w, h)
         canvas.showPage()
     canvas.save()
-    if out.stat().st_size > uploads.MAX_FILE_BYTES:
+    if buffer.tell() > uploads.MAX_FILE_BYTES:
         raise uploads.FileProblem(
             "file_too_large", "Объединённый файл больше 20 МБ. Уменьшите разрешение сканирования"
         )
+    write_atomically(out, buffer.getvalue())
     return out
 
 
@@ -317,6 +356,7 @@ class AttachmentsChecklist(QWidget):
             files = list(singles)
             joined: Path | None = None
             try:
+                check_contents(checked)  # before a photo is decoded for joining, too
                 if join:
                     joined = scratch / f"{kind}-{uuid.uuid4().hex}.pdf"
                     try:
@@ -426,8 +466,6 @@ def _progress(row: DocumentRow, done: int, total: int | None) -> None:
 
 
 def _scratch_dir(ctx: Context) -> Path:
-    """Joined scans live in the consumer's cache folder: «Выход» removes any leftover."""
+    """Joined scans live in the consumer's cache folder (0700): «Выход» removes any leftover."""
     cache = ctx.session.cache()
-    folder = (cache.root if cache else Path(tempfile.gettempdir())) / "scratch"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return cache.folder("scratch") if cache else Path(tempfile.mkdtemp(prefix="voek-scratch-"))

@@ -1,7 +1,8 @@
 """«Договоры»: connection contracts offered in answer to applications (seed IV.4).
 
 The consumer opens the contract PDF in the preview (downloaded in a worker into the cache
-folder), prints or saves it, signs it and uploads the signed scan.
+folder, 0600; in clerk mode into memory only), prints or saves it, signs it and uploads the
+signed scan.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from voek_desktop.domain.formats import (
     file_name,
     format_date,
 )
-from voek_desktop.ui.applications.attachments import FILE_FILTER, check_files
+from voek_desktop.ui.applications.attachments import FILE_FILTER, check_contents, check_files
 from voek_desktop.ui.applications.page import table
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
@@ -119,6 +120,8 @@ class ContractsPage(SectionPage):
         splitter.addWidget(self.preview_holder)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        # The contract is read here: most of the width goes to it (scaled to the window).
+        splitter.setSizes([400, 600])
         layout.addWidget(splitter, 1)
 
         self.refresh_button.clicked.connect(self.refresh)
@@ -189,10 +192,12 @@ class ContractsPage(SectionPage):
 
     # --- the document ---------------------------------------------------------------------
 
-    def _cache_path(self, contract: ConnectionContract) -> Path:
+    def _cache_path(self, contract: ConnectionContract) -> Path | None:
+        """Where the PDF is kept; None in clerk mode, where it lives in memory only."""
         cache = self.ctx.session.cache()
-        assert cache is not None
-        return cache.root / "contracts" / f"contract-{contract.id}.pdf"
+        if cache is None or cache.in_memory:
+            return None
+        return cache.file("contracts", f"contract-{contract.id}.pdf")
 
     def _ensure_preview(self):
         if self.preview is None:
@@ -217,6 +222,8 @@ class ContractsPage(SectionPage):
 
             client = CabinetClient(ctx.session.server_url, token=ctx.session.client.token)
             try:
+                if dest is None:
+                    return client.contract_pdf(contract.id, transfer.report, transfer.is_cancelled)
                 client.download_contract(contract.id, dest, transfer.report, transfer.is_cancelled)
             finally:
                 client.close()
@@ -268,7 +275,7 @@ class ContractsPage(SectionPage):
         if contract is None:
             return
         self.upload_error.show_message(None)
-        _checked, problem = check_files([path])
+        checked, problem = check_files([path])
         if problem:
             self.upload_error.show_message(problem)
             return
@@ -277,6 +284,7 @@ class ContractsPage(SectionPage):
         def work(transfer: Transfer) -> ConnectionContract:
             from voek_desktop.api.client import CabinetClient
 
+            check_contents(checked)
             client = CabinetClient(ctx.session.server_url, token=ctx.session.client.token)
             try:
                 return client.upload_signed_copy(

@@ -63,7 +63,12 @@ _SHOWN = {"snils": format_snils, "phone": format_phone}
 class ChoiceRow(QWidget):
     changed = Signal()
 
-    def __init__(self, spec: domain.FieldSpec, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        spec: domain.FieldSpec,
+        choices: tuple[domain.Choice, ...],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.key = spec.key
         layout = QVBoxLayout(self)
@@ -73,7 +78,7 @@ class ChoiceRow(QWidget):
         self.combo.setObjectName(f"field_{spec.key}")
         self.combo.setAccessibleName(spec.label)
         self.combo.addItem("— выберите —", None)
-        for choice in spec.choices:
+        for choice in choices:
             self.combo.addItem(choice.label, choice.value)
         layout.addWidget(self.combo)
         self.error = ErrorLabel(self)
@@ -302,7 +307,7 @@ class ApplicationForm(QWidget):
         key = spec.key
         row: ChoiceRow | BoolRow | StagesRow
         if spec.kind == "choice":
-            row = ChoiceRow(spec, self)
+            row = ChoiceRow(spec, domain.choices_for(spec, self.category), self)
             row.changed.connect(lambda: self._changed(key, touch=True))
             return row
         if spec.kind == "bool":
@@ -321,8 +326,8 @@ class ApplicationForm(QWidget):
             spec.key,
             spec.label,
             check=check,
-            placeholder=spec.placeholder,
-            hint=spec.hint,
+            placeholder=domain.placeholder_for(spec, self.consumer_type),
+            hint=domain.hint_for(spec, self.category),
             parent=self,
         )
         if spec.kind == "text":
@@ -356,10 +361,18 @@ class ApplicationForm(QWidget):
         self.refresh_errors()
 
     def prefill(self, profile: Profile) -> None:
-        """Identifiers and contacts the cabinet already knows."""
+        """What the cabinet already knows goes into empty fields: identifiers, contacts, the
+        registry's name of an organisation; an individual's home is the address of the
+        personal account on the bill. Every known address is offered while typing one."""
+        from PySide6.QtWidgets import QCompleter
+
         from voek_desktop.domain.consumers import CONSUMER_TYPES
 
+        individual = self.consumer_type == domain.INDIVIDUAL
         known = {
+            "applicant_name": profile.name
+            and domain.applicant_name_from_registry(profile.name, self.consumer_type),
+            "postal_address": profile.addresses[0] if individual and profile.addresses else None,
             "snils": profile.snils,
             "inn": profile.inn,
             "ogrn": profile.ogrn,
@@ -376,6 +389,13 @@ class ApplicationForm(QWidget):
                 **{k: v for k, v in known.items() if v and k in self.rows and not current.get(k)},
             }
         )
+        for key in ("registered_address", "postal_address", "devices_address"):
+            row = self.rows.get(key)
+            if isinstance(row, Field) and profile.addresses:
+                completer = QCompleter(list(profile.addresses), row.edit)
+                completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+                completer.setFilterMode(Qt.MatchFlag.MatchContains)
+                row.edit.setCompleter(completer)
 
     # --- validation -----------------------------------------------------------------------
 

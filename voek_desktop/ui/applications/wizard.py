@@ -292,6 +292,19 @@ class ApplicationWizard(QDialog):
                 self.category_step.set_value(only[0])
             self.go(0)
         self.autosave_timer.start()
+        # The login's profile has no registry name or addresses: GET /profile has.
+        client = ctx.session.client
+        self.ctx.tasks.run(client.profile, self._profile_loaded, lambda _exc: None, owner=self)
+
+    def _profile_loaded(self, profile: Profile) -> None:
+        self.profile = profile
+        if self.form_step.form is None:
+            return  # the form is built later, from this profile
+        untouched = self.form.values() == self._pristine
+        self.form.prefill(profile)
+        if untouched:  # still only what the cabinet filled in: no draft to keep
+            self._pristine = self.form.values()
+        self.render_preview()
 
     # --- state ----------------------------------------------------------------------------
 

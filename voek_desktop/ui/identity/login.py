@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Signal
@@ -130,10 +131,7 @@ class LoginView(QWidget):
         if not self.ctx.demo:
             return
         head = QLabel(
-            tr(
-                "<b>Демонстрационный режим.</b> Сервер работает на этом компьютере с учебными"
-                " данными; письма не уходят, а видны в «Почте (демо)»."
-            ),
+            tr("<b>Демо-режим:</b> учебные данные на этом компьютере, письма — в «Почте (демо)»."),
             self.demo_box,
         )
         head.setWordWrap(True)
@@ -154,11 +152,47 @@ class LoginView(QWidget):
             self.demo_layout.addWidget(pw, len(self.ctx.demo_logins) + 1, 0, 1, 2)
         self.mail_button = QPushButton(tr("Почта (демо)…"), self.demo_box)
         self.mail_button.setAutoDefault(False)
-        self.demo_layout.addWidget(self.mail_button, len(self.ctx.demo_logins) + 1, 1)
+        row = len(self.ctx.demo_logins) + 2
+        self.demo_layout.addWidget(self.mail_button, row - 1, 1)
+        # Filled from the demo server's registry after the first paint (load_demo_numbers):
+        # two short lines with the link inside; not wrapped, so the window's minimum height
+        # counts them and nothing is clipped on a small screen.
+        self.demo_numbers = QLabel(self.demo_box)
+        self.demo_numbers.setObjectName("demoNumbers")
+        self.demo_numbers.setToolTip(
+            tr(
+                "Все лицевые счета с заводскими номерами приборов учёта и договоры энергоснабжения"
+                " с ОГРН и ИНН — по ссылке «Демо-данные…»"
+            )
+        )
+        self.demo_numbers.linkActivated.connect(lambda _link: self.show_demo_data())
+        self.demo_numbers.hide()
+        self.demo_layout.addWidget(self.demo_numbers, row, 0, 1, 3)
         # Tab follows the screen top to bottom: the demo box comes before «Настройки…».
         chain = [self.blank_forms_button, *self.demo_box.findChildren(QPushButton)]
         for first, second in zip(chain, [*chain[1:], self.settings_button], strict=True):
             QWidget.setTabOrder(first, second)
+
+    def load_demo_numbers(self) -> None:
+        """The registry's numbers to try (a spare personal account, the supply contracts)."""
+        from voek_desktop.ui.demo_panel import registry_summary
+
+        def shown(lines: list[str]) -> None:
+            link = '<a href="#demo-data">Демо-данные…</a>'
+            self.demo_numbers.setText("<br>".join(escape(line) for line in lines) + f" {link}")
+            self.demo_numbers.show()
+
+        self.ctx.tasks.run(
+            self.ctx.session.client.dev_registry,
+            lambda registry: shown(registry_summary(registry)),
+            lambda _exc: None,  # the dialog says why, if it is opened
+            owner=self,
+        )
+
+    def show_demo_data(self) -> None:
+        from voek_desktop.ui.demo_panel import DemoDataDialog
+
+        DemoDataDialog(self.ctx, self).open()
 
     def use_demo(self, demo: DemoLogin) -> None:
         self.picker.set_value(demo.consumer_type)

@@ -44,7 +44,7 @@ def is_expected(exc: BaseException) -> bool:
 def describe(exc: BaseException) -> str:
     if isinstance(exc, ApiError):
         text = exc.message
-        if exc.retry_after and "Повторите через" not in text:
+        if exc.retry_after and "повторите через" not in text.lower():
             minutes = max(1, -(-exc.retry_after // 60))
             text += f" Повторите через {minutes} мин."
         return text

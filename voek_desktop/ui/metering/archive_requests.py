@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from voek_desktop.api.errors import ApiError, TransferCancelled
 from voek_desktop.api.metering import ArchiveRequest, ArchiveTerms, Meter, SmartData
 from voek_desktop.domain.formats import (
+    file_name,
     format_date,
     format_datetime,
     parse_date,
@@ -497,7 +498,9 @@ class ArchiveDialog(QDialog):
 
         dest = self.saved.get(request.id)
         if dest is None or not part_path(dest).exists():
-            name = request.file_name or f"archive_{request.id}.xlsx"
+            fallback = f"archive_{request.id}.xlsx"
+            # The name comes from the server: never a folder in it.
+            name = file_name(request.file_name or fallback, fallback=fallback)
             chosen = choose_save_path(self, downloads_folder() / name)
             if chosen is None:
                 return

@@ -89,6 +89,15 @@ SCHEMAS: dict[str, Any] = {
             "phone": STR,
             "created_at": {"type": "string", "format": "date-time"},
             "activated_at": NULLABLE_STR,
+            "name": {
+                **NULLABLE_STR,
+                "description": "GET /profile: наименование организации или ИП по реестру",
+            },
+            "addresses": {
+                "type": "array",
+                "items": STR,
+                "description": "GET /profile: адреса точек учёта, доступных потребителю",
+            },
         },
     },
     "RegistrationResult": {

@@ -90,6 +90,32 @@ def find_organization(app: CabinetApp, consumer: sqlite3.Row) -> sqlite3.Row | N
     return app.db.query_one("SELECT * FROM organizations WHERE registry_number = ?", (number,))
 
 
+def registry_details(app: CabinetApp, consumer: sqlite3.Row) -> dict[str, Any]:
+    """What the registry knows of this consumer, for forms to start from: the organisation's
+    registered name, and the addresses of the metering points the consumer has access to
+    (an individual's personal accounts, a confirmed organisation's supply contracts)."""
+    org = find_organization(app, consumer)
+    if consumer["consumer_type"] == "individual":
+        rows = app.db.query(
+            "SELECT p.address FROM consumer_personal_accounts cpa JOIN metering_points p"
+            " ON p.personal_account_number = cpa.number WHERE cpa.consumer_id = ?"
+            " ORDER BY cpa.added_at, cpa.number, p.id",
+            (consumer["id"],),
+        )
+    elif org is not None:
+        rows = app.db.query(
+            "SELECT p.address FROM organization_confirmations oc"
+            " JOIN supply_contracts c ON c.organization_id = oc.organization_id"
+            " JOIN metering_points p ON p.supply_contract_number = c.number"
+            " WHERE oc.consumer_id = ? AND oc.organization_id = ? ORDER BY c.number, p.id",
+            (consumer["id"], org["id"]),
+        )
+    else:
+        rows = []
+    addresses = list(dict.fromkeys(r["address"] for r in rows))
+    return {"name": org["name"] if org is not None else None, "addresses": addresses}
+
+
 def confirmed_organization(app: CabinetApp, req: Request) -> sqlite3.Row:
     require_organization_consumer(req)
     org = find_organization(app, req.consumer)
