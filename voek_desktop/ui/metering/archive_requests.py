@@ -313,8 +313,13 @@ class ArchiveDialog(QDialog):
         if now is not None:
             self.today = moscow_date(now)
         self.latest = parse_date(terms.period_end_max) or self.latest
+        # Only what parses as a moment goes into the (rich-text) notice: the server's text is
+        # never shown as it is.
         editable_until = parse_datetime(terms.editable_until)
-        if editable_until is not None and moscow_date(editable_until) == self.today:
+        produce_after = parse_datetime(terms.produce_after)
+        if editable_until is None or produce_after is None:
+            pass  # the rule stays shown
+        elif moscow_date(editable_until) == self.today:
             self.notice.setText(f"<b>{NOTICE}</b> {NEXT_DAY}")
         else:
             # After 21:00 МСК: the request belongs to the next day, and its deadline is ahead.
@@ -323,9 +328,7 @@ class ArchiveDialog(QDialog):
                     "<b>После 21:00 МСК запрос относится к следующим суткам: его можно обновить"
                     " до {}.</b> Ответ будет сформирован после {} и размещен в виде файла для"
                     " загрузки."
-                ).format(
-                    format_datetime(terms.editable_until), format_datetime(terms.produce_after)
-                )
+                ).format(format_datetime(editable_until), format_datetime(produce_after))
             )
         if first:
             self._set_defaults()
