@@ -287,6 +287,22 @@ class ArchiveRequest:
         return self.status == "accepted" and self.editable is not False
 
 
+@dataclass(frozen=True)
+class ArchiveTerms:
+    """What a request made now gets, by the server's clock (SPEC §6.5): the dates it accepts and
+    the deadlines, all still ahead."""
+
+    period_start_min: str
+    period_end_max: str  # the last complete day when the file is produced
+    editable_until: str
+    produce_after: str
+    now: str | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        return cls(**_known(cls, data))
+
+
 def _iso(value: date | str) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
@@ -377,6 +393,10 @@ class MeteringApi:
             json={"period_start": _iso(period_start), "period_end": _iso(period_end)},
         )
         return ArchiveRequest.from_json(_unwrap(data, "archive_request"))
+
+    def archive_terms(self, meter_id: int) -> ArchiveTerms:
+        data = self._client().request("GET", f"/meters/{int(meter_id)}/archive-terms")
+        return ArchiveTerms.from_json(data)
 
     def archive_requests(self, meter_id: int | None = None) -> list[ArchiveRequest]:
         params = None if meter_id is None else {"meter_id": int(meter_id)}

@@ -4,7 +4,7 @@ dates until 21:00 МСК, download the ready .xlsx (progress, cancel, resume) an
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from voek_desktop.api.errors import ApiError, TransferCancelled
-from voek_desktop.api.metering import ArchiveRequest, Meter, SmartData
+from voek_desktop.api.metering import ArchiveRequest, ArchiveTerms, Meter, SmartData
 from voek_desktop.domain.formats import (
     file_name,
     format_date,
@@ -47,6 +47,13 @@ NOTICE = "До 21:00 МСК текущих суток возможно обно�
 NEXT_DAY = (
     "Ответ на запрос будет сформирован на следующие сутки и размещен в виде файла для загрузки."
 )
+# Until the server's terms arrive (or from a server without them): the rule itself, true at any
+# hour, so that no deadline already past is named (SPEC §6.5).
+RULE = (
+    "Запрос можно обновить до 21:00 МСК; запрос, созданный после 21:00 МСК, относится к"
+    " следующим суткам и обновляется до 21:00 МСК следующих суток."
+)
+AFTER_RULE = "Файл формируется в 00:00 МСК после этого срока и размещается для загрузки."
 
 if TYPE_CHECKING:
     from voek_desktop.ui.kit.tasks import Transfer
@@ -77,8 +84,10 @@ def open_url(url: QUrl) -> bool:
 
 
 def _what_next(request: ArchiveRequest) -> str:
-    """What happens to a request just made, never naming a deadline already past: after 21:00
-    МСК the server takes the request as it is (status «Зафиксирован»)."""
+    """What happens to a request just made, never naming a deadline already past (SPEC §6.5):
+    the server's ``editable_until`` is always ahead (after 21:00 МСК, 21:00 of the next day); a
+    request that is no longer editable (an older server, a clock past the cut-off) names when its
+    file is made instead."""
     if request.is_editable and request.editable_until:
         return tr("Изменить даты можно до {}.").format(format_datetime(request.editable_until))
     if request.produce_after:
@@ -88,18 +97,18 @@ def _what_next(request: ArchiveRequest) -> str:
     return tr("Заявка зафиксирована, файл будет сформирован ночью.")
 
 
-def check_period(start: date, end: date, today: date, last_poll: date | None) -> dict[str, str]:
-    """The rules of an archive period (docs/design.md "Archives"), with the texts shown next to the
-    date pickers."""
+def check_period(start: date, end: date, earliest: date, latest: date | None) -> dict[str, str]:
+    """The rules of an archive period (SPEC §6.5, docs/design.md "Archives"), with the texts shown
+    next to the date pickers; ``latest`` is the last complete day."""
     errors: dict[str, str] = {}
-    earliest = years_before(today, 3)
     if start < earliest:
         errors["period_start"] = (
             f"Дата начала не может быть раньше {format_date(earliest)}: архив хранится 3 года"
         )
-    if last_poll is not None and end > last_poll:
+    if latest is not None and end > latest:
         errors["period_end"] = (
-            f"Дата окончания не может быть позже даты последнего опроса {format_date(last_poll)}"
+            f"Дата окончания не может быть позже {format_date(latest)}: это последние полные"
+            " сутки, за следующие еще не все 48 получасовых интервалов"
         )
     if start > end and "period_start" not in errors:
         errors["period_start"] = "Дата начала не может быть позже даты окончания"
@@ -122,6 +131,10 @@ class ArchiveDialog(QDialog):
         self.last_poll = last_poll
         # The server's today, not this PC's: the daily poll (01:30 МСК) is dated today.
         self.today = last_poll or moscow_date(datetime.now(MSK))
+        # The server's terms for a request made now (dates, deadlines); until they come, the
+        # day before the last poll's day, which the server accepts at any hour.
+        self.terms: ArchiveTerms | None = None
+        self.latest = last_poll - timedelta(days=1) if last_poll else None
         self.transfer: Transfer | None = None
         self.downloading_id: int | None = None
         self.saved: dict[int, Path] = {}  # request id → where its file was saved
@@ -171,7 +184,7 @@ class ArchiveDialog(QDialog):
         grid.addWidget(self.limits, 3, 0, 1, 5)
         layout.addWidget(pick)
 
-        self.notice = QLabel(f"<b>{NOTICE}</b> {NEXT_DAY}", self)
+        self.notice = QLabel(f"<b>{RULE}</b> {AFTER_RULE}", self)
         self.notice.setObjectName("archiveNotice")
         self.notice.setWordWrap(True)
         layout.addWidget(self.notice)
@@ -250,24 +263,77 @@ class ArchiveDialog(QDialog):
         edit.setCalendarPopup(True)
         edit.setAccessibleName(name)
         edit.setMinimumWidth(130)
-        # Wide limits on purpose: a date outside the rules gets a message, not a silent clamp.
+        # A wide minimum on purpose: an early start gets a message about the 3 years, not a
+        # silent clamp. The maximum is the last complete day (_set_limits): no later day exists
+        # in an archive at all.
         edit.setDateRange(QDate(2000, 1, 1), QDate(2100, 12, 31))
         return edit
 
+    def earliest(self) -> date:
+        if self.terms is not None:
+            return parse_date(self.terms.period_start_min) or years_before(self.today, 3)
+        return years_before(self.today, 3)
+
+    def _set_limits(self) -> None:
+        if self.latest is not None:
+            for edit in (self.start, self.end):
+                edit.setMaximumDate(qdate(self.latest))
+        last = format_date(self.latest) if self.latest else "уточняется…"
+        self.limits.setText(
+            tr(
+                "{} Доступно: с {} по {} — последние полные сутки (все 48 получасовых интервалов)."
+            ).format(DEPTH, format_date(self.earliest()), last)
+        )
+
     def _set_defaults(self) -> None:
-        end = self.last_poll or self.today
-        start = max(years_before(self.today, 3), date(end.year, end.month, 1))
+        end = self.latest or self.today
+        start = max(self.earliest(), date(end.year, end.month, 1))
         commissioned = parse_date(self.meter.commissioned_at)
         if commissioned is not None and commissioned > start:
             start = min(commissioned, end)
+        self._set_limits()
         self.start.setDate(qdate(start))
         self.end.setDate(qdate(end))
-        last = format_date(self.last_poll) if self.last_poll else "уточняется…"
-        self.limits.setText(
-            tr("{} Доступно: с {} по дату последнего опроса ({}).").format(
-                DEPTH, format_date(years_before(self.today, 3)), last
-            )
+
+    def _fetch_terms(self) -> None:
+        client = self.ctx.session.client
+        meter_id = self.meter.id
+        self.ctx.tasks.run(
+            lambda: client.archive_terms(meter_id),
+            self._got_terms,
+            lambda exc: None,  # the rule stays shown, and the server checks the dates anyway
+            owner=self,
+            label="Получение условий запроса архива…",
         )
+
+    def _got_terms(self, terms: ArchiveTerms) -> None:
+        first = self.terms is None
+        self.terms = terms
+        now = parse_datetime(terms.now) if terms.now else None
+        if now is not None:
+            self.today = moscow_date(now)
+        self.latest = parse_date(terms.period_end_max) or self.latest
+        # Only what parses as a moment goes into the (rich-text) notice: the server's text is
+        # never shown as it is.
+        editable_until = parse_datetime(terms.editable_until)
+        produce_after = parse_datetime(terms.produce_after)
+        if editable_until is None or produce_after is None:
+            pass  # the rule stays shown
+        elif moscow_date(editable_until) == self.today:
+            self.notice.setText(f"<b>{NOTICE}</b> {NEXT_DAY}")
+        else:
+            # After 21:00 МСК: the request belongs to the next day, and its deadline is ahead.
+            self.notice.setText(
+                tr(
+                    "<b>После 21:00 МСК запрос относится к следующим суткам: его можно обновить"
+                    " до {}.</b> Ответ будет сформирован после {} и размещен в виде файла для"
+                    " загрузки."
+                ).format(format_datetime(editable_until), format_datetime(produce_after))
+            )
+        if first:
+            self._set_defaults()
+        else:
+            self._set_limits()
 
     def _fetch_last_poll(self) -> None:
         client = self.ctx.session.client
@@ -285,8 +351,10 @@ class ArchiveDialog(QDialog):
         if polled is None:
             return
         self.last_poll = moscow_date(polled)
-        self.today = self.last_poll
-        self._set_defaults()
+        if self.terms is None:
+            self.today = self.last_poll
+            self.latest = self.last_poll - timedelta(days=1)
+            self._set_defaults()
 
     # --- dates ----------------------------------------------------------------------------
 
@@ -295,7 +363,7 @@ class ArchiveDialog(QDialog):
 
     def validate(self, quiet: bool = False) -> bool:
         start, end = self.period()
-        errors = check_period(start, end, self.today, self.last_poll)
+        errors = check_period(start, end, self.earliest(), self.latest)
         self.show_errors(errors)
         return not errors
 
@@ -372,6 +440,8 @@ class ArchiveDialog(QDialog):
     # --- the list -------------------------------------------------------------------------
 
     def load_requests(self, select: int | None = None) -> None:
+        # The terms with the list: an open dialog crosses 21:00 and the poll as time goes on.
+        self._fetch_terms()
         chosen = self.selected()
         current = select or (chosen.id if chosen else None)
         self.refresh_button.setEnabled(False)

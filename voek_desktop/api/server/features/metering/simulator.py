@@ -23,6 +23,9 @@ from functools import lru_cache
 from voek_desktop.domain.tariffs import SLOT, SLOT_ZONES, SLOTS_PER_DAY
 from voek_desktop.domain.time import DAILY_POLL, MSK, moscow_midnight
 
+# The poll's calendar lives with the other rules of time; the routes ask the simulator for it.
+from voek_desktop.domain.time import last_poll as last_poll
+
 QUANTITIES = ("A+", "A-", "R+", "R-")
 # The daily poll reads yesterday's profile and the registers; its data is "as of" this time.
 POLL_TIME = DAILY_POLL
@@ -179,15 +182,6 @@ def registers_at(model: MeterModel, moment: datetime) -> list[list[int]]:
         for q, sums in enumerate(zone_sums(model, day, slots)):
             regs[q] = [a + b for a, b in zip(regs[q], sums, strict=True)]
     return regs
-
-
-def last_poll(now: datetime) -> datetime:
-    """The last daily poll at or before ``now`` (aware, Moscow time)."""
-    local = now.astimezone(MSK)
-    poll = datetime.combine(local.date(), POLL_TIME, MSK)
-    if local < poll:
-        poll -= timedelta(days=1)
-    return poll
 
 
 def intervals(

@@ -22,7 +22,7 @@ import xlsxwriter
 
 from voek_desktop.api.server.features.metering import simulator
 from voek_desktop.domain.tariffs import SLOT_ZONES, SLOTS_PER_DAY, schedule
-from voek_desktop.domain.time import MSK
+from voek_desktop.domain.time import MSK, half_hours, moscow_date
 
 SHEET_INFO = "Сведения"
 SHEET_PROFILE = "Профиль 30 мин"
@@ -66,8 +66,19 @@ def write_workbook(
     info: ArchiveInfo,
     until: datetime,
 ) -> int:
-    """Write the archive of ``info.period_start``..``info.period_end`` (Moscow days) with the
-    intervals recorded by ``until`` to ``path`` (a new file); the number of profile rows."""
+    """Write the archive of ``info.period_start``..``info.period_end`` (Moscow days) from the
+    poll at ``until`` to ``path`` (a new file); the number of profile rows.
+
+    Every day of the file is whole (SPEC §6.5): 48 half-hours and the closing reading at 00:00
+    of the next day. A period ending on a day the poll has not completed is refused rather than
+    written short (the routes never accept one: domain/time.py ``archive_last_day``)."""
+    # The last day whose closing 00:00 is not after ``until``; for the poll at 01:30 МСК, the
+    # day before the poll's day (domain/time.py ``last_complete_day``).
+    complete = moscow_date(until) - timedelta(days=1)
+    if info.period_end > complete:
+        raise ValueError(
+            f"period end {info.period_end} is after {complete}, the last day complete by {until}"
+        )
     tmpdir = os.path.dirname(os.path.abspath(path))
     wb = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "tmpdir": tmpdir})
     try:
@@ -114,9 +125,7 @@ def write_workbook(
         for c, title in enumerate(readings_header):
             ws_readings.write_string(0, c, title, header)
 
-        rows_written = _write_rows(
-            ws_profile, ws_readings, model, info, until, when, day_fmt, energy
-        )
+        rows_written = _write_rows(ws_profile, ws_readings, model, info, when, day_fmt, energy)
     except BaseException:
         wb.close()
         raise
@@ -124,9 +133,8 @@ def write_workbook(
     return rows_written
 
 
-def _write_rows(ws_profile, ws_readings, model, info, until, when, day_fmt, energy) -> int:
-    until_local = until.astimezone(MSK)
-    last_day = min(info.period_end, until_local.date())
+def _write_rows(ws_profile, ws_readings, model, info, when, day_fmt, energy) -> int:
+    last_day = info.period_end
     day = max(info.period_start, model.start)
     regs = simulator.registers_at_midnight(model, day)
     n_zones = model.zones
@@ -138,27 +146,25 @@ def _write_rows(ws_profile, ws_readings, model, info, until, when, day_fmt, ener
     reading_row = 1
     while day <= last_day + timedelta(days=1):
         midnight_serial = float(day.toordinal() - _EXCEL_EPOCH)
-        if datetime.combine(day, datetime.min.time(), MSK) <= until_local:
-            # The reading at 00:00 of this day, closing the day before.
-            ws_readings.write_number(reading_row, 0, midnight_serial, day_fmt)
-            col = 1
-            for v in regs[0]:
-                reading(reading_row, col, v / 1000, energy)
-                col += 1
-            for q in range(4):
-                reading(reading_row, col, sum(regs[q]) / 1000, energy)
-                col += 1
-            reading_row += 1
+        # The reading at 00:00 of this day, closing the day before.
+        ws_readings.write_number(reading_row, 0, midnight_serial, day_fmt)
+        col = 1
+        for v in regs[0]:
+            reading(reading_row, col, v / 1000, energy)
+            col += 1
+        for q in range(4):
+            reading(reading_row, col, sum(regs[q]) / 1000, energy)
+            col += 1
+        reading_row += 1
         if day > last_day:
             break
+        # The row times below are 00:00 + i/48 of a day: right only for a 24-hour day, which
+        # every МСК day is (UTC+3 all year, no 46- or 50-interval days).
+        if half_hours(day) != SLOTS_PER_DAY:
+            raise ValueError(f"{day} has {half_hours(day)} half-hours in МСК, not 48")
         profile = simulator.day_profile(model, day)
         a_plus, a_minus, r_plus, r_minus = profile
         slots = SLOTS_PER_DAY
-        day_end = datetime.combine(day + timedelta(days=1), datetime.min.time(), MSK)
-        if day_end > until_local:
-            slots = max(
-                0, int((until_local - (day_end - timedelta(days=1))).total_seconds() // 1800)
-            )
         for i in range(slots):
             number(row, 0, midnight_serial + fractions[i], when)
             number(row, 1, midnight_serial + fractions[i + 1], when)
