@@ -15,9 +15,7 @@ def exchanges(client: CabinetClient) -> list[tuple[str, str | None, int]]:
 
     def record(response: requests.Response, *args, **kwargs) -> None:
         request = response.request
-        seen.append(
-            (request.path_url, request.headers.get("If-None-Match"), response.status_code)
-        )
+        seen.append((request.path_url, request.headers.get("If-None-Match"), response.status_code))
 
     client.http.hooks["response"].append(record)
     return seen

@@ -57,4 +57,3 @@ def test_another_consumers_tag_says_nothing_about_them(api):
     probe = api.get("/profile", token=company, headers={"If-None-Match": mine.headers["ETag"]})
     assert probe.status_code == 200
     assert probe.json()["login"] == demo.OGRN
-

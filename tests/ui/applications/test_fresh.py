@@ -144,3 +144,25 @@ def test_the_open_section_catches_up_by_itself_and_costs_a_304_when_unchanged(
     seen = len(caplog.records)
     qtbot.wait(1000)
     assert [r for r in caplog.records[seen:] if "/applications" in r.getMessage()] == []
+
+
+def test_a_reload_keeps_the_answers_being_given(qtbot, server, api, ctx, tmp_path: Path) -> None:
+    app_id = offered_contract(server, api, tmp_path)
+    cabinet = open_cabinet(qtbot, ctx)
+    survey = page_of(cabinet, SurveyPage)
+    cabinet.open_section("Опрос")
+    qtbot.waitUntil(lambda: app_id in survey.cards, timeout=WAIT)
+    card = survey.cards[app_id]
+    first = card.questions[0].id
+    card.groups[first].button(4).setChecked(True)
+    card.comments[first].setText("Быстро ответили")
+    card.comments[first].setFocus()
+
+    operator(server, app_id, "contract_signed", "Договор подписан")
+    cabinet.poll_open_section()
+    qtbot.waitUntil(lambda: "Договор подписан" in survey.cards[app_id].title.text(), timeout=WAIT)
+    assert survey.cards[app_id] is card
+    assert card.groups[first].checkedId() == 4
+    assert card.comments[first].text() == "Быстро ответили"
+    assert card.comments[first].hasFocus()
+    wait_idle(qtbot, ctx)

@@ -226,17 +226,17 @@ class SurveyPage(SectionPage):
         for app_id in [
             i for i, card in self.cards.items() if i not in wanted or card.questions != questions
         ]:
-            card = self.cards.pop(app_id)
-            self.list_layout.removeWidget(card)
-            card.deleteLater()
+            gone = self.cards.pop(app_id)
+            self.list_layout.removeWidget(gone)
+            gone.deleteLater()
         for i, app in enumerate(sorted(eligible, key=lambda a: a.id)):
-            card = self.cards.get(app.id)
-            if card is None:
+            shown = self.cards.get(app.id)
+            if shown is None:
                 card = SurveyCard(self.ctx, app, questions, app.id in answered, self.holder)
                 self.list_layout.insertWidget(i + 1, card)
                 self.cards[app.id] = card
             else:
-                card.show_application(app)
+                shown.show_application(app)
                 if app.id in answered:
-                    card.set_answered(True)
+                    shown.set_answered(True)
         self.empty.setVisible(not eligible)
