@@ -104,3 +104,13 @@ def test_field_errors_go_to_their_fields_the_rest_to_the_line(qtbot) -> None:
     assert line.text() == "Прочее"
     assert not show_api_error(ApiError(500, "internal", "Сбой сервера"), form, line)
     assert "Сбой сервера" in line.text()
+
+
+def test_a_load_chained_while_the_window_closes_starts_nothing(qtbot) -> None:
+    from voek_desktop.ui.kit.tasks import Tasks
+
+    tasks = Tasks()
+    tasks.shutdown()  # MainWindow.closeEvent; a reload's callback may still ask for the next
+    later = tasks.run(lambda: 1, lambda _r: None, label="Загрузка приборов учета…")
+    assert later.cancelled()
+    assert not tasks.is_busy()  # nothing waits for ever in the status line

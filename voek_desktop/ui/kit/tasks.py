@@ -78,6 +78,7 @@ class Tasks(QObject):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voek-api")
         self._long_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="voek-long")
         self._running: list[str] = []
+        self._closed = False  # shutdown() was called
         self._keyed: dict[Hashable, Future] = {}  # coalesce key → its queued or running job
         self._after: dict[Hashable, tuple] = {}  # coalesce key → the run() to do once it ends
         # Emitted from the worker; Qt queues the call to this object's (the GUI) thread.
@@ -99,6 +100,12 @@ class Tasks(QObject):
             if earlier is not None and not earlier.cancel():
                 self._after[coalesce] = (fn, on_done, on_error, owner, label)
                 return earlier
+        if self._closed:
+            # The window is closing: a callback that chains another load (a reload after a
+            # reload) starts nothing, and leaves no "busy" behind.
+            future: Future = Future()
+            future.cancel()
+            return future
         self._running.append(label)
         self.busy_changed.emit(label)
         future = self._pool.submit(fn)
@@ -178,6 +185,7 @@ class Tasks(QObject):
         return bool(self._running)
 
     def shutdown(self) -> None:
+        self._closed = True
         self._pool.shutdown(wait=False, cancel_futures=True)
         self._long_pool.shutdown(wait=False, cancel_futures=True)
 
