@@ -101,7 +101,8 @@ def test_survey_opens_once_a_contract_was_sent_without_a_restart(
     cabinet.open_section("Заявки")
     cabinet.open_section("Опрос")
     qtbot.waitUntil(lambda: app_id in survey.cards, timeout=WAIT)
-    assert survey.cards[app_id].isVisible()
+    # A widget put into a shown layout is shown by a queued call.
+    qtbot.waitUntil(survey.cards[app_id].isVisible, timeout=WAIT)
     assert survey.cards[app_id].send_button.isVisible()
     assert survey.empty.isHidden()
     wait_idle(qtbot, ctx)
@@ -136,7 +137,7 @@ def test_the_open_section_catches_up_by_itself_and_costs_a_304_when_unchanged(
     assert "Заявка принята к рассмотрению" in [
         page.history_model.index(r, 2).data() for r in range(page.history_model.rowCount())
     ]
-    assert page.history_view.hasFocus()  # the reload took nothing from the user
+    assert cabinet.focusWidget() is page.history_view  # the reload took nothing from the user
 
     # Hidden (minimised, locked): no polling at all.
     cabinet.hide()
@@ -164,5 +165,5 @@ def test_a_reload_keeps_the_answers_being_given(qtbot, server, api, ctx, tmp_pat
     assert survey.cards[app_id] is card
     assert card.groups[first].checkedId() == 4
     assert card.comments[first].text() == "Быстро ответили"
-    assert card.comments[first].hasFocus()
+    assert cabinet.focusWidget() is card.comments[first]
     wait_idle(qtbot, ctx)
