@@ -111,6 +111,6 @@ def test_a_load_chained_while_the_window_closes_starts_nothing(qtbot) -> None:
 
     tasks = Tasks()
     tasks.shutdown()  # MainWindow.closeEvent; a reload's callback may still ask for the next
-    later = tasks.run(lambda: 1, lambda _r: None, label="Загрузка приборов учета…")
+    later = tasks.run(lambda: 1, lambda _r: None, label="Загрузка приборов учёта…")
     assert later.cancelled()
     assert not tasks.is_busy()  # nothing waits for ever in the status line

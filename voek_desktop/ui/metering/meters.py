@@ -195,7 +195,7 @@ class MetersPanel(QStackedWidget):
             lambda meters: self._reloaded(loader, meters),
             self._failed,
             owner=self,
-            label="Загрузка приборов учета…",
+            label="Загрузка приборов учёта…",
             coalesce=self,
         )
 
