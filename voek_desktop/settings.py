@@ -118,6 +118,7 @@ class Settings:
         clerk_mode: bool = False,
         lock_after_seconds: int = 300,
         scanner_folder: str = "",
+        refresh_seconds: int = 180,
     ) -> None:
         self.server_url = server_url
         self.consumer_type = consumer_type  # the tab the login screen opens on
@@ -126,6 +127,7 @@ class Settings:
         self.clerk_mode = clerk_mode
         self.lock_after_seconds = lock_after_seconds  # clerk mode: lock after this idle time
         self.scanner_folder = scanner_folder  # clerk mode: where the desk scanner saves files
+        self.refresh_seconds = refresh_seconds  # the open section reloads this often
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -134,6 +136,7 @@ class Settings:
             "clerk_mode": self.clerk_mode,
             "lock_after_seconds": self.lock_after_seconds,
             "scanner_folder": self.scanner_folder,
+            "refresh_seconds": self.refresh_seconds,
         }
 
     @classmethod

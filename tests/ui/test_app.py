@@ -42,6 +42,22 @@ def test_server_address_comes_from_the_flag_then_the_settings_file(qapp) -> None
     ctx.tasks.shutdown()
 
 
+def test_the_poll_interval_comes_from_the_settings_file_within_reason(qapp) -> None:
+    args = argparse.Namespace(demo=False, server=None)
+    Settings(refresh_seconds=600).save()
+    ctx, _ = build_context(args, Settings.load())
+    assert ctx.refresh_seconds == 600
+    ctx.tasks.shutdown()
+    # Every consumer's window polls the same server: never more often than every 30 s.
+    Settings(refresh_seconds=1).save()
+    ctx, _ = build_context(args, Settings.load())
+    assert ctx.refresh_seconds == 30
+    ctx.tasks.shutdown()
+    ctx, _ = build_context(args, Settings())
+    assert ctx.refresh_seconds == 180
+    ctx.tasks.shutdown()
+
+
 def test_a_broken_settings_file_gives_defaults_not_a_crash(app_dirs) -> None:
     Settings.path().parent.mkdir(parents=True, exist_ok=True)
     Settings.path().write_text("{not json", "utf-8")

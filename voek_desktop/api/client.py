@@ -11,10 +11,12 @@ a size, ids checked before they go into a URL or a file name.
 
 from __future__ import annotations
 
+import json as jsonlib
 import time
+from collections import OrderedDict
 from types import TracebackType
 from typing import Any, Self, cast
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import requests
 import urllib3.exceptions
@@ -50,6 +52,9 @@ MAX_RETRY_WAIT = 5.0
 MAX_JSON_BYTES = 16 * 1024 * 1024  # the largest answer (a year of half-hours) is under 1 MB
 MAX_ERROR_BYTES = 64 * 1024
 FOLLOWS_REDIRECTS = frozenset({"GET", "HEAD"})  # never a request with a body (a password)
+# Answers kept for If-None-Match: one per (token, address); the app polls a handful of lists,
+# so this bound is only there to stop a long session from growing without end.
+REMEMBERED_ANSWERS = 200
 
 
 class _ShortRetry(Retry):
@@ -132,6 +137,8 @@ class CabinetClient(MeteringApi, ApplicationsApi):
         self.http.mount("http://", HTTPAdapter(max_retries=retry))
         self.http.mount("https://", HTTPAdapter(max_retries=retry))
         self._last_used = 0.0
+        # (token, path?query) → (ETag, body): in memory only, gone with the session.
+        self._answers: OrderedDict[tuple[str, str], tuple[str, bytes]] = OrderedDict()
 
     # --- plumbing -------------------------------------------------------------------------
 
@@ -178,7 +185,9 @@ class CabinetClient(MeteringApi, ApplicationsApi):
             raise _network_error(exc) from None
         finally:
             self._last_used = time.monotonic()
-        if response.status_code >= 300:
+        # A 304 is the answer to our If-None-Match (request() has the body), not a redirect.
+        not_modified = response.status_code == 304 and "If-None-Match" in all_headers
+        if response.status_code >= 300 and not not_modified:
             try:
                 if response.status_code < 400:
                     raise ApiError(
@@ -201,18 +210,46 @@ class CabinetClient(MeteringApi, ApplicationsApi):
     def request(
         self, method: str, path: str, json: Any = None, params: dict[str, Any] | None = None
     ) -> Any:
-        """A JSON call: the decoded answer, or None for 204."""
-        response = self.send(method, path, json=json, params=params)
-        if response.status_code == 204 or not response.content:
+        """A JSON call: the decoded answer, or None for 204.
+
+        A GET with a session revalidates the answer it got last time for the same address
+        (``If-None-Match``); on 304 that answer is decoded again, so callers see no difference
+        but the server sends no body (issue 12 "Stale screens": sections poll)."""
+        key = remembered = None
+        if method == "GET" and self.token:
+            query = urlencode(sorted((k, v) for k, v in (params or {}).items() if v is not None))
+            key = (self.token, f"{path}?{query}")
+            remembered = self._answers.get(key)
+        headers = {"If-None-Match": remembered[0]} if remembered else None
+        response = self.send(method, path, json=json, params=params, headers=headers)
+        content = response.content
+        if key is not None:
+            etag = response.headers.get("ETag", "")
+            if response.status_code == 304 and remembered is not None:
+                content = remembered[1]
+                self._answers.move_to_end(key)
+            elif response.status_code == 200 and etag and not etag.startswith("W/"):
+                self._answers[key] = (etag, content)
+                self._answers.move_to_end(key)
+                while len(self._answers) > REMEMBERED_ANSWERS:
+                    self._answers.popitem(last=False)
+            else:
+                self._answers.pop(key, None)
+        if response.status_code == 204 or not content:
             return None
         try:
-            return response.json()
+            return jsonlib.loads(content)
         except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
             raise ApiError(
                 response.status_code, "bad_response", "Сервер прислал непонятный ответ."
             ) from None
 
+    def forget_answers(self) -> None:
+        """Drop every answer kept for revalidation (logout: nothing of the consumer stays)."""
+        self._answers.clear()
+
     def close(self) -> None:
+        self.forget_answers()
         self.http.close()
 
     # --- identity -------------------------------------------------------------------------
@@ -245,6 +282,7 @@ class CabinetClient(MeteringApi, ApplicationsApi):
             },
         )
         session = SessionToken.from_json(data)
+        self.forget_answers()  # kept under the old token: useless now, and another person's
         self.token = session.token
         return session
 
@@ -257,6 +295,7 @@ class CabinetClient(MeteringApi, ApplicationsApi):
                 raise
         finally:
             self.token = None
+            self.forget_answers()
 
     def request_password_reset(self, email: str) -> str:
         return cast(str, self.request("POST", "/password-resets", json={"email": email})["message"])

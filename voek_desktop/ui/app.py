@@ -29,6 +29,7 @@ class _DeskOptions(TypedDict):
     clerk: bool
     lock_after_seconds: int
     scanner_folder: str
+    refresh_seconds: float
 
 
 def make_application(argv: list[str]) -> QApplication:
@@ -57,6 +58,8 @@ def build_context(
         "clerk": clerk,
         "lock_after_seconds": max(10, settings.lock_after_seconds),
         "scanner_folder": settings.scanner_folder,
+        # Not more often than every half minute: a server polled by every consumer's window.
+        "refresh_seconds": max(30, settings.refresh_seconds),
     }
     if args.demo:
         from voek_desktop.ui import demo

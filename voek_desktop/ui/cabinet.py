@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -22,6 +22,7 @@ from voek_desktop.ui import identity as identity_ui
 from voek_desktop.ui import metering as metering_ui
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit.dialogs import tr
+from voek_desktop.ui.kit.page import SectionPage
 from voek_desktop.ui.kit.widgets import CurrentPageStack, scrolling
 from voek_desktop.ui.sections import PROFILE
 
@@ -94,6 +95,26 @@ class CabinetView(QWidget):
         self.profile_page.profile_changed.connect(self.show_profile)
         self.nav.setCurrentRow(0)
         self.show_profile(profile)
+        # What the grid company changes (a contract offered, a status moved) shows up on the
+        # open section without a click; a 304 makes an unchanged answer cheap.
+        self.poll = QTimer(self)
+        self.poll.setInterval(max(1, round(ctx.refresh_seconds * 1000)))
+        self.poll.timeout.connect(self.poll_open_section)
+        self.poll.start()
+
+    def poll_open_section(self) -> None:
+        """Reload the open section, unless nobody can see it (minimised, locked, logged out)
+        or it holds unsaved work."""
+        page = self.pages.currentWidget()
+        if (
+            not isinstance(page, SectionPage)
+            or not page.isVisible()
+            or self.window().isMinimized()
+            or self.ctx.session.profile is None
+            or page.has_unsaved_edits()
+        ):
+            return
+        page.refresh()
 
     def add_section(self, title: str, page: QWidget) -> None:
         self.nav.addItem(title)

@@ -23,3 +23,5 @@ class Context(NamedTuple):
     clerk: bool = False  # «Режим центра обслуживания» (docs/design.md "Clerk mode")
     lock_after_seconds: int = 300
     scanner_folder: str = ""
+    # The open section reloads this often (conditional GETs: a 304 when nothing changed).
+    refresh_seconds: float = 180

@@ -4,15 +4,14 @@
 «Демо: действия сетевой организации» answers the logged-in consumer's applications (offer a
 contract, move to a status) and «Обратная связь» threads, and moves the demo server's clock a day
 on, running the jobs that fall due (tomorrow's archives). Everything goes over HTTP through the
-API client to the ``/dev`` routes, which only a ``--dev``/``--demo`` server has; ``changed`` then
-names the cabinet sections to refresh.
+API client to the ``/dev`` routes, which only a ``--dev``/``--demo`` server has;
+``messages.changed`` then reloads the cabinet sections that show what changed.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -37,10 +36,12 @@ from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.dialogs import EnterRuns
 
 DAY_SECONDS = 86_400
-# The sections each kind of action changes (their titles in the cabinet's list).
-APPLICATION_SECTIONS = ("Заявки", "Договоры", "Опрос")
-FEEDBACK_SECTIONS = ("Обратная связь",)
-EVERY_SECTION = ()  # the clock moved: every deadline and file may have changed
+# What each kind of action changes (the topics of messages.changed; the open section showing
+# them reloads, the others when they are shown).
+APPLICATION_TOPICS = ("applications", "contracts", "survey")
+FEEDBACK_TOPICS = ("feedback",)
+# The clock moved: every deadline and file may have changed.
+EVERY_TOPIC = (*APPLICATION_TOPICS, *FEEDBACK_TOPICS, "accounts")
 
 
 def next_statuses(current: str) -> list[str]:
@@ -64,8 +65,6 @@ def path_to(current: str, target: str) -> list[str]:
 
 
 class DemoActionsDialog(QDialog):
-    changed = Signal(tuple)  # titles of the sections to refresh; () for all
-
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -290,7 +289,7 @@ class DemoActionsDialog(QDialog):
             self.tr("Заявка № {0}: «{1}».").format(app.number, app.status_label),
             near=self.close_button,
         )
-        self.changed.emit(APPLICATION_SECTIONS)
+        messages.changed(*APPLICATION_TOPICS)
         self.refresh()
 
     def reply_to_thread(self) -> None:
@@ -310,7 +309,7 @@ class DemoActionsDialog(QDialog):
     def _replied(self) -> None:
         self._busy(False)
         messages.notice(self.tr("Ответ отправлен."), near=self.close_button)
-        self.changed.emit(FEEDBACK_SECTIONS)
+        messages.changed(*FEEDBACK_TOPICS)
         self.refresh()
 
     def advance(self, seconds: int) -> None:
@@ -337,7 +336,7 @@ class DemoActionsDialog(QDialog):
             self.tr("Выполнено заданий: {0}.").format(done) if jobs else self.tr("Заданий нет."),
             near=self.close_button,
         )
-        self.changed.emit(EVERY_SECTION)
+        messages.changed(*EVERY_TOPIC)
 
     def _failed(self, exc: BaseException) -> None:
         self._busy(False)

@@ -352,7 +352,6 @@ class MainWindow(QMainWindow):
         dialog = self.findChild(DemoActionsDialog)
         if dialog is None or not shiboken6.isValid(dialog):
             dialog = DemoActionsDialog(self.ctx, self)
-            dialog.changed.connect(self.refresh_sections)
             self.login_view.logged_in.connect(dialog.consumer_changed)
             self.logged_out.connect(dialog.consumer_changed)
         else:
@@ -360,20 +359,6 @@ class MainWindow(QMainWindow):
         dialog.show()
         dialog.activateWindow()
         return dialog
-
-    def refresh_sections(self, titles: tuple[str, ...]) -> None:
-        """Reload the cabinet sections an action changed (all for ``()``); a section not
-        shown yet loads when it is."""
-        from voek_desktop.ui.kit.page import SectionPage
-
-        cabinet = self.cabinet
-        if cabinet is None:
-            return
-        for row in range(cabinet.nav.count()):
-            page = cabinet.pages.widget(row)
-            wanted = not titles or cabinet.nav.item(row).text() in titles
-            if wanted and isinstance(page, SectionPage) and page.loaded:
-                page.refresh()
 
     def open_blank_forms(self, category: str | None = None) -> None:
         from voek_desktop.ui.applications.blank_forms import BlankFormsDialog

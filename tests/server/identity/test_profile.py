@@ -27,11 +27,14 @@ def test_profile_needs_a_session(shared_api, authorization):
     shared_api.error(shared_api.get("/profile", headers=headers), 401, "unauthorized")
 
 
-def test_profile_shows_the_consumer_and_is_not_cached(api):
+def test_profile_shows_the_consumer_and_is_never_shared_or_used_unchecked(api):
     token = api.login()
     resp = api.get("/profile", token=token)
     assert resp.status_code == 200
-    assert resp.headers["Cache-Control"] == "no-store"
+    # Only the app that asked may keep it, and it asks again before each use (a 304 then);
+    # no shared cache may store it (tests/server/http/test_conditional.py).
+    assert resp.headers["Cache-Control"] == "private, no-cache"
+    assert resp.headers["ETag"]
     assert resp.headers["Content-Type"] == "application/json; charset=utf-8"
     profile = resp.json()
     assert profile["consumer_type"] == "individual"

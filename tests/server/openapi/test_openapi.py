@@ -164,3 +164,12 @@ def test_statuses_the_server_gives_are_documented(document, method, path, status
     if status == "429":
         headers = document["paths"][path][method]["responses"][status].get("headers", {})
         assert "Retry-After" in headers
+
+
+def test_authenticated_gets_document_etag_and_304(document):
+    polled = document["paths"]["/applications"]["get"]
+    assert "If-None-Match" in [p["name"] for p in polled["parameters"] if p["in"] == "header"]
+    assert "ETag" in polled["responses"]["200"]["headers"]
+    assert "ETag" in polled["responses"]["304"]["headers"]
+    assert "content" not in polled["responses"]["304"]
+    assert "304" not in document["paths"]["/health"]["get"]["responses"]

@@ -175,8 +175,9 @@ def test_company_confirms_the_organisation_and_sees_contracts(qtbot, ctx, server
 def test_not_in_registry_shows_support_contacts(qtbot, ctx):
     page = OrganizationPage(ctx)
     qtbot.addWidget(page)
-    page.loaded = True  # no request: the answer is given below
     page.show()
+    # The demo company is in the registry; its answer must be in before the one given below.
+    qtbot.waitUntil(lambda: not ctx.tasks.is_busy(), timeout=WAIT)
     page.show_organization(
         Organization(False, False, {"phone": "8 (4922) 77-00-00", "email": "lk@voek.example"})
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import sqlite3
 import time
@@ -138,6 +139,8 @@ class CabinetApp:
             response = self._internal_error(request_id)
         if _length(environ) > 0 and not connection.get("read"):
             connection["drain"] = True
+        if authenticated and method in ("GET", "HEAD"):
+            response = _conditional(response, environ.get("HTTP_IF_NONE_MATCH", ""))
         headers = {
             "X-Request-Id": request_id,
             "X-Content-Type-Options": "nosniff",
@@ -149,7 +152,7 @@ class CabinetApp:
             headers.setdefault("WWW-Authenticate", 'Bearer realm="voek"')
         if response.stream is not None:
             headers["Content-Length"] = str(response.length or 0)
-        elif response.status != 204:
+        elif response.status not in (204, 304):
             headers["Content-Length"] = str(len(response.body))
         start_response(
             f"{response.status} {STATUS_TEXT.get(response.status, 'Unknown')}",
@@ -163,7 +166,7 @@ class CabinetApp:
             (time.perf_counter() - started) * 1000,
             request_id,
         )
-        if response.status == 204 or method == "HEAD":
+        if response.status in (204, 304) or method == "HEAD":
             close = getattr(response.stream, "close", None)
             if close is not None:
                 close()
@@ -198,6 +201,44 @@ class CabinetApp:
         """Background work first, then the database (no request may run any more)."""
         self.stop_background()
         self.db.close()
+
+
+# Authenticated JSON answers may be kept by the one client that asked (the app keeps them in
+# memory, per session token) but must be revalidated before every use: "private, no-cache"
+# rather than "no-store", which would forbid keeping the copy that makes a 304 worth anything.
+# No shared cache may hold them ("private"); the token is in every request anyway.
+REVALIDATE = "private, no-cache"
+
+
+def _conditional(response: Response, if_none_match: str) -> Response:
+    """An ETag on an authenticated JSON 200, and 304 without a body when the client already
+    has that body (RFC 9110 §13.1.2). The tag is a hash of the bytes: the answer is built
+    as usual, only the transfer and the client's parsing are saved — and since every body is
+    the consumer's own, a tag cannot say anything about another consumer's data."""
+    if (
+        response.status != 200
+        or response.stream is not None
+        or not response.headers.get("Content-Type", "").startswith("application/json")
+    ):
+        return response
+    etag = '"' + hashlib.sha256(response.body).hexdigest()[:32] + '"'
+    response.headers["ETag"] = etag
+    response.headers.setdefault("Cache-Control", REVALIDATE)
+    if _matches(if_none_match, etag):
+        kept = {k: v for k, v in response.headers.items() if k != "Content-Type"}
+        # RFC 9110 §8.6: a 304 may only state the length the 200 would have had.
+        kept["Content-Length"] = str(len(response.body))
+        return Response(304, b"", kept)
+    return response
+
+
+def _matches(if_none_match: str, etag: str) -> bool:
+    """If-None-Match uses the weak comparison: ``W/"x"`` matches ``"x"``; ``*`` matches any."""
+    for candidate in if_none_match.split(","):
+        candidate = candidate.strip()
+        if candidate == "*" or candidate.removeprefix("W/") == etag:
+            return True
+    return False
 
 
 def _remove_half_written_files(folder: Path) -> None:

@@ -45,12 +45,15 @@ if TYPE_CHECKING:
 
 
 class ContractsPage(SectionPage):
+    topics = frozenset({"contracts"})
+
     def __init__(self, ctx: Context, profile: Profile, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "Договоры на технологическое присоединение", parent)
         self.profile = profile
         self.current: ConnectionContract | None = None
         self.preview: PdfPreview | None = None
         self.transfer: Transfer | None = None
+        self._lists_shown = False
         layout = self.body
         self.refresh_button = QPushButton(tr("Обновить"), self)
         self.refresh_button.setAutoDefault(False)
@@ -140,18 +143,26 @@ class ContractsPage(SectionPage):
         if self.transfer is not None:
             self.transfer.cancel()
 
+    def has_unsaved_edits(self) -> bool:
+        return self.transfer is not None  # a reload would offer «Загрузить» again mid-upload
+
     def refresh(self) -> None:
         client = self.ctx.session.client
-        self.ctx.tasks.run(
+        self.load(
             lambda: (client.connection_contracts("active"), client.connection_contracts("done")),
             self._loaded_lists,
-            lambda exc: self.error_line.show_message(messages.describe(exc)),
-            owner=self,
             label="Загрузка договоров…",
         )
 
     def _loaded_lists(self, lists: tuple[list, list]) -> None:
         active, done = lists
+        if (
+            self._lists_shown
+            and active == self.active_model.records
+            and done == self.done_model.records
+        ):
+            return  # nothing new: the selection and an open preview stay
+        self._lists_shown = True
         keep = self.current.id if self.current else None
         self.active_model.set_records(active)
         self.done_model.set_records(done)
@@ -321,6 +332,8 @@ class ContractsPage(SectionPage):
         messages.notice(tr("Подписанный договор загружен."))
         self.current = contract
         self.refresh()
+        # Signing moves the application on («Договор подписан») and keeps its survey open.
+        messages.changed("applications", "survey")
 
     def _upload_failed(self, exc: BaseException) -> None:
         self._finish_upload()

@@ -83,6 +83,8 @@ class MessageBox(QWidget):
 
 
 class FeedbackPage(SectionPage):
+    topics = frozenset({"feedback"})
+
     def __init__(self, ctx: Context, profile: Profile, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "Обратная связь", parent)
         self.current: FeedbackThread | None = None
@@ -150,16 +152,16 @@ class FeedbackPage(SectionPage):
 
     def refresh(self, select: int | None = None) -> None:
         client = self.ctx.session.client
-        self.ctx.tasks.run(
+        self.load(
             client.feedback_threads,
             lambda threads: self._listed(threads, select),
-            lambda exc: self.error_line.show_message(messages.describe(exc)),
-            owner=self,
             label="Загрузка обращений…",
         )
 
     def _listed(self, threads: list[FeedbackThread], select: int | None) -> None:
         keep = select or (self.current.id if self.current else None)
+        if threads == self.model.records and self.model.records and select is None:
+            return  # no reply, no new thread: the open one stays as it is, scrolled where it was
         self.model.set_records(threads)
         for row, thread in enumerate(threads):
             if thread.id == keep:

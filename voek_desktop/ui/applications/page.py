@@ -86,6 +86,8 @@ def drafts_for(ctx: Context) -> DraftStore:
 
 
 class ApplicationsPage(SectionPage):
+    topics = frozenset({"applications"})
+
     def __init__(self, ctx: Context, profile: Profile, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "Заявки на технологическое присоединение", parent)
         self.profile = profile
@@ -93,6 +95,7 @@ class ApplicationsPage(SectionPage):
         self.wizard: ApplicationWizard | None = None
         self._offered: Draft | None = None
         self.current: Application | None = None
+        self._lists_shown = False
         layout = self.body
         self.refresh_button = QPushButton(tr("Обновить"), self)
         self.refresh_button.setAutoDefault(False)
@@ -196,19 +199,28 @@ class ApplicationsPage(SectionPage):
 
     # --- loading --------------------------------------------------------------------------
 
+    def has_unsaved_edits(self) -> bool:
+        # The wizard saves a local draft as the user types: a reload meanwhile would offer
+        # «Восстановить черновик?» for the very form that is open.
+        import shiboken6
+
+        return self.wizard is not None and shiboken6.isValid(self.wizard)
+
     def refresh(self) -> None:
         client = self.ctx.session.client
-        self.error_line.show_message(None)
-        self.ctx.tasks.run(
+        self.load(
             lambda: (client.applications("active"), client.applications("done")),
             self._loaded_lists,
-            lambda exc: self.error_line.show_message(messages.describe(exc)),
-            owner=self,
             label="Загрузка заявок…",
         )
 
     def _loaded_lists(self, lists: tuple[list[Application], list[Application]]) -> None:
         active, done = lists
+        unchanged = active == self.active_model.records and done == self.done_model.records
+        if unchanged and self._lists_shown:
+            self.check_drafts(active + done)
+            return  # nothing new: the selection and the scroll position stay as they are
+        self._lists_shown = True
         keep = self.current.id if self.current else None
         self.active_model.set_records(active)
         self.done_model.set_records(done)
@@ -350,9 +362,13 @@ class ApplicationsPage(SectionPage):
             self.ctx, self.profile, self.drafts, self, application=app, draft=draft
         )
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        wizard.finished.connect(lambda _: self.refresh())
+        wizard.finished.connect(lambda _: self._wizard_closed())
         self.wizard = wizard
         wizard.open()
+
+    def _wizard_closed(self) -> None:
+        self.wizard = None
+        self.refresh()
 
     def resubmit(self) -> None:
         if self.current is None:

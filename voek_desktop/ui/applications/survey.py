@@ -49,14 +49,9 @@ class SurveyCard(QFrame):
         self.setObjectName("card")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
-        cat = domain.CATEGORIES.get(application.category)
-        title = QLabel(
-            tr("<b>Заявка № {}</b> · {} · {}").format(
-                application.number, cat.short_title if cat else "", application.status_label
-            ),
-            self,
-        )
-        layout.addWidget(title)
+        self.title = QLabel(self)
+        layout.addWidget(self.title)
+        self.show_application(application)
         self.thanks = QLabel(THANKS, self)
         self.thanks.setObjectName("thanks")
         self.thanks.setStyleSheet("color: #1e7b34; font-weight: 600;")
@@ -114,6 +109,16 @@ class SurveyCard(QFrame):
         self.send_button.clicked.connect(self.send)
         self.set_answered(answered)
 
+    def show_application(self, application: Application) -> None:
+        """The card's heading; a reload updates it without touching the answers typed."""
+        self.application = application
+        cat = domain.CATEGORIES.get(application.category)
+        self.title.setText(
+            tr("<b>Заявка № {}</b> · {} · {}").format(
+                application.number, cat.short_title if cat else "", application.status_label
+            )
+        )
+
     def _scored(self, error: ErrorLabel, on: bool) -> None:
         if not on:
             return
@@ -167,6 +172,9 @@ class SurveyCard(QFrame):
 
 
 class SurveyPage(SectionPage):
+    # A contract sent or signed opens an application's survey.
+    topics = frozenset({"survey", "applications"})
+
     def __init__(self, ctx: Context, profile: Profile, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "Опрос потребителя", parent)
         self.cards: dict[int, SurveyCard] = {}
@@ -208,21 +216,27 @@ class SurveyPage(SectionPage):
             answered = {r.application_id for r in client.survey_responses()}
             return client.survey_questions(), eligible, answered
 
-        self.ctx.tasks.run(
-            work,
-            self._show,
-            lambda exc: self.error_line.show_message(messages.describe(exc)),
-            owner=self,
-            label="Загрузка опроса…",
-        )
+        self.load(work, self._show, label="Загрузка опроса…")
 
     def _show(self, result: tuple[list[SurveyQuestion], list[Application], set[int]]) -> None:
+        """New surveys get a card; the cards already shown keep the scores and comments the
+        user has given (a reload comes every few minutes, issue 12 "Stale screens")."""
         questions, eligible, answered = result
-        for card in self.cards.values():
-            card.deleteLater()
-        self.cards = {}
+        wanted = {app.id: app for app in eligible}
+        for app_id in [
+            i for i, card in self.cards.items() if i not in wanted or card.questions != questions
+        ]:
+            gone = self.cards.pop(app_id)
+            self.list_layout.removeWidget(gone)
+            gone.deleteLater()
         for i, app in enumerate(sorted(eligible, key=lambda a: a.id)):
-            card = SurveyCard(self.ctx, app, questions, app.id in answered, self.holder)
-            self.list_layout.insertWidget(i + 1, card)
-            self.cards[app.id] = card
+            shown = self.cards.get(app.id)
+            if shown is None:
+                card = SurveyCard(self.ctx, app, questions, app.id in answered, self.holder)
+                self.list_layout.insertWidget(i + 1, card)
+                self.cards[app.id] = card
+            else:
+                shown.show_application(app)
+                if app.id in answered:
+                    shown.set_answered(True)
         self.empty.setVisible(not eligible)

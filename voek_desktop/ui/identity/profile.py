@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -24,6 +23,7 @@ from voek_desktop.ui.identity.dialogs import EmailChangeDialog, PasswordChangeDi
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import ErrorLabel, Field, checker
+from voek_desktop.ui.kit.page import SectionPage
 from voek_desktop.ui.kit.widgets import section_title
 
 
@@ -34,14 +34,12 @@ def _value_label(parent: QWidget, name: str) -> QLabel:
     return label
 
 
-class ProfilePage(QWidget):
+class ProfilePage(SectionPage):
     profile_changed = Signal(object)
 
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 18, 24, 18)
+        super().__init__(ctx, None, parent)
+        layout = self.body
         title = section_title(tr("Контактные данные"), self)
         layout.addWidget(title)
 
@@ -107,6 +105,19 @@ class ProfilePage(QWidget):
         layout.addWidget(security)
         layout.addStretch(1)
         self.profile: Profile | None = None
+
+    def refresh(self) -> None:
+        """The e-mail may have been confirmed in the browser meanwhile (the pending address
+        then goes), or the phone changed at another computer."""
+        self.load(self.ctx.session.refresh_profile, self._refreshed, lambda _exc: None)
+
+    def has_unsaved_edits(self) -> bool:
+        return self.save_phone.isEnabled()  # a phone typed and not saved yet
+
+    def _refreshed(self, profile: Profile) -> None:
+        if profile != self.profile and not self.has_unsaved_edits():
+            self.show_profile(profile)
+            self.profile_changed.emit(profile)
 
     def show_profile(self, profile: Profile) -> None:
         self.profile = profile

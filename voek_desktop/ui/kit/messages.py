@@ -31,6 +31,9 @@ def _log():
 
 class _Bus(QObject):
     notice = Signal(str)
+    # What the consumer's data a finished action changed: "applications", "contracts",
+    # "survey", "feedback", "accounts". Sections showing it reload (kit/page.py).
+    changed = Signal(str)
 
 
 bus = _Bus()
@@ -65,6 +68,13 @@ def notice(text: str, near: QWidget | None = None) -> None:
 
         show_result(near, text)
     bus.notice.emit(text)
+
+
+def changed(*topics: str) -> None:
+    """Say that an action changed these kinds of data, so every open section showing them
+    reloads (issue 12 "Stale screens")."""
+    for topic in topics:
+        bus.changed.emit(topic)
 
 
 def error(parent: QWidget | QObject | None, what: BaseException | str, title: str = "") -> None:

@@ -3,6 +3,9 @@
 ``tasks.run(fn, on_done, on_error, owner=widget)`` runs ``fn`` on a worker thread; the
 callbacks run on the GUI thread, and not at all if ``owner`` was deleted meanwhile. API calls
 share one worker, so the client's HTTP session is never used by two threads at once.
+With ``coalesce=key`` (a page's reload) a request for a key that is already queued replaces
+the queued one, and one made while it runs waits and runs once after it: a burst of reasons
+to reload (shown, changed, the poll timer) costs at most one more round trip.
 
 ``tasks.run_long(fn, ...)`` is for transfers and file work that take seconds: ``fn`` gets a
 :class:`Transfer` to report progress to and to ask whether the user cancelled; these run on a
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -75,6 +78,9 @@ class Tasks(QObject):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voek-api")
         self._long_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="voek-long")
         self._running: list[str] = []
+        self._closed = False  # shutdown() was called
+        self._keyed: dict[Hashable, Future] = {}  # coalesce key → its queued or running job
+        self._after: dict[Hashable, tuple] = {}  # coalesce key → the run() to do once it ends
         # Emitted from the worker; Qt queues the call to this object's (the GUI) thread.
         self._deliver.connect(lambda closure: closure())
 
@@ -86,12 +92,29 @@ class Tasks(QObject):
         *,
         owner: QObject | None = None,
         label: str = "",
+        coalesce: Hashable | None = None,
     ) -> Future:
+        if coalesce is not None:
+            earlier = self._keyed.get(coalesce)
+            # cancel() fails once the job runs: its data may predate what made us ask again.
+            if earlier is not None and not earlier.cancel():
+                self._after[coalesce] = (fn, on_done, on_error, owner, label)
+                return earlier
+        if self._closed:
+            # The window is closing: a callback that chains another load (a reload after a
+            # reload) starts nothing, and leaves no "busy" behind.
+            future: Future = Future()
+            future.cancel()
+            return future
         self._running.append(label)
         self.busy_changed.emit(label)
         future = self._pool.submit(fn)
+        if coalesce is not None:
+            self._keyed[coalesce] = future
         future.add_done_callback(
-            lambda f: self._deliver.emit(lambda: self._finish(f, on_done, on_error, owner, label))
+            lambda f: self._deliver.emit(
+                lambda: self._finish(f, on_done, on_error, owner, label, coalesce)
+            )
         )
         return future
 
@@ -122,13 +145,24 @@ class Tasks(QObject):
         on_error: Callable[[BaseException], object] | None,
         owner: QObject | None,
         label: str,
+        coalesce: Hashable | None = None,
     ) -> None:
         self._running.remove(label)
         self.busy_changed.emit(next((x for x in reversed(self._running) if x), ""))
+        if coalesce is not None and self._keyed.get(coalesce) is future:
+            del self._keyed[coalesce]
+            after = self._after.pop(coalesce, None)
+            logged_out = not future.cancelled() and _needs_login(future.exception())
+            if after is not None and not logged_out:  # after a 401 the next would get one too
+                fn, done, failed, later_owner, later_label = after
+                if later_owner is None or shiboken6.isValid(later_owner):
+                    self.run(
+                        fn, done, failed, owner=later_owner, label=later_label, coalesce=coalesce
+                    )
         if future.cancelled():
             return
         exc = future.exception()
-        ended = isinstance(exc, ApiError) and exc.needs_login
+        ended = _needs_login(exc)
         if ended:
             self.session_ended.emit()  # also when the widget that asked is gone
         if owner is not None and not shiboken6.isValid(owner):
@@ -151,5 +185,10 @@ class Tasks(QObject):
         return bool(self._running)
 
     def shutdown(self) -> None:
+        self._closed = True
         self._pool.shutdown(wait=False, cancel_futures=True)
         self._long_pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _needs_login(exc: BaseException | None) -> bool:
+    return isinstance(exc, ApiError) and exc.needs_login

@@ -80,6 +80,8 @@ class AccountRow(QWidget):
 
 
 class AccountsPage(SectionPage):
+    topics = frozenset({"accounts"})
+
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(ctx, None, parent, margins=(18, 14, 18, 14))
         self.accounts: list[PersonalAccount] = []
@@ -164,21 +166,26 @@ class AccountsPage(SectionPage):
     # --- list -----------------------------------------------------------------------------
 
     def refresh(self, select: str | None = None) -> None:
-        self.list_status.setText(tr("Загрузка лицевых счетов…"))
+        if not self.accounts:
+            self.list_status.setText(tr("Загрузка лицевых счетов…"))
         session = self.ctx.session
         client = session.client
-        self.ctx.tasks.run(
+        self.load(
             lambda: session.remembered(
                 "personal_accounts", client.personal_accounts, PersonalAccount.from_json
             ),
             lambda items: self.show_accounts(items, select),
             lambda exc: self.list_status.setText(messages.describe(exc)),
-            owner=self,
             label="Загрузка лицевых счетов…",
         )
 
     def show_accounts(self, accounts: list[PersonalAccount], select: str | None = None) -> None:
         current = select or self.current_number()
+        if self.accounts and list(accounts) == self.accounts and current == self.current_number():
+            # The same accounts: the list, the chosen one and the add form stay as they are.
+            self.list_status.setText(offline_note(accounts))
+            self.meters.reload()
+            return
         self.accounts = list(accounts)
         self.list.blockSignals(True)
         self.list.clear()

@@ -188,6 +188,34 @@ class MetersPanel(CurrentPageStack):
             label="Загрузка приборов учёта…",
         )
 
+    def reload(self) -> None:
+        """Fetch the shown meters again (the section was shown, the poll timer): the chosen
+        meter stays chosen, and an open smart-data view is left alone."""
+        loader = self._loader
+        if loader is None or self.currentWidget() is not self.list_page:
+            return
+        self.ctx.tasks.run(
+            loader,
+            lambda meters: self._reloaded(loader, meters),
+            self._failed,
+            owner=self,
+            label="Загрузка приборов учёта…",
+            coalesce=self,
+        )
+
+    def _reloaded(self, loader: Callable[[], list[Meter]], meters: list[Meter]) -> None:
+        if loader is not self._loader or self.currentWidget() is not self.list_page:
+            return
+        if list(meters) != self.model.meters:
+            rows = self.table.selectionModel().selectedRows()
+            if rows:
+                self._wanted = self.model.meters[rows[0].row()].id
+            self._loaded(loader, meters)
+        elif meters:
+            note = offline_note(meters)
+            self.status.setText(note)
+            self.status.setVisible(bool(note))
+
     def clear(self, text: str = "") -> None:
         self.setCurrentWidget(self.list_page)
         self._loader = None

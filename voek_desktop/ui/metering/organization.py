@@ -43,6 +43,8 @@ def check_contract_number(text: str) -> str | None:
 
 
 class OrganizationPage(SectionPage):
+    topics = frozenset({"accounts"})
+
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(ctx, None, parent, margins=(18, 14, 18, 14))
         self.organization: Organization | None = None
@@ -155,15 +157,19 @@ class OrganizationPage(SectionPage):
 
     def refresh(self) -> None:
         """GET /organization: in the registry? confirmed?"""
-        self.stack.setCurrentWidget(self.checking)
+        if self.organization is None:
+            self.stack.setCurrentWidget(self.checking)
         client = self.ctx.session.client
-        self.ctx.tasks.run(
+        self.load(
             client.organization,
             self.show_organization,
             self._check_failed,
-            owner=self,
             label="Проверка сведений об организации…",
         )
+
+    def has_unsaved_edits(self) -> bool:
+        # A reload would put the cursor back into a number being typed on the confirmation.
+        return self.stack.currentWidget() is self.confirm_page and bool(self.contract_field.text())
 
     def _check_failed(self, exc: BaseException) -> None:
         self.problem_text.setText(messages.describe(exc))
@@ -188,8 +194,9 @@ class OrganizationPage(SectionPage):
             self.retry.hide()
             self.stack.setCurrentWidget(self.problem)
         elif not organization.confirmed:
-            self.stack.setCurrentWidget(self.confirm_page)
-            self.contract_field.edit.setFocus()
+            if self.stack.currentWidget() is not self.confirm_page:
+                self.stack.setCurrentWidget(self.confirm_page)
+                self.contract_field.edit.setFocus()
         else:
             self.load_contracts()
 
@@ -229,8 +236,9 @@ class OrganizationPage(SectionPage):
     # --- contracts ------------------------------------------------------------------------
 
     def load_contracts(self) -> None:
-        self.stack.setCurrentWidget(self.contracts_page)
-        self.contracts_status.setText(tr("Загрузка договоров…"))
+        if self.stack.currentWidget() is not self.contracts_page:
+            self.stack.setCurrentWidget(self.contracts_page)
+            self.contracts_status.setText(tr("Загрузка договоров…"))
         client = self.ctx.session.client
         self.ctx.tasks.run(
             client.supply_contracts,
@@ -238,6 +246,7 @@ class OrganizationPage(SectionPage):
             self._contracts_failed,
             owner=self,
             label="Загрузка договоров энергоснабжения…",
+            coalesce=(self, "contracts"),
         )
 
     def _contracts_failed(self, exc: BaseException) -> None:
@@ -247,6 +256,9 @@ class OrganizationPage(SectionPage):
         self.contracts_status.setText(messages.describe(exc))
 
     def show_contracts(self, contracts: list[SupplyContract]) -> None:
+        if self.contracts and list(contracts) == self.contracts:
+            self.meters.reload()  # the same contracts: the chosen point stays chosen
+            return
         self.contracts = list(contracts)
         self.loaded_contract = None
         self.tree_model.removeRows(0, self.tree_model.rowCount())

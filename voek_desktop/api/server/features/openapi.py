@@ -194,6 +194,7 @@ _DESCRIPTIONS = {
     202: "Принято",
     204: "Нет содержимого",
     206: "Часть файла (Range)",
+    304: "Не изменилось с версии из If-None-Match; тела нет",
     400: "Неверный запрос",
     401: "Нужен вход",
     403: "Нет доступа",
@@ -207,6 +208,19 @@ _DESCRIPTIONS = {
     429: "Слишком много попыток",
     500: "Внутренняя ошибка",
     503: "Сервер занят",
+}
+
+
+_ETAG = {
+    "description": "Версия ответа; пришлите её в If-None-Match, чтобы получить 304 без тела",
+    "schema": {"type": "string"},
+}
+_IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "description": "ETag ранее полученного ответа: если данные не изменились — 304 без тела",
+    "schema": {"type": "string"},
 }
 
 
@@ -224,8 +238,12 @@ def build(app: CabinetApp) -> dict[str, Any]:
     for r in app.router.routes:
         doc = dict(r.doc)
         responses: dict[int, Any] = dict(doc.get("responses", {}))
+        # Every authenticated JSON GET is tagged and answers If-None-Match (app.py _conditional).
+        conditional = r.auth and r.method == "GET"
         if r.auth:
             responses.setdefault(401, None)
+        if conditional:
+            responses.setdefault(304, None)
         if "body" in doc:
             responses.setdefault(400, None)
             responses.setdefault(413, None)
@@ -241,6 +259,8 @@ def build(app: CabinetApp) -> dict[str, Any]:
             for name in re.findall(r"\{(\w+)\}", r.pattern)
         ]
         params += doc.get("parameters", [])
+        if conditional:
+            params.append(_IF_NONE_MATCH)
         if params:
             operation["parameters"] = params
         if "body" in doc:
@@ -249,7 +269,7 @@ def build(app: CabinetApp) -> dict[str, Any]:
             operation["security"] = [{"bearer": []}]
         for status, schema in sorted(responses.items()):
             entry: dict[str, Any] = {"description": _DESCRIPTIONS.get(status, "")}
-            if status == 204:
+            if status in (204, 304):
                 pass
             elif schema is None:
                 entry["content"] = _content(_ERROR)
@@ -257,6 +277,8 @@ def build(app: CabinetApp) -> dict[str, Any]:
                 entry["content"] = _content(schema)
             if status == 429:
                 entry["headers"] = {"Retry-After": {"schema": {"type": "integer"}}}
+            if conditional and status in (200, 304):
+                entry["headers"] = {"ETag": _ETAG}
             operation["responses"][str(status)] = entry
         paths.setdefault(r.pattern, {})[r.method.lower()] = operation
     return {
