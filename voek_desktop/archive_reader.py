@@ -107,10 +107,8 @@ def read_workbook(
 
 def _rows(sheet: Any) -> Iterator[list[Any]]:
     """The sheet's rows from A1 on, with openpyxl's values (see the module's docstring)."""
-    start = sheet.start or (0, 0)
-    for _ in range(start[0]):  # calamine's range begins at the first used cell
-        yield []
-    pad = [None] * start[1]
+    # iter_rows gives the rows from the first one, but each from the first used column only.
+    pad = [None] * (sheet.start or (0, 0))[1]
     plain_date, midnight = date, datetime
     for row in sheet.iter_rows():
         for i, v in enumerate(row):
