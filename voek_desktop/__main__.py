@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from voek_desktop.domain.cli import RussianArgumentParser
-from voek_desktop.subcommands import BLANK_FORM, READ_WORKBOOK
+from voek_desktop.subcommands import BLANK_FORM
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -93,13 +93,6 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == [BLANK_FORM]:
         return blank_form(argv[1:])
-    if argv[:1] == [READ_WORKBOOK] and len(argv) == 2:
-        import os
-
-        from voek_desktop.archive_reader import serve  # the app's own child process, no Qt
-
-        # A windowed (PyInstaller) build may have no sys.stdout even with a pipe on fd 1.
-        return serve(argv[1], sys.stdout.buffer if sys.stdout else os.fdopen(1, "wb"))
     args = parse_args(argv)
     from voek_desktop.ui.app import run  # Qt only after the arguments are known to be right
 

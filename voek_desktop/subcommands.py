@@ -3,4 +3,3 @@
 them, and neither should import the other."""
 
 BLANK_FORM = "blank-form"
-READ_WORKBOOK = "read-workbook"  # hidden: the child process that reads an archive for the table

@@ -88,3 +88,25 @@ def test_cancel_stops_the_child(tmp_path: Path) -> None:
     cancel = threading.Event()
     with pytest.raises(TransferCancelled):
         read_workbook(path, lambda done, total: cancel.set(), cancel.is_set)
+
+
+def test_a_sheet_that_starts_below_and_right_of_a1_keeps_its_place(tmp_path: Path) -> None:
+    """Calamine's range begins at the first used cell; the table shows the sheet from A1, as
+    openpyxl reads it, so a column is where Excel shows it."""
+    import openpyxl
+
+    path = tmp_path / "shifted.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Лист")
+    ws.write_row(2, 1, ["Дата", "A+"])
+    ws.write_datetime(3, 1, START, wb.add_format({"num_format": "dd.mm.yyyy"}))
+    ws.write_number(3, 2, 1.5)
+    wb.close()
+    [sheet] = read_workbook(path)
+    strict = openpyxl.load_workbook(path, read_only=True, data_only=True)["Лист"]
+    expected = [list(row) for row in strict.iter_rows(values_only=True)]
+    assert [sheet.headers, *sheet.rows] == [
+        ["" if v is None else str(v) for v in expected[0]],
+        *expected[1:],
+    ]
+    assert sheet.rows[-1] == [None, datetime(2026, 1, 1, 0, 0), 1.5]  # a datetime, as written

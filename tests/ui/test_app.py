@@ -24,7 +24,7 @@ def test_exit_when_ready_paints_a_window_and_exits_cleanly(app_dirs) -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "ready"
+    assert result.stdout.split() == ["ready", "settled"]
 
 
 def test_server_address_comes_from_the_flag_then_the_settings_file(qapp) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import re
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from voek_desktop.domain.time import MSK
@@ -98,6 +97,8 @@ def format_decimal(value: Any, places: int | None = None) -> str:
         return ""
     if isinstance(value, bool):
         return str(value)
+    from decimal import Decimal, InvalidOperation  # for print only, not on start-up
+
     try:
         d = Decimal(str(value).strip().replace(",", ".").replace(" ", ""))
     except InvalidOperation:

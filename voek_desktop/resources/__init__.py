@@ -11,7 +11,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import functools
-from importlib.resources import as_file, files
 from pathlib import Path
 
 # Copies of files taken out of a zipped package, removed when the process ends.
@@ -27,6 +26,10 @@ def resource_path(relative: str) -> Path:
     copy kept until exit. In a broken install the path names a file that is not there: callers
     check, and a missing icon is no reason to refuse to start.
     """
+    # Imported here: importlib.resources is ~3 ms the login window does not need before its
+    # first paint (docs/design.md "Targets"); the icons come right after it.
+    from importlib.resources import as_file, files
+
     resource = files(__name__).joinpath(*relative.split("/"))
     if isinstance(resource, Path) or not resource.is_file():
         return Path(str(resource))

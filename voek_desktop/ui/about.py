@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-from importlib import metadata
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMenuBar, QVBoxLayout, QWidget
@@ -29,6 +26,10 @@ KEYS = (
 
 def app_version() -> str:
     """The installed package's version; the source tree's when run from a checkout."""
+    # importlib.metadata brings the email package: ~20 ms the help menu need not pay after the
+    # first paint (docs/design.md "Targets").
+    from importlib import metadata
+
     try:
         return metadata.version("voek-desktop")
     except metadata.PackageNotFoundError:
@@ -75,6 +76,8 @@ class AboutDialog(_HelpDialog):
         self.text.setText(self._html())
 
     def _html(self) -> str:
+        from html import escape
+
         server = escape(self.ctx.session.server_url)
         rows = [
             (tr("Версия"), escape(app_version())),

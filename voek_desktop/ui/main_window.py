@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
 
 class MainWindow(QMainWindow):
-    first_painted = Signal()
+    first_painted = Signal()  # the login window is on screen
+    settled = Signal()  # …and the work put off until then (menus, icon) is done
     logged_out = Signal()
 
     def __init__(self, ctx: Context) -> None:
@@ -66,7 +67,6 @@ class MainWindow(QMainWindow):
             lv.mail_button.clicked.connect(self.open_outbox)
         self._painted = False
         self.installEventFilter(self)
-        self.first_painted.connect(self._after_first_paint)
         self.lock_view: LockView | None = None
         self._behind_lock: list[QDialog] = []
         # Who was logged in when the server answered 401; their cabinet waits behind the login.
@@ -306,6 +306,12 @@ class MainWindow(QMainWindow):
 
     # --- status ------------------------------------------------------------------------------
 
+    def _first_paint(self) -> None:
+        self.first_painted.emit()
+        # A turn of the event loop of its own: what arrived meanwhile (a key, a click, the
+        # window manager's expose) is handled before the menus are built.
+        QTimer.singleShot(0, self._after_first_paint)
+
     def _after_first_paint(self) -> None:
         """What the first paint does not need, done right after it (the start-up target of
         docs/design.md "Targets")."""
@@ -324,6 +330,7 @@ class MainWindow(QMainWindow):
         from voek_desktop.ui.about import add_help_menu
 
         add_help_menu(self.menuBar(), self.ctx, self)
+        self.settled.emit()
 
     def _add_blank_forms_menu(self) -> None:
         """«Бланки»: print a blank template at any time, with or without a visitor."""
@@ -380,7 +387,7 @@ class MainWindow(QMainWindow):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if not self._painted and watched is self and event.type() == QEvent.Type.Paint:
             self._painted = True
-            QTimer.singleShot(0, self.first_painted.emit)
+            QTimer.singleShot(0, self._first_paint)
         return super().eventFilter(watched, event)
 
     def closeEvent(self, event: QCloseEvent) -> None:

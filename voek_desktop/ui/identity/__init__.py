@@ -7,11 +7,15 @@ is first opened, so this package's ``__init__`` imports nothing but what ``secti
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QWidget
 
-from voek_desktop.api.models import Profile
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.sections import PROFILE, Section
+
+if TYPE_CHECKING:
+    from voek_desktop.api.models import Profile  # dataclasses: dear to build at start-up
 
 
 def sections(ctx: Context, profile: Profile, parent: QWidget) -> list[Section]:

@@ -10,22 +10,18 @@ dialog's detail view gets a delegate that writes them the app's way («121 КБ�
 
 from __future__ import annotations
 
-from PySide6.QtCore import (
-    QCoreApplication,
-    QLibraryInfo,
-    QModelIndex,
-    QPersistentModelIndex,
-    QTranslator,
-)
-from PySide6.QtWidgets import (
-    QApplication,
-    QFileDialog,
-    QFileSystemModel,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QTreeView,
-    QWidget,
-)
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
+from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QModelIndex, QPersistentModelIndex
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+# The file dialog's classes are touched only when a file dialog is used: the first touch of
+# QFileDialog or QTreeView builds their Python enums, ~15 ms of start-up (docs/design.md
+# "Targets").
 
 # Better Russian than the old translation, or none at all.
 WORDS = {
@@ -61,7 +57,9 @@ class SizeDelegate(QStyledItemDelegate):
     def initStyleOption(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
-        from voek_desktop.domain.formats import format_size  # not on start-up: it is timed
+        from PySide6.QtWidgets import QFileSystemModel
+
+        from voek_desktop.domain.formats import format_size
 
         super().initStyleOption(option, index)
         model = index.model()
@@ -73,7 +71,9 @@ def _sizes_in_russian(_old: QWidget | None, now: QWidget | None) -> None:
     """A Qt file dialog gets the delegate when the focus first enters it: the static
     QFileDialog.get…() functions give no other moment to reach the dialog they make."""
     dialog = now.window() if now is not None else None
-    if isinstance(dialog, QFileDialog) and not dialog.property("voekSizes"):
+    if dialog is not None and dialog.inherits("QFileDialog") and not dialog.property("voekSizes"):
+        from PySide6.QtWidgets import QTreeView
+
         dialog.setProperty("voekSizes", True)
         tree = dialog.findChild(QTreeView, "treeView")
         if tree is not None:

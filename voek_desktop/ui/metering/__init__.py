@@ -1,7 +1,7 @@
 """«Лицевые счета» / «Договоры энергоснабжения», meters, smart-meter data and archives.
 
 Only the page classes are imported here; charts (QtCharts) and the archive dialog are
-imported when the user opens them (openpyxl never: workbooks are read in a child process).
+imported when the user opens them (python-calamine too, when a workbook is read).
 """
 
 from __future__ import annotations

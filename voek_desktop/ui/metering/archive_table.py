@@ -1,8 +1,9 @@
 """A downloaded archive workbook shown inside the app (docs/design.md "Archives", "Targets": 52,600
 rows ≤ 0.5 s).
 
-The rows come from :mod:`voek_desktop.archive_reader` (a child process, streamed); the table model
-holds them as plain lists and makes text only for the cells on screen.
+The rows come from :mod:`voek_desktop.archive_reader` (python-calamine on a worker thread, rows
+published as they are converted); the table model holds them as plain lists and makes text only
+for the cells on screen.
 """
 
 from __future__ import annotations

@@ -1,0 +1,66 @@
+"""Start-up imports only what the login window needs (docs/design.md "Targets": the first paint
+≤ 1.25 × a bare PySide6 window; bench/startup.py measures it). Every module here costs start-up
+time and is imported when the screen that needs it opens."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+# The app started as a user starts it, reporting sys.modules at its first paint.
+AT_FIRST_PAINT = """
+import json, sys
+from voek_desktop.ui.main_window import MainWindow
+built = MainWindow.__init__
+def init(self, ctx):
+    built(self, ctx)
+    self.first_painted.connect(lambda: print("MODULES " + json.dumps(sorted(sys.modules))))
+MainWindow.__init__ = init
+from voek_desktop.__main__ import main
+sys.exit(main(sys.argv[1:] + ["--exit-when-ready"]))
+"""
+
+NOT_BEFORE_THE_FIRST_PAINT = [
+    "PySide6.QtCharts",  # consumption charts
+    "PySide6.QtPdf",  # the PDF preview
+    "PySide6.QtPdfWidgets",
+    "reportlab",  # forms and contracts as PDF
+    "pypdf",
+    "openpyxl",
+    "python_calamine",  # the archive table
+    "xlsxwriter",  # the demo server's archives
+    "requests",  # the first request is made after the first paint
+    "keyring",  # a saved session is looked up after the first paint
+    "voek_desktop.ui.cabinet",
+    "voek_desktop.ui.metering",
+    "voek_desktop.ui.applications",
+    "voek_desktop.api.client",
+    "voek_desktop.api.models",  # dozens of dataclasses
+    "voek_desktop.api.server",
+    "voek_desktop.ui.about",  # the help menu, built right after the first paint
+    "voek_desktop.domain.applications",  # the «Бланки» menu, likewise
+    "importlib.metadata",  # the version in «О программе»: the email package and more
+]
+
+
+@pytest.mark.parametrize("mode", [[], ["--demo"]], ids=["server", "demo"])
+def test_the_login_window_paints_before_the_rest_is_imported(app_dirs: Path, mode) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run(
+        [sys.executable, "-c", AT_FIRST_PAINT, *mode],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    line = next(line for line in result.stdout.splitlines() if line.startswith("MODULES "))
+    loaded = set(json.loads(line.removeprefix("MODULES ")))
+    assert "voek_desktop.ui.identity.login" in loaded  # it did get to the login window
+    too_early = [m for m in NOT_BEFORE_THE_FIRST_PAINT if m in loaded]
+    assert too_early == []
