@@ -175,14 +175,17 @@ def test_workbook_sheets_rows_numbers_and_no_formulas(mapi):
 def test_text_cannot_become_a_formula(tmp_path):
     from datetime import date
 
-    from voek_desktop.api.server.features.metering import simulator, xlsx
+    from voek_desktop.api.server.features.metering import registers, simulator, xlsx
 
     model = simulator.MeterModel(seed=1, phases=1, zones=1, start=date(2022, 1, 1))
     info = xlsx.ArchiveInfo(
         "=HYPERLINK(\"http://x\")", "+1-1", "@SUM(A1)", date(2024, 1, 1), date(2024, 1, 1),
         datetime(2024, 1, 2, tzinfo=MSK),
     )  # fmt: skip
-    path, size, etag = xlsx.produce(tmp_path, model, info, datetime(2024, 1, 2, tzinfo=MSK))
+    start = registers.computed(model, info.period_start)
+    path, size, etag = xlsx.produce(
+        tmp_path, model, info, datetime(2024, 1, 2, tzinfo=MSK), start
+    )
     assert path.parent == tmp_path and size == path.stat().st_size and etag.startswith('"')
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
     wb = openpyxl.load_workbook(path)

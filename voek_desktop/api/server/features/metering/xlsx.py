@@ -14,12 +14,14 @@ import contextlib
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import xlsxwriter
 
+from voek_desktop.api.server.core.pacing import no_pace
 from voek_desktop.api.server.features.metering import simulator
 from voek_desktop.domain.tariffs import SLOT_ZONES, SLOTS_PER_DAY, schedule
 from voek_desktop.domain.time import MSK
@@ -65,9 +67,13 @@ def write_workbook(
     model: simulator.MeterModel,
     info: ArchiveInfo,
     until: datetime,
+    start_registers: list[list[int]],
+    pace: Callable[[], None] = no_pace,
 ) -> int:
     """Write the archive of ``info.period_start``..``info.period_end`` (Moscow days) with the
-    intervals recorded by ``until`` to ``path`` (a new file); the number of profile rows."""
+    intervals recorded by ``until`` to ``path`` (a new file); the number of profile rows.
+    ``start_registers``: the registers at 00:00 of the first day with data (registers.py);
+    ``pace`` is called after each day (core/pacing.py)."""
     tmpdir = os.path.dirname(os.path.abspath(path))
     wb = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "tmpdir": tmpdir})
     try:
@@ -115,7 +121,14 @@ def write_workbook(
             ws_readings.write_string(0, c, title, header)
 
         rows_written = _write_rows(
-            ws_profile, ws_readings, model, info, until, when, day_fmt, energy
+            ws_profile,
+            ws_readings,
+            model,
+            info,
+            until,
+            (when, day_fmt, energy),
+            [list(zones) for zones in start_registers],
+            pace,
         )
     except BaseException:
         wb.close()
@@ -124,11 +137,11 @@ def write_workbook(
     return rows_written
 
 
-def _write_rows(ws_profile, ws_readings, model, info, until, when, day_fmt, energy) -> int:
+def _write_rows(ws_profile, ws_readings, model, info, until, formats, regs, pace) -> int:
+    when, day_fmt, energy = formats
     until_local = until.astimezone(MSK)
     last_day = min(info.period_end, until_local.date())
-    day = max(info.period_start, model.start)
-    regs = simulator.registers_at_midnight(model, day)
+    day = first_day(model, info)
     n_zones = model.zones
     table = SLOT_ZONES[n_zones]
     number = ws_profile.write_number
@@ -172,7 +185,13 @@ def _write_rows(ws_profile, ws_readings, model, info, until, when, day_fmt, ener
             for i in range(slots):
                 sums[table[i]] += values[i]
         day += timedelta(days=1)
+        pace()
     return row - 1
+
+
+def first_day(model: simulator.MeterModel, info: ArchiveInfo) -> date:
+    """The first day of the archive with data: its registers are ``start_registers``."""
+    return max(info.period_start, model.start)
 
 
 def produce(
@@ -180,6 +199,8 @@ def produce(
     model: simulator.MeterModel,
     info: ArchiveInfo,
     until: datetime,
+    start_registers: list[list[int]],
+    pace: Callable[[], None] = no_pace,
 ) -> tuple[Path, int, str]:
     """Write the workbook under a temporary name in ``directory`` and rename it to a random
     final name; (path, size, strong ETag). Nothing is left behind on failure."""
@@ -187,7 +208,7 @@ def produce(
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".archive-", suffix=".xlsx.part")
     os.close(fd)
     try:
-        write_workbook(tmp, model, info, until)
+        write_workbook(tmp, model, info, until, start_registers, pace)
         digest = hashlib.sha256()
         with open(tmp, "rb") as fh:
             for chunk in iter(lambda: fh.read(1024 * 1024), b""):
