@@ -183,9 +183,7 @@ def test_text_cannot_become_a_formula(tmp_path):
         datetime(2024, 1, 2, tzinfo=MSK),
     )  # fmt: skip
     start = registers.computed(model, info.period_start)
-    path, size, etag = xlsx.produce(
-        tmp_path, model, info, datetime(2024, 1, 2, tzinfo=MSK), start
-    )
+    path, size, etag = xlsx.produce(tmp_path, model, info, datetime(2024, 1, 2, tzinfo=MSK), start)
     assert path.parent == tmp_path and size == path.stat().st_size and etag.startswith('"')
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
     wb = openpyxl.load_workbook(path)
