@@ -12,6 +12,9 @@ the meter had then (``simulator.initial_registers``).
   slice of days per turn, taking turns with the requests (core/pacing.py). What it has written
   is the whole of its state, so a run cut short (a crash, a stop) resumes where it was, and
   running it again writes nothing.
+* Whoever writes, a meter's stored days are a run without gaps from the day after its start:
+  every computation goes forward from the latest stored day. So one day there means every
+  earlier one is, and "the latest day" is all the progress there is to know.
 * :func:`at_midnight`, :func:`at` — what requests read: one snapshot (an indexed lookup) plus,
   for a moment within a day, that day's intervals from the simulator. A snapshot not there yet
   (the Keeper has not reached that meter, or the clock was moved) is computed for that meter
@@ -42,8 +45,8 @@ Registers = list[list[int]]  # per quantity (A+, A−, R+, R−), per zone (inde
 
 # Meter-days computed between two looks at the pace: one is ≈ 70 µs.
 SLICE_DAYS = 64
-# Meters read from the registry per page, and snapshot rows written per transaction.
-PAGE_METERS = 200
+# Meter ids looked at per page (one turn), and snapshot rows written per transaction.
+PAGE_METERS = 500
 FLUSH_ROWS = 600
 POLL_SECONDS = 2.0
 
@@ -175,21 +178,20 @@ def catch_up(
     meters is one ``turn()`` (the slot, given way every quantum); what is computed is written
     a few hundred rows per transaction, whole days only, so stopping anywhere loses nothing
     that was written and the next run starts from it."""
-    last_id, done = 0, 0
+    done = 0
     through_text = through.isoformat()
-    while stop is None or not stop.is_set():
+    after, top = 0, db.query_row("SELECT coalesce(max(id), 0) FROM meters")[0]
+    while after < top and (stop is None or not stop.is_set()):
         with turn() as pace:
+            # Only the meters that lack the day: after a restart that is an index probe each.
             page = db.query(
-                "SELECT m.id, m.sim_seed, m.phases, m.tariff_zones, m.profile_start,"
-                " m.initial_wh, (SELECT r.day FROM meter_register_days r"
-                " WHERE r.meter_id = m.id AND r.day <= :through"
-                " ORDER BY r.day DESC LIMIT 1) AS latest"
-                " FROM meters m WHERE m.id > :after ORDER BY m.id LIMIT :page",
-                {"through": through_text, "after": last_id, "page": PAGE_METERS},
+                "SELECT id, sim_seed, phases, tariff_zones, profile_start, initial_wh"
+                " FROM meters m WHERE id > :after AND id <= :upto AND profile_start < :through"
+                " AND NOT EXISTS (SELECT 1 FROM meter_register_days r"
+                " WHERE r.meter_id = m.id AND r.day >= :through) ORDER BY id",
+                {"through": through_text, "after": after, "upto": after + PAGE_METERS},
             )
-            if not page:
-                break
-            last_id = page[-1]["id"]
+            after += PAGE_METERS
             done += _catch_up_page(db, page, through, pace, stop)
     return done
 
@@ -202,7 +204,6 @@ def _catch_up_page(
     stop: threading.Event | None,
 ) -> int:
     conn = db.connection()
-    through_text = through.isoformat()
     pending: list[Row] = []
     done = 0
 
@@ -214,10 +215,6 @@ def _catch_up_page(
 
     for row in page:
         model = model_of(row)
-        if row["latest"] is not None and row["latest"] >= through_text:
-            continue
-        if through <= model.start:
-            continue  # before the profile: the start's reading, nothing to store
         day, regs = _latest(conn, row["id"], model, through)
         while day < through:
             if stop is not None and stop.is_set():
