@@ -152,7 +152,8 @@ def _compute_smart_values(
     for quantity, value in simulator.instant_values(model, poll).items():
         name, unit = INSTANT_NAMES[quantity]
         instant.append({"quantity": quantity, "name": name, "value": value, "unit": unit})
-    relay = simulator.relay_state(model, poll)
+    found = simulator.events(model, poll)
+    relay = simulator.relay_state(model, poll, found)
     events = [
         {
             "at": iso(at),
@@ -160,7 +161,7 @@ def _compute_smart_values(
             "name": simulator.EVENT_KINDS[code].name,
             "journal": simulator.EVENT_KINDS[code].journal,
         }
-        for at, code in simulator.events(model, poll)
+        for at, code in found
     ]
     return {
         "meter_id": meter_id,

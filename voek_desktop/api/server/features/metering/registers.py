@@ -43,8 +43,8 @@ log = logging.getLogger("voek.registers")
 
 Registers = list[list[int]]  # per quantity (A+, A−, R+, R−), per zone (index 0 = T1)
 
-# Meter-days computed between two looks at the pace: one is ≈ 70 µs.
-SLICE_DAYS = 64
+# Meter-days computed between two looks at the pace: one is ≈ 70 µs (core/pacing.py QUANTUM).
+SLICE_DAYS = 32
 # Meter ids looked at per page (one turn), and snapshot rows written per transaction.
 PAGE_METERS = 500
 FLUSH_ROWS = 600

@@ -323,9 +323,12 @@ def events(model: MeterModel, poll: datetime, days: int = EVENT_DAYS) -> list[tu
     return found
 
 
-def relay_state(model: MeterModel, poll: datetime) -> str:
-    """The relay follows the last remote switching event; connected otherwise."""
-    for _, code in events(model, poll):
+def relay_state(
+    model: MeterModel, poll: datetime, found: list[tuple[datetime, str]] | None = None
+) -> str:
+    """The relay follows the last remote switching event; connected otherwise. ``found``: the
+    poll's ``events`` when the caller has them already."""
+    for _, code in found if found is not None else events(model, poll):
         if code == "remote_disconnect":
             return "disconnected"
         if code == "remote_reconnect":
