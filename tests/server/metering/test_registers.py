@@ -312,3 +312,53 @@ def test_http_readings_smart_data_and_archive_readings_equal_the_profile_sums(ma
         regs = oracle[row[0].date()]
         assert list(row[1:4]) == pytest.approx([v / 1000 for v in regs[0]], abs=1e-9)
         assert list(row[4:8]) == pytest.approx([sum(z) / 1000 for z in regs], abs=1e-9)
+
+
+def test_an_archive_job_gives_the_slot_to_a_request_that_arrives_meanwhile(app, monkeypatch):
+    """Issue 14 item 2: the job runner holds the slot the HTTP server shares with the app (so
+    it does not take the interpreter from a running request) and gives it back while it writes
+    a 3-year archive, so a request is not held up by the job."""
+    days = [0]
+    profile = simulator.day_profile
+
+    def counted(model, day):
+        days[0] += 1
+        return profile(model, day)
+
+    monkeypatch.setattr(simulator, "day_profile", counted)
+    slot = AppSlot(long_after=60.0)  # no excuse by age: only the job's pacing lets it in
+    app.share_slot(slot)
+    app.clock.set(datetime(2026, 3, 11, 0, 0, tzinfo=MSK))
+    consumer = app.db.query_row("SELECT id FROM consumers WHERE snils = '11223344595'")["id"]
+    stamp = "2026-03-10T09:00:00+00:00"
+    with app.db.write() as conn:
+        conn.execute(
+            "INSERT INTO archive_requests (id, consumer_id, meter_id, period_start, period_end,"
+            " status, created_at, updated_at, editable_until, produce_after)"
+            " VALUES (1, ?, 2, '2023-03-10', '2026-03-10', 'accepted', ?, ?, ?, ?)",
+            (consumer, stamp, stamp, stamp, stamp),
+        )
+        conn.execute(
+            "INSERT INTO jobs (kind, ref_id, due_at, state, created_at)"
+            " VALUES ('archive', 1, ?, 'pending', ?)",
+            (stamp, stamp),
+        )
+    from voek_desktop.api.server.core import jobs
+
+    job = threading.Thread(target=jobs.runner(app).run_due)
+    job.start()
+    time.sleep(0.5)  # well into the archive, which takes seconds
+    waited = time.monotonic()
+    slot.acquire()
+    waited = time.monotonic() - waited
+    busy = job.is_alive()
+    written = days[0]
+    time.sleep(0.3)  # while this "request" holds the slot, the job waits for its turn
+    assert days[0] == written
+    slot.release()
+    job.join(120)
+    slot.close()
+    assert busy, "the job ended before the request came: nothing was measured"
+    assert waited < 0.5, waited
+    row = app.db.query_row("SELECT status FROM archive_requests WHERE id = 1")
+    assert row["status"] == "ready"
