@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from voek_desktop.api.server.features.metering import registers, simulator, xlsx  # noqa: E402
 from voek_desktop.domain.tariffs import SLOTS_PER_DAY  # noqa: E402
-from voek_desktop.domain.time import moscow_date, years_before  # noqa: E402
+from voek_desktop.domain.time import last_complete_day, moscow_date, years_before  # noqa: E402
 
 START: dict[date, list[list[int]]] = {}
 MODEL = simulator.MeterModel(seed=2 * 7_919 + 101, phases=1, zones=3, start=date(2022, 6, 2))
@@ -39,7 +39,8 @@ MODEL = simulator.MeterModel(seed=2 * 7_919 + 101, phases=1, zones=3, start=date
 
 def period(now: datetime) -> tuple[date, date, datetime]:
     poll = simulator.last_poll(now)
-    return years_before(moscow_date(now), 3), poll.date(), poll
+    # Whole days only, as the server writes them (SPEC §6.5).
+    return years_before(moscow_date(now), 3), last_complete_day(poll), poll
 
 
 def ours(directory: Path, now: datetime) -> tuple[float, float, int]:

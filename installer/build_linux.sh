@@ -27,8 +27,8 @@ mkdir -p "$pkg/DEBIAN" "$pkg/opt" "$pkg/usr/bin" "$pkg/usr/share/applications" \
 cp -a dist/voek-desktop "$pkg/opt/voek-desktop"
 ln -s /opt/voek-desktop/voek-desktop "$pkg/usr/bin/voek-desktop"
 install -m 644 installer/linux/voek-desktop.desktop "$pkg/usr/share/applications/"
-install -m 644 resources/icons/voek.png "$pkg/usr/share/icons/hicolor/256x256/apps/voek-desktop.png"
-install -m 644 resources/icons/voek.svg "$pkg/usr/share/icons/hicolor/scalable/apps/voek-desktop.svg"
+install -m 644 voek_desktop/resources/icons/voek.png "$pkg/usr/share/icons/hicolor/256x256/apps/voek-desktop.png"
+install -m 644 voek_desktop/resources/icons/voek.svg "$pkg/usr/share/icons/hicolor/scalable/apps/voek-desktop.svg"
 size_kb=$(du -sk "$pkg" | cut -f1)
 sed -e "s/@VERSION@/${version}/" -e "s/@ARCH@/${arch}/" -e "s/@SIZE@/${size_kb}/" \
   installer/linux/control.in > "$pkg/DEBIAN/control"

@@ -32,7 +32,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="закрыться сразу после первой отрисовки окна (замер запуска)",
     )
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if args.server:
+        from voek_desktop.settings import server_url_problem
+
+        problem = server_url_problem(args.server)
+        if problem:
+            p.error(f"--server {args.server}: {problem}")
+    return args
 
 
 CATEGORIES = ("p14", "p12_1", "p13")

@@ -8,11 +8,32 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
 
-from voek_desktop.settings import config_dir, data_dir, write_atomically
+from voek_desktop.settings import config_dir, data_dir, make_private_dirs, write_atomically
+
+
+class UnsafePath(ValueError):
+    """A path built from what the server sent would leave its folder."""
+
+
+def confined(base: Path, *parts: str | int) -> Path:
+    """``base / part / …``, refused unless it stays inside ``base``.
+
+    Every path that has something from the server in it (an id, a file name) is built here, so a
+    ``1/../../../.bashrc`` from a malicious server cannot reach outside the app's folders."""
+    root = Path(os.path.abspath(base))
+    joined = root.joinpath(*(str(p) for p in parts))
+    resolved = Path(os.path.realpath(joined))
+    real_root = Path(os.path.realpath(root))
+    if resolved == real_root or not resolved.is_relative_to(real_root):
+        raise UnsafePath(f"{joined} is outside {root}")
+    if any(p in ("", ".", "..") for p in Path(*map(str, parts)).parts):
+        raise UnsafePath(f"{joined} has an empty or relative part")
+    return joined
 
 
 class ConsumerCache:
@@ -40,21 +61,33 @@ class ConsumerCache:
             if old.is_dir():
                 with contextlib.suppress(OSError):  # then it starts afresh, as before
                     old.rename(self.root)
+        self._tightened = False
 
     def put(self, name: str, data: Any) -> None:
         text = json.dumps(data, ensure_ascii=False)
         if self.in_memory:
             self._memory[name] = text
         else:
-            write_atomically(self.root / f"{name}.json", text.encode())
+            write_atomically(confined(self.root, f"{name}.json"), text.encode())
+            if not self._tightened:
+                self._tightened = True
+                _tighten(self.root.parent)
 
     def get(self, name: str) -> Any:
         try:
             if self.in_memory:
                 return json.loads(self._memory[name])
-            return json.loads((self.root / f"{name}.json").read_text("utf-8"))
-        except (KeyError, OSError, ValueError):
+            return json.loads(confined(self.root, f"{name}.json").read_text("utf-8"))
+        except (KeyError, OSError, ValueError):  # UnsafePath is a ValueError
             return None
+
+    def folder(self, *parts: str | int) -> Path:
+        """A private (0700) folder inside this consumer's cache, e.g. ``folder("contracts")``."""
+        return make_private_dirs(confined(self.root, *parts))
+
+    def file(self, folder: str, name: str) -> Path:
+        """A path for a file inside ``folder`` of the cache; ``name`` may come from the server."""
+        return confined(self.folder(folder), name)
 
     def wipe(self) -> None:
         self._memory.clear()
@@ -94,3 +127,14 @@ class KnownServers:
         known[address.rstrip("/")] = server_id
         with contextlib.suppress(OSError):  # a read-only home: the address keys the data then
             write_atomically(self.path, json.dumps(known, indent=1).encode())
+
+
+def _tighten(folder: Path) -> None:
+    """0700/0600 for what an older version left 0755/0644 (the cache of every consumer)."""
+    for current, _dirs, files in os.walk(folder):
+        os.chmod(current, 0o700)
+        for name in files:
+            path = os.path.join(current, name)
+            if not os.path.islink(path):  # a planted link must not widen the change
+                with contextlib.suppress(OSError):
+                    os.chmod(path, 0o600)

@@ -3,6 +3,17 @@ the app's demo panel, and light enough to import on start-up."""
 
 DEMO_PASSWORD = "demo-Password-2026"
 
+# Who signs the demo server's connection contracts for АО «ВОЭК» (a made-up person).
+DEMO_GRID_SIGNATORY = {
+    "position": "Заместитель генерального директора по развитию и технологическому присоединению",
+    "name": "Соколов Андрей Викторович",
+    "position_genitive": (
+        "заместителя генерального директора по развитию и технологическому присоединению"
+    ),
+    "name_genitive": "Соколова Андрея Викторовича",
+    "basis": "доверенности № 14 от 09.01.2026",
+}
+
 DEMO_CONSUMERS = [
     {
         "consumer_type": "individual",

@@ -48,6 +48,7 @@ class Session:
         scanner_folder: str = "",
     ) -> None:
         self.server_url = server_url.rstrip("/")
+        self._keyring_user = keyring_user
         self.tokens = TokenStore(keyring_user or self.server_url)
         # Clerk mode (docs/design.md "Clerk mode"): a shared PC — no keyring, nothing of a visitor
         # on disk.
@@ -61,6 +62,22 @@ class Session:
         self._servers = KnownServers()
         self.server_id: str | None = None
         # The desk scanner's folder: a visit's scans are offered, then deleted at its end.
+        self.scans = ScanInbox(scanner_folder) if clerk and scanner_folder else None
+
+    def configure(self, server_url: str, *, clerk: bool, scanner_folder: str) -> None:
+        """New settings, in force from the next login: another server gets a new client and its
+        own remembered token. Runs on the worker after whatever still uses the old client."""
+        if self.profile is not None:
+            raise RuntimeError("log out before changing the server or the desk")
+        server_url = server_url.rstrip("/")
+        if server_url != self.server_url:
+            if self._client is not None:
+                self._client.close()
+            self._client = None
+            self.server_url = server_url
+            self.server_id = None  # another server: asked again at the next login
+            self.tokens = TokenStore(self._keyring_user or server_url)
+        self.clerk = clerk
         self.scans = ScanInbox(scanner_folder) if clerk and scanner_folder else None
 
     @property

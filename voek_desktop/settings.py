@@ -25,6 +25,41 @@ def _base(env: str, windows_env: str, xdg_env: str, xdg_default: str) -> Path:
     return Path(os.environ.get(xdg_env) or Path.home() / xdg_default) / APP_DIR_NAME
 
 
+LOOPBACK_NAMES = frozenset({"localhost", "localhost."})
+
+
+def server_url_problem(url: str) -> str | None:
+    """Why the app refuses this server address (Russian), or None.
+
+    The password and the session token travel in every login and call: plain http:// would
+    show them to anyone on the network, so it is allowed only to this computer (the demo
+    server, a developer's own)."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname or ""
+        _ = parts.port  # a port that is not a number raises here
+    except ValueError:
+        return "Неверный адрес сервера. Пример: https://lk.voek33.ru"
+    if parts.scheme not in ("http", "https") or not host:
+        return "Адрес начинается с https:// — например, https://lk.voek33.ru"
+    if parts.scheme == "http":
+        try:
+            loopback = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = host.lower() in LOOPBACK_NAMES
+        if not loopback:
+            return (
+                "По http:// пароль передаётся открытым текстом: используйте https://."
+                " Адрес http:// допустим только для сервера на этом компьютере"
+                " (127.0.0.1, localhost)."
+            )
+    return None
+
+
 def config_dir() -> Path:
     return _base("VOEK_CONFIG_DIR", "APPDATA", "XDG_CONFIG_HOME", ".config")
 
@@ -33,11 +68,33 @@ def data_dir() -> Path:
     return _base("VOEK_DATA_DIR", "LOCALAPPDATA", "XDG_DATA_HOME", ".local/share")
 
 
-def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+
+
+def make_private_dirs(folder: Path) -> Path:
+    """``mkdir -p`` whose new folders are 0700 whatever the umask: what the app keeps (tokens
+    aside) holds personal data — passports, СНИЛС, meter readings — and a shared PC has other
+    users. Folders that already exist are left as they are (the user's own Downloads, say)."""
+    missing = []
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    for new in reversed(missing):
+        try:
+            os.mkdir(new, PRIVATE_DIR)
+        except FileExistsError:
+            continue  # made by another thread meanwhile
+        os.chmod(new, PRIVATE_DIR)  # mkdir's mode is masked by the umask
+    return folder
+
+
+def write_atomically(path: Path, data: bytes, mode: int = PRIVATE_FILE) -> None:
     """Write to a temporary file beside ``path`` and rename it over: never a half file."""
     import tempfile  # pulls in random and OpenSSL: not on the start-up path
 
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dirs(path.parent)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.chmod(tmp, mode)

@@ -19,7 +19,7 @@ START = datetime(2026, 1, 1)
 def _write(path: Path, rows: int, padding: int = 0) -> None:
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     info = wb.add_worksheet("Сведения")
-    info.write_string(0, 0, "Прибор учета")
+    info.write_string(0, 0, "Прибор учёта")
     info.write_string(0, 1, "=1+1")
     profile = wb.add_worksheet("Профиль 30 мин")
     when = wb.add_format({"num_format": "dd.mm.yyyy hh:mm"})
@@ -39,7 +39,7 @@ def test_every_sheet_comes_back_with_its_rows_and_types(tmp_path: Path) -> None:
     sheets = read_workbook(path, lambda done, total: progress.append((done, total)))
     assert [s.name for s in sheets] == ["Сведения", "Профиль 30 мин"]
     info, profile = sheets
-    assert info.rows == [["Прибор учета", "=1+1"]]
+    assert info.rows == [["Прибор учёта", "=1+1"]]
     assert profile.headers == ["Начало", "A+, кВт·ч"]
     assert len(profile.rows) == 5000  # the padding is gone
     assert profile.rows[0] == [datetime(2026, 1, 1, 0, 0), 0]

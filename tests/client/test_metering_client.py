@@ -169,6 +169,12 @@ def test_archive_request_life_and_download(individual: CabinetClient, tmp_path) 
     )
     assert request.editable_until and request.editable_until.startswith("2026-11-27T18:00")
     assert [r.id for r in individual.archive_requests(meter.id)] == [request.id]
+    # What a request made now gets, by the server's clock (10:00 МСК): whole days up to
+    # yesterday, changes until 21:00 today, the file at 00:00 (SPEC §6.5).
+    terms = individual.archive_terms(meter.id)
+    assert (terms.period_start_min, terms.period_end_max) == ("2023-11-27", "2026-11-26")
+    assert terms.editable_until.startswith("2026-11-27T18:00")
+    assert terms.produce_after.startswith("2026-11-27T21:00")
     assert individual.archive_request(request.id) == request
 
     changed = individual.update_archive_request(request.id, date(2026, 11, 10), date(2026, 11, 16))

@@ -76,7 +76,10 @@ def test_phone_property_round_trip(first: str, rest: str, style: str) -> None:
     phone = normalize_phone(typed)
     assert phone == "+7" + national
     shown = format_phone(phone)
-    assert shown == f"+7 ({national[:3]}) {national[3:6]}-{national[6:8]}-{national[8:]}"
+    if first == "9":
+        assert shown == f"+7 ({national[:3]}) {national[3:6]}-{national[6:8]}-{national[8:]}"
+    else:
+        assert shown.startswith("8 (") and sum(c.isdigit() for c in shown) == 11
     assert normalize_phone(shown) == phone
 
 
@@ -93,6 +96,21 @@ def test_phone_random_text_only_raises_invalid_value(value: str) -> None:
     else:
         assert len(phone) == 12 and phone.startswith("+7") and phone[2:].isdigit()
         assert phone.isascii() and phone[2] in "3489"
+
+
+@pytest.mark.parametrize(
+    ("phone", "shown"),
+    [
+        ("+79201234567", "+7 (920) 123-45-67"),  # a mobile
+        ("+74922123456", "8 (4922) 12-34-56"),  # Vladimir, not «+7 (492) 212-34-56»
+        ("+74923212345", "8 (49232) 1-23-45"),  # Kovrov
+        ("+74951234567", "8 (495) 123-45-67"),  # Moscow
+        ("+78001234567", "8 (800) 123-45-67"),
+    ],
+)
+def test_landlines_are_not_shown_as_mobiles(phone: str, shown: str) -> None:
+    assert format_phone(phone) == shown
+    assert normalize_phone(shown) == phone
 
 
 def test_format_phone_leaves_other_text_alone() -> None:

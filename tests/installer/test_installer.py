@@ -10,6 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTALLER = ROOT / "installer"
+RESOURCES = ROOT / "voek_desktop" / "resources"
 
 
 def desktop_entry() -> configparser.SectionProxy:
@@ -44,11 +45,28 @@ def test_bundle_name_matches_everywhere() -> None:
 
 def test_bundle_carries_resources_and_leaves_out_webengine() -> None:
     spec = (INSTALLER / "voek_desktop.spec").read_text("utf-8")
-    assert '"resources"' in spec
+    # The package data (fonts, icons) where importlib.resources finds it in the bundle.
+    assert 'collect_data_files("voek_desktop")' in spec
     for module in ("QtWebEngineCore", "QtQuick", "Qt3DCore", "QtMultimedia"):
         assert f'"{module}"' in spec
     for path in ("icons/voek.png", "icons/voek.ico", "icons/voek.svg"):
-        assert (ROOT / "resources" / path).stat().st_size > 0
+        assert (RESOURCES / path).stat().st_size > 0
+
+
+def test_installer_files_name_icons_that_exist() -> None:
+    # The .deb's icons and the Windows setup's icon are copied from the checkout by path.
+    build = (INSTALLER / "build_linux.sh").read_text("utf-8")
+    deb_icons = re.findall(r"install -m 644 (\S+/icons/\S+)", build)
+    assert len(deb_icons) == 2
+    iss = (INSTALLER / "windows" / "voek_desktop.iss").read_text("utf-8")
+    (setup_icon,) = re.findall(r"^SetupIconFile=(.+)$", iss, re.MULTILINE)
+    windows_icon = (INSTALLER / "windows" / setup_icon.strip().replace("\\", "/")).resolve()
+    spec = (INSTALLER / "voek_desktop.spec").read_text("utf-8")
+    (spec_icons,) = re.findall(r"^ICONS = ROOT / (.+)$", spec, re.MULTILINE)
+    spec_dir = ROOT.joinpath(*re.findall(r'"([^"]+)"', spec_icons))
+    for path in [*(ROOT / p for p in deb_icons), windows_icon, spec_dir / "voek.png"]:
+        assert path.is_file(), path
+        assert path.is_relative_to(RESOURCES), path  # inside the package, shipped in the wheel
 
 
 def test_deb_control_template_is_complete() -> None:

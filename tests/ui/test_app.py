@@ -34,8 +34,8 @@ def test_server_address_comes_from_the_flag_then_the_settings_file(qapp) -> None
     assert ctx.session.server_url == "https://lk.voek33.example"
     assert start is None
     ctx.tasks.shutdown()
-    ctx, _ = build_context(argparse.Namespace(demo=False, server="http://10.0.0.5:9000/"), loaded)
-    assert ctx.session.server_url == "http://10.0.0.5:9000"
+    ctx, _ = build_context(argparse.Namespace(demo=False, server="https://10.0.0.5:9000/"), loaded)
+    assert ctx.session.server_url == "https://10.0.0.5:9000"
     ctx.tasks.shutdown()
     ctx, _ = build_context(argparse.Namespace(demo=False, server=None), Settings())
     assert ctx.session.server_url == DEFAULT_SERVER

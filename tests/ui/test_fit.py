@@ -3,14 +3,26 @@ width to the address, and the charts' axes show readable, distinct labels (issue
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QHeaderView, QWidget
+from PySide6.QtWidgets import QApplication, QHeaderView, QMainWindow, QScrollArea, QWidget
 
 from tests import demo
 from voek_desktop.ui.kit.style import STYLE_SHEET
 
 WAIT = 15_000
+ROOT = Path(__file__).resolve().parents[2]
+# A supply contract of each demo organisation (the demo server's data), to confirm it with.
+SUPPLY_CONTRACTS = {"company": "ЭС-1001", "entrepreneur": "ЭС-2001"}
 SCREEN = QSize(1024, 600)
 
 
@@ -44,10 +56,35 @@ def _culprits(widget: QWidget, depth: int = 0) -> list[str]:
     return out
 
 
+def _sideways(widget: QWidget) -> list[str]:
+    """Scroll areas whose content is wider than they are: a screen that scrolls sideways, or
+    is cut, however small the window's own minimum is (the cabinet's pages and the login card
+    scroll, so their minimum no longer shows in the window's)."""
+    out = []
+    for area in widget.findChildren(QScrollArea):
+        content = area.widget()
+        if content is None or not area.isVisible():
+            continue
+        need = _needs(content).width()
+        if need > area.viewport().width():
+            out.append(f"{type(content).__name__}#{content.objectName()} needs {need} px")
+            out += ["  " + line for line in _culprits(content)]
+    return out
+
+
 def assert_fits(widget: QWidget, what: str) -> None:
+    """Its minimum fits the screen, and at the screen's size (the main window; a dialog at the
+    size it opens with) nothing scrolls sideways."""
     hint = _needs(widget)
     assert hint.width() <= SCREEN.width() and hint.height() <= SCREEN.height(), (
         f"{what}: needs at least {hint.width()}×{hint.height()}\n" + "\n".join(_culprits(widget))
+    )
+    if isinstance(widget, QMainWindow):
+        widget.resize(SCREEN)
+        pump()
+    wide = _sideways(widget)
+    assert not wide, f"{what} at {widget.width()}×{widget.height()} scrolls sideways:\n" + (
+        "\n".join(wide)
     )
 
 
@@ -66,11 +103,11 @@ def test_every_cabinet_section_fits_a_small_screen(qtbot, ctx, server, consumer_
     ).raise_for_status()
     window = MainWindow(ctx)
     qtbot.addWidget(window)
-    window.show()
+    show_painted(window)
     assert_fits(window, "login")
     profile = demo.log_in(ctx.session, consumer_type).profile
-    if consumer_type == "company":
-        ctx.session.client.confirm_organization("ЭС-1001")
+    if consumer_type in SUPPLY_CONTRACTS:
+        ctx.session.client.confirm_organization(SUPPLY_CONTRACTS[consumer_type])
     window.show_cabinet(profile)
     cabinet = window.cabinet
     assert cabinet is not None
@@ -78,24 +115,38 @@ def test_every_cabinet_section_fits_a_small_screen(qtbot, ctx, server, consumer_
         cabinet.nav.setCurrentRow(row)
         settle(qtbot)
         assert_fits(window, cabinet.nav.item(row).text())
-    meters = getattr(cabinet.pages.widget(cabinet.nav.count() - 1), "meters", None)
-    for row in range(cabinet.nav.count()):
-        page = cabinet.pages.widget(row)
-        if hasattr(page, "meters"):
-            cabinet.nav.setCurrentRow(row)
-            meters = page.meters
-    if meters is not None and consumer_type == "individual":
-        qtbot.waitUntil(lambda: meters.model.rowCount() > 0, timeout=WAIT)
-        smart = [m for m in meters.model.meters if m.is_smart]
-        meters.select_meter(smart[0].id)
-        meters.card.smart_button.click()
-        qtbot.waitUntil(lambda: meters.smart_page.data is not None, timeout=WAIT)
-        settle(qtbot)
-        assert_fits(window, "smart data")
+        meters = getattr(cabinet.pages.widget(row), "meters", None)
+        if meters is not None:
+            for tab, _page in smart_pages(meters):
+                assert_fits(window, f"smart data: {tab}")
 
 
-def test_dialogs_fit_a_small_screen(qtbot, ctx, server) -> None:
+def show_painted(window) -> None:
+    """Shown and painted once: the «Бланки» menu bar comes after the first paint."""
+    window.show()
+    pump(lambda: window.menuBar().actions())
+
+
+def pump(condition: Callable[[], object] = lambda: True, seconds: float = 15) -> None:
+    """Let Qt run until ``condition`` holds: qtbot's waitUntil, also for the child process of
+    the 200 % test, which has no qtbot."""
+    app = QApplication.instance()
+    deadline = time.monotonic() + seconds
+    while True:
+        app.processEvents()
+        if condition():
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError("the screen did not get ready")
+        time.sleep(0.01)
+
+
+def dialogs(ctx) -> Iterator[tuple[str, QWidget]]:
+    """Every dialog of the app, each yielded while it is shown at the size it opens with;
+    the cabinet's ones after logging the demo individual in."""
     from voek_desktop.settings import Settings
+    from voek_desktop.ui.applications.blank_forms import BlankFormsDialog
+    from voek_desktop.ui.applications.page import drafts_for
     from voek_desktop.ui.applications.wizard import ApplicationWizard
     from voek_desktop.ui.identity.dialogs import (
         ActivationDialog,
@@ -105,32 +156,208 @@ def test_dialogs_fit_a_small_screen(qtbot, ctx, server) -> None:
         PasswordResetDialog,
     )
     from voek_desktop.ui.identity.registration import RegistrationDialog
+    from voek_desktop.ui.metering.archive_requests import ArchiveDialog
     from voek_desktop.ui.settings_dialog import SettingsDialog
 
-    for make in (
-        RegistrationDialog,
-        ActivationDialog,
-        PasswordResetDialog,
-        PasswordChangeDialog,
-        EmailChangeDialog,
-        OutboxDialog,
-    ):
-        dialog = make(ctx)
-        qtbot.addWidget(dialog)
+    def shown(name: str, dialog: QWidget) -> Iterator[tuple[str, QWidget]]:
         dialog.show()
-        assert_fits(dialog, make.__name__)
-    settings = SettingsDialog(Settings(clerk_mode=True))
-    qtbot.addWidget(settings)
-    assert_fits(settings, "SettingsDialog")
-    # The dialogs' own requests run on the API worker; the client is not for two threads at once.
-    qtbot.waitUntil(lambda: not ctx.tasks.is_busy(), timeout=10_000)
-    profile = demo.log_in(ctx.session).profile
-    from voek_desktop.ui.applications.page import drafts_for
+        pump()
+        yield name, dialog
+        # The dialogs' own requests run on the API worker; the client is not for two threads.
+        pump(lambda: not ctx.tasks.is_busy())
+        dialog.hide()
+        dialog.deleteLater()
 
+    for make in (RegistrationDialog, ActivationDialog, PasswordResetDialog, OutboxDialog):
+        yield from shown(make.__name__, make(ctx))
+    yield from shown("SettingsDialog", SettingsDialog(Settings(clerk_mode=True)))
+    yield from shown("BlankFormsDialog", BlankFormsDialog(ctx))
+    profile = demo.log_in(ctx.session).profile
+    for make in (PasswordChangeDialog, EmailChangeDialog):
+        yield from shown(make.__name__, make(ctx))
+    client = ctx.session.client
+    meter = next(
+        m
+        for account in client.personal_accounts()
+        for m in client.personal_account_meters(account.number)
+        if m.is_smart
+    )
+    yield from shown("ArchiveDialog", ArchiveDialog(ctx, meter, None))
+    from voek_desktop.ui.metering.archive_table import WorkbookDialog
+
+    damaged = Path(tempfile.mkdtemp(prefix="voek-fit-")) / "Архив.xlsx"
+    damaged.write_bytes(b"not a workbook")  # the window's size does not depend on its rows
+    book = WorkbookDialog(ctx, damaged)
+    book.load()
+    yield from shown("WorkbookDialog", book)
     wizard = ApplicationWizard(ctx, profile, drafts_for(ctx))
-    qtbot.addWidget(wizard)
     wizard.show()
-    assert_fits(wizard, "wizard")
+    for step in range(4):
+        if step == 1:
+            wizard.category_step.buttons["p14"].setChecked(True)
+        wizard.go(step) if step != 1 else wizard.next()
+        pump()
+        yield f"wizard step {step + 1}", wizard
+    pump(lambda: not ctx.tasks.is_busy())
+    wizard.hide()
+    wizard.deleteLater()
+
+
+def assert_opens_on_screen(widget: QWidget, what: str) -> None:
+    """The size it opens with, which Qt keeps even when the screen is smaller."""
+    area = widget.screen().availableGeometry()
+    size = widget.size()
+    assert size.width() <= area.width() and size.height() <= area.height(), (
+        f"{what} opens at {size.width()}×{size.height()}"
+        f" on a {area.width()}×{area.height()} screen\n" + "\n".join(_culprits(widget))
+    )
+
+
+def test_dialogs_fit_a_small_screen(qtbot, ctx, server) -> None:
+    seen = []
+    for name, dialog in dialogs(ctx):
+        assert_fits(dialog, name)
+        assert_opens_on_screen(dialog, name)
+        seen.append(name)
+    assert len(seen) == 14
+
+
+@pytest.mark.parametrize("clerk", [False, True])
+def test_the_demo_login_and_the_lock_screen_fit_a_small_screen(qtbot, server, clerk) -> None:
+    """The demo box makes the login card taller than 600 px: the card scrolls instead."""
+    from voek_desktop.session import Session
+    from voek_desktop.ui.context import Context
+    from voek_desktop.ui.demo import logins
+    from voek_desktop.ui.kit.tasks import Tasks
+    from voek_desktop.ui.main_window import MainWindow
+
+    session = Session(server.url, clerk=clerk)
+    ctx = Context(session, Tasks(), demo=True, demo_logins=logins(), clerk=clerk)
+    try:
+        window = MainWindow(ctx)
+        qtbot.addWidget(window)
+        show_painted(window)
+        assert_fits(window, "demo login")
+        if clerk:
+            window.show_cabinet(demo.log_in(ctx.session).profile)
+            window.lock()
+            assert window.is_locked()
+            assert_fits(window, "lock screen")
+    finally:
+        qtbot.waitUntil(lambda: not ctx.tasks.is_busy(), timeout=WAIT)
+        ctx.tasks.shutdown()
+
+
+def smart_pages(meters) -> Iterator[tuple[str, QWidget]]:
+    """The data of the first smart meter in ``meters`` (once its list has loaded), and then
+    each of its tabs."""
+    pump(lambda: meters.model.rowCount() > 0)
+    smart = [m for m in meters.model.meters if m.is_smart]
+    meters.select_meter(smart[0].id)
+    meters.card.smart_button.click()
+    page = meters.smart_page
+    pump(lambda: page.data is not None)
+    for index in range(page.tabs.count()):
+        page.tabs.setCurrentIndex(index)
+        chart = page.tabs.currentWidget()
+        pump(lambda c=chart: getattr(c, "chart_view", True) is not None)
+        pump(lambda: not meters.ctx.tasks.is_busy())
+        yield page.tabs.tabText(index), page
+    page.back_requested.emit()
+
+
+def check_at_double_scale(url: str) -> int:
+    """Run in a child process with QT_SCALE_FACTOR=2 on a 1920×1080 screen: the main window
+    with every section of every consumer type, and every dialog, fit the 960×540 logical
+    screen. Prints what does not; the exit status is the number of misfits."""
+    import keyring
+    from keyring.backends import null
+
+    from voek_desktop.session import Session
+    from voek_desktop.ui.context import Context
+    from voek_desktop.ui.demo import logins
+    from voek_desktop.ui.kit.tasks import Tasks
+    from voek_desktop.ui.main_window import MainWindow
+
+    keyring.set_keyring(null.Keyring())
+    app = QApplication([])
+    app.setStyleSheet(STYLE_SHEET)
+    area = app.primaryScreen().availableGeometry().size()
+    assert (area.width(), area.height()) == (960, 540), area
+    misfits = []
+    checked = []
+
+    def check(widget: QWidget, what: str) -> None:
+        checked.append(what)
+        need = _needs(widget).expandedTo(widget.size())
+        wide = _sideways(widget)
+        if wide:
+            misfits.append(f"{what} scrolls sideways:\n" + "\n".join(wide))
+        if need.width() > area.width() or need.height() > area.height():
+            misfits.append(
+                f"{what}: {need.width()}×{need.height()}\n" + "\n".join(_culprits(widget))
+            )
+
+    ctx = Context(Session(url), Tasks(), demo=True, demo_logins=logins())
+    window = MainWindow(ctx)
+    show_painted(window)
+    pump()
+    check(window, "login")
+    for kind in ("individual", "entrepreneur", "company"):
+        profile = demo.log_in(ctx.session, kind).profile
+        if kind in SUPPLY_CONTRACTS:
+            ctx.session.client.confirm_organization(SUPPLY_CONTRACTS[kind])
+        window.show_cabinet(profile)
+        cabinet = window.cabinet
+        for row in range(cabinet.nav.count()):
+            cabinet.nav.setCurrentRow(row)
+            pump(lambda: not ctx.tasks.is_busy())
+            check(window, f"{kind}: {cabinet.nav.item(row).text()}")
+            meters = getattr(cabinet.pages.widget(row), "meters", None)
+            if meters is not None:
+                for what, _page in smart_pages(meters):
+                    check(window, f"{kind}: {what}")
+        window._drop_cabinet()
+        pump(lambda: not ctx.tasks.is_busy())
+        ctx.session.log_out()
+    for name, dialog in dialogs(ctx):
+        check(dialog, name)
+    pump(lambda: not ctx.tasks.is_busy())
+    ctx.tasks.shutdown()
+    print("\n".join(misfits))
+    print(f"checked {len(checked)} screens")
+    return len(misfits)
+
+
+@pytest.mark.slow
+def test_everything_fits_960x540_at_200_percent(server, tmp_path: Path) -> None:
+    """A 1920×1080 screen at 200 % (issue 12 "Fit"); the scale is read once, when the
+    QApplication is made, hence a process of its own."""
+    config = tmp_path / "screen.json"
+    screen = {"name": "s", "x": 0, "y": 0, "width": 1920, "height": 1080}
+    config.write_text(json.dumps({"screens": [{**screen, "logicalDpi": 96, "dpr": 1}]}))
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": f"offscreen:configfile={config}",
+        "QT_SCALE_FACTOR": "2",
+        "VOEK_DATA_DIR": str(tmp_path / "data"),
+        "VOEK_CONFIG_DIR": str(tmp_path / "config"),
+    }
+    env.pop("QT_SCREEN_SCALE_FACTORS", None)
+    script = "import sys; from tests.ui.test_fit import check_at_double_scale as c;"
+    script += " sys.exit(c(sys.argv[1]))"
+    done = subprocess.run(
+        [sys.executable, "-c", script, server.url],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    # login, 6 + 6 + 6 sections (the company's and the entrepreneur's include the
+    # organisation), each with the three tabs of a smart meter, 14 dialogs and wizard steps
+    assert "checked 42 screens" in done.stdout, done.stdout
 
 
 def test_the_main_window_is_never_larger_than_the_screen(qtbot, ctx) -> None:
@@ -148,7 +375,7 @@ def test_the_meters_table_stretches_the_address(qtbot, ctx) -> None:
     panel = MetersPanel(ctx)
     qtbot.addWidget(panel)
     header = panel.table.horizontalHeader()
-    address = panel.model.HEADERS.index("Адрес точки учета")
+    address = panel.model.HEADERS.index("Адрес точки учёта")
     modes = [header.sectionResizeMode(c) for c in range(panel.model.columnCount())]
     assert modes[address] == QHeaderView.ResizeMode.Stretch
     others = [m for i, m in enumerate(modes) if i != address]
@@ -163,3 +390,68 @@ def _labels(axis) -> list[str]:
     from voek_desktop.ui.metering.smart import axis_labels
 
     return axis_labels(axis)
+
+
+@pytest.mark.parametrize("kind", ["primary", "segment", "link", "header"])
+def test_a_focused_button_keeps_its_size(qtbot, kind) -> None:
+    """The focus ring must not take its width from the text: «Зарегистрироваться» was cut
+    at the bottom while it had the focus."""
+    from PySide6.QtWidgets import QFrame, QLineEdit, QPushButton, QVBoxLayout
+
+    from voek_desktop.ui.kit.widgets import link_button, primary_button
+
+    holder = QFrame()
+    holder.setObjectName("header" if kind == "header" else "")
+    qtbot.addWidget(holder)
+    layout = QVBoxLayout(holder)
+    other = QLineEdit(holder)
+    if kind == "primary":
+        button = primary_button("Зарегистрироваться", holder)
+    elif kind == "link":
+        button = link_button("Забыли пароль?", holder)
+    else:
+        button = QPushButton("Индивидуальный предприниматель", holder)
+        button.setObjectName("segment" if kind == "segment" else "logout")
+    layout.addWidget(other)
+    layout.addWidget(button)
+    holder.show()
+    qtbot.waitExposed(holder)
+
+    def room() -> tuple[int, int]:
+        """Where the text goes, as the style lays it out in the button's present state."""
+        from PySide6.QtWidgets import QStyle, QStyleOptionButton
+
+        option = QStyleOptionButton()
+        button.initStyleOption(option)
+        rect = button.style().subElementRect(
+            QStyle.SubElement.SE_PushButtonContents, option, button
+        )
+        return rect.width(), rect.height()
+
+    other.setFocus()
+    qtbot.waitUntil(other.hasFocus)
+    before = room()
+    button.setFocus()
+    qtbot.waitUntil(button.hasFocus)
+    assert room() == before
+
+
+def test_a_page_scrolls_only_for_its_own_content(qtbot, ctx, server) -> None:
+    """After the charts were seen, «Профиль» (a short page) still fits 1024×600 without
+    scrolling: the cabinet asks for the room of the page it shows, not of its largest."""
+    from voek_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    show_painted(window)
+    window.show_cabinet(demo.log_in(ctx.session).profile)
+    cabinet = window.cabinet
+    cabinet.open_section("Лицевые счета")
+    for _tab, _page in smart_pages(cabinet.pages.currentWidget().meters):
+        pass
+    cabinet.open_section("Профиль")
+    window.resize(SCREEN)
+    qtbot.wait(200)
+    [area] = [a for a in cabinet.findChildren(QScrollArea) if a.widget() is cabinet.pages]
+    assert _needs(cabinet.pages).height() <= area.viewport().height()
+    assert not area.verticalScrollBar().isVisible()

@@ -1,4 +1,4 @@
-"""«Настройки»: what the dialog saves is what the next start reads."""
+"""«Настройки»: what the dialog saves is what the next start reads, and it is in force at once."""
 
 from __future__ import annotations
 
@@ -24,4 +24,31 @@ def test_settings_dialog_saves_server_and_clerk_mode(qtbot, boxes) -> None:
     assert saved.clerk_mode is True
     assert saved.lock_after_seconds == 180
     assert saved.scanner_folder == "/srv/scans"
-    assert any("следующем запуске" in text for _, text in boxes)
+    assert not any("следующем запуске" in text for _, text in boxes)
+
+
+def test_saved_settings_apply_without_a_restart(qtbot, ctx, server) -> None:
+    from voek_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    session = ctx.session
+    window.apply_settings(
+        Settings(server_url="http://127.0.0.1:9/", clerk_mode=True, scanner_folder="/srv/scans")
+    )
+    qtbot.waitUntil(lambda: session.server_url == "http://127.0.0.1:9", timeout=5_000)
+    assert "http://127.0.0.1:9" in window.login_view.server_label.text()
+    assert window.ctx.clerk and window.lock_view is not None and window.idle is not None
+    assert session.clerk and session.scans is not None
+    assert window.login_view.remember.isHidden(), "no «Запомнить меня» at a desk"
+
+    window.apply_settings(Settings(server_url=server.url, clerk_mode=False))
+    qtbot.waitUntil(lambda: session.server_url == server.url and not session.clerk, timeout=5_000)
+    assert not window.ctx.clerk and window.lock_view is None and window.idle is None
+    assert not window.login_view.remember.isHidden()
+    # The new server is the one the next login talks to.
+    from tests import demo
+
+    demo.log_in(session)
+    assert session.profile is not None

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from voek_desktop.api.errors import TransferCancelled
-from voek_desktop.api.models import FromJson
+from voek_desktop.api.models import FromJson, checked_id
 from voek_desktop.domain import uploads
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ class Application:
     def from_json(cls, data: dict[str, Any]) -> Application:
         known = {f.name for f in fields(cls)} - {"documents", "history", "missing_documents"}
         return cls(
-            id=data["id"],
+            id=checked_id(data["id"]),
             number=str(data.get("number") or ""),
             category=data["category"],
             status=data["status"],
@@ -118,9 +118,9 @@ class ConnectionContract:
         known = {f.name for f in fields(cls)}
         signed = data.get("signed_copy")
         return cls(
-            id=data["id"],
+            id=checked_id(data["id"]),
             number=str(data.get("number") or ""),
-            application_id=data.get("application_id") or 0,
+            application_id=checked_id(data.get("application_id") or 0),
             status=data.get("status") or "",
             status_label=data.get("status_label") or data.get("status") or "",
             application_number=str(data.get("application_number") or ""),
@@ -146,7 +146,7 @@ class FeedbackMessage:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FeedbackMessage:
         return cls(
-            id=data.get("id") or 0,
+            id=checked_id(data.get("id") or 0),
             author=data.get("author") or data.get("from") or "consumer",
             text=data.get("message") or data.get("text") or "",
             at=data.get("at") or data.get("created_at") or "",
@@ -170,7 +170,7 @@ class FeedbackThread:
     def from_json(cls, data: dict[str, Any]) -> FeedbackThread:
         messages = tuple(FeedbackMessage.from_json(m) for m in data.get("messages") or ())
         return cls(
-            id=data["id"],
+            id=checked_id(data["id"]),
             subject=data.get("subject") or "",
             messages=messages,
             created_at=data.get("created_at") or "",
@@ -196,7 +196,11 @@ class SurveyResponse:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SurveyResponse:
-        return cls(data.get("id") or 0, data["application_id"], data.get("created_at") or "")
+        return cls(
+            checked_id(data.get("id") or 0),
+            checked_id(data["application_id"]),
+            data.get("created_at") or "",
+        )
 
 
 class _ProgressReader:
@@ -330,6 +334,22 @@ class ApplicationsApi:
     ) -> Path:
         return self.download_to(
             f"/connection-contracts/{contract_id}/document", dest, progress, cancelled
+        )
+
+    def contract_pdf(
+        self,
+        contract_id: int,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> bytes:
+        """The contract PDF in memory only (clerk mode: nothing of a visitor goes to disk)."""
+        from voek_desktop.api.download import fetch_bytes
+
+        return fetch_bytes(
+            self._client(),
+            f"/connection-contracts/{checked_id(contract_id)}/document",
+            progress,
+            cancelled,
         )
 
     def upload_signed_copy(

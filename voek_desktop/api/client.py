@@ -1,26 +1,41 @@
 """The API client: typed methods over ``requests``.
 
-Every call has a timeout; only idempotent calls are retried (with back-off, honouring
+Every call has a timeout; only idempotent calls are retried (with back-off, honouring a short
 ``Retry-After``); every failure is an :class:`ApiError` carrying the server's code, Russian
 message and per-field texts. Not thread-safe: the app calls it from one worker thread.
+
+The server is not trusted (docs/design.md "A malicious server"): plain http:// only to this
+computer, no redirect of a request with a body and none to another origin, answers read up to
+a size, ids checked before they go into a URL or a file name.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Any, cast
-from urllib.parse import parse_qs, urlsplit
+from types import TracebackType
+from typing import Any, Self, cast
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import requests
 import urllib3.exceptions
 from requests.adapters import HTTPAdapter
+from urllib3.connectionpool import ConnectionPool
+from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from voek_desktop import __version__
 from voek_desktop.api.applications import ApplicationsApi
-from voek_desktop.api.errors import ApiError, NetworkError
+from voek_desktop.api.errors import ApiError, BadResponse, NetworkError
 from voek_desktop.api.metering import MeteringApi
-from voek_desktop.api.models import EmailChange, Profile, Registration, SentMail, SessionToken
+from voek_desktop.api.models import (
+    DemoRegistry,
+    EmailChange,
+    Profile,
+    Registration,
+    SentMail,
+    SessionToken,
+)
+from voek_desktop.settings import server_url_problem
 
 # (connect, read) seconds.
 DEFAULT_TIMEOUT = (3.05, 20.0)
@@ -29,6 +44,50 @@ IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 # does fails, and is not resent (the server may have had it), so after this long a POST or
 # PATCH opens a fresh connection instead. GETs are resent and reuse whatever is there.
 REUSE_IDLE_SECONDS = 4.0
+# A Retry-After longer than this is not waited for on the worker (every other call would wait
+# behind it): the user is told when to try again instead.
+MAX_RETRY_WAIT = 5.0
+MAX_JSON_BYTES = 16 * 1024 * 1024  # the largest answer (a year of half-hours) is under 1 MB
+MAX_ERROR_BYTES = 64 * 1024
+FOLLOWS_REDIRECTS = frozenset({"GET", "HEAD"})  # never a request with a body (a password)
+
+
+class _ShortRetry(Retry):
+    """Retry that gives up at once, returning the answer, when the server asks for a long wait."""
+
+    def increment(
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: BaseHTTPResponse | None = None,
+        error: Exception | None = None,
+        _pool: ConnectionPool | None = None,
+        _stacktrace: TracebackType | None = None,
+    ) -> Self:
+        if response is not None and _pool is not None:
+            wait = self.get_retry_after(response)
+            if wait is not None and wait > MAX_RETRY_WAIT:
+                # With raise_on_status=False, urllib3 hands the answer back instead.
+                raise urllib3.exceptions.MaxRetryError(_pool, url or "", None)
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+
+class _SameOriginSession(requests.Session):
+    """Follows a redirect only within the scheme, host and port it was sent to: a hijacked or
+    malicious server must not bounce the token to another site. (Requests with a body follow
+    none at all: :data:`FOLLOWS_REDIRECTS`.)"""
+
+    def get_redirect_target(self, resp: requests.Response) -> str | None:
+        target = super().get_redirect_target(resp)
+        if target is None or _origin(urljoin(resp.url, target)) != _origin(resp.url):
+            return None  # the 3xx itself is the answer: send() turns it into an ApiError
+        return target
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, (parts.hostname or "").lower(), parts.port or default
 
 
 def extract_token(text: str) -> str:
@@ -51,12 +110,14 @@ class CabinetClient(MeteringApi, ApplicationsApi):
         retries: int = 3,
     ) -> None:
         self.base_url = base_url.rstrip("/") + "/api/v1"
+        # Refused addresses (a hand-edited settings file) fail every call with the reason.
+        self.refusal = server_url_problem(base_url)
         self.token = token
         self.timeout = timeout
-        self.http = requests.Session()
+        self.http = _SameOriginSession()
         self.http.headers["User-Agent"] = f"voek-desktop/{__version__}"
         self.http.headers["Accept"] = "application/json"
-        retry = Retry(
+        retry = _ShortRetry(
             total=retries,
             connect=retries,
             read=retries,
@@ -85,11 +146,15 @@ class CabinetClient(MeteringApi, ApplicationsApi):
         headers: dict[str, str] | None = None,
         stream: bool = False,
         timeout: tuple[float, float] | None = None,
+        max_bytes: int | None = None,
     ) -> requests.Response:
-        """One HTTP call with the session token; a 4xx/5xx or no answer raises ApiError.
+        """One HTTP call with the session token; a 3xx/4xx/5xx or no answer raises ApiError.
 
         For raw bodies (uploads: ``data``) and streamed answers (downloads: ``stream=True``);
-        JSON calls use :meth:`request`."""
+        JSON calls use :meth:`request`. Unless streamed, the body is read here, at most
+        ``max_bytes`` of it."""
+        if self.refusal:
+            raise ApiError(0, "insecure_server", self.refusal)
         all_headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         all_headers.update(headers or {})
         if method not in IDEMPOTENT and time.monotonic() - self._last_used > REUSE_IDLE_SECONDS:
@@ -106,15 +171,29 @@ class CabinetClient(MeteringApi, ApplicationsApi):
                 data=data,
                 headers=all_headers,
                 timeout=timeout or self.timeout,
-                stream=stream,
+                stream=True,  # the body is read below, up to a size
+                allow_redirects=method in FOLLOWS_REDIRECTS,
             )
         except requests.RequestException as exc:
             raise _network_error(exc) from None
         finally:
             self._last_used = time.monotonic()
-        if response.status_code >= 400:
+        if response.status_code >= 300:
             try:
-                raise _error_from(response)
+                if response.status_code < 400:
+                    raise ApiError(
+                        response.status_code,
+                        "redirect",
+                        "Сервер перенаправил запрос на другой адрес; запрос не повторён."
+                        " Проверьте адрес сервера в настройках.",
+                    )
+                raise _error_from(response, _read_body(response, MAX_ERROR_BYTES, tolerant=True))
+            finally:
+                response.close()
+        if not stream:
+            try:
+                # What requests itself would have set for a non-streamed answer.
+                response._content = _read_body(response, max_bytes or MAX_JSON_BYTES)
             finally:
                 response.close()
         return response
@@ -128,7 +207,7 @@ class CabinetClient(MeteringApi, ApplicationsApi):
             return None
         try:
             return response.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
             raise ApiError(
                 response.status_code, "bad_response", "Сервер прислал непонятный ответ."
             ) from None
@@ -250,6 +329,35 @@ class CabinetClient(MeteringApi, ApplicationsApi):
             body["advance_seconds"] = advance_seconds
         return cast(str, self.request("POST", "/dev/clock", json=body)["now"])
 
+    def dev_run_jobs(self) -> list[dict[str, Any]]:
+        """Run the background jobs that are due by the server's clock (archives) now."""
+        return cast("list[dict[str, Any]]", self.request("POST", "/dev/jobs/run")["items"])
+
+    def dev_registry(self) -> DemoRegistry:
+        return DemoRegistry.from_json(self.request("GET", "/dev/registry"))
+
+
+def _read_body(response: requests.Response, limit: int, *, tolerant: bool = False) -> bytes:
+    """The body, read in pieces and refused past ``limit`` bytes (a 400 MB "JSON" answer once
+    took the app to 1.2 GB). ``tolerant``: cut at the limit instead (an error's text)."""
+    too_big = BadResponse("Ответ сервера слишком большой.")
+    length = response.headers.get("Content-Length", "")
+    if length.isdigit() and int(length) > limit and not tolerant:
+        raise too_big
+    body = bytearray()
+    try:
+        for chunk in response.iter_content(64 * 1024):
+            body += chunk
+            if len(body) > limit:
+                if tolerant:
+                    return bytes(body[:limit])
+                raise too_big
+    except requests.RequestException as exc:
+        if tolerant:
+            return bytes(body)
+        raise _network_error(exc) from None
+    return bytes(body)
+
 
 def _network_error(exc: requests.RequestException) -> NetworkError:
     # With retries urllib3 wraps a timeout into MaxRetryError, which requests reports as a
@@ -264,14 +372,21 @@ def _network_error(exc: requests.RequestException) -> NetworkError:
     return NetworkError()
 
 
-def _error_from(response: requests.Response) -> ApiError:
+def _error_from(response: requests.Response, body: bytes) -> ApiError:
+    import json
+
     retry_after = response.headers.get("Retry-After")
+    wait = int(retry_after) if retry_after and retry_after.isdigit() else None
+    if response.status_code == 503 and wait:
+        return ApiError(
+            503, "overloaded", f"Сервер перегружен, повторите через {_wait(wait)}.", None, wait
+        )
     try:
-        error = response.json()["error"]
+        error = json.loads(body)["error"]
         code, message = str(error["code"]), str(error["message"])
         fields = error.get("fields") or {}
         correlation_id = error.get("correlation_id")
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         code = "http_error"
         message = f"Сервер ответил ошибкой {response.status_code}. Повторите попытку позже."
         fields, correlation_id = {}, None
@@ -280,6 +395,14 @@ def _error_from(response: requests.Response) -> ApiError:
         code,
         message,
         fields if isinstance(fields, dict) else {},
-        int(retry_after) if retry_after and retry_after.isdigit() else None,
+        wait,
         correlation_id,
     )
+
+
+def _wait(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} с"
+    if seconds < 3600:
+        return f"{-(-seconds // 60)} мин"
+    return f"{-(-seconds // 3600)} ч"

@@ -6,6 +6,11 @@ and renamed onto ``dest``, so ``dest`` is either absent, the old file, or the wh
 A dropped connection or a cancel keeps the ``.part``; the next call asks for the rest with
 ``Range: bytes=N-`` and ``If-Range: <etag>`` (the ETag is remembered in ``dest + ".part.etag"``),
 and starts over if the server answers with the whole file because it changed.
+
+A server that misbehaves (docs/design.md "A malicious server") cannot hang or flood the app: a
+watchdog cuts the connection when the user cancels (within ``POLL`` seconds, even while a read
+waits) or when nothing arrives for ``STALL_SECONDS``; nothing beyond the announced size, nor
+beyond ``MAX_DOWNLOAD_BYTES``, is written. Files are 0600 in 0700 folders.
 """
 
 from __future__ import annotations
@@ -13,16 +18,25 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import socket
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
 import requests
+import urllib3.exceptions
 
-from voek_desktop.api.errors import ApiError, NetworkError, TransferCancelled
+from voek_desktop.api.errors import ApiError, BadResponse, NetworkError, TransferCancelled
+from voek_desktop.settings import PRIVATE_FILE, make_private_dirs, write_atomically
 
 CHUNK = 256 * 1024
 TIMEOUT = (3.05, 30.0)
+# Module attributes, read at each call, so tests (and a slow line's needs) can change them.
+STALL_SECONDS = 20.0  # no byte for this long: given up, resumable
+MAX_DOWNLOAD_BYTES = 256 * 1024 * 1024  # the largest file the app ever fetches is far smaller
+POLL = 0.2  # how often the watchdog looks at Cancel
 _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)", re.IGNORECASE)
 
 Progress = Callable[[int, int | None], None]
@@ -107,7 +121,7 @@ def _download_once(
 ) -> Path:
     part = part_path(dest)
     etag_file = _etag_path(dest)
-    part.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dirs(part.parent)
     have = part.stat().st_size if part.exists() else 0
     etag = _read_etag(etag_file) if have else None
     headers = {"Accept": "*/*", "Accept-Encoding": "identity"}
@@ -117,6 +131,7 @@ def _download_once(
             headers["If-Range"] = etag
 
     response = _get(client_or_session, path, headers)
+    limit = MAX_DOWNLOAD_BYTES
     try:
         if response.status_code == 416:
             # Nothing more to send: either the .part is already whole or it is rubbish.
@@ -132,45 +147,27 @@ def _download_once(
                     response.status_code, "bad_range", "Сервер прислал не ту часть файла."
                 )
             total = None if match.group(3) == "*" else int(match.group(3))
-            mode = "ab"
+            append = True
         else:
             # 200: a fresh start (no .part, no Range support, or the file changed).
             have = 0
             length = response.headers.get("Content-Length")
             total = int(length) if length and length.isdigit() else None
-            mode = "wb"
+            append = False
+        if total is not None and total > limit:
+            raise BadResponse("Файл на сервере слишком большой: загрузка не начата.")
         new_etag = response.headers.get("ETag")
         if new_etag and not new_etag.startswith("W/"):
-            etag_file.write_text(new_etag, encoding="utf-8")
-        elif mode == "wb":
+            write_atomically(etag_file, new_etag.encode())
+        elif not append:
             etag_file.unlink(missing_ok=True)
 
-        done = have
-        if progress is not None:
-            progress(done, total)
-        with open(part, mode) as out:
+        flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0)
+        fd = os.open(part, flags | (os.O_APPEND if append else os.O_TRUNC), PRIVATE_FILE)
+        os.chmod(part, PRIVATE_FILE)  # a .part of an older version, or a umask-masked create
+        with os.fdopen(fd, "ab" if append else "wb") as out:
             try:
-                for chunk in response.iter_content(CHUNK):
-                    if cancelled is not None and cancelled():
-                        raise TransferCancelled()
-                    if not chunk:
-                        continue
-                    out.write(chunk)
-                    done += len(chunk)
-                    if progress is not None:
-                        progress(done, total)
-                if cancelled is not None and cancelled():
-                    raise TransferCancelled()
-            except (requests.RequestException, OSError) as exc:
-                # requests' errors are OSErrors too; other OSErrors are the disk's, not the
-                # network's: the caller shows those as file errors.
-                network = isinstance(exc, requests.RequestException | ConnectionError)
-                if not network:
-                    raise
-                raise NetworkError(
-                    "Связь прервалась во время загрузки. Повторите — загрузка продолжится"
-                    " с того же места."
-                ) from None
+                done = _pump(response, out.write, have, total, progress, cancelled)
             finally:
                 out.flush()
                 os.fsync(out.fileno())
@@ -179,8 +176,145 @@ def _download_once(
                 "Файл пришёл не полностью. Повторите — загрузка продолжится с того же места."
             )
         return _finish(part, etag_file, dest, done, None)
+    except BadResponse:
+        _discard(part, etag_file)  # what came is not the file: nothing to resume from
+        raise
     finally:
         response.close()
+
+
+def fetch_bytes(
+    client: Any,
+    path: str,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    *,
+    max_bytes: int = 64 * 1024 * 1024,
+) -> bytes:
+    """Fetch ``path`` into memory, never onto the disk (clerk mode's contract preview); the same
+    stall, cancel and size rules as :func:`download`, no resuming."""
+    response = _get(client, path, {"Accept": "*/*", "Accept-Encoding": "identity"})
+    try:
+        if response.status_code != 200:
+            raise BadResponse()
+        length = response.headers.get("Content-Length")
+        total = int(length) if length and length.isdigit() else None
+        if total is not None and total > max_bytes:
+            raise BadResponse("Файл на сервере слишком большой: загрузка не начата.")
+        body = bytearray()
+        done = _pump(response, body.extend, 0, total, progress, cancelled, max_bytes)
+        if total is not None and done != total:
+            raise NetworkError("Файл пришёл не полностью. Повторите попытку.")
+        return bytes(body)
+    finally:
+        response.close()
+
+
+def _pump(
+    response: requests.Response,
+    write: Callable[[bytes], object],
+    done: int,
+    total: int | None,
+    progress: Progress | None,
+    cancelled: Callable[[], bool] | None,
+    limit: int | None = None,
+) -> int:
+    """Copy the body to ``write`` in the pieces the network gives; returns the bytes held now.
+
+    Stops at the announced ``total``, else at ``limit`` (an endless body must not fill the disk
+    or the memory), on Cancel and when the server goes quiet."""
+    allowed = total if total is not None else (MAX_DOWNLOAD_BYTES if limit is None else limit)
+    if progress is not None:
+        progress(done, total)
+    watchdog = _Watchdog(response, cancelled, STALL_SECONDS)
+    network = False
+    try:
+        read = getattr(response.raw, "read1", response.raw.read)
+        while True:
+            chunk = read(CHUNK)
+            if not chunk:
+                break
+            watchdog.fed()
+            if done + len(chunk) > allowed:
+                raise BadResponse(
+                    "Сервер прислал больше данных, чем объявил: файл не сохранён."
+                    if total is not None
+                    else "Файл с сервера слишком большой: загрузка остановлена."
+                )
+            write(chunk)
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total)
+            if cancelled is not None and cancelled():
+                raise TransferCancelled()
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+        # urllib3's, requests' and the socket's errors; other OSErrors are the disk's, not the
+        # network's: the caller shows those as file errors.
+        kinds = requests.RequestException | urllib3.exceptions.HTTPError | ConnectionError
+        if not isinstance(exc, kinds) and watchdog.reason is None:
+            raise
+        network = True
+    finally:
+        watchdog.stop()
+    if watchdog.reason == "cancelled" or (cancelled is not None and cancelled()):
+        raise TransferCancelled()
+    if watchdog.reason == "stalled":
+        raise NetworkError(
+            f"Сервер ничего не присылает {STALL_SECONDS:.0f} с. Повторите — загрузка"
+            " продолжится с того же места."
+        )
+    if network:
+        raise NetworkError(
+            "Связь прервалась во время загрузки. Повторите — загрузка продолжится с того же места."
+        )
+    return done
+
+
+class _Watchdog(threading.Thread):
+    """Cuts the connection under a blocked read when the user cancels or nothing has come for
+    ``stall`` seconds. A read waiting on the socket sees neither; a short socket timeout would
+    not do either, since a timed-out socket cannot be read again."""
+
+    def __init__(
+        self, response: requests.Response, cancelled: Callable[[], bool] | None, stall: float
+    ) -> None:
+        super().__init__(name="download-watchdog", daemon=True)
+        self.reason: str | None = None
+        self._response = response
+        self._cancelled = cancelled
+        self._stall = stall
+        self._last = time.monotonic()
+        self._stopped = threading.Event()
+        self.start()
+
+    def fed(self) -> None:
+        self._last = time.monotonic()
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+    def run(self) -> None:
+        while not self._stopped.wait(POLL):
+            if self._cancelled is not None and self._cancelled():
+                self.reason = "cancelled"
+            elif time.monotonic() - self._last > self._stall:
+                self.reason = "stalled"
+            else:
+                continue
+            _cut(self._response)
+            return
+
+
+def _cut(response: requests.Response) -> None:
+    # shutdown() wakes a recv() blocked in another thread; close() alone does not.
+    raw = response.raw
+    sock = getattr(getattr(raw, "_connection", None), "sock", None)
+    if sock is None:  # urllib3 without the connection on the response: http.client's socket
+        fp = getattr(getattr(raw, "_fp", None), "fp", None)
+        sock = getattr(getattr(fp, "raw", None), "_sock", None)
+    if isinstance(sock, socket.socket):
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 def _finish(part: Path, etag_file: Path, dest: Path, size: int, progress: Progress | None) -> Path:

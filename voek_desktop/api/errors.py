@@ -44,5 +44,13 @@ class NetworkError(ApiError):
         super().__init__(0, "network_error", message)
 
 
+class BadResponse(ApiError):
+    """The server's answer is not what the API promises (a wrong type, too big): treated as
+    hostile data, never used."""
+
+    def __init__(self, message: str = "Сервер прислал непонятный ответ.") -> None:
+        super().__init__(0, "bad_response", message)
+
+
 class TransferCancelled(Exception):
     """The user cancelled a long upload or download; nothing half-done was kept."""

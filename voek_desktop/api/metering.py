@@ -7,10 +7,12 @@ server that adds fields does not break an older app.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Self, cast
 from urllib.parse import quote
+
+from voek_desktop.api.models import checked_id, known_fields
 
 if TYPE_CHECKING:
     from voek_desktop.api.client import CabinetClient
@@ -23,9 +25,7 @@ ARCHIVE_STATUS_LABELS = {
 }
 
 
-def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:
-    names = {f.name for f in fields(cls)}
-    return {k: v for k, v in data.items() if k in names}
+_known = known_fields
 
 
 def _segment(value: str | int) -> str:
@@ -131,10 +131,10 @@ class MeteringPoint:
     def from_json(cls, data: dict[str, Any]) -> Self:
         meter = data.get("meter") or {}
         return cls(
-            int(data["id"]),
+            checked_id(data["id"]),
             str(data.get("name") or ""),
             str(data.get("address") or ""),
-            meter.get("id"),
+            None if meter.get("id") is None else checked_id(meter["id"]),
             f"{meter.get('brand', '')} {meter.get('model', '')}".strip(),
             str(meter.get("serial_number") or ""),
             bool(meter.get("is_smart")),
@@ -258,6 +258,7 @@ class ArchiveRequest:
     status: str  # accepted, locked, ready, failed
     created_at: str
     editable_until: str | None = None
+    produce_after: str | None = None  # the file is made on the first job run after this
     ready_at: str | None = None
     file_name: str | None = None
     file_size: int | None = None
@@ -284,6 +285,22 @@ class ArchiveRequest:
     @property
     def is_editable(self) -> bool:
         return self.status == "accepted" and self.editable is not False
+
+
+@dataclass(frozen=True)
+class ArchiveTerms:
+    """What a request made now gets, by the server's clock (SPEC §6.5): the dates it accepts and
+    the deadlines, all still ahead."""
+
+    period_start_min: str
+    period_end_max: str  # the last complete day when the file is produced
+    editable_until: str
+    produce_after: str
+    now: str | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        return cls(**_known(cls, data))
 
 
 def _iso(value: date | str) -> str:
@@ -376,6 +393,10 @@ class MeteringApi:
             json={"period_start": _iso(period_start), "period_end": _iso(period_end)},
         )
         return ArchiveRequest.from_json(_unwrap(data, "archive_request"))
+
+    def archive_terms(self, meter_id: int) -> ArchiveTerms:
+        data = self._client().request("GET", f"/meters/{int(meter_id)}/archive-terms")
+        return ArchiveTerms.from_json(data)
 
     def archive_requests(self, meter_id: int | None = None) -> list[ArchiveRequest]:
         params = None if meter_id is None else {"meter_id": int(meter_id)}

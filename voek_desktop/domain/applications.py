@@ -131,9 +131,10 @@ def category_error(category_key: str, consumer_type: str) -> str | None:
 
 
 def power_limit_message(cat: Category) -> str:
+    """The case's limit in words: the error of a power above it and the power field's hint."""
     return (
-        f"Для заявки по {cat.short_title} суммарная мощность не более "
-        f"{_display_number(cat.max_power_kw)} кВт"
+        f"Не более {_display_number(cat.max_power_kw)} кВт для заявки по {cat.short_title}"
+        " вместе с ранее присоединённой мощностью"
     )
 
 
@@ -478,6 +479,40 @@ FIELDS: tuple[FieldSpec, ...] = (
 
 FIELDS_BY_KEY: dict[str, FieldSpec] = {f.key: f for f in FIELDS}
 
+# Where a consumer type needs another example than the field's own: an organisation is not
+# «Иванов Иван Иванович», and its signatory is anybody.
+_PLACEHOLDERS = {
+    ("applicant_name", COMPANY): "ООО «Полное наименование по ЕГРЮЛ»",
+    ("signatory_name", COMPANY): "Фамилия Имя Отчество",
+}
+
+
+def applicant_name_from_registry(name: str, consumer_type: str) -> str:
+    """The registry's «ИП Петров Сергей Николаевич» is a person's name on the form, where «ИП»
+    would be said twice («индивидуальный предприниматель ИП …»)."""
+    if consumer_type == ENTREPRENEUR:
+        return re.sub(r"^\s*(ИП|Индивидуальный предприниматель)\s+", "", name, flags=re.I)
+    return name.strip()
+
+
+def placeholder_for(spec: FieldSpec, consumer_type: str) -> str:
+    return _PLACEHOLDERS.get((spec.key, consumer_type), spec.placeholder)
+
+
+def choices_for(spec: FieldSpec, category_key: str) -> tuple[Choice, ...]:
+    """The choices this case allows: temporary connection is п.13's reason and only its."""
+    if spec.key != "reason":
+        return spec.choices
+    temporary = CATEGORIES[category_key].temporary
+    return tuple(c for c in spec.choices if (c.value == "temporary") == temporary)
+
+
+def hint_for(spec: FieldSpec, category_key: str) -> str:
+    if spec.key == "power_new_kw":
+        return power_limit_message(CATEGORIES[category_key])
+    return spec.hint
+
+
 # Keys of a stage row in ``stages``.
 STAGE_KEYS = ("design_until", "commissioning_until", "power_kw")
 STAGE_LABELS = {
@@ -627,6 +662,7 @@ _KPP = re.compile(r"^\d{4}[0-9A-Z]{2}\d{3}$")
 _CADASTRAL = re.compile(r"^\d{2}:\d{2}:\d{6,7}:\d{1,10}$")
 _NUMBER = re.compile(r"^\d{1,6}(?:\.\d{1,3})?$")
 _MAX_POWER = Decimal(100000)
+TOO_MUCH_POWER = "Слишком большая мощность для заявки через личный кабинет"
 
 
 def add_months(day: date, months: int) -> date:
@@ -678,10 +714,10 @@ def parse_power(value: Any, *, allow_zero: bool = False) -> Decimal:
             raise InvalidValue("Укажите мощность числом, например 15 или 7,5")
         if len(fraction) > 3:
             raise InvalidValue("Мощность указывается не более чем с 3 знаками после запятой")
-        raise InvalidValue("Слишком большая мощность для заявки через личный кабинет")
+        raise InvalidValue(TOO_MUCH_POWER)
     number = Decimal(text)
     if number > _MAX_POWER:
-        raise InvalidValue("Слишком большая мощность для заявки через личный кабинет")
+        raise InvalidValue(TOO_MUCH_POWER)
     if number == 0 and not allow_zero:
         raise InvalidValue("Мощность должна быть больше нуля")
     return number
@@ -790,7 +826,12 @@ def _normalize_value(
             raise InvalidValue("Срок временного присоединения должен быть позже сегодняшнего дня")
         return day.isoformat()
     if spec.kind == "number":
-        number = parse_power(value, allow_zero=spec.key == "power_previous_kw")
+        try:
+            number = parse_power(value, allow_zero=spec.key == "power_previous_kw")
+        except InvalidValue as exc:
+            if exc.message == TOO_MUCH_POWER:  # say how much is allowed here
+                raise InvalidValue(power_limit_message(CATEGORIES[category_key])) from None
+            raise
         return _json_number(number)
     if spec.kind == "choice":
         return _choice(spec, value)

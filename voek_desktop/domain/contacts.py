@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path
+from importlib.resources import files
 
 from voek_desktop.domain.errors import InvalidValue
 from voek_desktop.domain.formats import format_phone as format_phone  # shown as users see it
@@ -54,7 +54,8 @@ def normalize_email(value: str) -> str:
 
 @cache
 def _common_passwords() -> frozenset[str]:
-    text = (Path(__file__).parent / "common_passwords.txt").read_text("utf-8")
+    # Package data like the fonts: from a wheel, a zip or a PyInstaller bundle alike.
+    text = files(__package__ or __name__).joinpath("common_passwords.txt").read_text("utf-8")
     return frozenset(line.strip().lower() for line in text.splitlines() if line.strip())
 
 

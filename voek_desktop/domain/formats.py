@@ -1,13 +1,15 @@
 """How values are shown to people, on screen and on paper (docs/design.md "Conventions").
 
 Dates are ДД.ММ.ГГГГ and, when they come with a time, Moscow dates (:mod:`.time`); numbers
-have a decimal comma and spaces between thousands; phones are ``+7 (XXX) XXX-XX-XX``; a СНИЛС
-is ``XXX-XXX-XXX YY``. The UI and ``printing`` both format through here; plain Python.
+have a decimal comma and spaces between thousands; mobile phones are ``+7 (9XX) XXX-XX-XX``,
+landlines ``8 (4922) XX-XX-XX``; a СНИЛС is ``XXX-XXX-XXX YY``. The UI and ``printing`` both
+format through here; plain Python.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -123,11 +125,21 @@ def format_size(size: int | None) -> str:
 
 
 def format_phone(phone: str) -> str:
-    """``+79201234567`` → ``+7 (920) 123-45-67``."""
-    if len(phone) != 12 or not phone.startswith("+7"):
+    """``+79201234567`` → ``+7 (920) 123-45-67``; a landline the way it is dialled at home,
+    ``+74922123456`` → ``8 (4922) 12-34-56``.
+
+    Only numbers of the 9xx range are mobile. A landline's area code is as long as the region
+    made it: Vladimir's is 4922 and the towns of the region have five digits (492xx); any other
+    region is split as a three-digit code, which every Russian number may be dialled as."""
+    if len(phone) != 12 or not phone.startswith("+7") or not phone[2:].isdigit():
         return phone
     d = phone[2:]
-    return f"+7 ({d[:3]}) {d[3:6]}-{d[6:8]}-{d[8:]}"
+    if d[0] == "9":
+        return f"+7 ({d[:3]}) {d[3:6]}-{d[6:8]}-{d[8:]}"
+    code = 4 if d.startswith("4922") else 5 if d.startswith("492") else 3
+    local = d[code:]
+    head = len(local) - 4
+    return f"8 ({d[:code]}) {local[:head]}-{local[head : head + 2]}-{local[head + 2 :]}"
 
 
 def format_snils(digits: str) -> str:
@@ -135,3 +147,19 @@ def format_snils(digits: str) -> str:
     if len(digits) != 11 or not digits.isdigit():
         return digits
     return f"{digits[0:3]}-{digits[3:6]}-{digits[6:9]} {digits[9:]}"
+
+
+_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
+
+
+def file_name(title: str, suffix: str = "", fallback: str = "файл") -> str:
+    """``title`` as the name of a file offered for saving, valid on Windows too: the characters
+    Windows forbids, control characters and path separators become «-», and a name cannot start
+    or end with a dot or a space. Also the one cleaner of names a server sends (issue 11 item
+    11): what is left is only a name — ``../../.bashrc`` cannot leave the folder or hide —
+    and ``fallback`` when nothing usable (or a reserved device name) is left."""
+    safe = "".join("-" if c in '<>:"/\\|?*' or ord(c) < 32 or ord(c) == 127 else c for c in title)
+    safe = " ".join(safe.split()).strip(". ")
+    if not safe or _WINDOWS_RESERVED.match(safe):
+        return fallback
+    return safe[-(120 - len(suffix)) :] + suffix  # the end keeps the extension

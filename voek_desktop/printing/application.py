@@ -20,7 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, TableStyle
 
 from voek_desktop.domain import applications as domain
-from voek_desktop.domain.formats import format_date, format_decimal
+from voek_desktop.domain.formats import format_date, format_decimal, format_phone, format_snils
 from voek_desktop.printing.common import (
     COMPANY_ADDRESS,
     COMPANY_SHORT,
@@ -465,7 +465,7 @@ def _story(
         "Контактные данные заявителя (для связи и уведомлений)",
         _fields(
             [
-                ("Телефон", text(f.str("phone")), 1),
+                ("Телефон", text(format_phone(f.str("phone"))), 1),
                 ("Адрес электронной почты", text(f.str("email")), 1),
             ],
             f,
@@ -489,9 +489,7 @@ def _story(
 
 def _snils(value: str) -> str:
     digits = "".join(c for c in value if c.isdigit())
-    if len(digits) == 11:
-        return f"{digits[:3]}-{digits[3:6]}-{digits[6:9]} {digits[9:]}"
-    return value
+    return format_snils(digits) if len(digits) == 11 else value
 
 
 def _addressee(consumer_type: str, f: _Form) -> Table:
@@ -587,14 +585,16 @@ def _with_date(number_: str, day: str) -> str:
 
 def _reason(category: str, f: _Form) -> tuple[str, Flowable]:
     heading = "Заявка подаётся в связи с"
-    options = [(c.value, c.label[:1].lower() + c.label[1:]) for c in domain.REASONS]
     if category == "p13":
         # A p13 form always means temporary connection: preprinted, nothing to choose.
         return heading, Paragraph(
             "временным присоединением энергопринимающих устройств на срок, указанный ниже",
             f.s.left,
         )
-    options = [o for o in options if o[0] != "temporary"]
+    spec = domain.FIELDS_BY_KEY["reason"]
+    options = [
+        (c.value, c.label[:1].lower() + c.label[1:]) for c in domain.choices_for(spec, category)
+    ]
     return heading, _checks(options, f.str("reason"), f)
 
 

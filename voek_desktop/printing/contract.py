@@ -15,7 +15,13 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, TableStyle
 
 from voek_desktop.domain import applications as domain
-from voek_desktop.domain.formats import format_date, format_decimal, parse_date
+from voek_desktop.domain.formats import (
+    format_date,
+    format_decimal,
+    format_phone,
+    format_snils,
+    parse_date,
+)
 from voek_desktop.printing.application import _power_value
 from voek_desktop.printing.common import (
     COMPANY_ADDRESS,
@@ -76,8 +82,11 @@ def render_contract(
 
     ``contract``: ``number`` (str, «ТП-2026-000001»), ``date`` (date or ISO string; the offer
     date), ``fee_rub`` (number; default: requested kW × 5000 ₽), ``term`` (text overriding the
-    category's deadline, e.g. «4 (четыре) месяца»), ``grid_signatory_position`` and
-    ``grid_signatory_name`` (who signs for АО «ВОЭК»), ``tariff_decision`` (the tariff act).
+    category's deadline, e.g. «4 (четыре) месяца»), who signs for АО «ВОЭК»:
+    ``grid_signatory_position`` and ``grid_signatory_name`` (nominative, under the signature),
+    ``grid_signatory_position_genitive`` and ``grid_signatory_name_genitive`` («в лице …»),
+    ``grid_signatory_basis`` («Устава», «доверенности № 14 от 09.01.2026»); and
+    ``tariff_decision`` (the tariff act).
 
     ``application``: ``number``, ``category`` (``p14``/``p12_1``/``p13``), ``consumer_type``,
     ``created_at`` or ``submitted_at`` (ISO), ``form`` (the form keys of docs/design.md
@@ -168,17 +177,16 @@ def _story(x: _Ctx) -> list[Flowable]:
     story += [place, Spacer(0, 4 * mm)]
 
     grid_who = " ".join(
-        p
-        for p in (
-            _str(x.c.get("grid_signatory_position")) or "генерального директора",
-            _str(x.c.get("grid_signatory_name")),
+        (
+            _str(x.c.get("grid_signatory_position_genitive")) or "генерального директора",
+            _blank(_str(x.c.get("grid_signatory_name_genitive"))),
         )
-        if p
     )
+    basis = _str(x.c.get("grid_signatory_basis")) or "Устава"
     story.append(
         Paragraph(
             f"{COMPANY_FULL} ({COMPANY_SHORT}), именуемое в дальнейшем «Сетевая организация», "
-            f"в лице {text(grid_who)}, действующего на основании Устава, с одной стороны, и "
+            f"в лице {grid_who}, действующего на основании {text(basis)}, с одной стороны, и "
             f"{_party(x)}, именуемый(-ое) в дальнейшем «Заявитель», с другой стороны, вместе "
             "именуемые «Стороны», заключили настоящий договор о нижеследующем:",
             s.body,
@@ -292,7 +300,7 @@ def _party(x: _Ctx) -> str:
         day = format_date(x.v("passport_issued_on"))
         parts.append(f"выдан {issued}{f' {text(day)}' if day else ''}")
     if x.v("snils"):
-        parts.append(f"СНИЛС {text(x.v('snils'))}")
+        parts.append(f"СНИЛС {text(format_snils(x.v('snils')))}")
     details = ", ".join(parts)
     return f"{name} ({details})" if details else name
 
@@ -373,6 +381,9 @@ def _parties(x: _Ctx) -> Table:
         COMPANY_SHORT,
         text(COMPANY_ADDRESS),
     ]
+    grid_position = _str(x.c.get("grid_signatory_position"))
+    if grid_position:
+        grid_lines.append(text(grid_position))
     who = ["<b>Заявитель</b>", _blank(x.name, 30)]
     ids: tuple[tuple[str, str], ...]
     if x.consumer_type == domain.COMPANY:
@@ -381,13 +392,14 @@ def _parties(x: _Ctx) -> Table:
         ids = (("ОГРНИП", "ogrnip"), ("ИНН", "inn"))
     else:
         ids = (("СНИЛС", "snils"),)
-    who += [f"{label}: {text(x.v(key))}" for label, key in ids if x.v(key)]
+    shown = {"snils": format_snils, "phone": format_phone}
+    who += [f"{label}: {text(shown.get(key, str)(x.v(key)))}" for label, key in ids if x.v(key)]
     address = x.v("registered_address")
     if address:
         who.append(f"Адрес: {text(address)}")
     for label, key in (("Тел.", "phone"), ("E-mail", "email")):
         if x.v(key):
-            who.append(f"{label}: {text(x.v(key))}")
+            who.append(f"{label}: {text(shown.get(key, str)(x.v(key)))}")
     grid_sign = _str(x.c.get("grid_signatory_name"))
     company = x.consumer_type == domain.COMPANY
     applicant_sign = x.v("signatory_name") if company else x.name

@@ -1,8 +1,8 @@
 """The bundled Cyrillic fonts, registered with reportlab once per process.
 
 reportlab's built-in Helvetica/Times have no Cyrillic (the text comes out as black squares), and
-the fonts a machine happens to have differ, so documents use only the TTF files shipped in
-``resources/fonts/`` and registered by absolute path.
+the fonts a machine happens to have differ, so documents use only the TTF files shipped as package
+data in ``voek_desktop/resources/fonts/`` and registered by absolute path.
 """
 
 from __future__ import annotations

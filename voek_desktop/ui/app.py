@@ -9,18 +9,18 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import TypedDict, cast
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication
 
 from voek_desktop.session import Session
 from voek_desktop.settings import Settings, data_dir
 from voek_desktop.ui.context import Context
-from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit import messages, qt_russian
 from voek_desktop.ui.kit.style import STYLE_SHEET
 from voek_desktop.ui.kit.tasks import Tasks
 from voek_desktop.ui.main_window import MainWindow
 
-DEFAULT_SERVER = "http://127.0.0.1:8080"
+DEFAULT_SERVER = "https://lk.voek33.ru"
 
 
 class _DeskOptions(TypedDict):
@@ -39,10 +39,8 @@ def make_application(argv: list[str]) -> QApplication:
     app.setApplicationDisplayName("Личный кабинет АО «ВОЭК»")
     app.setOrganizationName("АО «ВОЭК»")
     QLocale.setDefault(QLocale(QLocale.Language.Russian, QLocale.Country.Russia))
-    translator = QTranslator(app)
-    # Qt's own buttons and dialogs («Отмена», «Открыть файл») in Russian.
-    if translator.load("qtbase_ru", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(translator)
+    # Qt's own buttons and dialogs («Отмена», «Открыть файл», «Папка:») in Russian.
+    qt_russian.install(app)
     app.setStyleSheet(STYLE_SHEET)
     return app
 

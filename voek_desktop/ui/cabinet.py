@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +21,8 @@ from voek_desktop.ui import applications as applications_ui
 from voek_desktop.ui import identity as identity_ui
 from voek_desktop.ui import metering as metering_ui
 from voek_desktop.ui.context import Context
+from voek_desktop.ui.kit.dialogs import tr
+from voek_desktop.ui.kit.widgets import CurrentPageStack, scrolling
 from voek_desktop.ui.sections import PROFILE
 
 if TYPE_CHECKING:
@@ -47,14 +48,16 @@ class CabinetView(QWidget):
         header.setObjectName("header")
         h = QHBoxLayout(header)
         h.setContentsMargins(18, 10, 18, 10)
-        brand = QLabel("<b>АО «ВОЭК»</b> · Личный кабинет", header)
+        brand = QLabel(tr("<b>АО «ВОЭК»</b> · Личный кабинет"), header)
         h.addWidget(brand)
         h.addStretch(1)
         self.who_label = QLabel(header)
         self.who_label.setObjectName("who")
         h.addWidget(self.who_label)
         # At a service-centre desk the same button ends the visit and wipes the visitor's data.
-        self.logout_button = QPushButton("Завершить приём" if ctx.clerk else "Выход", header)
+        self.logout_button = QPushButton(
+            tr("Завершить приём") if ctx.clerk else tr("Выход"), header
+        )
         self.logout_button.setObjectName("logout")
         self.logout_button.clicked.connect(self.logout_requested)
         h.addWidget(self.logout_button)
@@ -70,8 +73,10 @@ class CabinetView(QWidget):
         self.nav.setWordWrap(True)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body.addWidget(self.nav)
-        self.pages = QStackedWidget(self)
-        body.addWidget(self.pages, 1)
+        self.pages = CurrentPageStack(self)
+        # The stack asks for the largest minimum of its pages; on a small screen the page
+        # scrolls instead of pushing the window past the screen (issue 12 "Fit").
+        body.addWidget(scrolling(self.pages, self), 1)
         layout.addLayout(body, 1)
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
 

@@ -11,6 +11,7 @@ from voek_desktop.resources import resource_path
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.identity.login import LoginView
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.widgets import fit_to_screen
 
 if TYPE_CHECKING:
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog
 
     from voek_desktop.api.models import Profile
+    from voek_desktop.settings import Settings
     from voek_desktop.ui.cabinet import CabinetView
     from voek_desktop.ui.identity.lock import IdleWatcher, LockView
 
@@ -80,9 +82,9 @@ class MainWindow(QMainWindow):
 
         self.login_view.remember.setChecked(False)
         self.login_view.remember.hide()
-        desk = QLabel("Режим центра обслуживания", self)
-        desk.setObjectName("fieldHint")
-        self.statusBar().addWidget(desk)
+        self.desk_label = QLabel(tr("Режим центра обслуживания"), self)
+        self.desk_label.setObjectName("fieldHint")
+        self.statusBar().addWidget(self.desk_label)
         self.lock_view = LockView(self.ctx, self)
         self.lock_view.unlocked.connect(self._unlocked)
         self.lock_view.end_visit.connect(self.end_visit)
@@ -123,10 +125,12 @@ class MainWindow(QMainWindow):
         """«Завершить приём»: asked first (Enter answers «Отмена»), then every trace wiped."""
         if not messages.confirm(
             self,
-            "Завершить приём? Всё, что относится к посетителю, будет удалено с этого компьютера,"
-            " а несохранённые данные — потеряны.",
-            "Завершить приём",
-            yes="Завершить приём",
+            tr(
+                "Завершить приём? Всё, что относится к посетителю, будет удалено с этого"
+                " компьютера, а несохранённые данные — потеряны."
+            ),
+            tr("Завершить приём"),
+            yes=tr("Завершить приём"),
             safe_default=True,
         ):
             return
@@ -169,7 +173,7 @@ class MainWindow(QMainWindow):
         expired, self._expired = self._expired, None
         if expired is not None and expired.id == profile.id and self.cabinet is not None:
             self._unlocked(profile)  # the same place: section, dialogs, typed text
-            messages.notice("Вы снова вошли. Повторите действие, которое не выполнилось.")
+            messages.notice(tr("Вы снова вошли. Повторите действие, которое не выполнилось."))
             return
         for dialog in self._take_behind_lock():
             # Someone else: the previous consumer's dialogs go without their close path,
@@ -198,7 +202,7 @@ class MainWindow(QMainWindow):
         )
 
     def _logged_out(self, warning: object) -> None:
-        messages.notice(warning if isinstance(warning, str) else "Вы вышли из личного кабинета")
+        messages.notice(warning if isinstance(warning, str) else tr("Вы вышли из личного кабинета"))
         self.logged_out.emit()
 
     def _drop_cabinet(self) -> None:
@@ -223,7 +227,43 @@ class MainWindow(QMainWindow):
         from voek_desktop.settings import Settings
         from voek_desktop.ui.settings_dialog import SettingsDialog
 
-        SettingsDialog(Settings.load(), self).exec()
+        dialog = SettingsDialog(Settings.load(), self)
+        if dialog.exec() == SettingsDialog.DialogCode.Accepted:
+            self.apply_settings(dialog.settings)
+
+    def apply_settings(self, settings: Settings) -> None:
+        """«Настройки» in force at once, without a restart: the server (not in the demo, which
+        runs its own), the desk mode, its lock and its scanner folder."""
+        from voek_desktop.ui.app import DEFAULT_SERVER
+
+        if self.cabinet is not None:
+            if not messages.confirm(self, tr("Новые настройки действуют после выхода. Выйти?")):
+                return
+            self.log_out()
+        ctx = self.ctx
+        clerk = settings.clerk_mode
+        url = ctx.session.server_url if ctx.demo else settings.server_url or DEFAULT_SERVER
+        folder = settings.scanner_folder
+        session = ctx.session
+        # On the worker, queued after a log-out that still talks to the old server.
+        ctx.tasks.run(lambda: session.configure(url, clerk=clerk, scanner_folder=folder))
+        self.ctx = ctx._replace(
+            clerk=clerk,
+            lock_after_seconds=max(10, settings.lock_after_seconds),
+            scanner_folder=folder,
+        )
+        self.login_view.server_label.setText(tr("Сервер: {}").format(url))
+        if self.lock_view is not None:  # the desk as it was goes, the new one comes
+            assert self.idle is not None
+            self.idle.stop()
+            for gone in (self.lock_view, self.idle, self.desk_label):
+                gone.deleteLater()
+            self.stack.removeWidget(self.lock_view)
+            self.statusBar().removeWidget(self.desk_label)
+            self.lock_view = self.idle = None
+            self.login_view.remember.show()
+        if clerk:
+            self._set_up_clerk_mode()
 
     def open_password_reset(self) -> None:
         from voek_desktop.ui.identity.dialogs import PasswordResetDialog
@@ -251,7 +291,9 @@ class MainWindow(QMainWindow):
         if isinstance(exc, ApiError) and exc.needs_login:
             self.login_view.show_expired(None)
         else:
-            messages.notice("Не удалось восстановить сохранённый вход: " + messages.describe(exc))
+            messages.notice(
+                tr("Не удалось восстановить сохранённый вход: ") + messages.describe(exc)
+            )
 
     def _title_for_screen(self) -> None:
         screen = self.stack.currentWidget()
@@ -276,15 +318,62 @@ class MainWindow(QMainWindow):
         point_at_links(self)
         forms.first_paint_done()
         self._add_blank_forms_menu()
+        if self.ctx.demo:
+            self._add_demo_menu()
+            self.login_view.load_demo_numbers()
+        from voek_desktop.ui.about import add_help_menu
+
+        add_help_menu(self.menuBar(), self.ctx, self)
 
     def _add_blank_forms_menu(self) -> None:
         """«Бланки»: print a blank template at any time, with or without a visitor."""
         from voek_desktop.domain.applications import CATEGORIES
 
-        menu = self.menuBar().addMenu("Бланки")
+        menu = self.menuBar().addMenu(tr("Бланки"))
         for key, category in CATEGORIES.items():
-            action = menu.addAction(f"Бланк заявки по {category.short_title}…")
+            action = menu.addAction(tr("Бланк заявки по {}…").format(category.short_title))
             action.triggered.connect(lambda _=False, k=key: self.open_blank_forms(k))
+
+    def _add_demo_menu(self) -> None:
+        """«Демо»: the grid company's side of the story and the registry's numbers."""
+        menu = self.menuBar().addMenu(tr("Демо"))
+        menu.addAction(tr("Демо: действия сетевой организации…")).triggered.connect(
+            self.open_demo_panel
+        )
+        menu.addAction(tr("Демо-данные…")).triggered.connect(self.login_view.show_demo_data)
+        menu.addAction(tr("Почта (демо)…")).triggered.connect(self.open_outbox)
+
+    def open_demo_panel(self) -> QDialog:
+        """One panel, kept beside the cabinet; it follows whoever logs in or out."""
+        import shiboken6
+
+        from voek_desktop.ui.demo_panel import DemoActionsDialog
+
+        dialog = self.findChild(DemoActionsDialog)
+        if dialog is None or not shiboken6.isValid(dialog):
+            dialog = DemoActionsDialog(self.ctx, self)
+            dialog.changed.connect(self.refresh_sections)
+            self.login_view.logged_in.connect(dialog.consumer_changed)
+            self.logged_out.connect(dialog.consumer_changed)
+        else:
+            dialog.refresh()
+        dialog.show()
+        dialog.activateWindow()
+        return dialog
+
+    def refresh_sections(self, titles: tuple[str, ...]) -> None:
+        """Reload the cabinet sections an action changed (all for ``()``); a section not
+        shown yet loads when it is."""
+        from voek_desktop.ui.kit.page import SectionPage
+
+        cabinet = self.cabinet
+        if cabinet is None:
+            return
+        for row in range(cabinet.nav.count()):
+            page = cabinet.pages.widget(row)
+            wanted = not titles or cabinet.nav.item(row).text() in titles
+            if wanted and isinstance(page, SectionPage) and page.loaded:
+                page.refresh()
 
     def open_blank_forms(self, category: str | None = None) -> None:
         from voek_desktop.ui.applications.blank_forms import BlankFormsDialog

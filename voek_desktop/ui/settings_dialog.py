@@ -15,24 +15,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voek_desktop.settings import Settings
+from voek_desktop.settings import Settings, server_url_problem
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import Field, Form
 
 
 def _check_url(text: str) -> str | None:
     if not text.strip():
         return None  # empty: the built-in default
-    if not text.strip().startswith(("http://", "https://")):
-        return "Адрес начинается с https:// (или http:// для сервера в своей сети)"
-    return None
+    return server_url_problem(text)
 
 
 class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
-        self.setWindowTitle("Настройки")
+        self.setWindowTitle(tr("Настройки"))
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
         self.form = Form(self)
@@ -42,26 +41,29 @@ class SettingsDialog(QDialog):
                 "Адрес сервера",
                 placeholder="https://lk.voek33.ru",
                 check=_check_url,
-                hint="Пусто — сервер по умолчанию. Демо-режим (--demo) использует свой.",
+                hint="Пусто — сервер по умолчанию. Демо-режим (--demo) использует свой."
+                " http:// — только для сервера на этом компьютере.",
             )
         )
         self.server.set_text(settings.server_url)
         layout.addWidget(self.form)
 
-        self.clerk = QCheckBox("Режим центра обслуживания (общий компьютер у стойки)", self)
+        self.clerk = QCheckBox(tr("Режим центра обслуживания (общий компьютер у стойки)"), self)
         self.clerk.setChecked(settings.clerk_mode)
         layout.addWidget(self.clerk)
         note = QLabel(
-            "В этом режиме не предлагается «Запомнить меня», ничего о посетителе не"
-            " сохраняется на диске, экран блокируется после простоя, а «Завершить приём»"
-            " удаляет всё, что относится к посетителю.",
+            tr(
+                "В этом режиме не предлагается «Запомнить меня», ничего о посетителе не"
+                " сохраняется на диске, экран блокируется после простоя, а «Завершить приём»"
+                " удаляет всё, что относится к посетителю."
+            ),
             self,
         )
         note.setObjectName("fieldHint")
         note.setWordWrap(True)
         layout.addWidget(note)
         lock_row = QHBoxLayout()
-        lock_row.addWidget(QLabel("Блокировать экран после простоя, мин:", self))
+        lock_row.addWidget(QLabel(tr("Блокировать экран после простоя, мин:"), self))
         self.lock_minutes = QSpinBox(self)
         self.lock_minutes.setRange(1, 60)
         self.lock_minutes.setValue(max(1, round(settings.lock_after_seconds / 60)))
@@ -69,11 +71,11 @@ class SettingsDialog(QDialog):
         lock_row.addStretch(1)
         layout.addLayout(lock_row)
         scan_row = QHBoxLayout()
-        scan_row.addWidget(QLabel("Папка сканера:", self))
+        scan_row.addWidget(QLabel(tr("Папка сканера:"), self))
         self.scanner = QLabel(settings.scanner_folder or "не выбрана", self)
         self.scanner.setWordWrap(True)
         scan_row.addWidget(self.scanner, 1)
-        pick = QPushButton("Выбрать…", self)
+        pick = QPushButton(tr("Выбрать…"), self)
         pick.clicked.connect(self._pick_folder)
         scan_row.addWidget(pick)
         layout.addLayout(scan_row)
@@ -108,9 +110,5 @@ class SettingsDialog(QDialog):
         except OSError as exc:
             messages.error(self, exc)
             return
-        messages.info(
-            self,
-            "Настройки сохранены. Они вступят в силу при следующем запуске приложения.",
-            "Настройки",
-        )
+        messages.notice(tr("Настройки сохранены и уже действуют"))
         self.accept()

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests import demo
+from tests import demo, files
 
 pytestmark = pytest.mark.slow  # each test starts, kills and restarts server processes
 
@@ -137,7 +137,7 @@ def test_kill_during_an_upload_leaves_no_half_recorded_document(folder: Path) ->
         ok = requests.post(
             f"{server.url}/applications/{app_id}/documents",
             params={"kind": "site_plan", "filename": "plan.pdf"},
-            data=b"%PDF-1.4\n%%EOF\n",
+            data=files.PDF,
             headers={**auth, "Content-Type": "application/pdf"},
             timeout=30,
         )

@@ -95,6 +95,7 @@ FILL = {
     "/meters/{id}/smart-data": {"id": "meter"},
     "/meters/{id}/intervals": {"id": "meter"},
     "/meters/{id}/archive-requests": {"id": "meter"},
+    "/meters/{id}/archive-terms": {"id": "meter"},
     "/archive-requests/{id}": {"id": "archive_request"},
     "/archive-requests/{id}/file": {"id": "archive_request"},
     "/applications/{id}": {"id": "application"},

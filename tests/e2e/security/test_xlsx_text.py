@@ -73,9 +73,9 @@ def test_registry_text_that_looks_like_a_formula_is_text_in_the_archive(server) 
     workbook = openpyxl.load_workbook(io.BytesIO(resp.content))
     cells = {row[0].value: row[1] for row in workbook["Сведения"].iter_rows()}
     shown = {
-        "Прибор учета": f"{HOSTILE['brand']} {HOSTILE['model']}",
+        "Прибор учёта": f"{HOSTILE['brand']} {HOSTILE['model']}",
         "Заводской номер": HOSTILE["serial_number"],
-        "Адрес точки учета": HOSTILE["address"],
+        "Адрес точки учёта": HOSTILE["address"],
     }
     for label, text in shown.items():
         assert cells[label].value == text, label

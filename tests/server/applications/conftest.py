@@ -14,14 +14,16 @@ from typing import Any
 import pytest
 import requests
 
-from tests import demo
+from tests import demo, files
 from tests.cabinet_http import DemoCabinet
 from voek_desktop.api.server import EmbeddedServer
 
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 32
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
-TIFF = b"II*\x00\x08\x00\x00\x00" + b"\x00" * 32
+# Real files: the server parses what the first bytes claim (tests/e2e/security/
+# test_http_uploads_parsed.py), so a signature followed by zeros is no scan any more.
+PDF = files.PDF
+PNG = files.PNG
+JPEG = files.JPEG
+TIFF = files.TIFF
 
 
 def individual_form(today: date, **overrides: Any) -> dict[str, Any]:

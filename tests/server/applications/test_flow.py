@@ -9,7 +9,7 @@ import io
 import pypdf
 import pytest
 
-from tests import demo
+from tests import demo, files
 
 ALL_P14 = ["signed_application", "identity_document", "site_plan", "title_document"]
 
@@ -113,6 +113,13 @@ def test_full_contract_flow_through_the_operator(cab, forms):
     assert pdf.content.startswith(b"%PDF")
     text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf.content)).pages)
     assert contract["number"] in text
+    # АО «ВОЭК» signs too: its signatory from the server's configuration (the demo's here).
+    words = " ".join(text.split())
+    assert (
+        "в лице заместителя генерального директора по развитию и технологическому"
+        " присоединению Соколова Андрея Викторовича, действующего на основании доверенности"
+    ) in words
+    assert "/ Соколов А. В. /" in words
 
     # The survey opens with the contract.
     assert cab.get(f"/applications/{app_id}").json()["status"] == "contract_offered"
@@ -125,11 +132,18 @@ def test_full_contract_flow_through_the_operator(cab, forms):
         data=forms.PNG,
     )
     cab.error(bad, 415, "file_type_mismatch")
+    scripted = cab.post(
+        f"/connection-contracts/{contract_id}/signed-copy",
+        headers={"Content-Type": "application/pdf"},
+        data=files.pdf(catalog_extra=b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>"),
+    )
+    cab.error(scripted, 422, "active_content")
+    # The contract PDF the server made itself passes the check as the signed copy.
     signed = cab.post(
         f"/connection-contracts/{contract_id}/signed-copy",
         params={"filename": "договор подписанный.pdf"},
         headers={"Content-Type": "application/pdf"},
-        data=forms.PDF,
+        data=pdf.content,
     )
     assert signed.status_code == 200, signed.text
     assert signed.json()["status"] == "signed" and signed.json()["signed_at"]

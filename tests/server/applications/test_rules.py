@@ -36,7 +36,7 @@ def test_p14_total_power_is_at_most_15_kw(shared_cab, new, previous, ok):
         error = shared_cab.error(resp, 422, "validation_failed", {"power_new_kw"})
         if new:
             assert error["fields"]["power_new_kw"] == (
-                "Для заявки по п.14 суммарная мощность не более 15 кВт"
+                "Не более 15 кВт для заявки по п.14 вместе с ранее присоединённой мощностью"
             )
 
 

@@ -11,6 +11,7 @@ from urllib.parse import unquote
 
 import pytest
 
+from tests import files
 from voek_desktop.domain.uploads import check_content, safe_filename, sniff
 
 ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 56
@@ -61,20 +62,22 @@ def test_hostile_files_are_refused_and_leave_nothing(
 
 
 @pytest.mark.parametrize(
-    ("data", "content_type"),
+    ("data", "content_type", "extension"),
     [
-        (b"%PDF-1.4\n%%EOF\n", "application/pdf"),
-        (b"\xff\xd8\xff\xe0" + b"\x00" * 20, "image/jpeg"),
-        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "image/png; charset=binary"),
-        (b"II*\x00" + b"\x00" * 20, "image/tiff"),
-        (b"MM\x00*" + b"\x00" * 20, "image/tiff"),
+        (files.PDF, "application/pdf", ".pdf"),
+        (files.JPEG, "image/jpeg", ".jpg"),
+        (files.PNG, "image/png; charset=binary", ".png"),
+        (files.TIFF, "image/tiff", ".tif"),
+        (files.tiff_big_endian(), "image/tiff", ".tif"),
     ],
+    ids=["pdf", "jpeg", "png", "tiff-ii", "tiff-mm"],
 )
-def test_each_scan_type_is_accepted(shared_cab, draft, data, content_type):
+def test_each_scan_type_is_accepted(shared_cab, draft, data, content_type, extension):
     resp = shared_cab.upload(draft["id"], "site_plan", data, content_type, "план.bin")
     assert resp.status_code == 201, resp.text
     doc = resp.json()
     assert doc["content_type"] == content_type.split(";")[0]
+    assert doc["filename"] == "план" + extension  # the type found, not the name's
     assert doc["size"] == len(data)
     got = shared_cab.get(f"/applications/{draft['id']}/documents/{doc['id']}")
     assert got.status_code == 200
@@ -85,7 +88,7 @@ def test_each_scan_type_is_accepted(shared_cab, draft, data, content_type):
 def test_a_path_in_the_name_is_cut_and_the_file_gets_a_random_name(shared_cab, draft, forms):
     resp = shared_cab.upload(draft["id"], "title_document", forms.PDF, filename="../../etc/passwd")
     assert resp.status_code == 201, resp.text
-    assert resp.json()["filename"] == "passwd"
+    assert resp.json()["filename"] == "passwd.pdf"
     resp = shared_cab.upload(
         draft["id"], "title_document", forms.PDF, filename="..\\..\\Выписка\x00 ЕГРН\x1b.pdf"
     )
@@ -135,10 +138,11 @@ def test_oversize_body_is_refused_before_it_is_sent(shared_cab, draft):
 
 def test_just_over_20_mb_is_413_and_exactly_20_mb_is_accepted(shared_cab, draft):
     limit = 20 * 1024 * 1024
-    body = b"%PDF-1.4\n" + b"0" * (limit - 9)
+    body = files.pdf(limit)
+    assert len(body) == limit
     ok = shared_cab.upload(draft["id"], "site_plan", body)
     assert ok.status_code == 201, ok.text[:300]
-    too_big = shared_cab.upload(draft["id"], "site_plan", body + b"0")
+    too_big = shared_cab.upload(draft["id"], "site_plan", body + b"\n")
     error = shared_cab.error(too_big, 413, "payload_too_large")
     assert "20 МБ" in error["message"]
 

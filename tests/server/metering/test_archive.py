@@ -8,7 +8,7 @@ import io
 import re
 import sqlite3
 from contextlib import closing
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -42,20 +42,26 @@ def _ready(mapi, start: str = "2026-03-01", end: str = "2026-03-03", meter: int 
 # --- the period rules -------------------------------------------------------------------------
 
 
-def test_start_exactly_three_years_back_and_end_at_the_last_poll(mapi):
+def test_start_exactly_three_years_back_and_end_on_the_last_complete_day(mapi):
     mapi.at(DAY)  # 10.03.2026 12:00 МСК: the last poll was today at 01:30
-    ok = _create(mapi, "2023-03-10", "2026-03-10")
+    ok = _create(mapi, "2023-03-10", "2026-03-09")
     assert ok.status_code == 201, ok.text
     body = ok.json()
     assert body["status"] == "accepted" and body["editable"] is True
-    assert body["period_start"] == "2023-03-10" and body["period_end"] == "2026-03-10"
+    assert body["period_start"] == "2023-03-10" and body["period_end"] == "2026-03-09"
     assert datetime.fromisoformat(body["editable_until"]) == datetime(2026, 3, 10, 21, tzinfo=MSK)
     assert body["ready_at"] is None and body["file_name"] is None and body["file_size"] is None
 
     mapi.error(
-        _create(mapi, "2023-03-09", "2026-03-10"), 422, "validation_failed", {"period_start"}
+        _create(mapi, "2023-03-09", "2026-03-09"), 422, "validation_failed", {"period_start"}
     )
-    mapi.error(_create(mapi, "2023-03-10", "2026-03-11"), 422, "validation_failed", {"period_end"})
+    # Today has 3 of its 48 half-hours (the 01:30 poll) and no closing reading.
+    error = mapi.error(
+        _create(mapi, "2023-03-10", "2026-03-10"), 422, "validation_failed", {"period_end"}
+    )
+    assert "не позже 09.03.2026" in error["fields"]["period_end"]
+    assert "48" in error["fields"]["period_end"]
+    assert "11.03.2026 00:00 МСК" in error["fields"]["period_end"]  # when it is produced: ahead
     mapi.error(_create(mapi, "2026-03-05", "2026-03-04"), 422, "validation_failed", {"period_end"})
     assert _create(mapi, "2026-03-04", "2026-03-04").status_code == 201  # one day is a period
     for body in ({}, {"period_start": "10.03.2026", "period_end": 5}, {"period_start": None}):
@@ -70,10 +76,12 @@ def test_three_years_are_counted_in_moscow_dates(mapi):
     mapi.error(
         _create(mapi, "2023-03-09", "2026-03-09"), 422, "validation_failed", {"period_start"}
     )
-    # Before today's poll (01:30 МСК) the last poll is yesterday's.
+    # Before today's poll (01:30 МСК) yesterday still lacks its last half-hours, but the file is
+    # made at 00:00 tomorrow, after that poll: yesterday is the last day, as later in the day.
     mapi.error(_create(mapi, "2026-03-01", "2026-03-10"), 422, "validation_failed", {"period_end"})
     mapi.at(datetime(2026, 3, 10, 1, 30, tzinfo=MSK))
-    assert _create(mapi, "2026-03-01", "2026-03-10").status_code == 201
+    assert _create(mapi, "2026-03-01", "2026-03-09").status_code == 201
+    mapi.error(_create(mapi, "2026-03-01", "2026-03-10"), 422, "validation_failed", {"period_end"})
 
 
 def test_change_until_21_00_moscow_time(mapi):
@@ -126,6 +134,135 @@ def test_ready_only_from_the_next_day(mapi):
     assert mapi.get("/archive-requests", params={"meter_id": THREE_ZONES}).json()["items"] == []
 
 
+# Where a request made at each moment belongs (SPEC §6.5): (moment МСК, editable until,
+# produced at, the last day allowed).
+BOUNDARIES = [
+    ((2026, 3, 10, 20, 59, 59), (2026, 3, 10, 21), (2026, 3, 11), "2026-03-09"),
+    ((2026, 3, 10, 21, 0, 0), (2026, 3, 11, 21), (2026, 3, 12), "2026-03-10"),
+    ((2026, 3, 10, 21, 0, 1), (2026, 3, 11, 21), (2026, 3, 12), "2026-03-10"),
+    ((2026, 3, 10, 23, 59, 59), (2026, 3, 11, 21), (2026, 3, 12), "2026-03-10"),
+    ((2026, 3, 11, 0, 0, 0), (2026, 3, 11, 21), (2026, 3, 12), "2026-03-10"),
+]
+
+
+def test_after_21_00_a_request_belongs_to_the_next_day(mapi):
+    for moment, until, produced, last in BOUNDARIES:
+        mapi.at(datetime(*moment, tzinfo=MSK))
+        resp = _create(mapi, "2026-03-01", last)
+        assert resp.status_code == 201, (moment, resp.text)
+        body = resp.json()
+        assert (body["status"], body["editable"]) == ("accepted", True), moment
+        assert datetime.fromisoformat(body["editable_until"]) == datetime(*until, tzinfo=MSK)
+        assert datetime.fromisoformat(body["produce_after"]) == datetime(*produced, tzinfo=MSK)
+        day_after = (date.fromisoformat(last) + timedelta(days=1)).isoformat()
+        mapi.error(_create(mapi, "2026-03-01", day_after), 422, "validation_failed", {"period_end"})
+        # The OpenAPI-described terms say the same, for the app's date pickers and texts.
+        terms = mapi.get(f"/meters/{METER}/archive-terms").json()
+        assert terms["period_end_max"] == last
+        assert terms["period_start_min"] == date(2023, *moment[1:3]).isoformat()
+        assert datetime.fromisoformat(terms["editable_until"]) == datetime(*until, tzinfo=MSK)
+        assert datetime.fromisoformat(terms["produce_after"]) == datetime(*produced, tzinfo=MSK)
+
+
+def test_a_request_made_at_23_59_59_is_not_produced_a_second_later(mapi):
+    mapi.at(datetime(2026, 3, 10, 23, 59, 59, tzinfo=MSK))
+    rid = _create(mapi, "2026-03-01", "2026-03-10").json()["id"]
+    mapi.at(datetime(2026, 3, 11, 0, 0, 0, tzinfo=MSK))
+    assert mapi.run_jobs() == []
+    # Still open all the next day, until its 21:00.
+    mapi.at(datetime(2026, 3, 11, 20, 59, 59, tzinfo=MSK))
+    changed = mapi.patch(f"/archive-requests/{rid}", json={"period_start": "2026-03-04"})
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["status"] == "accepted"
+    mapi.at(datetime(2026, 3, 11, 21, 0, 0, tzinfo=MSK))
+    locked = mapi.error(
+        mapi.patch(f"/archive-requests/{rid}", json={"period_end": "2026-03-09"}),
+        409,
+        "archive_request_locked",
+    )
+    # Names the time still ahead, not the deadline just passed.
+    assert "12.03.2026 00:00 МСК" in locked["message"] and "21:00" not in locked["message"]
+    not_ready = mapi.error(mapi.get(f"/archive-requests/{rid}/file"), 409, "archive_not_ready")
+    assert "12.03.2026 00:00 МСК" in not_ready["message"]
+    mapi.at(datetime(2026, 3, 11, 23, 59, 59, tzinfo=MSK))
+    assert mapi.run_jobs() == []
+    mapi.at(datetime(2026, 3, 12, 0, 0, 0, tzinfo=MSK))
+    mapi.run_jobs()
+    body = mapi.get(f"/archive-requests/{rid}").json()
+    assert body["status"] == "ready", body
+    wb = openpyxl.load_workbook(io.BytesIO(mapi.get(f"/archive-requests/{rid}/file").content))
+    # The request's last day, 10.03 (today when it was made), is whole in the file.
+    assert _rows_per_day(wb) == {date(2026, 3, d): 48 for d in range(4, 11)}
+    readings = [r[0] for r in wb["Показания"].iter_rows(min_row=2, values_only=True)]
+    assert readings[-1] == datetime(2026, 3, 11)  # the closing reading of 10.03
+
+
+def _rows_per_day(wb) -> dict[date, int]:
+    counts: dict[date, int] = {}
+    for start, end, *_ in wb["Профиль 30 мин"].iter_rows(min_row=2, values_only=True):
+        assert end - start == timedelta(minutes=30)
+        counts[start.date()] = counts.get(start.date(), 0) + 1
+    return counts
+
+
+def test_every_day_of_a_file_has_48_half_hours(mapi):
+    # At 12:00 a period ending today would give a file (00:00 tomorrow, from today's 01:30 poll)
+    # whose last day has 3 half-hours: refused. Ending yesterday, every day is whole.
+    mapi.at(DAY)
+    mapi.error(_create(mapi, "2026-03-07", "2026-03-10"), 422, "validation_failed", {"period_end"})
+    rid = _create(mapi, "2026-03-07", "2026-03-09").json()["id"]
+    mapi.at(datetime(2026, 3, 11, 0, 0, tzinfo=MSK))
+    mapi.run_jobs()
+    content = mapi.get(f"/archive-requests/{rid}/file").content
+    wb = openpyxl.load_workbook(io.BytesIO(content))
+    assert _rows_per_day(wb) == {date(2026, 3, d): 48 for d in (7, 8, 9)}
+    readings = [r[0] for r in wb["Показания"].iter_rows(min_row=2, values_only=True)]
+    assert readings == [datetime(2026, 3, d) for d in (7, 8, 9, 10)]
+
+
+def _start(model, info):
+    """The registers at the archive's first day, as the server reads them from its snapshots."""
+    from voek_desktop.api.server.features.metering import registers, xlsx
+
+    return registers.computed(model, xlsx.first_day(model, info))
+
+
+def test_the_writer_refuses_a_day_the_poll_has_not_completed(tmp_path):
+    from voek_desktop.api.server.features.metering import simulator, xlsx
+
+    model = simulator.MeterModel(seed=1, phases=1, zones=2, start=date(2022, 1, 1))
+    poll = datetime(2026, 3, 10, 1, 30, tzinfo=MSK)
+    info = xlsx.ArchiveInfo("М", "1", "А", date(2026, 3, 9), date(2026, 3, 10), poll)
+    with pytest.raises(ValueError, match="2026-03-10"):
+        xlsx.produce(tmp_path, model, info, poll, _start(model, info))
+    assert list(tmp_path.iterdir()) == []  # nothing half-written left behind
+    info = xlsx.ArchiveInfo("М", "1", "А", date(2026, 3, 9), date(2026, 3, 9), poll)
+    path, _size, _etag = xlsx.produce(tmp_path, model, info, poll, _start(model, info))
+    assert _rows_per_day(openpyxl.load_workbook(path)) == {date(2026, 3, 9): 48}
+
+
+def test_moscow_days_have_no_dst(tmp_path):
+    """МСК is UTC+3 all year: no day of 46 or 50 half-hours, not even on the days Russia changed
+    its clocks until 2010 or the days Europe still does."""
+    from voek_desktop.api.server.features.metering import simulator, xlsx
+    from voek_desktop.domain.time import half_hours
+
+    day = date(2000, 1, 1)
+    while day < date(2040, 1, 1):
+        assert half_hours(day) == 48, day
+        day += timedelta(days=1)
+    model = simulator.MeterModel(seed=3, phases=3, zones=3, start=date(2022, 1, 1))
+    for first in (date(2025, 3, 29), date(2025, 10, 25)):  # the EU's last Sundays: 30.03, 26.10
+        last = first + timedelta(days=2)
+        poll = datetime.combine(last + timedelta(days=1), datetime.min.time(), MSK)
+        info = xlsx.ArchiveInfo("М", "1", "А", first, last, poll)
+        path, _size, _etag = xlsx.produce(tmp_path, model, info, poll, _start(model, info))
+        wb = openpyxl.load_workbook(path)
+        assert _rows_per_day(wb) == {first + timedelta(days=i): 48 for i in range(3)}
+        starts = [r[0] for r in wb["Профиль 30 мин"].iter_rows(min_row=2, values_only=True)]
+        assert starts[-1] - starts[0] == timedelta(hours=72) - timedelta(minutes=30)
+
+
 # --- the workbook ------------------------------------------------------------------------
 
 
@@ -138,7 +275,7 @@ def test_workbook_sheets_rows_numbers_and_no_formulas(mapi):
     wb = openpyxl.load_workbook(io.BytesIO(resp.content))
     assert wb.sheetnames == ["Сведения", "Профиль 30 мин", "Показания"]
     info = {row[0].value: row[1].value for row in wb["Сведения"].iter_rows()}
-    assert info["Прибор учета"] == "Энергомера CE208"
+    assert info["Прибор учёта"] == "Энергомера CE208"
     assert info["Заводской номер"] == "011552190004318"
     assert info["Период"] == "01.03.2026 – 03.03.2026"
 
@@ -188,9 +325,9 @@ def test_text_cannot_become_a_formula(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
     wb = openpyxl.load_workbook(path)
     cells = {row[0].value: row[1] for row in wb["Сведения"].iter_rows()}
-    assert cells["Прибор учета"].value == '=HYPERLINK("http://x")'
-    assert cells["Прибор учета"].data_type == "s"
-    assert cells["Адрес точки учета"].data_type == "s"
+    assert cells["Прибор учёта"].value == '=HYPERLINK("http://x")'
+    assert cells["Прибор учёта"].data_type == "s"
+    assert cells["Адрес точки учёта"].data_type == "s"
 
 
 # --- downloads ------------------------------------------------------------------------------------

@@ -127,9 +127,14 @@ def test_dev_registry_only_with_dev(tmp_path, mapi):
     from voek_desktop.api.server import start_embedded
 
     listed = mapi.get("/dev/registry", who=None).json()
-    assert {"number": "3300000001", "meter_serial_numbers": ["41070012"]} in listed[
-        "personal_accounts"
-    ]
+    accounts = {a["number"]: a for a in listed["personal_accounts"]}
+    # The demo individual's account is taken; a spare one is marked free to add.
+    assert accounts["3300000001"] == {
+        "number": "3300000001",
+        "meter_serial_numbers": ["41070012"],
+        "added": True,
+    }
+    assert accounts["3300000003"]["added"] is False
     assert any("ЭС-1001" in o["supply_contracts"] for o in listed["organizations"])
     srv = start_embedded(tmp_path / "nodev", demo=True, dev=False)
     try:

@@ -335,7 +335,7 @@ def test_an_archive_job_gives_the_slot_to_a_request_that_arrives_meanwhile(app, 
         conn.execute(
             "INSERT INTO archive_requests (id, consumer_id, meter_id, period_start, period_end,"
             " status, created_at, updated_at, editable_until, produce_after)"
-            " VALUES (1, ?, 2, '2023-03-10', '2026-03-10', 'accepted', ?, ?, ?, ?)",
+            " VALUES (1, ?, 2, '2023-03-10', '2026-03-09', 'accepted', ?, ?, ?, ?)",
             (consumer, stamp, stamp, stamp, stamp),
         )
         conn.execute(

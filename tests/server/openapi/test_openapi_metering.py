@@ -26,6 +26,8 @@ SEEN = [
     ("get", "/meters/{id}/intervals", "422"),
     ("post", "/meters/{id}/archive-requests", "201"),
     ("post", "/meters/{id}/archive-requests", "422"),
+    ("get", "/meters/{id}/archive-terms", "200"),
+    ("get", "/meters/{id}/archive-terms", "409"),
     ("patch", "/archive-requests/{id}", "409"),
     ("patch", "/archive-requests/{id}", "422"),
     ("get", "/archive-requests/{id}/file", "206"),

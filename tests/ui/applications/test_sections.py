@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import QFileDialog
 
-from tests import demo
+from tests import demo, files
 from tests.ui.applications.test_wizard import (
     TYPED,
     shot,
@@ -158,6 +158,11 @@ def test_contract_preview_and_signed_scan(qtbot, server, api, logged_in, tmp_pat
     bad.write_text("<html>not a scan</html>", "utf-8")
     page.upload_signed_copy(bad)
     assert "не является документом" in page.upload_error.text()
+    # A photo behind a PDF name is parsed as the PDF it claims to be, and refused.
+    bad.write_bytes(b"%PDF-1.4\n" + files.JPEG)
+    page.upload_signed_copy(bad)
+    qtbot.waitUntil(lambda: "не читается как PDF" in page.upload_error.text(), timeout=10_000)
+    qtbot.waitUntil(page.upload_button.isEnabled, timeout=10_000)
 
     page.upload_signed_copy(write_pdf(tmp_path / "договор подписанный.pdf"))
     qtbot.waitUntil(

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtPdf import QPdfDocument
 
-from tests import demo
+from tests import demo, files
 from voek_desktop.drafts import DraftStore
 from voek_desktop.ui.applications.page import ApplicationsPage
 from voek_desktop.ui.applications.wizard import ApplicationWizard
@@ -138,7 +138,10 @@ def test_wizard_from_category_to_submitted(qtbot, page, tmp_path: Path, boxes) -
     fill(wizard, {**TYPED, "power_new_kw": "16"})
     form.rows["reason"].set_value("new")
     power = form.rows["power_new_kw"]
-    assert power.error.text() == "Для заявки по п.14 суммарная мощность не более 15 кВт"
+    assert (
+        power.error.text()
+        == "Не более 15 кВт для заявки по п.14 вместе с ранее присоединённой мощностью"
+    )
     assert not power.error.isHidden()
     qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
     assert wizard.current_step() == 1  # not past a wrong field
@@ -170,6 +173,14 @@ def test_wizard_from_category_to_submitted(qtbot, page, tmp_path: Path, boxes) -
     assert "не является документом PDF, JPEG, PNG или TIFF" in row.error.text()
     assert row.status.text() == "нет"
     assert not checklist.busy()
+    # A real PDF with a script is parsed by the app too (off the GUI thread) and refused with
+    # the server's rule before the upload: the «name»: prefix is the app's, not the server's.
+    scripted = tmp_path / "скан со сценарием.pdf"
+    scripted.write_bytes(files.pdf(catalog_extra=b"/OpenAction << /S /JavaScript /JS (x) >>"))
+    checklist.attach("signed_application", [scripted])
+    qtbot.waitUntil(lambda: not checklist.busy(), timeout=10_000)
+    assert row.error.text().startswith("«скан со сценарием.pdf»: PDF содержит сценарии")
+    assert row.status.text() == "нет"
 
     signed = write_pdf(tmp_path / "заявка подписанная.pdf")
     checklist.attach("signed_application", [signed])
@@ -289,7 +300,7 @@ def test_drop_files_on_a_row_and_cancel(qtbot, page, tmp_path: Path) -> None:
     assert "план участка.png" in row.status.text()
     # A cancelled upload leaves nothing on the server and says so.
     big = tmp_path / "большой.pdf"
-    big.write_bytes(b"%PDF-1.4\n" + b"0" * (15 * 1024 * 1024))
+    big.write_bytes(files.pdf(15 * 1024 * 1024))
     title = checklist.rows["title_document"]
     checklist.attach("title_document", [big])
     checklist.cancel("title_document")

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from tests import demo
+from tests import demo, files
 from voek_desktop.session import Session
 from voek_desktop.ui.applications.page import ApplicationsPage
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit.tasks import Tasks
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = files.PDF  # a real one: the app parses a scan before uploading it
 
 
 @pytest.fixture

@@ -84,7 +84,7 @@ def test_add_and_remove_personal_accounts(qtbot, individual_page, monkeypatch, q
     click(qtbot, page.submit)
     assert page.number.error.text() == "Номер лицевого счета должен содержать 10 цифр"
     # The serial is asked too, with its own error next to it.
-    assert page.serial.error.text() == "Введите заводской номер прибора учета"
+    assert page.serial.error.text() == "Введите заводской номер прибора учёта"
     assert page.list.count() == 2
 
     page.number.set_text("3399999999")
@@ -236,15 +236,18 @@ def test_order_an_archive_download_and_open_it(
     dialog = smart.findChild(archive_ui.ArchiveDialog)
     assert dialog is not None
     qtbot.addWidget(dialog)
-    assert archive_ui.NOTICE in dialog.notice.text()
+    # 10:00 МСК, before the cut-off: the site's own words, once the server's terms are in.
+    qtbot.waitUntil(lambda: archive_ui.NOTICE in dialog.notice.text(), timeout=WAIT)
     assert dialog.last_poll == date(2026, 11, 27)
 
     # The rules are checked before anything is sent, with the message next to the field.
     dialog.start.setDate(QDate(2020, 1, 1))
     assert "3 года" in dialog.start_error.text() and dialog.start_error.isVisible()
     dialog.start.setDate(QDate(2026, 11, 10))
+    # Today's poll brought 3 of today's 48 half-hours: the last day offered is yesterday.
     dialog.end.setDate(QDate(2026, 11, 28))
-    assert "последнего опроса 27.11.2026" in dialog.end_error.text()
+    assert dialog.end.date() == dialog.end.maximumDate() == QDate(2026, 11, 26)
+    assert "по 26.11.2026 — последние полные сутки" in dialog.limits.text()
     dialog.end.setDate(QDate(2026, 11, 5))
     assert "позже даты окончания" in dialog.start_error.text()
     click(qtbot, dialog.submit)
@@ -310,9 +313,9 @@ def test_order_an_archive_download_and_open_it(
     assert "," in book.model.text(0, 2)
     qtmodeltester.check(book.model)
     book.sheet_box.setCurrentText("Сведения")
-    assert book.model.text(0, 0) == "Прибор учета"
+    assert book.model.text(0, 0) == "Прибор учёта"
 
-    # «Получить последние данные с прибора учета» goes back to the live view.
+    # «Получить последние данные с прибора учёта» goes back to the live view.
     click(qtbot, dialog.live_button)
     assert not dialog.isVisible()
     qtbot.waitUntil(lambda: smart.refresh_button.isEnabled(), timeout=WAIT)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import logging
 import signal
 import sys
@@ -21,6 +22,25 @@ def _smtp(value: str) -> tuple[str, int]:
     return host, int(port)
 
 
+SIGNATORY_KEYS = ("position", "name", "position_genitive", "name_genitive", "basis")
+
+
+def _signatory(value: str) -> dict[str, str]:
+    """``--signatory FILE``: who signs connection contracts for АО «ВОЭК», as JSON with the
+    keys of SIGNATORY_KEYS (e.g. «Соколова Андрея Викторовича» as ``name_genitive``)."""
+    import json
+
+    try:
+        data = json.loads(Path(value).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(f"не удалось прочитать {value}: {exc}") from None
+    if not isinstance(data, dict) or not all(
+        isinstance(data.get(k), str) and data[k].strip() for k in SIGNATORY_KEYS
+    ):
+        raise argparse.ArgumentTypeError("нужен объект JSON с ключами " + ", ".join(SIGNATORY_KEYS))
+    return {k: data[k].strip() for k in SIGNATORY_KEYS}
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = RussianArgumentParser(
         prog="voek-server", description="Эталонный сервер API личного кабинета АО «ВОЭК»"
@@ -33,14 +53,29 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--smtp", type=_smtp, help="отправлять почту через HOST:PORT")
     p.add_argument("--outbox", type=Path, default=Path("outbox"), help="папка для .eml без --smtp")
     p.add_argument("--public-url", help="адрес сервера для ссылок в письмах")
+    p.add_argument(
+        "--signatory",
+        type=_signatory,
+        help="JSON-файл: кто подписывает договоры от АО «ВОЭК» (" + ", ".join(SIGNATORY_KEYS) + ")",
+    )
     p.add_argument("--workers", type=int, default=64)
     p.add_argument("--socket-timeout", type=float, default=30.0)
+    p.add_argument(
+        "--head-timeout",
+        type=float,
+        default=10.0,
+        help="секунд на строку запроса и заголовки целиком",
+    )
     p.add_argument("--log-level", default="INFO")
     return p.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # The log is UTF-8 wherever it goes (a Windows console's code page or a file redirected
+    # there would turn Cyrillic paths and messages into «?»).
+    if isinstance(sys.stderr, io.TextIOWrapper):
+        sys.stderr.reconfigure(encoding="utf-8", errors="backslashreplace")
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
@@ -63,10 +98,15 @@ def main(argv: list[str] | None = None) -> int:
         demo=args.demo,
         outbox_dir=None if args.smtp else args.outbox,
         smtp=args.smtp,
+        signatory=args.signatory,
     )
     app = create_app(config)
     httpd = CabinetHTTPServer(
-        (args.host, args.port), app, workers=args.workers, socket_timeout=args.socket_timeout
+        (args.host, args.port),
+        app,
+        workers=args.workers,
+        socket_timeout=args.socket_timeout,
+        head_timeout=args.head_timeout,
     )
     try:
         if not stop.is_set():

@@ -60,6 +60,10 @@ class ServerConfig:
     outbox_dir: Path | None = None
     smtp: tuple[str, int] | None = None
     clock: Clock = field(default_factory=Clock)
+    # Who signs connection contracts for the grid company: the keys of printing/contract.py's
+    # ``grid_signatory_*`` (position, name, their genitive forms, basis). Staff data, so it is
+    # configuration, not code; --demo uses demo_data.DEMO_GRID_SIGNATORY when none is given.
+    signatory: dict[str, str] | None = None
 
 
 class CabinetApp:
@@ -157,7 +161,7 @@ class CabinetApp:
         log.info(
             "%s %s %d %.1fms id=%s",
             _loggable(method),
-            _loggable(path),  # never the query string: it may carry a token
+            _loggable(_as_sent(path)),  # never the query string: it may carry a token
             response.status,
             (time.perf_counter() - started) * 1000,
             request_id,
@@ -211,9 +215,19 @@ def _remove_half_written_files(folder: Path) -> None:
             leftover.unlink(missing_ok=True)
 
 
+def _as_sent(path: str) -> str:
+    """The path as the client wrote it: WSGI hands it over as its bytes read as latin-1
+    (PEP 3333), which turns «/заявки» into «/Ð·Ð°ÑÐ²ÐºÐ¸» in the log."""
+    try:
+        return path.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return path
+
+
 def _loggable(text: str, limit: int = 300) -> str:
     """What the client sent, safe for one log line: a %0A in the path must not forge the next
-    line, so control and other unprintable characters are written as escapes."""
+    line, so control and other unprintable characters are written as escapes; letters of any
+    alphabet, Cyrillic first of all, are printable and stay as they are."""
     text = text[:limit]
     if text.isprintable():
         return text

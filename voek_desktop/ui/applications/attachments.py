@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import cast
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImageReader
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressBar,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +35,7 @@ from voek_desktop.domain.formats import (
 )
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import ErrorLabel
 from voek_desktop.ui.kit.tasks import Transfer
 
@@ -56,30 +56,69 @@ def check_files(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], str | No
     return checked, None
 
 
+def check_contents(checked: Sequence[tuple[Path, str]]) -> None:
+    """Each file parsed as the type its first bytes showed (uploads.check_structure, the
+    server's own rule), so a damaged or active file is refused before the upload. Slow for a
+    big file: call it off the GUI thread. A problem is an ApiError, which the task runner hands
+    to the row's error line."""
+    for path, content_type in checked:
+        try:
+            uploads.check_structure(path, content_type)
+        except uploads.FileProblem as exc:
+            raise ApiError(0, exc.code, f"«{path.name}»: {exc.message}") from None
+
+
+# The server's own bound (a 600 dpi A4 scan is 35 million points); a small PNG can claim 177
+# million (13,300 × 13,300 in 516 KB) and would take the merge to 1.75 GB once decoded.
+MAX_JOIN_PIXELS = uploads.MAX_IMAGE_PIXELS
+
+
 def join_images(paths: Sequence[Path], out: Path, cancelled: Callable[[], bool]) -> Path:
-    """One A4 PDF with one image per page, each fitted inside the margins. Qt-free."""
+    """One A4 PDF with one image per page, each fitted inside the margins, written 0600.
+
+    Every image's size is read from its header (QImageReader decodes nothing for size()) and
+    bounded before any image is decoded."""
+    import io
+
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen.canvas import Canvas
 
-    margin = 10 * mm
-    canvas = Canvas(str(out), pagesize=A4)
-    canvas.setTitle("Скан документа")
+    from voek_desktop.settings import write_atomically
+
     for path in paths:
-        if cancelled():
-            raise TransferCancelled()
+        size = QImageReader(str(path)).size()
+        width, height = size.width(), size.height()
+        if width * height > MAX_JOIN_PIXELS:
+            raise uploads.FileProblem(
+                "image_too_large",
+                f"«{path.name}»: изображение слишком большое ({width} × {height} точек, допустимо"
+                f" до {MAX_JOIN_PIXELS // 1_000_000} млн). Уменьшите разрешение сканирования"
+                " (300 dpi достаточно)",
+            )
+    images = []
+    for path in paths:
         image = ImageReader(str(path))
         width, height = image.getSize()
+        images.append((image, width, height))
+    margin = 10 * mm
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4)
+    canvas.setTitle(tr("Скан документа"))
+    for image, width, height in images:
+        if cancelled():
+            raise TransferCancelled()
         scale = min((A4[0] - 2 * margin) / width, (A4[1] - 2 * margin) / height)
         w, h = width * scale, height * scale
         canvas.drawImage(image, (A4[0] - w) / 2, (A4[1] - h) / 2, w, h)
         canvas.showPage()
     canvas.save()
-    if out.stat().st_size > uploads.MAX_FILE_BYTES:
+    if buffer.tell() > uploads.MAX_FILE_BYTES:
         raise uploads.FileProblem(
             "file_too_large", "Объединённый файл больше 20 МБ. Уменьшите разрешение сканирования"
         )
+    write_atomically(out, buffer.getvalue())
     return out
 
 
@@ -97,25 +136,25 @@ class DocumentRow(QFrame):
         info = domain.DOCUMENT_KINDS[kind]
         grid = QGridLayout(self)
         grid.setContentsMargins(10, 8, 10, 8)
-        title = QLabel(f"<b>{info.title}</b>" + ("" if required else " (по желанию)"), self)
+        title = QLabel(f"<b>{info.title}</b>" + ("" if required else tr(" (по желанию)")), self)
         title.setWordWrap(True)
         grid.addWidget(title, 0, 0)
-        hint = QLabel(info.hint.rstrip(".") + ". Можно перетащить файл сюда.", self)
+        hint = QLabel(info.hint.rstrip(".") + tr(". Можно перетащить файл сюда."), self)
         hint.setObjectName("fieldHint")
         hint.setWordWrap(True)
         grid.addWidget(hint, 1, 0)
-        self.status = QLabel("нет", self)
+        self.status = QLabel(tr("нет"), self)
         self.status.setObjectName(f"status_{kind}")
         self.status.setWordWrap(True)
         grid.addWidget(self.status, 2, 0)
         self.error = ErrorLabel(self)
         self.error.setObjectName("fieldError")
         grid.addWidget(self.error, 3, 0, 1, 3)
-        self.attach_button = QPushButton("Прикрепить…", self)
+        self.attach_button = QPushButton(tr("Прикрепить…"), self)
         self.attach_button.setObjectName(f"attach_{kind}")
         self.attach_button.setAutoDefault(False)
         grid.addWidget(self.attach_button, 0, 1)
-        self.remove_button = QPushButton("Удалить", self)
+        self.remove_button = QPushButton(tr("Удалить"), self)
         self.remove_button.setAutoDefault(False)
         self.remove_button.hide()
         grid.addWidget(self.remove_button, 0, 2)
@@ -123,7 +162,7 @@ class DocumentRow(QFrame):
         self.progress.setObjectName(f"progress_{kind}")
         self.progress.hide()
         grid.addWidget(self.progress, 1, 1)
-        self.cancel_button = QPushButton("Отмена", self)
+        self.cancel_button = QPushButton(tr("Отмена"), self)
         self.cancel_button.setAutoDefault(False)
         self.cancel_button.hide()
         grid.addWidget(self.cancel_button, 1, 2)
@@ -133,10 +172,10 @@ class DocumentRow(QFrame):
 
     def add_scanner_button(self, scanned: list[Path], choose: Callable[[Path], None]) -> None:
         """«Из сканера ▾»: a menu of this visit's scans, newest first."""
-        self.scanner_button = QToolButton(self)
-        self.scanner_button.setText("Из сканера")
+        # A push button leaves room for its menu arrow; a tool button drew it over the text.
+        self.scanner_button = QPushButton(tr("Из сканера"), self)
         self.scanner_button.setObjectName(f"scanner_{self.kind}")
-        self.scanner_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.scanner_button.setAutoDefault(False)
         menu = QMenu(self.scanner_button)
 
         def fill() -> None:
@@ -159,13 +198,13 @@ class DocumentRow(QFrame):
         self.documents = documents
         if documents:
             self.status.setText(
-                "✔ загружен: "
+                tr("✔ загружен: ")
                 + "; ".join(f"{d.filename} ({format_size(d.size)})" for d in documents)
             )
             self.status.setObjectName(f"status_{self.kind}")
             self.status.setStyleSheet("color: #1e7b34;")
         else:
-            self.status.setText("нет")
+            self.status.setText(tr("нет"))
             self.status.setStyleSheet("")
         self.remove_button.setVisible(bool(documents))
 
@@ -259,10 +298,14 @@ class AttachmentsChecklist(QWidget):
         self.scanned[:] = files  # the rows' menus read this list when opened
         folder = self.scans.folder
         self.scanner_label.setText(
-            f"Папка сканера {folder}: новых сканов — {len(files)}. Кнопка «Из сканера» у"
-            " документа прикрепляет скан; после «Завершить приём» сканы посетителя удаляются."
+            tr(
+                "Папка сканера {}: новых сканов — {}. Кнопка «Из сканера» у документа "
+                "прикрепляет скан; после «Завершить приём» сканы посетителя удаляются."
+            ).format(folder, len(files))
             if files
-            else f"Папка сканера {folder}: новых сканов пока нет — отсканируйте документ."
+            else tr("Папка сканера {}: новых сканов пока нет — отсканируйте документ.").format(
+                folder
+            )
         )
         for row in self.rows.values():
             row.scanner_button.setEnabled(bool(files))
@@ -313,6 +356,7 @@ class AttachmentsChecklist(QWidget):
             files = list(singles)
             joined: Path | None = None
             try:
+                check_contents(checked)  # before a photo is decoded for joining, too
                 if join:
                     joined = scratch / f"{kind}-{uuid.uuid4().hex}.pdf"
                     try:
@@ -363,7 +407,7 @@ class AttachmentsChecklist(QWidget):
     def _uploaded(self, kind: str, documents: list[Document]) -> None:
         self.transfers.pop(kind, None)
         self.rows[kind].set_busy(False)
-        messages.notice("Файл загружен.")
+        messages.notice(tr("Файл загружен."))
         self.refresh()
 
     def _failed(self, kind: str, exc: BaseException) -> None:
@@ -422,8 +466,6 @@ def _progress(row: DocumentRow, done: int, total: int | None) -> None:
 
 
 def _scratch_dir(ctx: Context) -> Path:
-    """Joined scans live in the consumer's cache folder: «Выход» removes any leftover."""
+    """Joined scans live in the consumer's cache folder (0700): «Выход» removes any leftover."""
     cache = ctx.session.cache()
-    folder = (cache.root if cache else Path(tempfile.gettempdir())) / "scratch"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return cache.folder("scratch") if cache else Path(tempfile.mkdtemp(prefix="voek-scratch-"))

@@ -20,8 +20,11 @@ from PySide6.QtWidgets import (
 
 from voek_desktop.domain import applications as domain
 from voek_desktop.domain.consumers import CONSUMER_TYPES
+from voek_desktop.domain.formats import file_name
 from voek_desktop.ui.applications.preview import PdfPreview, print_pdf, save_pdf
 from voek_desktop.ui.context import Context
+from voek_desktop.ui.kit.dialogs import tr
+from voek_desktop.ui.kit.widgets import fit_to_screen
 
 
 def render_blank(category: str, consumer_type: str) -> bytes:
@@ -37,12 +40,14 @@ class BlankFormsDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self._seq = 0
-        self.setWindowTitle("Бланки заявок на технологическое присоединение")
-        self.resize(940, 760)
+        self.setWindowTitle(tr("Бланки заявок на технологическое присоединение"))
+        fit_to_screen(self, 940, 760)
         layout = QVBoxLayout(self)
         intro = QLabel(
-            "Бланк можно распечатать и заполнить от руки, а затем принести в центр"
-            " обслуживания или приложить скан к заявке в личном кабинете. Вход и сеть не нужны.",
+            tr(
+                "Бланк можно распечатать и заполнить от руки, а затем принести в центр"
+                " обслуживания или приложить скан к заявке в личном кабинете. Вход и сеть не нужны."
+            ),
             self,
         )
         intro.setWordWrap(True)
@@ -65,9 +70,9 @@ class BlankFormsDialog(QDialog):
         layout.addWidget(self.preview, 1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.save_button = QPushButton("Сохранить PDF…", self)
-        self.print_button = QPushButton("Печать…", self)
-        self.close_button = QPushButton("Закрыть", self)
+        self.save_button = QPushButton(tr("Сохранить PDF…"), self)
+        self.print_button = QPushButton(tr("Печать…"), self)
+        self.close_button = QPushButton(tr("Закрыть"), self)
         for b in (self.save_button, self.print_button, self.close_button):
             b.setAutoDefault(False)
             buttons.addWidget(b)
@@ -104,7 +109,7 @@ class BlankFormsDialog(QDialog):
 
     def _file_name(self) -> str:
         cat = domain.CATEGORIES[self.category.currentData()]
-        return f"Бланк заявки {cat.short_title}.pdf"
+        return file_name(f"Бланк заявки {cat.short_title}", ".pdf")
 
     def _rendered(self, seq: int, data: bytes) -> None:
         if seq == self._seq:  # the choice changed meanwhile: a newer blank is coming

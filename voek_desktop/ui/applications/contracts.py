@@ -1,7 +1,8 @@
 """«Договоры»: connection contracts offered in answer to applications (seed IV.4).
 
 The consumer opens the contract PDF in the preview (downloaded in a worker into the cache
-folder), prints or saves it, signs it and uploads the signed scan.
+folder, 0600; in clerk mode into memory only), prints or saves it, signs it and uploads the
+signed scan.
 """
 
 from __future__ import annotations
@@ -26,12 +27,14 @@ from voek_desktop.api.applications import ConnectionContract
 from voek_desktop.api.errors import TransferCancelled
 from voek_desktop.api.models import Profile
 from voek_desktop.domain.formats import (
+    file_name,
     format_date,
 )
-from voek_desktop.ui.applications.attachments import FILE_FILTER, check_files
+from voek_desktop.ui.applications.attachments import FILE_FILTER, check_contents, check_files
 from voek_desktop.ui.applications.page import table
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import ErrorLabel
 from voek_desktop.ui.kit.models import RecordsModel
 from voek_desktop.ui.kit.page import SectionPage
@@ -49,7 +52,7 @@ class ContractsPage(SectionPage):
         self.preview: PdfPreview | None = None
         self.transfer: Transfer | None = None
         layout = self.body
-        self.refresh_button = QPushButton("Обновить", self)
+        self.refresh_button = QPushButton(tr("Обновить"), self)
         self.refresh_button.setAutoDefault(False)
         self.add_action(self.refresh_button)
 
@@ -66,38 +69,40 @@ class ContractsPage(SectionPage):
         ]
         self.active_model: RecordsModel[ConnectionContract] = RecordsModel(columns, self)
         self.done_model: RecordsModel[ConnectionContract] = RecordsModel(columns, self)
-        self.active_view = table(self.tabs, self.active_model, "activeContracts")
-        self.done_view = table(self.tabs, self.done_model, "doneContracts")
-        self.tabs.addTab(self.active_view, "Исполняемые")
-        self.tabs.addTab(self.done_view, "Выполненные")
+        self.active_view = table(self.tabs, self.active_model, "activeContracts", stretch=2)
+        self.done_view = table(self.tabs, self.done_model, "doneContracts", stretch=2)
+        self.tabs.addTab(self.active_view, tr("Исполняемые"))
+        self.tabs.addTab(self.done_view, tr("Выполненные"))
         lv.addWidget(self.tabs, 1)
-        self.details = QLabel("Выберите договор в списке", left)
+        self.details = QLabel(tr("Выберите договор в списке"), left)
         self.details.setWordWrap(True)
         lv.addWidget(self.details)
         hint = QLabel(
-            "Откройте договор, распечатайте, подпишите и загрузите скан подписанного"
-            " экземпляра (PDF, JPEG, PNG или TIFF до 20 МБ).",
+            tr(
+                "Откройте договор, распечатайте, подпишите и загрузите скан подписанного"
+                " экземпляра (PDF, JPEG, PNG или TIFF до 20 МБ)."
+            ),
             left,
         )
         hint.setObjectName("fieldHint")
         hint.setWordWrap(True)
         lv.addWidget(hint)
         actions = QHBoxLayout()
-        self.open_button = QPushButton("Открыть договор", left)
-        self.print_button = QPushButton("Печать…", left)
-        self.save_button = QPushButton("Сохранить PDF…", left)
+        self.open_button = QPushButton(tr("Открыть договор"), left)
+        self.print_button = QPushButton(tr("Печать…"), left)
+        self.save_button = QPushButton(tr("Сохранить PDF…"), left)
         for b in (self.open_button, self.print_button, self.save_button):
             b.setAutoDefault(False)
             actions.addWidget(b)
         lv.addLayout(actions)
         upload = QHBoxLayout()
-        self.upload_button = QPushButton("Загрузить подписанный скан…", left)
+        self.upload_button = QPushButton(tr("Загрузить подписанный скан…"), left)
         self.upload_button.setAutoDefault(False)
         upload.addWidget(self.upload_button)
         self.progress = QProgressBar(left)
         self.progress.hide()
         upload.addWidget(self.progress, 1)
-        self.cancel_button = QPushButton("Отмена", left)
+        self.cancel_button = QPushButton(tr("Отмена"), left)
         self.cancel_button.hide()
         upload.addWidget(self.cancel_button)
         lv.addLayout(upload)
@@ -107,7 +112,7 @@ class ContractsPage(SectionPage):
         self.preview_holder = QWidget(splitter)
         self.preview_layout = QVBoxLayout(self.preview_holder)
         self.preview_layout.setContentsMargins(6, 0, 0, 0)
-        self.preview_label = QLabel("Договор откроется здесь.", self.preview_holder)
+        self.preview_label = QLabel(tr("Договор откроется здесь."), self.preview_holder)
         self.preview_label.setObjectName("fieldHint")
         self.preview_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview_layout.addWidget(self.preview_label)
@@ -115,6 +120,8 @@ class ContractsPage(SectionPage):
         splitter.addWidget(self.preview_holder)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        # The contract is read here: most of the width goes to it (scaled to the window).
+        splitter.setSizes([400, 600])
         layout.addWidget(splitter, 1)
 
         self.refresh_button.clicked.connect(self.refresh)
@@ -148,8 +155,8 @@ class ContractsPage(SectionPage):
         keep = self.current.id if self.current else None
         self.active_model.set_records(active)
         self.done_model.set_records(done)
-        self.tabs.setTabText(0, f"Исполняемые ({len(active)})")
-        self.tabs.setTabText(1, f"Выполненные ({len(done)})")
+        self.tabs.setTabText(0, tr("Исполняемые ({})").format(len(active)))
+        self.tabs.setTabText(1, tr("Выполненные ({})").format(len(done)))
         for index, model in ((0, self.active_model), (1, self.done_model)):
             for row, contract in enumerate(model.records):
                 if contract.id == keep or keep is None:
@@ -165,7 +172,7 @@ class ContractsPage(SectionPage):
             b.setEnabled(contract is not None)
         if contract is None:
             self.details.setText(
-                "Договоров пока нет: они появятся, когда АО «ВОЭК» ответит на заявку."
+                tr("Договоров пока нет: они появятся, когда АО «ВОЭК» ответит на заявку.")
             )
             return
         signed = (
@@ -174,18 +181,23 @@ class ContractsPage(SectionPage):
             else "ждёт подписанного экземпляра"
         )
         self.details.setText(
-            f"<b>Договор № {contract.number}</b> по заявке № "
-            f"{contract.application_number or contract.application_id}<br>"
-            f"Статус: {contract.status_label}; {signed}."
+            tr("<b>Договор № {}</b> по заявке № {}<br>Статус: {}; {}.").format(
+                contract.number,
+                contract.application_number or contract.application_id,
+                contract.status_label,
+                signed,
+            )
         )
         self.upload_button.setEnabled(contract.awaiting_signature)
 
     # --- the document ---------------------------------------------------------------------
 
-    def _cache_path(self, contract: ConnectionContract) -> Path:
+    def _cache_path(self, contract: ConnectionContract) -> Path | None:
+        """Where the PDF is kept; None in clerk mode, where it lives in memory only."""
         cache = self.ctx.session.cache()
-        assert cache is not None
-        return cache.root / "contracts" / f"contract-{contract.id}.pdf"
+        if cache is None or cache.in_memory:
+            return None
+        return cache.file("contracts", f"contract-{contract.id}.pdf")
 
     def _ensure_preview(self):
         if self.preview is None:
@@ -210,6 +222,8 @@ class ContractsPage(SectionPage):
 
             client = CabinetClient(ctx.session.server_url, token=ctx.session.client.token)
             try:
+                if dest is None:
+                    return client.contract_pdf(contract.id, transfer.report, transfer.is_cancelled)
                 client.download_contract(contract.id, dest, transfer.report, transfer.is_cancelled)
             finally:
                 client.close()
@@ -244,7 +258,8 @@ class ContractsPage(SectionPage):
             self.open_document(then=self.save_document)
             return
         assert self.current is not None  # the preview shows the current contract
-        save_pdf(self, self.ctx, self.preview.data, f"Договор {self.current.number}.pdf")
+        name = file_name(f"Договор {self.current.number}", ".pdf")
+        save_pdf(self, self.ctx, self.preview.data, name)
 
     # --- the signed copy ------------------------------------------------------------------
 
@@ -260,7 +275,7 @@ class ContractsPage(SectionPage):
         if contract is None:
             return
         self.upload_error.show_message(None)
-        _checked, problem = check_files([path])
+        checked, problem = check_files([path])
         if problem:
             self.upload_error.show_message(problem)
             return
@@ -269,6 +284,7 @@ class ContractsPage(SectionPage):
         def work(transfer: Transfer) -> ConnectionContract:
             from voek_desktop.api.client import CabinetClient
 
+            check_contents(checked)
             client = CabinetClient(ctx.session.server_url, token=ctx.session.client.token)
             try:
                 return client.upload_signed_copy(
@@ -302,7 +318,7 @@ class ContractsPage(SectionPage):
 
     def _uploaded(self, contract: ConnectionContract) -> None:
         self._finish_upload()
-        messages.notice("Подписанный договор загружен.")
+        messages.notice(tr("Подписанный договор загружен."))
         self.current = contract
         self.refresh()
 

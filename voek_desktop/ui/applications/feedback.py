@@ -25,6 +25,7 @@ from voek_desktop.domain.formats import (
 from voek_desktop.ui.applications.page import table
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import ErrorLabel, Field
 from voek_desktop.ui.kit.models import RecordsModel
 from voek_desktop.ui.kit.page import SectionPage
@@ -99,9 +100,9 @@ class FeedbackPage(SectionPage):
             ],
             self,
         )
-        self.threads = table(left, self.model, "threads")
+        self.threads = table(left, self.model, "threads", stretch=0)
         lv.addWidget(self.threads, 1)
-        new_title = QLabel("Новое сообщение в АО «ВОЭК»", left)
+        new_title = QLabel(tr("Новое сообщение в АО «ВОЭК»"), left)
         new_title.setObjectName("groupTitle")
         lv.addWidget(new_title)
         self.subject = Field(
@@ -110,7 +111,7 @@ class FeedbackPage(SectionPage):
         lv.addWidget(self.subject)
         self.text = MessageBox("Текст сообщения", "newMessage", left)
         lv.addWidget(self.text)
-        self.send_button = primary_button("Отправить", left)
+        self.send_button = primary_button(tr("Отправить"), left)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.send_button)
@@ -119,7 +120,7 @@ class FeedbackPage(SectionPage):
         right = QWidget(splitter)
         rv = QVBoxLayout(right)
         rv.setContentsMargins(8, 0, 0, 0)
-        self.thread_title = QLabel("Выберите обращение", right)
+        self.thread_title = QLabel(tr("Выберите обращение"), right)
         self.thread_title.setObjectName("groupTitle")
         self.thread_title.setWordWrap(True)
         rv.addWidget(self.thread_title)
@@ -128,7 +129,7 @@ class FeedbackPage(SectionPage):
         rv.addWidget(self.messages, 1)
         self.reply = MessageBox("Ответить в этом обращении", "reply", right)
         rv.addWidget(self.reply)
-        self.reply_button = QPushButton("Ответить", right)
+        self.reply_button = QPushButton(tr("Ответить"), right)
         self.reply_button.setAutoDefault(False)
         row2 = QHBoxLayout()
         row2.addStretch(1)
@@ -185,7 +186,7 @@ class FeedbackPage(SectionPage):
         self.reply.setEnabled(thread is not None)
         self.reply_button.setEnabled(thread is not None)
         if thread is None:
-            self.thread_title.setText("Обращений пока нет. Напишите нам — ответ придёт сюда.")
+            self.thread_title.setText(tr("Обращений пока нет. Напишите нам — ответ придёт сюда."))
             self.messages.setHtml("")
             return
         self.thread_title.setText(thread.subject)
@@ -221,7 +222,7 @@ class FeedbackPage(SectionPage):
         self.send_button.setEnabled(True)
         self.subject.set_text("")
         self.text.edit.setPlainText("")
-        messages.notice("Сообщение отправлено.")
+        messages.notice(tr("Сообщение отправлено."))
         self.show_thread(thread)
         self.refresh(select=thread.id)
 

@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
 
 from voek_desktop.api.models import Profile
 from voek_desktop.domain import applications as domain
+from voek_desktop.domain.formats import format_phone, format_snils
 from voek_desktop.domain.time import MSK
+from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import ErrorLabel, Field
 
 GROUP_TITLE_STYLE = "font-size: 12pt; font-weight: 600; color: #0b4f8a; margin-top: 10px;"
@@ -50,13 +52,24 @@ def display(spec: domain.FieldSpec, value: Any) -> str:
             return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value).replace(".", ",")
+    if isinstance(value, str) and spec.key in _SHOWN:
+        return _SHOWN[spec.key](value)
     return str(value)
+
+
+# Stored canonical (``11223344595``, ``+79201234567``), typed and read the way people write them.
+_SHOWN = {"snils": format_snils, "phone": format_phone}
 
 
 class ChoiceRow(QWidget):
     changed = Signal()
 
-    def __init__(self, spec: domain.FieldSpec, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        spec: domain.FieldSpec,
+        choices: tuple[domain.Choice, ...],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.key = spec.key
         layout = QVBoxLayout(self)
@@ -65,8 +78,13 @@ class ChoiceRow(QWidget):
         self.combo = QComboBox(self)
         self.combo.setObjectName(f"field_{spec.key}")
         self.combo.setAccessibleName(spec.label)
+        # As wide as the form gives it, not as its longest choice (issue 12 "Fit").
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.combo.setMinimumContentsLength(16)
         self.combo.addItem("— выберите —", None)
-        for choice in spec.choices:
+        for choice in choices:
             self.combo.addItem(choice.label, choice.value)
         layout.addWidget(self.combo)
         self.error = ErrorLabel(self)
@@ -196,7 +214,14 @@ class StagesRow(QWidget):
         self.view.setObjectName("field_stages")
         self.view.setModel(self.model)
         self.view.setAccessibleName(spec.label)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Long titles («Срок ввода в эксплуатацию») wrap onto two lines in a narrow form
+        # instead of being cut at both ends (issue 12 "Fit").
+        header.setDefaultAlignment(
+            Qt.AlignmentFlag(int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap))
+        )
+        header.setMinimumHeight(2 * header.fontMetrics().lineSpacing() + 8)
         self.view.verticalHeader().setDefaultSectionSize(26)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(
@@ -207,9 +232,9 @@ class StagesRow(QWidget):
         self.view.setMaximumHeight(150)
         layout.addWidget(self.view)
         buttons = QHBoxLayout()
-        add = QPushButton("Добавить этап", self)
+        add = QPushButton(tr("Добавить этап"), self)
         add.setAutoDefault(False)
-        remove = QPushButton("Удалить этап", self)
+        remove = QPushButton(tr("Удалить этап"), self)
         remove.setAutoDefault(False)
         add.clicked.connect(self.model.add_row)
         remove.clicked.connect(lambda: self.model.remove_row(self.view.currentIndex().row()))
@@ -217,7 +242,9 @@ class StagesRow(QWidget):
         buttons.addWidget(remove)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        hint = QLabel("Даты — ДД.ММ.ГГГГ. " + spec.hint if spec.hint else "Даты — ДД.ММ.ГГГГ", self)
+        hint = QLabel(
+            tr("Даты — ДД.ММ.ГГГГ. ") + spec.hint if spec.hint else tr("Даты — ДД.ММ.ГГГГ"), self
+        )
         hint.setObjectName("fieldHint")
         hint.setWordWrap(True)
         layout.addWidget(hint)
@@ -270,6 +297,7 @@ class ApplicationForm(QWidget):
                 group = spec.group
                 title = QLabel(domain.GROUPS[group], self)
                 title.setObjectName("groupTitle")
+                title.setWordWrap(True)  # long titles and labels wrap in a narrow window
                 title.setStyleSheet(GROUP_TITLE_STYLE)
                 outer.addWidget(title)
                 layout = QFormLayout()
@@ -284,10 +312,13 @@ class ApplicationForm(QWidget):
             if spec.kind == "bool":
                 layout.addRow(row)
             else:
-                label = QLabel(spec.label + ("" if spec.required else " (необязательно)") + ":")
+                label = QLabel(spec.label + ("" if spec.required else tr(" (необязательно)")) + ":")
                 label.setObjectName(f"label_{spec.key}")
+                label.setWordWrap(True)
                 label.setBuddy(row.focus_widget if not isinstance(row, Field) else row.edit)
-                layout.addRow(label, row)
+                # A row of its own: the full width to wrap in, only when the form is narrow.
+                layout.addRow(label)
+                layout.addRow(row)
         outer.addStretch(1)
         self.set_values({})
 
@@ -295,7 +326,7 @@ class ApplicationForm(QWidget):
         key = spec.key
         row: ChoiceRow | BoolRow | StagesRow
         if spec.kind == "choice":
-            row = ChoiceRow(spec, self)
+            row = ChoiceRow(spec, domain.choices_for(spec, self.category), self)
             row.changed.connect(lambda: self._changed(key, touch=True))
             return row
         if spec.kind == "bool":
@@ -314,8 +345,8 @@ class ApplicationForm(QWidget):
             spec.key,
             spec.label,
             check=check,
-            placeholder=spec.placeholder,
-            hint=spec.hint,
+            placeholder=domain.placeholder_for(spec, self.consumer_type),
+            hint=domain.hint_for(spec, self.category),
             parent=self,
         )
         if spec.kind == "text":
@@ -349,10 +380,18 @@ class ApplicationForm(QWidget):
         self.refresh_errors()
 
     def prefill(self, profile: Profile) -> None:
-        """Identifiers and contacts the cabinet already knows."""
+        """What the cabinet already knows goes into empty fields: identifiers, contacts, the
+        registry's name of an organisation; an individual's home is the address of the
+        personal account on the bill. Every known address is offered while typing one."""
+        from PySide6.QtWidgets import QCompleter
+
         from voek_desktop.domain.consumers import CONSUMER_TYPES
 
+        individual = self.consumer_type == domain.INDIVIDUAL
         known = {
+            "applicant_name": profile.name
+            and domain.applicant_name_from_registry(profile.name, self.consumer_type),
+            "postal_address": profile.addresses[0] if individual and profile.addresses else None,
             "snils": profile.snils,
             "inn": profile.inn,
             "ogrn": profile.ogrn,
@@ -369,6 +408,13 @@ class ApplicationForm(QWidget):
                 **{k: v for k, v in known.items() if v and k in self.rows and not current.get(k)},
             }
         )
+        for key in ("registered_address", "postal_address", "devices_address"):
+            row = self.rows.get(key)
+            if isinstance(row, Field) and profile.addresses:
+                completer = QCompleter(list(profile.addresses), row.edit)
+                completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+                completer.setFilterMode(Qt.MatchFlag.MatchContains)
+                row.edit.setCompleter(completer)
 
     # --- validation -----------------------------------------------------------------------
 

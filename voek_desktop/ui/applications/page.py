@@ -32,6 +32,7 @@ from voek_desktop.drafts import Draft, DraftStore
 from voek_desktop.ui.applications.form import GROUP_TITLE_STYLE
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.models import RecordsModel
 from voek_desktop.ui.kit.page import SectionPage
 from voek_desktop.ui.kit.widgets import primary_button
@@ -50,7 +51,12 @@ def kind_title(kind: str) -> str:
     return info.title if info else kind
 
 
-def table(parent: QWidget, model: RecordsModel, name: str) -> QTableView:
+def table(
+    parent: QWidget, model: RecordsModel, name: str, stretch: int | None = None
+) -> QTableView:
+    """A list of records. ``stretch`` names the column with the long text: it takes the spare
+    width and, when there is none, is elided on one line with the full text in its tooltip,
+    so that a narrow window shows every column (issue 12 "Fit")."""
     view = QTableView(parent)
     view.setObjectName(name)
     view.setModel(model)
@@ -62,7 +68,11 @@ def table(parent: QWidget, model: RecordsModel, name: str) -> QTableView:
     view.setWordWrap(True)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
+    header.setStretchLastSection(stretch is None)
+    if stretch is not None:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        view.setWordWrap(False)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
     return view
 
 
@@ -84,9 +94,9 @@ class ApplicationsPage(SectionPage):
         self._offered: Draft | None = None
         self.current: Application | None = None
         layout = self.body
-        self.refresh_button = QPushButton("Обновить", self)
+        self.refresh_button = QPushButton(tr("Обновить"), self)
         self.refresh_button.setAutoDefault(False)
-        self.new_button = primary_button("Новая заявка", self)
+        self.new_button = primary_button(tr("Новая заявка"), self)
         self.add_action(self.refresh_button)
         self.add_action(self.new_button)
 
@@ -96,8 +106,8 @@ class ApplicationsPage(SectionPage):
         self.restore_label = QLabel(self.restore_bar)
         self.restore_label.setWordWrap(True)
         bar.addWidget(self.restore_label, 1)
-        self.restore_button = QPushButton("Восстановить", self.restore_bar)
-        self.discard_button = QPushButton("Удалить черновик", self.restore_bar)
+        self.restore_button = QPushButton(tr("Восстановить"), self.restore_bar)
+        self.discard_button = QPushButton(tr("Удалить черновик"), self.restore_bar)
         bar.addWidget(self.restore_button)
         bar.addWidget(self.discard_button)
         self.restore_bar.hide()
@@ -113,15 +123,15 @@ class ApplicationsPage(SectionPage):
         ]
         self.active_model: RecordsModel[Application] = RecordsModel(columns, self)
         self.done_model: RecordsModel[Application] = RecordsModel(columns, self)
-        self.active_view = table(self.tabs, self.active_model, "activeApplications")
-        self.done_view = table(self.tabs, self.done_model, "doneApplications")
-        self.tabs.addTab(self.active_view, "Исполняемые")
-        self.tabs.addTab(self.done_view, "Выполненные")
+        self.active_view = table(self.tabs, self.active_model, "activeApplications", stretch=1)
+        self.done_view = table(self.tabs, self.done_model, "doneApplications", stretch=1)
+        self.tabs.addTab(self.active_view, tr("Исполняемые"))
+        self.tabs.addTab(self.done_view, tr("Выполненные"))
 
         details = QWidget(splitter)
         d = QVBoxLayout(details)
         d.setContentsMargins(0, 8, 0, 0)
-        self.details_title = QLabel("Выберите заявку в списке", details)
+        self.details_title = QLabel(tr("Выберите заявку в списке"), details)
         self.details_title.setObjectName("groupTitle")
         self.details_title.setStyleSheet(GROUP_TITLE_STYLE)
         self.details_title.setWordWrap(True)
@@ -135,10 +145,10 @@ class ApplicationsPage(SectionPage):
         self.documents.setWordWrap(True)
         d.addWidget(self.documents)
         actions = QHBoxLayout()
-        self.continue_button = QPushButton("Продолжить заполнение…", details)
-        self.add_docs_button = QPushButton("Добавить документы…", details)
-        self.resubmit_button = QPushButton("Отправить повторно", details)
-        self.withdraw_button = QPushButton("Отозвать заявку", details)
+        self.continue_button = QPushButton(tr("Продолжить заполнение…"), details)
+        self.add_docs_button = QPushButton(tr("Добавить документы…"), details)
+        self.resubmit_button = QPushButton(tr("Отправить повторно"), details)
+        self.withdraw_button = QPushButton(tr("Отозвать заявку"), details)
         for b in (
             self.continue_button,
             self.add_docs_button,
@@ -202,8 +212,8 @@ class ApplicationsPage(SectionPage):
         keep = self.current.id if self.current else None
         self.active_model.set_records(active)
         self.done_model.set_records(done)
-        self.tabs.setTabText(0, f"Исполняемые ({len(active)})")
-        self.tabs.setTabText(1, f"Выполненные ({len(done)})")
+        self.tabs.setTabText(0, tr("Исполняемые ({})").format(len(active)))
+        self.tabs.setTabText(1, tr("Выполненные ({})").format(len(done)))
         self._select(keep)
         self.check_drafts(active + done)
 
@@ -232,7 +242,7 @@ class ApplicationsPage(SectionPage):
     def show_details(self, app: Application | None) -> None:
         self.current = app
         if app is None:
-            self.details_title.setText("Заявок пока нет. Нажмите «Новая заявка».")
+            self.details_title.setText(tr("Заявок пока нет. Нажмите «Новая заявка»."))
             self.comment.hide()
             self.documents.setText("")
             self.history_model.set_records([])
@@ -245,17 +255,19 @@ class ApplicationsPage(SectionPage):
                 b.hide()
             return
         self.details_title.setText(
-            f"Заявка № {app.number or '—'} · {category_title(app.category)} · {app.status_label}"
+            tr("Заявка № {} · {} · {}").format(
+                app.number or "—", category_title(app.category), app.status_label
+            )
         )
         comment = app.operator_comment()
         self.comment.setVisible(app.status == "need_info" or bool(comment))
         if app.status == "need_info":
             self.comment.setText(
-                "<b>АО «ВОЭК» просит дополнить заявку:</b> "
+                tr("<b>АО «ВОЭК» просит дополнить заявку:</b> ")
                 + escape(comment or "добавьте недостающие документы.")
             )
         else:
-            self.comment.setText(f"<b>Комментарий АО «ВОЭК»:</b> {escape(comment)}")
+            self.comment.setText(tr("<b>Комментарий АО «ВОЭК»:</b> {}").format(escape(comment)))
         docs = [
             f"{escape(kind_title(d.kind))}: {escape(d.filename)} ({format_size(d.size)})"
             for d in app.documents
@@ -303,8 +315,9 @@ class ApplicationsPage(SectionPage):
             self.restore_bar.hide()
             return
         self.restore_label.setText(
-            f"Восстановить черновик от {format_datetime(offer.saved_at, zone=False)}?"
-            f" ({category_title(offer.category)})"
+            tr("Восстановить черновик от {}? ({})").format(
+                format_datetime(offer.saved_at, zone=False), category_title(offer.category)
+            )
         )
         self.restore_bar.show()
 
@@ -348,7 +361,7 @@ class ApplicationsPage(SectionPage):
         client = self.ctx.session.client
 
         def done(app: Application) -> None:
-            messages.notice(f"Заявка № {app.number} отправлена повторно.")
+            messages.notice(tr("Заявка № {} отправлена повторно.").format(app.number))
             self.refresh()
 
         self.ctx.tasks.run(
@@ -362,7 +375,9 @@ class ApplicationsPage(SectionPage):
     def withdraw(self) -> None:
         if self.current is None:
             return
-        if not messages.confirm(self, "Отозвать заявку? Вернуть её будет нельзя.", yes="Отозвать"):
+        if not messages.confirm(
+            self, tr("Отозвать заявку? Вернуть её будет нельзя."), yes=tr("Отозвать")
+        ):
             return
         app_id = self.current.id
         client = self.ctx.session.client

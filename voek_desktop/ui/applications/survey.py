@@ -23,6 +23,7 @@ from voek_desktop.api.models import Profile
 from voek_desktop.domain import applications as domain
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import ErrorLabel
 from voek_desktop.ui.kit.page import SectionPage
 from voek_desktop.ui.kit.widgets import primary_button
@@ -50,8 +51,9 @@ class SurveyCard(QFrame):
         layout.setContentsMargins(16, 12, 16, 12)
         cat = domain.CATEGORIES.get(application.category)
         title = QLabel(
-            f"<b>Заявка № {application.number}</b> · {cat.short_title if cat else ''}"
-            f" · {application.status_label}",
+            tr("<b>Заявка № {}</b> · {} · {}").format(
+                application.number, cat.short_title if cat else "", application.status_label
+            ),
             self,
         )
         layout.addWidget(title)
@@ -64,7 +66,7 @@ class SurveyCard(QFrame):
         grid = QGridLayout(self.body)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(10)
-        hint = QLabel("1 — очень плохо, 5 — отлично", self.body)
+        hint = QLabel(tr("1 — очень плохо, 5 — отлично"), self.body)
         hint.setObjectName("fieldHint")
         grid.addWidget(hint, 0, 0, 1, 3)
         self.groups: dict[str, QButtonGroup] = {}
@@ -84,7 +86,7 @@ class SurveyCard(QFrame):
                 scores.addWidget(button)
             grid.addLayout(scores, row, 1)
             comment = QLineEdit(self.body)
-            comment.setPlaceholderText("Комментарий (необязательно)")
+            comment.setPlaceholderText(tr("Комментарий (необязательно)"))
             comment.setMaxLength(1000)
             grid.addWidget(comment, row, 2)
             error = ErrorLabel(self.body)
@@ -95,14 +97,16 @@ class SurveyCard(QFrame):
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(2, 2)
         self.suggestion = QPlainTextEdit(self.body)
-        self.suggestion.setPlaceholderText("Ваши предложения по улучшению работы (необязательно)")
+        self.suggestion.setPlaceholderText(
+            tr("Ваши предложения по улучшению работы (необязательно)")
+        )
         self.suggestion.setMaximumHeight(70)
         self.suggestion.setTabChangesFocus(True)
         grid.addWidget(self.suggestion, row, 0, 1, 3)
         self.form_error = ErrorLabel(self.body)
         self.form_error.setObjectName("formError")
         grid.addWidget(self.form_error, row + 1, 0, 1, 3)
-        self.send_button = primary_button("Отправить", self.body)
+        self.send_button = primary_button(tr("Отправить"), self.body)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.send_button)
@@ -168,8 +172,10 @@ class SurveyPage(SectionPage):
         self.cards: dict[int, SurveyCard] = {}
         layout = self.body
         intro = QLabel(
-            "Оцените, как АО «ВОЭК» провело технологическое присоединение. Опрос доступен один"
-            " раз по каждой заявке, по которой направлен договор или присоединение выполнено.",
+            tr(
+                "Оцените, как АО «ВОЭК» провело технологическое присоединение. Опрос доступен один"
+                " раз по каждой заявке, по которой направлен договор или присоединение выполнено."
+            ),
             self,
         )
         intro.setWordWrap(True)
@@ -181,7 +187,10 @@ class SurveyPage(SectionPage):
         self.list_layout = QVBoxLayout(self.holder)
         self.list_layout.setContentsMargins(0, 0, 0, 0)
         self.empty = QLabel(
-            "Пока опрашивать не о чем: опрос откроется, когда по заявке будет направлен договор.",
+            tr(
+                "Пока опрашивать не о чем: опрос откроется, когда по заявке будет"
+                " направлен договор."
+            ),
             self.holder,
         )
         self.empty.setWordWrap(True)

@@ -36,14 +36,16 @@ from voek_desktop.api.applications import Application
 from voek_desktop.api.errors import ApiError
 from voek_desktop.api.models import Profile
 from voek_desktop.domain import applications as domain
+from voek_desktop.domain.formats import file_name
 from voek_desktop.drafts import Draft, DraftStore, new_key
 from voek_desktop.ui.applications.attachments import AttachmentsChecklist
 from voek_desktop.ui.applications.form import ApplicationForm, today
 from voek_desktop.ui.applications.preview import PdfPreview, print_pdf, save_pdf
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import ErrorLabel, show_api_error
-from voek_desktop.ui.kit.widgets import primary_button
+from voek_desktop.ui.kit.widgets import fit_to_screen, primary_button
 
 STEPS = ("Вид заявки", "Заявка", "Документы", "Подача")
 AUTOSAVE_MS = 3000
@@ -70,9 +72,11 @@ class CategoryStep(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         intro = QLabel(
-            "Выберите, какой случай подходит. Заявку и документы можно направить через личный"
-            " кабинет, если устройства присоединяются к сетям АО «ВОЭК» напряжением до 10 кВ"
-            " включительно.",
+            tr(
+                "Выберите, какой случай подходит. Заявку и документы можно направить через личный"
+                " кабинет, если устройства присоединяются к сетям АО «ВОЭК» напряжением до 10 кВ"
+                " включительно."
+            ),
             self,
         )
         intro.setWordWrap(True)
@@ -122,23 +126,24 @@ class FormStep(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.scroll_area = QScrollArea(self.splitter)
         self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setMinimumWidth(430)
+        self.scroll_area.setMinimumWidth(400)  # the form, wrapped, with its scroll bar
         right = QWidget(self.splitter)
         r = QVBoxLayout(right)
         r.setContentsMargins(6, 0, 0, 0)
         head = QHBoxLayout()
-        self.preview_status = QLabel("Предпросмотр", right)
+        self.preview_status = QLabel(tr("Предпросмотр"), right)
         self.preview_status.setObjectName("fieldHint")
+        self.preview_status.setWordWrap(True)  # not as wide as its longest message
         head.addWidget(self.preview_status, 1)
-        self.print_button = QPushButton("Печать…", right)
+        self.print_button = QPushButton(tr("Печать…"), right)
         self.print_button.setAutoDefault(False)
-        self.save_button = QPushButton("Сохранить PDF…", right)
+        self.save_button = QPushButton(tr("Сохранить PDF…"), right)
         self.save_button.setAutoDefault(False)
         head.addWidget(self.print_button)
         head.addWidget(self.save_button)
         r.addLayout(head)
         self.preview = PdfPreview(right)
-        self.preview.setMinimumWidth(360)
+        self.preview.setMinimumWidth(300)
         r.addWidget(self.preview, 1)
         self.splitter.addWidget(self.scroll_area)
         self.splitter.addWidget(right)
@@ -166,7 +171,7 @@ class SubmitStep(QWidget):
         self.missing = ErrorLabel(self)
         self.missing.setObjectName("formError")
         layout.addWidget(self.missing)
-        self.submit_button = primary_button("Подать заявку", self)
+        self.submit_button = primary_button(tr("Подать заявку"), self)
         self.submit_button.setObjectName("primary")
         row = QHBoxLayout()
         row.addWidget(self.submit_button)
@@ -200,8 +205,8 @@ class ApplicationWizard(QDialog):
         self._preview_seq = 0
         self._saving = False
         self.submitted: Application | None = None
-        self.setWindowTitle("Заявка на технологическое присоединение")
-        self.resize(1180, 780)
+        self.setWindowTitle(tr("Заявка на технологическое присоединение"))
+        fit_to_screen(self, 1180, 780)
 
         layout = QVBoxLayout(self)
         self.steps_label = QLabel(self)
@@ -214,10 +219,12 @@ class ApplicationWizard(QDialog):
         docs = QWidget(self)
         d = QVBoxLayout(docs)
         self.docs_intro = QLabel(
-            "Распечатайте заявку (шаг «Заявка», кнопка «Печать…»), подпишите её, отсканируйте"
-            " и прикрепите скан. Затем прикрепите сканы остальных документов. Принимаются"
-            " PDF, JPEG, PNG и TIFF до 20 МБ; несколько фотографий, выбранных вместе,"
-            " объединяются в один PDF.",
+            tr(
+                "Распечатайте заявку (шаг «Заявка», кнопка «Печать…»), подпишите её, отсканируйте"
+                " и прикрепите скан. Затем прикрепите сканы остальных документов. Принимаются"
+                " PDF, JPEG, PNG и TIFF до 20 МБ; несколько фотографий, выбранных вместе,"
+                " объединяются в один PDF."
+            ),
             docs,
         )
         self.docs_intro.setWordWrap(True)
@@ -242,12 +249,12 @@ class ApplicationWizard(QDialog):
         self.message.setObjectName("formError")
         layout.addWidget(self.message)
         buttons = QHBoxLayout()
-        self.save_draft_button = QPushButton("Сохранить черновик", self)
+        self.save_draft_button = QPushButton(tr("Сохранить черновик"), self)
         self.save_draft_button.setAutoDefault(False)
-        self.back_button = QPushButton("Назад", self)
+        self.back_button = QPushButton(tr("Назад"), self)
         self.back_button.setAutoDefault(False)
-        self.next_button = primary_button("Далее", self)
-        self.close_button = QPushButton("Закрыть", self)
+        self.next_button = primary_button(tr("Далее"), self)
+        self.close_button = QPushButton(tr("Закрыть"), self)
         self.close_button.setAutoDefault(False)
         buttons.addWidget(self.save_draft_button)
         buttons.addStretch(1)
@@ -291,6 +298,19 @@ class ApplicationWizard(QDialog):
                 self.category_step.set_value(only[0])
             self.go(0)
         self.autosave_timer.start()
+        # The login's profile has no registry name or addresses: GET /profile has.
+        client = ctx.session.client
+        self.ctx.tasks.run(client.profile, self._profile_loaded, lambda _exc: None, owner=self)
+
+    def _profile_loaded(self, profile: Profile) -> None:
+        self.profile = profile
+        if self.form_step.form is None:
+            return  # the form is built later, from this profile
+        untouched = self.form.values() == self._pristine
+        self.form.prefill(profile)
+        if untouched:  # still only what the cabinet filled in: no draft to keep
+            self._pristine = self.form.values()
+        self.render_preview()
 
     # --- state ----------------------------------------------------------------------------
 
@@ -435,7 +455,9 @@ class ApplicationWizard(QDialog):
         self._dirty = True  # the draft file learns the server id and whether it is in sync
         self.autosave()
         self.checklist.show_application(application)
-        messages.notice(f"Черновик заявки сохранён ({application.number or application.id}).")
+        messages.notice(
+            tr("Черновик заявки сохранён ({}).").format(application.number or application.id)
+        )
         if then:
             then()
 
@@ -465,7 +487,7 @@ class ApplicationWizard(QDialog):
         seq = self._preview_seq
         clean, _ = self.form.check()
         category, ctype = self.category, self.consumer_type
-        self.form_step.preview_status.setText("Обновление предпросмотра…")
+        self.form_step.preview_status.setText(tr("Обновление предпросмотра…"))
 
         def work(_transfer: Any) -> bytes | str:
             try:
@@ -482,10 +504,10 @@ class ApplicationWizard(QDialog):
             return  # typing went on: a newer preview is on its way
         if isinstance(result, str):
             self.form_step.preview.set_message(result)
-            self.form_step.preview_status.setText("Предпросмотр недоступен")
+            self.form_step.preview_status.setText(tr("Предпросмотр недоступен"))
             return
         self.form_step.preview.show_pdf(result)
-        self.form_step.preview_status.setText("Предпросмотр заявки")
+        self.form_step.preview_status.setText(tr("Предпросмотр заявки"))
 
     def print_application(self) -> None:
         print_pdf(self, self.ctx, self.form_step.preview, "Печать заявки")
@@ -493,7 +515,7 @@ class ApplicationWizard(QDialog):
     def _pdf_name(self) -> str:
         number = self.application.number if self.application else ""
         kind = domain.CATEGORIES[self.category].short_title if self.category else ""
-        return f"Заявка {number or kind}.pdf".replace("/", "-")
+        return file_name(" ".join(["Заявка", kind, f"№ {number}" if number else ""]), ".pdf")
 
     # --- submit ---------------------------------------------------------------------------
 
@@ -503,7 +525,7 @@ class ApplicationWizard(QDialog):
         app = self.application
         resubmit = app is not None and app.status == "need_info"
         self.submit_step.submit_button.setText(
-            "Отправить повторно" if resubmit else "Подать заявку"
+            tr("Отправить повторно") if resubmit else tr("Подать заявку")
         )
         attached = [
             f"{domain.DOCUMENT_KINDS[d.kind].title if d.kind in domain.DOCUMENT_KINDS else d.kind}"
@@ -511,10 +533,10 @@ class ApplicationWizard(QDialog):
             for d in (app.documents if app else ())
         ]
         self.submit_step.summary.setText(
-            f"<p><b>{cat.title if cat else ''}</b></p>"
-            f"<p>Заявитель: {self.form.values().get('applicant_name') or '—'}</p>"
-            "<p>Приложенные документы:<br>"
-            + ("<br>".join(attached) if attached else "пока нет")
+            tr("<p><b>{}</b></p><p>Заявитель: {}</p><p>Приложенные документы:<br>").format(
+                cat.title if cat else "", self.form.values().get("applicant_name") or "—"
+            )
+            + ("<br>".join(attached) if attached else tr("пока нет"))
             + "</p>"
         )
         self.submit_step.missing.show_message(
@@ -545,8 +567,10 @@ class ApplicationWizard(QDialog):
         self.autosave_timer.stop()
         messages.info(
             self,
-            f"Заявка № {application.number} принята. Статус: {application.status_label}.",
-            "Заявка подана",
+            tr("Заявка № {} принята. Статус: {}.").format(
+                application.number, application.status_label
+            ),
+            tr("Заявка подана"),
         )
         self.accept()
 

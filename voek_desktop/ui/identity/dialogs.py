@@ -25,9 +25,9 @@ from voek_desktop.api.models import EmailChange, SentMail
 from voek_desktop.domain.contacts import check_password, normalize_email
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
-from voek_desktop.ui.kit.dialogs import EnterRuns
+from voek_desktop.ui.kit.dialogs import EnterRuns, tr
 from voek_desktop.ui.kit.forms import ErrorLabel, Field, Form, checker, show_api_error
-from voek_desktop.ui.kit.widgets import primary_button
+from voek_desktop.ui.kit.widgets import fit_to_screen, primary_button
 
 _TOKEN_IN_TEXT = re.compile(r"^[A-Za-z0-9_-]{32,}$", re.M)
 
@@ -66,7 +66,7 @@ class TokenPanel(QWidget):
         layout.addWidget(self.general)
         row = QHBoxLayout()
         if ctx.demo:
-            mail = QPushButton("Почта (демо)…", self)
+            mail = QPushButton(tr("Почта (демо)…"), self)
             mail.setAutoDefault(False)
             mail.clicked.connect(lambda: OutboxDialog(self.ctx, self).show())
             row.addWidget(mail)
@@ -103,7 +103,7 @@ class ActivationDialog(QDialog):
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("Активация учётной записи")
+        self.setWindowTitle(tr("Активация учётной записи"))
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
         self.panel = TokenPanel(
@@ -121,7 +121,8 @@ class ActivationDialog(QDialog):
         layout.addWidget(self.result_label)
 
         resend_title = QLabel(
-            "<b>Письмо не пришло?</b> Проверьте папку «Спам» или отправьте письмо ещё раз:", self
+            tr("<b>Письмо не пришло?</b> Проверьте папку «Спам» или отправьте письмо ещё раз:"),
+            self,
         )
         resend_title.setWordWrap(True)
         layout.addWidget(resend_title)
@@ -134,7 +135,7 @@ class ActivationDialog(QDialog):
         layout.addWidget(self.resend_error)
         row = QHBoxLayout()
         row.addStretch(1)
-        self.resend = QPushButton("Отправить письмо ещё раз", self)
+        self.resend = QPushButton(tr("Отправить письмо ещё раз"), self)
         self.resend.setAutoDefault(False)
         self.resend.clicked.connect(self._resend)
         row.addWidget(self.resend)
@@ -154,7 +155,7 @@ class ActivationDialog(QDialog):
         email = self.email.text()
         self.ctx.tasks.run(
             lambda: self.ctx.session.client.resend_activation(email),
-            lambda message: messages.info(self, message, "Письмо отправлено"),
+            lambda message: messages.info(self, message, tr("Письмо отправлено")),
             lambda exc: show_api_error(exc, self.resend_form, self.resend_error),
             owner=self,
             label="Отправка письма…",
@@ -167,7 +168,7 @@ class PasswordResetDialog(QDialog):
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("Восстановление пароля")
+        self.setWindowTitle(tr("Восстановление пароля"))
         self.setMinimumWidth(560)
         outer = QVBoxLayout(self)
         self.pages = QStackedWidget(self)
@@ -176,8 +177,10 @@ class PasswordResetDialog(QDialog):
         first = QWidget(self)
         layout = QVBoxLayout(first)
         text = QLabel(
-            "Укажите адрес электронной почты, который вы указали при регистрации. Мы пришлём на"
-            " него код для смены пароля.",
+            tr(
+                "Укажите адрес электронной почты, который вы указали при регистрации. Мы пришлём на"
+                " него код для смены пароля."
+            ),
             first,
         )
         text.setWordWrap(True)
@@ -190,12 +193,12 @@ class PasswordResetDialog(QDialog):
         self.email_error = ErrorLabel(first)
         layout.addWidget(self.email_error)
         row = QHBoxLayout()
-        have_code = QPushButton("У меня уже есть код", first)
+        have_code = QPushButton(tr("У меня уже есть код"), first)
         have_code.setAutoDefault(False)
         have_code.clicked.connect(lambda: self.pages.setCurrentIndex(1))
         row.addWidget(have_code)
         row.addStretch(1)
-        self.send = primary_button("Прислать код", first)
+        self.send = primary_button(tr("Прислать код"), first)
         self.send.clicked.connect(self._send)
         row.addWidget(self.send)
         layout.addLayout(row)
@@ -203,7 +206,7 @@ class PasswordResetDialog(QDialog):
 
         second = QWidget(self)
         layout = QVBoxLayout(second)
-        self.sent_text = QLabel("Вставьте код из письма и придумайте новый пароль.", second)
+        self.sent_text = QLabel(tr("Вставьте код из письма и придумайте новый пароль."), second)
         self.sent_text.setWordWrap(True)
         layout.addWidget(self.sent_text)
         self.form = Form(second)
@@ -230,7 +233,7 @@ class PasswordResetDialog(QDialog):
         layout.addWidget(self.error)
         row = QHBoxLayout()
         row.addStretch(1)
-        self.save = primary_button("Сменить пароль", second)
+        self.save = primary_button(tr("Сменить пароль"), second)
         self.save.clicked.connect(self._save)
         row.addWidget(self.save)
         layout.addLayout(row)
@@ -254,7 +257,7 @@ class PasswordResetDialog(QDialog):
         )
 
     def _sent(self, message: str) -> None:
-        self.sent_text.setText(message + " Вставьте код из письма и придумайте новый пароль.")
+        self.sent_text.setText(message + tr(" Вставьте код из письма и придумайте новый пароль."))
         self.pages.setCurrentIndex(1)
         self.token.edit.setFocus()
 
@@ -274,7 +277,7 @@ class PasswordResetDialog(QDialog):
 
     def _saved(self, message: str) -> None:
         self.save.setEnabled(True)
-        messages.info(self, message, "Пароль изменён")
+        messages.info(self, message, tr("Пароль изменён"))
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
@@ -296,7 +299,7 @@ class PasswordChangeDialog(QDialog):
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("Смена пароля")
+        self.setWindowTitle(tr("Смена пароля"))
         self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
         self.form = Form(self)
@@ -313,13 +316,13 @@ class PasswordChangeDialog(QDialog):
             )
         )
         layout.addWidget(self.form)
-        note = QLabel("После смены пароля все другие сеансы входа будут завершены.", self)
+        note = QLabel(tr("После смены пароля все другие сеансы входа будут завершены."), self)
         note.setObjectName("fieldHint")
         layout.addWidget(note)
         self.error = ErrorLabel(self)
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(self)
-        self.save = primary_button("Сменить пароль", self)
+        self.save = primary_button(tr("Сменить пароль"), self)
         buttons.addButton(self.save, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton("Отмена", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self._save)
@@ -358,7 +361,7 @@ class EmailChangeDialog(QDialog):
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("Смена адреса электронной почты")
+        self.setWindowTitle(tr("Смена адреса электронной почты"))
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
         self.form = Form(self)
@@ -378,7 +381,7 @@ class EmailChangeDialog(QDialog):
         layout.addWidget(self.error)
         row = QHBoxLayout()
         row.addStretch(1)
-        self.send = primary_button("Отправить письмо для подтверждения", self)
+        self.send = primary_button(tr("Отправить письмо для подтверждения"), self)
         self.send.clicked.connect(self._send)
         row.addWidget(self.send)
         layout.addLayout(row)
@@ -439,12 +442,14 @@ class OutboxDialog(QDialog):
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("Почта (демо)")
-        self.resize(820, 480)
+        self.setWindowTitle(tr("Почта (демо)"))
+        fit_to_screen(self, 820, 480)
         layout = QVBoxLayout(self)
         hint = QLabel(
-            "Письма, которые демо-сервер отправил бы потребителям. Скопируйте ссылку или код"
-            " и вставьте его в окно активации или смены пароля.",
+            tr(
+                "Письма, которые демо-сервер отправил бы потребителям. Скопируйте ссылку или код"
+                " и вставьте его в окно активации или смены пароля."
+            ),
             self,
         )
         hint.setWordWrap(True)
@@ -456,15 +461,15 @@ class OutboxDialog(QDialog):
         split.setSizes([300, 520])
         layout.addWidget(split, 1)
         row = QHBoxLayout()
-        self.copy = QPushButton("Скопировать код из письма", self)
+        self.copy = QPushButton(tr("Скопировать код из письма"), self)
         self.copy.setEnabled(False)
         self.copy.clicked.connect(self._copy_token)
-        refresh = QPushButton("Обновить", self)
+        refresh = QPushButton(tr("Обновить"), self)
         refresh.clicked.connect(self.refresh)
         row.addWidget(self.copy)
         row.addStretch(1)
         row.addWidget(refresh)
-        close = QPushButton("Закрыть", self)
+        close = QPushButton(tr("Закрыть"), self)
         close.clicked.connect(self.reject)
         row.addWidget(close)
         layout.addLayout(row)
@@ -508,4 +513,4 @@ class OutboxDialog(QDialog):
         token = self.current_token()
         if token:
             QApplication.clipboard().setText(token)
-            messages.notice("Код скопирован в буфер обмена")
+            messages.notice(tr("Код скопирован в буфер обмена"))

@@ -9,8 +9,9 @@ from voek_desktop.api.errors import ApiError
 from voek_desktop.api.models import Profile
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import ErrorLabel, Field, Form
-from voek_desktop.ui.kit.widgets import primary_button
+from voek_desktop.ui.kit.widgets import primary_button, scrolling
 
 _ACTIVITY = (
     QEvent.Type.KeyPress,
@@ -63,11 +64,16 @@ class LockView(QWidget):
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        outer = QVBoxLayout(self)
+        # The card scrolls on a screen lower than it (1024×600 with the demo box, 200 %).
+        content = QWidget(self)
+        screen = QVBoxLayout(self)
+        screen.setContentsMargins(0, 0, 0, 0)
+        screen.addWidget(scrolling(content, self))
+        outer = QVBoxLayout(content)
         outer.addStretch(1)
         row = QHBoxLayout()
         row.addStretch(1)
-        card = QFrame(self)
+        card = QFrame(content)
         card.setObjectName("card")
         card.setMinimumWidth(480)
         row.addWidget(card)
@@ -76,13 +82,15 @@ class LockView(QWidget):
         outer.addStretch(2)
         layout = QVBoxLayout(card)
         layout.setContentsMargins(28, 24, 28, 24)
-        title = QLabel("Экран заблокирован", card)
+        title = QLabel(tr("Экран заблокирован"), card)
         title.setObjectName("title")
         layout.addWidget(title)
         text = QLabel(
-            "Долго не было действий, поэтому данные посетителя скрыты. Чтобы продолжить,"
-            " посетитель вводит свой пароль. Если приём окончен — завершите его: всё, что"
-            " относится к посетителю, будет удалено с этого компьютера.",
+            tr(
+                "Долго не было действий, поэтому данные посетителя скрыты. Чтобы продолжить,"
+                " посетитель вводит свой пароль. Если приём окончен — завершите его: всё, что"
+                " относится к посетителю, будет удалено с этого компьютера."
+            ),
             card,
         )
         text.setWordWrap(True)
@@ -100,13 +108,13 @@ class LockView(QWidget):
         self.error = ErrorLabel(card)
         layout.addWidget(self.error)
         buttons = QHBoxLayout()
-        self.end_button = primary_button("Завершить приём", card)
+        self.end_button = primary_button(tr("Завершить приём"), card)
         self.end_button.setObjectName("")  # a plain button: unlocking is the main action
         self.end_button.setDefault(False)
         self.end_button.clicked.connect(self.end_visit)
         buttons.addWidget(self.end_button)
         buttons.addStretch(1)
-        self.unlock_button = primary_button("Разблокировать", card)
+        self.unlock_button = primary_button(tr("Разблокировать"), card)
         self.unlock_button.clicked.connect(self._unlock)
         buttons.addWidget(self.unlock_button)
         layout.addLayout(buttons)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Signal
@@ -22,8 +23,14 @@ from voek_desktop.domain.consumers import CONSUMER_TYPES
 from voek_desktop.session import LoginResult
 from voek_desktop.ui.context import Context, DemoLogin
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import ErrorLabel, Field, Form, checker, show_api_error
-from voek_desktop.ui.kit.widgets import ConsumerTypePicker, link_button, primary_button
+from voek_desktop.ui.kit.widgets import (
+    ConsumerTypePicker,
+    link_button,
+    primary_button,
+    scrolling,
+)
 
 if TYPE_CHECKING:
     from voek_desktop.api.models import Profile
@@ -38,11 +45,16 @@ class LoginView(QWidget):
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        outer = QVBoxLayout(self)
+        # The card scrolls on a screen lower than it (1024×600 with the demo box, 200 %).
+        content = QWidget(self)
+        screen = QVBoxLayout(self)
+        screen.setContentsMargins(0, 0, 0, 0)
+        screen.addWidget(scrolling(content, self))
+        outer = QVBoxLayout(content)
         outer.addStretch(1)
         row = QHBoxLayout()
         row.addStretch(1)
-        card = QFrame(self)
+        card = QFrame(content)
         card.setObjectName("card")
         card.setMaximumWidth(640)
         card.setMinimumWidth(520)
@@ -54,9 +66,9 @@ class LoginView(QWidget):
         layout = QVBoxLayout(card)
         layout.setContentsMargins(32, 28, 32, 24)
         layout.setSpacing(12)
-        title = QLabel("Личный кабинет потребителя", card)
+        title = QLabel(tr("Личный кабинет потребителя"), card)
         title.setObjectName("title")
-        subtitle = QLabel("АО «ВОЭК» — Владимирская областная электросетевая компания", card)
+        subtitle = QLabel(tr("АО «ВОЭК» — Владимирская областная электросетевая компания"), card)
         subtitle.setObjectName("subtitle")
         subtitle.setWordWrap(True)
         layout.addWidget(title)
@@ -70,10 +82,12 @@ class LoginView(QWidget):
         self.password = self.form.add(Field("password", "Пароль", password=True))
         layout.addWidget(self.form)
 
-        self.remember = QCheckBox("Запомнить меня", card)
+        self.remember = QCheckBox(tr("Запомнить меня"), card)
         self.remember.setToolTip(
-            "Вход сохранится на этом компьютере в системном хранилище паролей до 30 дней."
-            " Не отмечайте на чужом или общем компьютере."
+            tr(
+                "Вход сохранится на этом компьютере в системном хранилище паролей до 30 дней."
+                " Не отмечайте на чужом или общем компьютере."
+            )
         )
         layout.addWidget(self.remember)
 
@@ -81,19 +95,19 @@ class LoginView(QWidget):
         self.form_error.setObjectName("formError")
         layout.addWidget(self.form_error)
 
-        self.submit = primary_button("Войти", card)
+        self.submit = primary_button(tr("Войти"), card)
         self.submit.clicked.connect(self._submit)
         layout.addWidget(self.submit)
 
         links = QHBoxLayout()
-        self.forgot_button = link_button("Забыли пароль?", card)
-        self.register_button = link_button("Регистрация", card)
-        self.activate_button = link_button("Активировать учётную запись", card)
+        self.forgot_button = link_button(tr("Забыли пароль?"), card)
+        self.register_button = link_button(tr("Регистрация"), card)
+        self.activate_button = link_button(tr("Активировать учётную запись"), card)
         for b in (self.forgot_button, self.register_button, self.activate_button):
             links.addWidget(b)
         links.addStretch(1)
         layout.addLayout(links)
-        self.blank_forms_button = link_button("Бланки заявок (печать без входа)", card)
+        self.blank_forms_button = link_button(tr("Бланки заявок (печать без входа)"), card)
         self.blank_forms_button.clicked.connect(self.show_blank_forms)
         offline = QHBoxLayout()
         offline.addWidget(self.blank_forms_button)
@@ -109,9 +123,9 @@ class LoginView(QWidget):
         server_row = QHBoxLayout()
         self.server_label = QLabel(card)
         self.server_label.setObjectName("fieldHint")
-        self.server_label.setText(f"Сервер: {ctx.session.server_url}")
+        self.server_label.setText(tr("Сервер: {}").format(ctx.session.server_url))
         server_row.addWidget(self.server_label, 1)
-        self.settings_button = link_button("Настройки…", card)
+        self.settings_button = link_button(tr("Настройки…"), card)
         server_row.addWidget(self.settings_button)
         layout.addLayout(server_row)
 
@@ -127,8 +141,7 @@ class LoginView(QWidget):
         if not self.ctx.demo:
             return
         head = QLabel(
-            "<b>Демонстрационный режим.</b> Сервер работает на этом компьютере с учебными"
-            " данными; письма не уходят, а видны в «Почте (демо)».",
+            tr("<b>Демо-режим:</b> учебные данные на этом компьютере, письма — в «Почте (демо)»."),
             self.demo_box,
         )
         head.setWordWrap(True)
@@ -137,21 +150,59 @@ class LoginView(QWidget):
             ctype = CONSUMER_TYPES[demo.consumer_type]
             label = QLabel(f"{ctype.label}: {ctype.login.label} {demo.login}", self.demo_box)
             self.demo_layout.addWidget(label, i, 0)
-            use = QPushButton("Подставить", self.demo_box)
+            use = QPushButton(tr("Подставить"), self.demo_box)
             use.setAutoDefault(False)
             use.setObjectName(f"demo_{demo.consumer_type}")
             use.clicked.connect(lambda _=False, d=demo: self.use_demo(d))
             self.demo_layout.addWidget(use, i, 1)
         if self.ctx.demo_logins:
-            pw = QLabel(f"Пароль всех демо-потребителей: {self.ctx.demo_logins[0].password}")
+            pw = QLabel(
+                tr("Пароль всех демо-потребителей: {}").format(self.ctx.demo_logins[0].password)
+            )
             self.demo_layout.addWidget(pw, len(self.ctx.demo_logins) + 1, 0, 1, 2)
-        self.mail_button = QPushButton("Почта (демо)…", self.demo_box)
+        self.mail_button = QPushButton(tr("Почта (демо)…"), self.demo_box)
         self.mail_button.setAutoDefault(False)
-        self.demo_layout.addWidget(self.mail_button, len(self.ctx.demo_logins) + 1, 1)
+        row = len(self.ctx.demo_logins) + 2
+        self.demo_layout.addWidget(self.mail_button, row - 1, 1)
+        # Filled from the demo server's registry after the first paint (load_demo_numbers):
+        # two short lines with the link inside; not wrapped, so the window's minimum height
+        # counts them and nothing is clipped on a small screen.
+        self.demo_numbers = QLabel(self.demo_box)
+        self.demo_numbers.setObjectName("demoNumbers")
+        self.demo_numbers.setToolTip(
+            tr(
+                "Все лицевые счета с заводскими номерами приборов учёта и договоры энергоснабжения"
+                " с ОГРН и ИНН — по ссылке «Демо-данные…»"
+            )
+        )
+        self.demo_numbers.linkActivated.connect(lambda _link: self.show_demo_data())
+        self.demo_numbers.hide()
+        self.demo_layout.addWidget(self.demo_numbers, row, 0, 1, 3)
         # Tab follows the screen top to bottom: the demo box comes before «Настройки…».
         chain = [self.blank_forms_button, *self.demo_box.findChildren(QPushButton)]
         for first, second in zip(chain, [*chain[1:], self.settings_button], strict=True):
             QWidget.setTabOrder(first, second)
+
+    def load_demo_numbers(self) -> None:
+        """The registry's numbers to try (a spare personal account, the supply contracts)."""
+        from voek_desktop.ui.demo_panel import registry_summary
+
+        def shown(lines: list[str]) -> None:
+            link = '<a href="#demo-data">Демо-данные…</a>'
+            self.demo_numbers.setText("<br>".join(escape(line) for line in lines) + f" {link}")
+            self.demo_numbers.show()
+
+        self.ctx.tasks.run(
+            self.ctx.session.client.dev_registry,
+            lambda registry: shown(registry_summary(registry)),
+            lambda _exc: None,  # the dialog says why, if it is opened
+            owner=self,
+        )
+
+    def show_demo_data(self) -> None:
+        from voek_desktop.ui.demo_panel import DemoDataDialog
+
+        DemoDataDialog(self.ctx, self).open()
 
     def use_demo(self, demo: DemoLogin) -> None:
         self.picker.set_value(demo.consumer_type)
@@ -210,7 +261,7 @@ class LoginView(QWidget):
 
     def set_busy(self, busy: bool) -> None:
         self.submit.setEnabled(not busy)
-        self.submit.setText("Вход…" if busy else "Войти")
+        self.submit.setText(tr("Вход…") if busy else tr("Войти"))
 
     def _submit(self) -> None:
         self.form_error.show_message(None)
@@ -231,7 +282,7 @@ class LoginView(QWidget):
         self.set_busy(False)
         self.password.set_text("")
         if result.warning:
-            messages.error(self, result.warning, "Вход не запомнен")
+            messages.error(self, result.warning, tr("Вход не запомнен"))
         self.logged_in.emit(result.profile)
 
     def _failed(self, exc: BaseException) -> None:

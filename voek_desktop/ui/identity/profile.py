@@ -22,6 +22,7 @@ from voek_desktop.domain.contacts import format_phone, normalize_phone
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.identity.dialogs import EmailChangeDialog, PasswordChangeDialog
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import ErrorLabel, Field, checker
 from voek_desktop.ui.kit.widgets import section_title
 
@@ -41,10 +42,10 @@ class ProfilePage(QWidget):
         self.ctx = ctx
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 18)
-        title = section_title("Контактные данные", self)
+        title = section_title(tr("Контактные данные"), self)
         layout.addWidget(title)
 
-        ids = QGroupBox("Учётная запись", self)
+        ids = QGroupBox(tr("Учётная запись"), self)
         self.ids_layout = QFormLayout(ids)
         self.type_label = _value_label(ids, "consumer_type")
         self.ids_layout.addRow("Тип потребителя:", self.type_label)
@@ -60,20 +61,20 @@ class ProfilePage(QWidget):
             self.identifier_labels[key] = label
         layout.addWidget(ids)
 
-        contacts = QGroupBox("Связь с вами", self)
+        contacts = QGroupBox(tr("Связь с вами"), self)
         grid = QGridLayout(contacts)
         grid.setColumnStretch(3, 1)
         grid.addWidget(QLabel("E-mail:", contacts), 0, 0)
         self.email_label = _value_label(contacts, "value_email")
         grid.addWidget(self.email_label, 0, 1)
-        self.email_button = QPushButton("Изменить e-mail…", contacts)
+        self.email_button = QPushButton(tr("Изменить e-mail…"), contacts)
         self.email_button.clicked.connect(self._change_email)
         grid.addWidget(self.email_button, 0, 2)
         self.pending_label = _value_label(contacts, "value_pending_email")
         self.pending_label.setWordWrap(True)
         self.pending_label.setObjectName("fieldHint")
         grid.addWidget(self.pending_label, 1, 1, 1, 3)
-        phone_label = QLabel("Контактный телефон:", contacts)
+        phone_label = QLabel(tr("Контактный телефон:"), contacts)
         grid.addWidget(phone_label, 2, 0, Qt.AlignmentFlag.AlignTop)
         self.phone = Field(
             "phone",
@@ -85,7 +86,7 @@ class ProfilePage(QWidget):
         self.phone.setMaximumWidth(320)
         phone_label.setBuddy(self.phone.edit)
         grid.addWidget(self.phone, 2, 1, Qt.AlignmentFlag.AlignTop)
-        self.save_phone = QPushButton("Сохранить телефон", contacts)
+        self.save_phone = QPushButton(tr("Сохранить телефон"), contacts)
         self.save_phone.setEnabled(False)
         self.save_phone.clicked.connect(self._save_phone)
         grid.addWidget(self.save_phone, 2, 2, Qt.AlignmentFlag.AlignTop)
@@ -95,12 +96,12 @@ class ProfilePage(QWidget):
         self.phone.edit.returnPressed.connect(self._save_phone)
         layout.addWidget(contacts)
 
-        security = QGroupBox("Безопасность", self)
+        security = QGroupBox(tr("Безопасность"), self)
         s = QHBoxLayout(security)
-        note = QLabel("Пароль не хранится на этом компьютере.", security)
+        note = QLabel(tr("Пароль не хранится на этом компьютере."), security)
         note.setObjectName("fieldHint")
         s.addWidget(note, 1)
-        self.password_button = QPushButton("Сменить пароль…", security)
+        self.password_button = QPushButton(tr("Сменить пароль…"), security)
         self.password_button.clicked.connect(self._change_password)
         s.addWidget(self.password_button)
         layout.addWidget(security)
@@ -118,8 +119,9 @@ class ProfilePage(QWidget):
             label.setText(ctype.identifier(key).display(value) if shown and value else "")
         self.email_label.setText(profile.email)
         self.pending_label.setText(
-            f"Ожидает подтверждения: {profile.pending_email} — перейдите по ссылке из письма"
-            " на этот адрес."
+            tr("Ожидает подтверждения: {} — перейдите по ссылке из письма на этот адрес.").format(
+                profile.pending_email
+            )
             if profile.pending_email
             else ""
         )
@@ -150,7 +152,7 @@ class ProfilePage(QWidget):
         self.ctx.session.remember_profile(profile)
         self.show_profile(profile)
         self.profile_changed.emit(profile)
-        messages.notice("Телефон сохранён")
+        messages.notice(tr("Телефон сохранён"))
 
     def _phone_failed(self, exc: BaseException) -> None:
         self.save_phone.setEnabled(True)

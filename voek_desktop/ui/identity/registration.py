@@ -18,7 +18,7 @@ from voek_desktop.domain.consumers import CONSUMER_TYPES
 from voek_desktop.domain.contacts import check_password, normalize_email, normalize_phone
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.identity.dialogs import TokenPanel
-from voek_desktop.ui.kit.dialogs import EnterRuns
+from voek_desktop.ui.kit.dialogs import EnterRuns, tr
 from voek_desktop.ui.kit.forms import ErrorLabel, Field, Form, checker, show_api_error
 from voek_desktop.ui.kit.widgets import ConsumerTypePicker, primary_button, section_title
 
@@ -27,7 +27,7 @@ class RegistrationDialog(QDialog):
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("Регистрация в личном кабинете")
+        self.setWindowTitle(tr("Регистрация в личном кабинете"))
         self.setMinimumWidth(600)
         outer = QVBoxLayout(self)
         self.pages = QStackedWidget(self)
@@ -37,8 +37,10 @@ class RegistrationDialog(QDialog):
         page = QWidget(self)
         layout = QVBoxLayout(page)
         intro = QLabel(
-            "Выберите, кто вы, и заполните поля. После регистрации на указанную почту придёт"
-            " письмо со ссылкой для активации учётной записи.",
+            tr(
+                "Выберите, кто вы, и заполните поля. После регистрации на указанную почту придёт"
+                " письмо со ссылкой для активации учётной записи."
+            ),
             page,
         )
         intro.setWordWrap(True)
@@ -105,8 +107,10 @@ class RegistrationDialog(QDialog):
         )
         layout.addWidget(self.form)
         self.consent = QCheckBox(
-            "Даю согласие на обработку персональных данных в соответствии\n"
-            "с Федеральным законом № 152-ФЗ «О персональных данных»",
+            tr(
+                "Даю согласие на обработку персональных данных в соответствии\n"
+                "с Федеральным законом № 152-ФЗ «О персональных данных»"
+            ),
             page,
         )
         self.consent.setObjectName("consent")
@@ -120,7 +124,7 @@ class RegistrationDialog(QDialog):
         self.form_error.setObjectName("formError")
         layout.addWidget(self.form_error)
         buttons = QDialogButtonBox(page)
-        self.submit = primary_button("Зарегистрироваться", page)
+        self.submit = primary_button(tr("Зарегистрироваться"), page)
         buttons.addButton(self.submit, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton("Отмена", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self._submit)
@@ -131,7 +135,7 @@ class RegistrationDialog(QDialog):
         # page 2: check your e-mail, paste the link
         done = QWidget(self)
         done_layout = QVBoxLayout(done)
-        self.done_title = section_title("Проверьте почту", done)
+        self.done_title = section_title(tr("Проверьте почту"), done)
         done_layout.addWidget(self.done_title)
         self.done_text = QLabel(done)
         self.done_text.setWordWrap(True)
@@ -194,7 +198,7 @@ class RegistrationDialog(QDialog):
             return
         data = self.form_data()
         self.submit.setEnabled(False)
-        self.submit.setText("Отправка…")
+        self.submit.setText(tr("Отправка…"))
         self.ctx.tasks.run(
             lambda: self.ctx.session.client.register(data),
             self._registered,
@@ -211,11 +215,11 @@ class RegistrationDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.submit.setEnabled(True)
-        self.submit.setText("Зарегистрироваться")
+        self.submit.setText(tr("Зарегистрироваться"))
         consent = {"personal_data_consent": self.consent_error}
         show_api_error(exc, self.form, self.form_error, elsewhere=consent)
 
     def _activated(self, message: str) -> None:
-        self.done_title.setText("Учётная запись активирована")
-        self.done_text.setText(message + " Закройте это окно и войдите.")
+        self.done_title.setText(tr("Учётная запись активирована"))
+        self.done_text.setText(message + tr(" Закройте это окно и войдите."))
         self.activation.hide()

@@ -20,6 +20,7 @@ from voek_desktop.domain import InvalidValue
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
 from voek_desktop.resources import resource_path
+from voek_desktop.ui.kit.dialogs import tr
 
 Check = Callable[[str], str | None]
 
@@ -113,7 +114,9 @@ class Field(QWidget):
         """The eye button that shows the password as typed."""
         from PySide6.QtGui import QAction, QIcon
 
-        toggle = QAction(QIcon(str(resource_path("icons/eye.svg"))), "Показать пароль", self.edit)
+        toggle = QAction(
+            QIcon(str(resource_path("icons/eye.svg"))), tr("Показать пароль"), self.edit
+        )
         toggle.setCheckable(True)
         toggle.toggled.connect(
             lambda on: self.edit.setEchoMode(

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from voek_desktop.api.errors import ApiError, TransferCancelled
 from voek_desktop.credentials import KeyringUnavailable
+from voek_desktop.ui.kit.dialogs import tr
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog
@@ -43,7 +44,7 @@ def is_expected(exc: BaseException) -> bool:
 def describe(exc: BaseException) -> str:
     if isinstance(exc, ApiError):
         text = exc.message
-        if exc.retry_after and "Повторите через" not in text:
+        if exc.retry_after and "повторите через" not in text.lower():
             minutes = max(1, -(-exc.retry_after // 60))
             text += f" Повторите через {minutes} мин."
         return text
@@ -113,11 +114,13 @@ def _crash_dialog(details: str, parent: QWidget | None) -> QDialog:
     from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout
 
     dialog = QDialog(parent)
-    dialog.setWindowTitle("Непредвиденная ошибка")
+    dialog.setWindowTitle(tr("Непредвиденная ошибка"))
     layout = QVBoxLayout(dialog)
     label = QLabel(
-        "В приложении произошла непредвиденная ошибка. Введённые данные сохранены там, где"
-        " это возможно. Сообщите о ней в поддержку АО «ВОЭК», приложив подробности."
+        tr(
+            "В приложении произошла непредвиденная ошибка. Введённые данные сохранены там, где"
+            " это возможно. Сообщите о ней в поддержку АО «ВОЭК», приложив подробности."
+        )
     )
     label.setWordWrap(True)
     layout.addWidget(label)

@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import date
 from typing import cast
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QEvent, QSize, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
+    QStackedWidget,
     QWidget,
 )
 
@@ -98,6 +101,46 @@ def fit_to_screen(window: QWidget, width: int, height: int) -> None:
         width = min(width, area.width())
         height = min(height, area.height())
     window.resize(width, height)
+
+
+def scrolling(content: QWidget, parent: QWidget | None = None) -> QScrollArea:
+    """``content`` in a frameless scroll area that gives it all the room there is and scrolls
+    only when the window is smaller than the content's minimum: the window then asks for no
+    more than its header and a few lines, whatever its screens need (issue 12 "Fit")."""
+    area = QScrollArea(parent)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidgetResizable(True)
+    area.setWidget(content)
+    return area
+
+
+class CurrentPageStack(QStackedWidget):
+    """A stack that asks for the room of the page it shows, not of its largest one: a chart
+    seen once must not make «Профиль» scroll on a small screen (issue 12 "Fit")."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.currentChanged.connect(self._page_changed)
+
+    def _page_changed(self) -> None:
+        self.updateGeometry()
+        area = self.parentWidget()
+        area = area.parentWidget() if area is not None else None
+        if isinstance(area, QScrollArea) and area.widget() is self:
+            # The area measures its content again only when told (a resize or this).
+            QCoreApplication.postEvent(area, QEvent(QEvent.Type.LayoutRequest))
+
+    def minimumSizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return super().minimumSizeHint() if page is None else page.minimumSizeHint()
+
+    def sizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return super().sizeHint() if page is None else page.sizeHint()
+
+    def heightForWidth(self, width: int) -> int:
+        page = self.currentWidget()
+        return super().heightForWidth(width) if page is None else page.heightForWidth(width)
 
 
 def qdate(day: date) -> QDate:

@@ -23,6 +23,7 @@ from voek_desktop.api.errors import ApiError
 from voek_desktop.api.metering import AddedAccount, Meter, PersonalAccount
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import Field
 from voek_desktop.ui.kit.page import SectionPage
 from voek_desktop.ui.kit.widgets import link_button, primary_button, section_title
@@ -48,7 +49,7 @@ def check_account_number(text: str) -> str | None:
 def check_meter_serial(text: str) -> str | None:
     serial = re.sub(r"[\s-]", "", text)
     if not serial:
-        return "Введите заводской номер прибора учета"
+        return "Введите заводской номер прибора учёта"
     if len(serial) > 50:
         return "Заводской номер слишком длинный"
     return None
@@ -71,7 +72,7 @@ class AccountRow(QWidget):
         self.remove = QPushButton("X", self)
         self.remove.setObjectName("removeAccount")
         self.remove.setFixedWidth(30)
-        self.remove.setToolTip(f"Удалить лицевой счет {account.number}")
+        self.remove.setToolTip(tr("Удалить лицевой счет {}").format(account.number))
         self.remove.setAccessibleName(f"Удалить лицевой счет {account.number}")
         self.remove.setAutoDefault(False)
         self.remove.clicked.connect(lambda: page.remove_account(account.number))
@@ -88,7 +89,7 @@ class AccountsPage(SectionPage):
         self.body.addLayout(root)
 
         left = QVBoxLayout()
-        left.addWidget(section_title("Лицевые счета", self))
+        left.addWidget(section_title(tr("Лицевые счета"), self))
         self.list = QListWidget(self)
         self.list.setObjectName("accounts")
         self.list.setFixedWidth(LIST_WIDTH)
@@ -102,7 +103,7 @@ class AccountsPage(SectionPage):
         self.list_status.setFixedWidth(LIST_WIDTH)
         left.addWidget(self.list_status)
 
-        self.add_button = link_button("+ Добавить лицевой счет", self)
+        self.add_button = link_button(tr("+ Добавить лицевой счет"), self)
         self.add_button.clicked.connect(self.show_add_form)
         left.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.add_box = QFrame(self)
@@ -111,8 +112,10 @@ class AccountsPage(SectionPage):
         box = QVBoxLayout(self.add_box)
         box.setContentsMargins(10, 8, 10, 8)
         hint = QLabel(
-            "Номер лицевого счета указан сбытовой организацией в квитанции на оплату"
-            " электрической энергии.",
+            tr(
+                "Номер лицевого счета указан сбытовой организацией в квитанции на оплату"
+                " электрической энергии."
+            ),
             self.add_box,
         )
         hint.setObjectName("fieldHint")
@@ -127,7 +130,7 @@ class AccountsPage(SectionPage):
         # The number alone is no proof of the household: the server asks a meter's serial too.
         self.serial = Field(
             "meter_serial_number",
-            "Заводской номер прибора учета",
+            "Заводской номер прибора учёта",
             check=check_meter_serial,
             hint="Указан в квитанции и на самом приборе",
         )
@@ -135,9 +138,9 @@ class AccountsPage(SectionPage):
         self.serial.edit.returnPressed.connect(self.add_account)
         box.addWidget(self.serial)
         row = QHBoxLayout()
-        self.submit = primary_button("Добавить", self.add_box)
+        self.submit = primary_button(tr("Добавить"), self.add_box)
         self.submit.clicked.connect(self.add_account)
-        self.cancel_add = QPushButton("Отмена", self.add_box)
+        self.cancel_add = QPushButton(tr("Отмена"), self.add_box)
         self.cancel_add.setAutoDefault(False)
         self.cancel_add.clicked.connect(self.hide_add_form)
         row.addWidget(self.submit)
@@ -156,12 +159,12 @@ class AccountsPage(SectionPage):
 
         self.meters = MetersPanel(ctx, self)
         root.addWidget(self.meters, 1)
-        self.meters.clear("Выберите лицевой счет слева, чтобы увидеть приборы учета.")
+        self.meters.clear("Выберите лицевой счет слева, чтобы увидеть приборы учёта.")
 
     # --- list -----------------------------------------------------------------------------
 
     def refresh(self, select: str | None = None) -> None:
-        self.list_status.setText("Загрузка лицевых счетов…")
+        self.list_status.setText(tr("Загрузка лицевых счетов…"))
         session = self.ctx.session
         client = session.client
         self.ctx.tasks.run(
@@ -193,9 +196,9 @@ class AccountsPage(SectionPage):
         self.list.blockSignals(False)
         if not self.accounts:
             self.list_status.setText(
-                "Лицевые счета не добавлены. Нажмите «+ Добавить лицевой счет»."
+                tr("Лицевые счета не добавлены. Нажмите «+ Добавить лицевой счет».")
             )
-            self.meters.clear("Добавьте лицевой счет, чтобы увидеть приборы учета.")
+            self.meters.clear("Добавьте лицевой счет, чтобы увидеть приборы учёта.")
             self.show_add_form()
             return
         self.list_status.setText(offline_note(accounts))
@@ -224,7 +227,7 @@ class AccountsPage(SectionPage):
         session = self.ctx.session
         client = session.client
         self.meters.load(
-            f"Приборы учета по лицевому счету № {number}",
+            f"Приборы учёта по лицевому счету № {number}",
             lambda: session.remembered(
                 f"meters-{number}", lambda: client.personal_account_meters(number), Meter.from_json
             ),
@@ -291,9 +294,11 @@ class AccountsPage(SectionPage):
     def remove_account(self, number: str) -> None:
         if not messages.confirm(
             self,
-            f"Удалить лицевой счет № {number} из личного кабинета?\n"
-            "Его можно будет добавить снова по номеру из квитанции.",
-            yes="Удалить",
+            tr(
+                "Удалить лицевой счет № {} из личного кабинета? Его можно будет "
+                "добавить снова по номеру из квитанции."
+            ).format(number),
+            yes=tr("Удалить"),
         ):
             return
         widget = self.row_widget(number)

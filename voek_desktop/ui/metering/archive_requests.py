@@ -4,7 +4,7 @@ dates until 21:00 МСК, download the ready .xlsx (progress, cancel, resume) an
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from voek_desktop.api.errors import ApiError, TransferCancelled
-from voek_desktop.api.metering import ArchiveRequest, Meter, SmartData
+from voek_desktop.api.metering import ArchiveRequest, ArchiveTerms, Meter, SmartData
 from voek_desktop.domain.formats import (
+    file_name,
     format_date,
     format_datetime,
     parse_date,
@@ -37,14 +38,22 @@ from voek_desktop.domain.formats import (
 from voek_desktop.domain.time import MSK, moscow_date, years_before
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import ErrorLabel
-from voek_desktop.ui.kit.widgets import primary_button, pydate, qdate, section_title
+from voek_desktop.ui.kit.widgets import fit_to_screen, primary_button, pydate, qdate, section_title
 from voek_desktop.ui.metering.models import ArchiveRequestsModel
 
 NOTICE = "До 21:00 МСК текущих суток возможно обновить запрос, указав иные даты."
 NEXT_DAY = (
     "Ответ на запрос будет сформирован на следующие сутки и размещен в виде файла для загрузки."
 )
+# Until the server's terms arrive (or from a server without them): the rule itself, true at any
+# hour, so that no deadline already past is named (SPEC §6.5).
+RULE = (
+    "Запрос можно обновить до 21:00 МСК; запрос, созданный после 21:00 МСК, относится к"
+    " следующим суткам и обновляется до 21:00 МСК следующих суток."
+)
+AFTER_RULE = "Файл формируется в 00:00 МСК после этого срока и размещается для загрузки."
 
 if TYPE_CHECKING:
     from voek_desktop.ui.kit.tasks import Transfer
@@ -74,18 +83,32 @@ def open_url(url: QUrl) -> bool:
     return QDesktopServices.openUrl(url)
 
 
-def check_period(start: date, end: date, today: date, last_poll: date | None) -> dict[str, str]:
-    """The rules of an archive period (docs/design.md "Archives"), with the texts shown next to the
-    date pickers."""
+def _what_next(request: ArchiveRequest) -> str:
+    """What happens to a request just made, never naming a deadline already past (SPEC §6.5):
+    the server's ``editable_until`` is always ahead (after 21:00 МСК, 21:00 of the next day); a
+    request that is no longer editable (an older server, a clock past the cut-off) names when its
+    file is made instead."""
+    if request.is_editable and request.editable_until:
+        return tr("Изменить даты можно до {}.").format(format_datetime(request.editable_until))
+    if request.produce_after:
+        return tr("Заявка зафиксирована, файл будет сформирован после {}.").format(
+            format_datetime(request.produce_after)
+        )
+    return tr("Заявка зафиксирована, файл будет сформирован ночью.")
+
+
+def check_period(start: date, end: date, earliest: date, latest: date | None) -> dict[str, str]:
+    """The rules of an archive period (SPEC §6.5, docs/design.md "Archives"), with the texts shown
+    next to the date pickers; ``latest`` is the last complete day."""
     errors: dict[str, str] = {}
-    earliest = years_before(today, 3)
     if start < earliest:
         errors["period_start"] = (
             f"Дата начала не может быть раньше {format_date(earliest)}: архив хранится 3 года"
         )
-    if last_poll is not None and end > last_poll:
+    if latest is not None and end > latest:
         errors["period_end"] = (
-            f"Дата окончания не может быть позже даты последнего опроса {format_date(last_poll)}"
+            f"Дата окончания не может быть позже {format_date(latest)}: это последние полные"
+            " сутки, за следующие еще не все 48 получасовых интервалов"
         )
     if start > end and "period_start" not in errors:
         errors["period_start"] = "Дата начала не может быть позже даты окончания"
@@ -108,14 +131,18 @@ class ArchiveDialog(QDialog):
         self.last_poll = last_poll
         # The server's today, not this PC's: the daily poll (01:30 МСК) is dated today.
         self.today = last_poll or moscow_date(datetime.now(MSK))
+        # The server's terms for a request made now (dates, deadlines); until they come, the
+        # day before the last poll's day, which the server accepts at any hour.
+        self.terms: ArchiveTerms | None = None
+        self.latest = last_poll - timedelta(days=1) if last_poll else None
         self.transfer: Transfer | None = None
         self.downloading_id: int | None = None
         self.saved: dict[int, Path] = {}  # request id → where its file was saved
-        self.setWindowTitle("Получить архив данных за период")
-        self.resize(920, 620)
+        self.setWindowTitle(tr("Получить архив данных за период"))
+        fit_to_screen(self, 920, 620)
         layout = QVBoxLayout(self)
 
-        title = section_title("Получить архив данных за период", self)
+        title = section_title(tr("Получить архив данных за период"), self)
         layout.addWidget(title)
         about = QLabel(f"{meter.title}, № {meter.serial_number} · {meter.address}", self)
         about.setWordWrap(True)
@@ -128,18 +155,18 @@ class ArchiveDialog(QDialog):
         grid.setHorizontalSpacing(14)
         self.start = self._date_edit("Начало периода")
         self.end = self._date_edit("Конец периода")
-        start_label = QLabel("Начало периода:", pick)
+        start_label = QLabel(tr("Начало периода:"), pick)
         start_label.setBuddy(self.start)
-        end_label = QLabel("Конец периода:", pick)
+        end_label = QLabel(tr("Конец периода:"), pick)
         end_label.setBuddy(self.end)
         grid.addWidget(start_label, 0, 0)
         grid.addWidget(self.start, 1, 0)
         grid.addWidget(end_label, 0, 1)
         grid.addWidget(self.end, 1, 1)
-        self.submit = primary_button("Сформировать", pick)
+        self.submit = primary_button(tr("Сформировать"), pick)
         self.submit.clicked.connect(self.create_request)
         grid.addWidget(self.submit, 1, 2)
-        self.update_button = QPushButton("Обновить запрос", pick)
+        self.update_button = QPushButton(tr("Обновить запрос"), pick)
         self.update_button.setAutoDefault(False)
         self.update_button.clicked.connect(self.update_request)
         self.update_button.setEnabled(False)
@@ -157,7 +184,7 @@ class ArchiveDialog(QDialog):
         grid.addWidget(self.limits, 3, 0, 1, 5)
         layout.addWidget(pick)
 
-        self.notice = QLabel(f"<b>{NOTICE}</b> {NEXT_DAY}", self)
+        self.notice = QLabel(f"<b>{RULE}</b> {AFTER_RULE}", self)
         self.notice.setObjectName("archiveNotice")
         self.notice.setWordWrap(True)
         layout.addWidget(self.notice)
@@ -166,7 +193,7 @@ class ArchiveDialog(QDialog):
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
 
-        list_title = QLabel("Запросы архива по этому прибору учета", self)
+        list_title = QLabel(tr("Запросы архива по этому прибору учёта"), self)
         list_title.setStyleSheet("font-weight: 600;")
         layout.addWidget(list_title)
         self.model = ArchiveRequestsModel(self)
@@ -182,14 +209,14 @@ class ArchiveDialog(QDialog):
         layout.addWidget(self.table, 1)
 
         actions = QHBoxLayout()
-        self.refresh_button = QPushButton("Обновить список", self)
+        self.refresh_button = QPushButton(tr("Обновить список"), self)
         self.refresh_button.clicked.connect(self.load_requests)
-        self.download_button = QPushButton("Скачать", self)
+        self.download_button = QPushButton(tr("Скачать"), self)
         self.download_button.clicked.connect(self.download_selected)
         self.progress = QProgressBar(self)
         self.progress.setMinimumWidth(160)
         self.progress.hide()
-        self.cancel_button = QPushButton("Отмена", self)
+        self.cancel_button = QPushButton(tr("Отмена"), self)
         self.cancel_button.clicked.connect(self.cancel_download)
         self.cancel_button.hide()
         actions.addWidget(self.refresh_button)
@@ -199,11 +226,11 @@ class ArchiveDialog(QDialog):
         actions.addStretch(0)
         layout.addLayout(actions)
         opened = QHBoxLayout()
-        self.open_file_button = QPushButton("Открыть файл", self)
+        self.open_file_button = QPushButton(tr("Открыть файл"), self)
         self.open_file_button.clicked.connect(self.open_file)
-        self.open_folder_button = QPushButton("Открыть папку", self)
+        self.open_folder_button = QPushButton(tr("Открыть папку"), self)
         self.open_folder_button.clicked.connect(self.open_folder)
-        self.open_app_button = QPushButton("Открыть в приложении", self)
+        self.open_app_button = QPushButton(tr("Открыть в приложении"), self)
         self.open_app_button.clicked.connect(self.open_in_app)
         opened.addWidget(self.open_file_button)
         opened.addWidget(self.open_folder_button)
@@ -212,11 +239,11 @@ class ArchiveDialog(QDialog):
         layout.addLayout(opened)
 
         bottom = QHBoxLayout()
-        self.live_button = QPushButton("Получить последние данные с прибора учета", self)
+        self.live_button = QPushButton(tr("Получить последние данные с прибора учёта"), self)
         self.live_button.clicked.connect(self._back_to_live)
         bottom.addWidget(self.live_button)
         bottom.addStretch(1)
-        close = QPushButton("Закрыть", self)
+        close = QPushButton(tr("Закрыть"), self)
         close.setAutoDefault(False)
         close.clicked.connect(self.reject)
         bottom.addWidget(close)
@@ -236,23 +263,77 @@ class ArchiveDialog(QDialog):
         edit.setCalendarPopup(True)
         edit.setAccessibleName(name)
         edit.setMinimumWidth(130)
-        # Wide limits on purpose: a date outside the rules gets a message, not a silent clamp.
+        # A wide minimum on purpose: an early start gets a message about the 3 years, not a
+        # silent clamp. The maximum is the last complete day (_set_limits): no later day exists
+        # in an archive at all.
         edit.setDateRange(QDate(2000, 1, 1), QDate(2100, 12, 31))
         return edit
 
+    def earliest(self) -> date:
+        if self.terms is not None:
+            return parse_date(self.terms.period_start_min) or years_before(self.today, 3)
+        return years_before(self.today, 3)
+
+    def _set_limits(self) -> None:
+        if self.latest is not None:
+            for edit in (self.start, self.end):
+                edit.setMaximumDate(qdate(self.latest))
+        last = format_date(self.latest) if self.latest else "уточняется…"
+        self.limits.setText(
+            tr(
+                "{} Доступно: с {} по {} — последние полные сутки (все 48 получасовых интервалов)."
+            ).format(DEPTH, format_date(self.earliest()), last)
+        )
+
     def _set_defaults(self) -> None:
-        end = self.last_poll or self.today
-        start = max(years_before(self.today, 3), date(end.year, end.month, 1))
+        end = self.latest or self.today
+        start = max(self.earliest(), date(end.year, end.month, 1))
         commissioned = parse_date(self.meter.commissioned_at)
         if commissioned is not None and commissioned > start:
             start = min(commissioned, end)
+        self._set_limits()
         self.start.setDate(qdate(start))
         self.end.setDate(qdate(end))
-        last = format_date(self.last_poll) if self.last_poll else "уточняется…"
-        self.limits.setText(
-            f"{DEPTH} Доступно: с {format_date(years_before(self.today, 3))}"
-            f" по дату последнего опроса ({last})."
+
+    def _fetch_terms(self) -> None:
+        client = self.ctx.session.client
+        meter_id = self.meter.id
+        self.ctx.tasks.run(
+            lambda: client.archive_terms(meter_id),
+            self._got_terms,
+            lambda exc: None,  # the rule stays shown, and the server checks the dates anyway
+            owner=self,
+            label="Получение условий запроса архива…",
         )
+
+    def _got_terms(self, terms: ArchiveTerms) -> None:
+        first = self.terms is None
+        self.terms = terms
+        now = parse_datetime(terms.now) if terms.now else None
+        if now is not None:
+            self.today = moscow_date(now)
+        self.latest = parse_date(terms.period_end_max) or self.latest
+        # Only what parses as a moment goes into the (rich-text) notice: the server's text is
+        # never shown as it is.
+        editable_until = parse_datetime(terms.editable_until)
+        produce_after = parse_datetime(terms.produce_after)
+        if editable_until is None or produce_after is None:
+            pass  # the rule stays shown
+        elif moscow_date(editable_until) == self.today:
+            self.notice.setText(f"<b>{NOTICE}</b> {NEXT_DAY}")
+        else:
+            # After 21:00 МСК: the request belongs to the next day, and its deadline is ahead.
+            self.notice.setText(
+                tr(
+                    "<b>После 21:00 МСК запрос относится к следующим суткам: его можно обновить"
+                    " до {}.</b> Ответ будет сформирован после {} и размещен в виде файла для"
+                    " загрузки."
+                ).format(format_datetime(editable_until), format_datetime(produce_after))
+            )
+        if first:
+            self._set_defaults()
+        else:
+            self._set_limits()
 
     def _fetch_last_poll(self) -> None:
         client = self.ctx.session.client
@@ -270,8 +351,10 @@ class ArchiveDialog(QDialog):
         if polled is None:
             return
         self.last_poll = moscow_date(polled)
-        self.today = self.last_poll
-        self._set_defaults()
+        if self.terms is None:
+            self.today = self.last_poll
+            self.latest = self.last_poll - timedelta(days=1)
+            self._set_defaults()
 
     # --- dates ----------------------------------------------------------------------------
 
@@ -280,7 +363,7 @@ class ArchiveDialog(QDialog):
 
     def validate(self, quiet: bool = False) -> bool:
         start, end = self.period()
-        errors = check_period(start, end, self.today, self.last_poll)
+        errors = check_period(start, end, self.earliest(), self.latest)
         self.show_errors(errors)
         return not errors
 
@@ -306,7 +389,7 @@ class ArchiveDialog(QDialog):
             return
         start, end = self.period()
         self.submit.setEnabled(False)
-        self.status.setText("Отправка запроса…")
+        self.status.setText(tr("Отправка запроса…"))
         client = self.ctx.session.client
         meter_id = self.meter.id
         self.ctx.tasks.run(
@@ -319,12 +402,15 @@ class ArchiveDialog(QDialog):
 
     def _created(self, request: ArchiveRequest) -> None:
         self.submit.setEnabled(True)
-        until = format_datetime(request.editable_until) if request.editable_until else "21:00 МСК"
         self.status.setText(
-            f"Запрос № {request.id} принят за период {format_date(request.period_start)} –"
-            f" {format_date(request.period_end)}. Изменить даты можно до {until}."
+            tr("Запрос № {} принят за период {} – {}. {}").format(
+                request.id,
+                format_date(request.period_start),
+                format_date(request.period_end),
+                _what_next(request),
+            )
         )
-        messages.notice(f"Запрос архива № {request.id} принят")
+        messages.notice(tr("Запрос архива № {} принят").format(request.id))
         self.load_requests(select=request.id)
 
     def update_request(self) -> None:
@@ -333,7 +419,7 @@ class ArchiveDialog(QDialog):
             return
         start, end = self.period()
         self.update_button.setEnabled(False)
-        self.status.setText("Обновление запроса…")
+        self.status.setText(tr("Обновление запроса…"))
         client = self.ctx.session.client
         self.ctx.tasks.run(
             lambda: client.update_archive_request(request.id, start, end),
@@ -345,14 +431,17 @@ class ArchiveDialog(QDialog):
 
     def _updated(self, request: ArchiveRequest) -> None:
         self.status.setText(
-            f"Запрос № {request.id} обновлен: период {format_date(request.period_start)} –"
-            f" {format_date(request.period_end)}."
+            tr("Запрос № {} обновлен: период {} – {}.").format(
+                request.id, format_date(request.period_start), format_date(request.period_end)
+            )
         )
         self.load_requests(select=request.id)
 
     # --- the list -------------------------------------------------------------------------
 
     def load_requests(self, select: int | None = None) -> None:
+        # The terms with the list: an open dialog crosses 21:00 and the poll as time goes on.
+        self._fetch_terms()
         chosen = self.selected()
         current = select or (chosen.id if chosen else None)
         self.refresh_button.setEnabled(False)
@@ -412,7 +501,9 @@ class ArchiveDialog(QDialog):
 
         dest = self.saved.get(request.id)
         if dest is None or not part_path(dest).exists():
-            name = request.file_name or f"archive_{request.id}.xlsx"
+            fallback = f"archive_{request.id}.xlsx"
+            # The name comes from the server: never a folder in it.
+            name = file_name(request.file_name or fallback, fallback=fallback)
             chosen = choose_save_path(self, downloads_folder() / name)
             if chosen is None:
                 return
@@ -443,7 +534,7 @@ class ArchiveDialog(QDialog):
         self.progress.show()
         self.cancel_button.show()
         self.cancel_button.setEnabled(True)
-        self.status.setText(f"Загрузка файла {dest.name}…")
+        self.status.setText(tr("Загрузка файла {}…").format(dest.name))
         self.transfer = self.ctx.tasks.run_long(
             job,
             self._downloaded,
@@ -458,7 +549,7 @@ class ArchiveDialog(QDialog):
         if self.transfer is not None:
             self.transfer.cancel()
             self.cancel_button.setEnabled(False)
-            self.status.setText("Отмена загрузки…")
+            self.status.setText(tr("Отмена загрузки…"))
 
     def _progress(self, done: int, total: int | None) -> None:
         if total:
@@ -474,15 +565,15 @@ class ArchiveDialog(QDialog):
 
     def _downloaded(self, path: Path) -> None:
         self._download_done()
-        self.status.setText(f"Файл сохранен: {path}")
-        messages.notice(f"Архив сохранен: {path.name}")
+        self.status.setText(tr("Файл сохранен: {}").format(path))
+        messages.notice(tr("Архив сохранен: {}").format(path.name))
         self._selection_changed()
 
     def _download_failed(self, exc: BaseException) -> None:
         self._download_done()
         if isinstance(exc, TransferCancelled):
             self.status.setText(
-                "Загрузка отменена. Нажмите «Скачать», чтобы продолжить с того же места."
+                tr("Загрузка отменена. Нажмите «Скачать», чтобы продолжить с того же места.")
             )
         else:
             self.status.setText(messages.describe(exc))
@@ -497,7 +588,7 @@ class ArchiveDialog(QDialog):
         path = self.current_file()
         if path is not None and not open_url(QUrl.fromLocalFile(str(path))):
             self.status.setText(
-                "Не найдено приложение для файлов .xlsx. Откройте файл в приложении."
+                tr("Не найдено приложение для файлов .xlsx. Откройте файл в приложении.")
             )
 
     def open_folder(self) -> None:

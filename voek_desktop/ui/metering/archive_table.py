@@ -27,7 +27,9 @@ from voek_desktop.api.errors import TransferCancelled
 from voek_desktop.archive_reader import Sheet, WorkbookError, read_workbook
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.models import RowsModel
+from voek_desktop.ui.kit.widgets import fit_to_screen
 
 if TYPE_CHECKING:
     from voek_desktop.ui.kit.tasks import Transfer
@@ -73,11 +75,11 @@ class WorkbookDialog(QDialog):
         self.shown: Sheet | None = None
         self.complete = False
         self.transfer: Transfer | None = None
-        self.setWindowTitle(f"Архив данных — {self.path.name}")
-        self.resize(900, 620)
+        self.setWindowTitle(tr("Архив данных — {}").format(self.path.name))
+        fit_to_screen(self, 900, 620)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Лист:", self))
+        top.addWidget(QLabel(tr("Лист:"), self))
         self.sheet_box = QComboBox(self)
         self.sheet_box.setMinimumContentsLength(16)
         self.sheet_box.currentIndexChanged.connect(self._sheet_chosen)
@@ -93,17 +95,17 @@ class WorkbookDialog(QDialog):
         layout.addWidget(self.view, 1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.cancel_button = QPushButton("Отмена", self)
+        self.cancel_button = QPushButton(tr("Отмена"), self)
         self.cancel_button.clicked.connect(self.cancel)
         self.cancel_button.hide()
         buttons.addWidget(self.cancel_button)
-        close = QPushButton("Закрыть", self)
+        close = QPushButton(tr("Закрыть"), self)
         close.clicked.connect(self.reject)
         buttons.addWidget(close)
         layout.addLayout(buttons)
 
     def load(self) -> None:
-        self.status.setText("Чтение файла…")
+        self.status.setText(tr("Чтение файла…"))
         self.progress.setRange(0, 0)
         self.progress.show()
         self.cancel_button.show()
@@ -150,10 +152,10 @@ class WorkbookDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._finished()
         if isinstance(exc, TransferCancelled):
-            self.status.setText("Чтение отменено.")
+            self.status.setText(tr("Чтение отменено."))
             return
         text = str(exc) if isinstance(exc, WorkbookError) else messages.describe(exc)
-        self.status.setText(f"Не удалось прочитать файл: {text}.")
+        self.status.setText(tr("Не удалось прочитать файл: {}.").format(text))
 
     def _loaded(self, sheets: list[Sheet]) -> None:
         self._finished()
@@ -170,7 +172,9 @@ class WorkbookDialog(QDialog):
         if self.shown is None:
             return
         count = f"{len(self.shown.rows):,}".replace(",", "\u202f")
-        self.status.setText(f"Строк: {count}" + ("" if self.complete else " (чтение…)"))
+        self.status.setText(
+            tr("Строк: {}").format(count) + ("" if self.complete else tr(" (чтение…)"))
+        )
 
     def _sheet_chosen(self, index: int) -> None:
         if not 0 <= index < len(self.sheets):

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -27,8 +26,9 @@ from voek_desktop.domain.formats import (
 )
 from voek_desktop.domain.time import moscow_date
 from voek_desktop.ui.context import Context
+from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.flow import FlowLayout
-from voek_desktop.ui.kit.widgets import primary_button, section_title
+from voek_desktop.ui.kit.widgets import CurrentPageStack, primary_button, section_title
 from voek_desktop.ui.metering.labels import offline_note
 from voek_desktop.ui.metering.models import MetersModel
 
@@ -56,19 +56,21 @@ class MeterCard(QFrame):
         self.grid.setColumnStretch(1, 1)
         layout.addLayout(self.grid)
         buttons = FlowLayout()  # side by side, or under each other in a narrow window
-        self.smart_button = primary_button("Получить данные", self)
+        self.smart_button = primary_button(tr("Получить данные"), self)
         self.smart_button.setObjectName("primary")
         self.smart_button.setAutoDefault(False)
         self.smart_button.setDefault(False)
         self.smart_button.clicked.connect(lambda: self.smart_data_requested.emit(self.meter))
-        self.archive_button = QPushButton("Получить архив данных за период", self)
+        self.archive_button = QPushButton(tr("Получить архив данных за период"), self)
         self.archive_button.clicked.connect(lambda: self.archive_requested.emit(self.meter))
         buttons.addWidget(self.smart_button)
         buttons.addWidget(self.archive_button)
         layout.addLayout(buttons)
         self.not_smart = QLabel(
-            "Прибор учета не подключен к интеллектуальной системе учета: доступны только"
-            " расчетные показания.",
+            tr(
+                "Прибор учёта не подключен к интеллектуальной системе учёта: доступны только"
+                " расчетные показания."
+            ),
             self,
         )
         self.not_smart.setObjectName("fieldHint")
@@ -82,20 +84,21 @@ class MeterCard(QFrame):
             item = self.grid.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.hide()  # not painted over the next meter's rows until it is deleted
                 widget.deleteLater()
         self.setVisible(meter is not None)
         if meter is None:
             return
-        self.title.setText(f"Прибор учета {meter.title}, № {meter.serial_number}")
+        self.title.setText(tr("Прибор учёта {}, № {}").format(meter.title, meter.serial_number))
         rows = [
-            ("Марка прибора учета", meter.title),
-            ("Номер прибора учета", meter.serial_number),
-            ("Адрес точки учета", meter.address),
+            ("Марка прибора учёта", meter.title),
+            ("Номер прибора учёта", meter.serial_number),
+            ("Адрес точки учёта", meter.address),
             ("Фазность", "трехфазный" if meter.phases == 3 else "однофазный"),
             ("Тарифных зон", str(meter.tariff_zones)),
         ]
         if meter.metering_point:
-            rows.insert(3, ("Точка учета", meter.metering_point))
+            rows.insert(3, ("Точка учёта", meter.metering_point))
         if meter.commissioned_at:
             rows.append(("Введен в эксплуатацию", format_date(meter.commissioned_at)))
         rows.append(("Дата показаний для расчетов", format_date(meter.readings_date) or "—"))
@@ -119,7 +122,7 @@ class MeterCard(QFrame):
         self.not_smart.setVisible(not meter.is_smart)
 
 
-class MetersPanel(QStackedWidget):
+class MetersPanel(CurrentPageStack):
     """Page 0: meters and the card; page 1: the smart-meter data of one of them."""
 
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
@@ -128,7 +131,7 @@ class MetersPanel(QStackedWidget):
         self.list_page = QWidget(self)
         layout = QVBoxLayout(self.list_page)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.heading = section_title("Приборы учета", self.list_page)
+        self.heading = section_title(tr("Приборы учёта"), self.list_page)
         layout.addWidget(self.heading)
         self.status = QLabel(self.list_page)
         self.status.setObjectName("fieldHint")
@@ -148,6 +151,10 @@ class MetersPanel(QStackedWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # When the window is too narrow for every column the table scrolls sideways, but the
+        # address keeps the width of its title rather than shrinking to «рес точки уче».
+        title = self.model.headerData(2, Qt.Orientation.Horizontal)
+        header.setMinimumSectionSize(header.fontMetrics().horizontalAdvance(f"  {title}  "))
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.table.setMinimumHeight(140)
@@ -171,14 +178,14 @@ class MetersPanel(QStackedWidget):
         self._loader = loader
         self.model.set_meters([])
         self.card.show_meter(None)
-        self.status.setText("Загрузка приборов учета…")
+        self.status.setText(tr("Загрузка приборов учёта…"))
         self.status.show()
         self.ctx.tasks.run(
             loader,
             lambda meters: self._loaded(loader, meters),
             self._failed,
             owner=self,
-            label="Загрузка приборов учета…",
+            label="Загрузка приборов учёта…",
         )
 
     def clear(self, text: str = "") -> None:
@@ -186,7 +193,7 @@ class MetersPanel(QStackedWidget):
         self._loader = None
         self.model.set_meters([])
         self.card.show_meter(None)
-        self.heading.setText("Приборы учета")
+        self.heading.setText(tr("Приборы учёта"))
         self.status.setText(text)
         self.status.setVisible(bool(text))
 
@@ -201,7 +208,7 @@ class MetersPanel(QStackedWidget):
             ids = [m.id for m in meters]
             self.table.selectRow(ids.index(self._wanted) if self._wanted in ids else 0)
         else:
-            self.status.setText("К этому номеру не привязаны приборы учета.")
+            self.status.setText(tr("К этому номеру не привязаны приборы учёта."))
 
     def _failed(self, exc: BaseException) -> None:
         from voek_desktop.ui.kit import messages

@@ -25,6 +25,7 @@ from voek_desktop.domain.formats import (
 )
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import Field
 from voek_desktop.ui.kit.page import SectionPage
 from voek_desktop.ui.kit.widgets import primary_button, section_title
@@ -52,7 +53,7 @@ class OrganizationPage(SectionPage):
         root.addWidget(self.stack)
 
         # 0: checking
-        self.checking = QLabel("Проверка сведений об организации…", self)
+        self.checking = QLabel(tr("Проверка сведений об организации…"), self)
         self.checking.setObjectName("fieldHint")
         self.checking.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack.addWidget(self.checking)
@@ -60,7 +61,7 @@ class OrganizationPage(SectionPage):
         # 1: not in the registry, or the check failed
         self.problem = QWidget(self)
         p = QVBoxLayout(self.problem)
-        heading = section_title("Информация по приборам учета", self.problem)
+        heading = section_title(tr("Информация по приборам учёта"), self.problem)
         p.addWidget(heading)
         self.problem_text = QLabel(self.problem)
         self.problem_text.setObjectName("notInRegistry")
@@ -68,7 +69,7 @@ class OrganizationPage(SectionPage):
         self.problem_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.problem_text.setOpenExternalLinks(True)
         p.addWidget(self.problem_text)
-        self.retry = QPushButton("Проверить снова", self.problem)
+        self.retry = QPushButton(tr("Проверить снова"), self.problem)
         self.retry.clicked.connect(self.refresh)
         p.addWidget(self.retry, 0, Qt.AlignmentFlag.AlignLeft)
         p.addStretch(1)
@@ -77,7 +78,7 @@ class OrganizationPage(SectionPage):
         # 2: confirmation form
         self.confirm_page = QWidget(self)
         c = QVBoxLayout(self.confirm_page)
-        heading = section_title("Подтверждение данных организации", self.confirm_page)
+        heading = section_title(tr("Подтверждение данных организации"), self.confirm_page)
         c.addWidget(heading)
         card = QFrame(self.confirm_page)
         card.setObjectName("card")
@@ -85,9 +86,11 @@ class OrganizationPage(SectionPage):
         form = QVBoxLayout(card)
         form.setContentsMargins(16, 12, 16, 12)
         text = QLabel(
-            "Для подтверждения данных организации введите номер любого имеющегося договора"
-            " энергоснабжения (купли-продажи электрической энергии) со сбытовой организацией."
-            " Подтверждение выполняется один раз.",
+            tr(
+                "Для подтверждения данных организации введите номер любого имеющегося договора"
+                " энергоснабжения (купли-продажи электрической энергии) со сбытовой организацией."
+                " Подтверждение выполняется один раз."
+            ),
             card,
         )
         text.setWordWrap(True)
@@ -99,12 +102,12 @@ class OrganizationPage(SectionPage):
             placeholder="например, ЭС-1001",
         )
         self.contract_field.edit.returnPressed.connect(self.confirm)
-        label = QLabel("Номер договора энергоснабжения:", card)
+        label = QLabel(tr("Номер договора энергоснабжения:"), card)
         label.setBuddy(self.contract_field.edit)
         form.addWidget(label)
         form.addWidget(self.contract_field)
         row = QHBoxLayout()
-        self.confirm_button = primary_button("Подтвердить", card)
+        self.confirm_button = primary_button(tr("Подтвердить"), card)
         self.confirm_button.clicked.connect(self.confirm)
         row.addWidget(self.confirm_button)
         row.addStretch(1)
@@ -122,11 +125,11 @@ class OrganizationPage(SectionPage):
         body.setContentsMargins(0, 0, 0, 0)
         body.setSpacing(18)
         left = QVBoxLayout()
-        heading = section_title("Договоры энергоснабжения", self.contracts_page)
+        heading = section_title(tr("Договоры энергоснабжения"), self.contracts_page)
         left.addWidget(heading)
         # Contracts → their metering points; the meters of the chosen one at the right.
         self.tree_model = QStandardItemModel(self)
-        self.tree_model.setHorizontalHeaderLabels(["Договор / точка учета"])
+        self.tree_model.setHorizontalHeaderLabels(["Договор / точка учёта"])
         self.tree = QTreeView(self.contracts_page)
         self.tree.setObjectName("contracts")
         self.tree.setModel(self.tree_model)
@@ -177,9 +180,10 @@ class OrganizationPage(SectionPage):
                 " сетевой организации."
             )
             self.problem_text.setText(
-                f"{text}<br><br>Для решения вопроса обратитесь в техническую поддержку"
-                f" АО «ВОЭК»:<br>телефон <b>{phone}</b>,"
-                f" e-mail <a href='mailto:{email}'>{email}</a>."
+                tr(
+                    "{}<br><br>Для решения вопроса обратитесь в техническую поддержку АО "
+                    "«ВОЭК»:<br>телефон <b>{}</b>, e-mail <a href='mailto:{}'>{}</a>."
+                ).format(text, phone, email, email)
             )
             self.retry.hide()
             self.stack.setCurrentWidget(self.problem)
@@ -196,7 +200,7 @@ class OrganizationPage(SectionPage):
             return
         number = self.contract_field.text().strip()
         self.confirm_button.setEnabled(False)
-        self.confirm_status.setText("Проверка номера договора…")
+        self.confirm_status.setText(tr("Проверка номера договора…"))
         client = self.ctx.session.client
         self.ctx.tasks.run(
             lambda: client.confirm_organization(number),
@@ -209,7 +213,7 @@ class OrganizationPage(SectionPage):
     def _confirmed(self, organization: Organization) -> None:
         self.confirm_button.setEnabled(True)
         self.confirm_status.setText("")
-        messages.notice("Данные организации подтверждены.")
+        messages.notice(tr("Данные организации подтверждены."))
         self.show_organization(organization)
 
     def _confirm_failed(self, exc: BaseException) -> None:
@@ -226,7 +230,7 @@ class OrganizationPage(SectionPage):
 
     def load_contracts(self) -> None:
         self.stack.setCurrentWidget(self.contracts_page)
-        self.contracts_status.setText("Загрузка договоров…")
+        self.contracts_status.setText(tr("Загрузка договоров…"))
         client = self.ctx.session.client
         self.ctx.tasks.run(
             client.supply_contracts,
@@ -263,11 +267,13 @@ class OrganizationPage(SectionPage):
             self.tree_model.appendRow(item)
         self.tree.expandAll()
         if not self.contracts:
-            self.contracts_status.setText("Договоры энергоснабжения не найдены.")
+            self.contracts_status.setText(tr("Договоры энергоснабжения не найдены."))
             self.meters.clear()
             return
         points = sum(len(c.metering_points) for c in self.contracts)
-        self.contracts_status.setText(f"Договоров: {len(self.contracts)}, точек учета: {points}")
+        self.contracts_status.setText(
+            tr("Договоров: {}, точек учёта: {}").format(len(self.contracts), points)
+        )
         self.tree.setCurrentIndex(self.tree_model.index(0, 0))
 
     def _chosen(self, index: QModelIndex) -> None:
@@ -279,7 +285,7 @@ class OrganizationPage(SectionPage):
             self.loaded_contract = number
             client = self.ctx.session.client
             self.meters.load(
-                f"Точки учета по договору № {number}",
+                f"Точки учёта по договору № {number}",
                 lambda: client.supply_contract_meters(number),
                 select=meter_id,
             )

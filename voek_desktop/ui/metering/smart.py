@@ -1,4 +1,4 @@
-"""«Информация по прибору учета электрической энергии»: the Decree 890 value set of the last
+"""«Информация по прибору учёта электрической энергии»: the Decree 890 value set of the last
 poll (docs/design.md "Smart-meter data"), laid out like the web cabinet's table, and
 consumption charts."""
 
@@ -34,6 +34,7 @@ from voek_desktop.domain.tariffs import SCHEDULES, zone_at
 from voek_desktop.domain.time import MSK, moscow_date, moscow_midnight
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
+from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.flow import FlowLayout
 from voek_desktop.ui.kit.models import FormattedRowsModel, RowsModel
 from voek_desktop.ui.kit.widgets import link_button, pydate, qdate, section_title
@@ -91,12 +92,12 @@ class SmartDataPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
-        self.back = link_button("← К приборам учета", self)
+        self.back = link_button(tr("← К приборам учёта"), self)
         self.back.clicked.connect(self.back_requested)
         top.addWidget(self.back)
         top.addStretch(1)
         layout.addLayout(top)
-        title = section_title("Информация по прибору учета электрической энергии", self)
+        title = section_title(tr("Информация по прибору учёта электрической энергии"), self)
         title.setWordWrap(True)
         layout.addWidget(title)
         about = QLabel(f"{meter.title}, № {meter.serial_number} · {meter.address}", self)
@@ -104,9 +105,9 @@ class SmartDataPage(QWidget):
         layout.addWidget(about)
 
         actions = FlowLayout()  # the two long buttons wrap under each other when narrow
-        self.archive_button = QPushButton("Получить архив данных за период", self)
+        self.archive_button = QPushButton(tr("Получить архив данных за период"), self)
         self.archive_button.clicked.connect(self.open_archive)
-        self.refresh_button = QPushButton("Получить последние данные с прибора учета", self)
+        self.refresh_button = QPushButton(tr("Получить последние данные с прибора учёта"), self)
         self.refresh_button.clicked.connect(self.refresh)
         actions.addWidget(self.archive_button)
         actions.addWidget(self.refresh_button)
@@ -121,11 +122,11 @@ class SmartDataPage(QWidget):
         layout.addWidget(self.tabs, 1)
         self.values_tab = QWidget(self)
         self._build_values(self.values_tab)
-        self.tabs.addTab(self.values_tab, "Данные прибора учета")
+        self.tabs.addTab(self.values_tab, tr("Данные прибора учёта"))
         self.daily = DailyChart(ctx, meter, self)
-        self.tabs.addTab(self.daily, "Потребление по дням")
+        self.tabs.addTab(self.daily, tr("Потребление по дням"))
         self.halfhour = HalfHourChart(ctx, meter, self)
-        self.tabs.addTab(self.halfhour, "Нагрузка за сутки")
+        self.tabs.addTab(self.halfhour, tr("Нагрузка за сутки"))
         self.tabs.currentChanged.connect(self._tab_changed)
 
     def _build_values(self, page: QWidget) -> None:
@@ -145,13 +146,13 @@ class SmartDataPage(QWidget):
         self.polled.setWordWrap(True)
         self.polled.setStyleSheet("font-weight: 600;")
         layout.addWidget(self.polled)
-        layout.addWidget(QLabel("Накопленная энергия по тарифным зонам", inner))
+        layout.addWidget(QLabel(tr("Накопленная энергия по тарифным зонам"), inner))
         self.registers_model = FormattedRowsModel([], [])
         self.registers_model.setParent(self)
         self.registers_view = _table(self.registers_model, inner)
         self.registers_view.setObjectName("registers")
         layout.addWidget(self.registers_view)
-        layout.addWidget(QLabel("Мгновенные значения", inner))
+        layout.addWidget(QLabel(tr("Мгновенные значения"), inner))
         self.instant_model = FormattedRowsModel(
             ["Параметр", "Значение", "Ед. изм."], [None, _trimmed, None], self
         )
@@ -160,7 +161,7 @@ class SmartDataPage(QWidget):
         layout.addWidget(self.instant_view)
         self.relay = QLabel(inner)
         layout.addWidget(self.relay)
-        layout.addWidget(QLabel("Последние события", inner))
+        layout.addWidget(QLabel(tr("Последние события"), inner))
         self.events_model = FormattedRowsModel(["Время", "Событие"], [format_datetime, None], self)
         self.events_view = _table(self.events_model, inner)
         self.events_view.setObjectName("events")
@@ -170,10 +171,10 @@ class SmartDataPage(QWidget):
     # --- data -----------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """«Получить последние данные с прибора учета»: the values of the last daily poll."""
+        """«Получить последние данные с прибора учёта»: the values of the last daily poll."""
         self.tabs.setCurrentWidget(self.values_tab)
         self.refresh_button.setEnabled(False)
-        self.status.setText("Получение данных прибора учета…")
+        self.status.setText(tr("Получение данных прибора учёта…"))
         meter_id = self.meter.id
         client = self.ctx.session.client
         self.ctx.tasks.run(
@@ -181,7 +182,7 @@ class SmartDataPage(QWidget):
             self.show_data,
             self._failed,
             owner=self,
-            label="Получение данных прибора учета…",
+            label="Получение данных прибора учёта…",
         )
 
     def _failed(self, exc: BaseException) -> None:
@@ -194,7 +195,7 @@ class SmartDataPage(QWidget):
         self.status.setText("")
         polled = format_datetime(data.polled_at)
         self.polled.setText(
-            f"Данные на момент последнего опроса: {polled}. Обновляются раз в сутки."
+            tr("Данные на момент последнего опроса: {}. Обновляются раз в сутки.").format(polled)
         )
         zones = sorted({r.zone for r in data.registers if r.zone != "total"})
         columns = [*zones, "total"]
@@ -226,7 +227,7 @@ class SmartDataPage(QWidget):
         self.registers_model.set_rows(rows, headers)
         self.instant_model.set_rows([[v.name, v.value, v.unit] for v in data.instant])
         relay = data.relay_name or RELAY_NAMES.get(data.relay, data.relay)
-        self.relay.setText(f"Реле нагрузки: <b>{relay}</b>")
+        self.relay.setText(tr("Реле нагрузки: <b>{}</b>").format(relay))
         events = sorted(data.events, key=lambda e: e.at, reverse=True)
         self.events_model.set_rows([[e.at, e.name] for e in events] or [["", "Событий нет"]])
         for view in (self.registers_view, self.instant_view, self.events_view):
@@ -346,7 +347,7 @@ class ChartPage(QWidget):
         self.picker_label.setBuddy(self.picker)
         self.status = QLabel(self)
         self.status.setObjectName("fieldHint")
-        self.status.setWordWrap(True)
+        self.status.setWordWrap(True)  # the day's summary must not widen the window
         controls.addWidget(self.status, 1)
         layout.addLayout(controls)
         self.note = QLabel(self)  # data the poll has not brought yet
@@ -386,10 +387,10 @@ class ChartPage(QWidget):
     def reload(self) -> None:
         if not self.ready:
             # Without the last poll the picker would still read 01.01.2000: wait for it.
-            self.status.setText("Получение данных прибора учета…")
+            self.status.setText(tr("Получение данных прибора учёта…"))
             return
         first, last = self.range()
-        self.status.setText("Загрузка данных…")
+        self.status.setText(tr("Загрузка данных…"))
         meter_id = self.meter.id
         client = self.ctx.session.client
         self.ctx.tasks.run(
@@ -490,7 +491,7 @@ class DailyChart(ChartPage):
 
     def __init__(self, ctx: Context, meter: Meter, parent: QWidget | None = None) -> None:
         super().__init__(ctx, meter, parent)
-        self.picker_label.setText("Месяц:")
+        self.picker_label.setText(tr("Месяц:"))
         self.picker.setDisplayFormat("MM.yyyy")
         self.first = date.min
         self.days = 0
@@ -564,7 +565,7 @@ class DailyChart(ChartPage):
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
         total = sum(self.day_totals)
-        self.status.setText(f"Всего за месяц: {format_number(total, 1)} кВт·ч")
+        self.status.setText(tr("Всего за месяц: {} кВт·ч").format(format_number(total, 1)))
         return chart
 
     def _bar_hovered(self, status: bool, index: int, bar) -> None:
@@ -584,7 +585,7 @@ class HalfHourChart(ChartPage):
 
     def __init__(self, ctx: Context, meter: Meter, parent: QWidget | None = None) -> None:
         super().__init__(ctx, meter, parent)
-        self.picker_label.setText("Дата:")
+        self.picker_label.setText(tr("Дата:"))
         self.picker.setDisplayFormat("dd.MM.yyyy")
         self.midnight = moscow_midnight(date(2000, 1, 1))
         self.energy: dict[datetime, float] = {}
@@ -661,7 +662,9 @@ class HalfHourChart(ChartPage):
             self.note.setText(chart_axes.partial_day(first, f"{end:%H:%M}"))
         energy = sum(self.energy.values())
         self.status.setText(
-            f"За сутки: {format_number(energy, 2)} кВт·ч, максимум {format_number(peak, 2)} кВт"
+            tr("За сутки: {} кВт·ч, максимум {} кВт").format(
+                format_number(energy, 2), format_number(peak, 2)
+            )
         )
         return chart
 

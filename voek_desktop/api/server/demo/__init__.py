@@ -12,6 +12,10 @@ if TYPE_CHECKING:
 
 
 def load(app: CabinetApp) -> None:
+    from voek_desktop.demo_data import DEMO_GRID_SIGNATORY
+
+    if app.config.signatory is None:
+        app.config.signatory = dict(DEMO_GRID_SIGNATORY)
     # Consumers first: the registry and the applications belong to them.
     identity.load(app)
     metering.load(app)

@@ -283,6 +283,7 @@ def _make_contract_pdf(app: CabinetApp, row: sqlite3.Row, number: str, now: str)
         "status": "offered",
         "created_at": now,
         "date": moscow_today(app).isoformat(),
+        **{f"grid_signatory_{k}": v for k, v in (app.config.signatory or {}).items()},
     }
     directory = files_dir(app, FOLDER)
     fd, tmp = tempfile.mkstemp(dir=directory, suffix=".part")

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from voek_desktop.api.server.core.clock import iso
-from voek_desktop.api.server.core.schemas import STR, obj
+from voek_desktop.api.server.core.schemas import BOOLEAN, STR, obj
 from voek_desktop.api.server.http.web import Request, Response, RouteTable, validation_failed
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def outbox(app: CabinetApp, req: Request) -> Response:
     "/dev/registry",
     auth=False,
     summary="Реестр сетевой организации для демонстраций и тестов: лицевые счета с заводскими"
-    " номерами приборов учета, организации с договорами (только --dev)",
+    " номерами приборов учёта, организации с договорами (только --dev)",
     responses={200: {"$ref": "#/components/schemas/Registry"}},
 )
 def registry(app: CabinetApp, req: Request) -> Response:
@@ -88,13 +88,20 @@ def registry(app: CabinetApp, req: Request) -> Response:
                     (a["number"],),
                 )
             ],
+            "added": bool(a["added"]),
         }
-        for a in app.db.query("SELECT number FROM personal_accounts ORDER BY number")
+        for a in app.db.query(
+            "SELECT number, EXISTS (SELECT 1 FROM consumer_personal_accounts c"
+            " WHERE c.number = personal_accounts.number) AS added"
+            " FROM personal_accounts ORDER BY number"
+        )
     ]
     organizations = [
         {
             "ogrn": o["registry_number"],
             "inn": o["inn"],
+            "kind": o["kind"],
+            "name": o["name"],
             "supply_contracts": [
                 c["number"]
                 for c in app.db.query(
@@ -104,7 +111,8 @@ def registry(app: CabinetApp, req: Request) -> Response:
             ],
         }
         for o in app.db.query(
-            "SELECT id, registry_number, inn FROM organizations ORDER BY registry_number"
+            "SELECT id, registry_number, inn, kind, name FROM organizations"
+            " ORDER BY registry_number"
         )
     ]
     return Response.json({"personal_accounts": accounts, "organizations": organizations})
@@ -120,14 +128,17 @@ dev_route.schemas.update(
                     ["number", "meter_serial_numbers"],
                     number=STR,
                     meter_serial_numbers={"type": "array", "items": STR},
+                    added={**BOOLEAN, "description": "Уже добавлен в чей-то кабинет"},
                 ),
             },
             organizations={
                 "type": "array",
                 "items": obj(
                     ["ogrn", "inn", "supply_contracts"],
-                    ogrn=STR,
+                    ogrn={**STR, "description": "ОГРН или ОГРНИП"},
                     inn=STR,
+                    kind={"type": "string", "enum": ["company", "entrepreneur"]},
+                    name=STR,
                     supply_contracts={"type": "array", "items": STR},
                 ),
             },

@@ -45,6 +45,7 @@ SCHEMAS: dict[str, Any] = {
                 "description": "Постоянный идентификатор сервера: создаётся один раз с его базой"
                 " данных и не меняется при смене адреса или порта",
             },
+            "version": {"type": "string", "description": "версия сервера"},
         },
     },
     "ConsumerType": {"type": "string", "enum": ["individual", "entrepreneur", "company"]},
@@ -88,6 +89,15 @@ SCHEMAS: dict[str, Any] = {
             "phone": STR,
             "created_at": {"type": "string", "format": "date-time"},
             "activated_at": NULLABLE_STR,
+            "name": {
+                **NULLABLE_STR,
+                "description": "GET /profile: наименование организации или ИП по реестру",
+            },
+            "addresses": {
+                "type": "array",
+                "items": STR,
+                "description": "GET /profile: адреса точек учёта, доступных потребителю",
+            },
         },
     },
     "RegistrationResult": {

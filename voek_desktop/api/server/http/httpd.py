@@ -3,8 +3,8 @@
 ``ThreadingMixIn`` starts a thread per connection without limit and ``wsgiref`` waits forever
 on a slow client, answers errors in HTML, announces the Python version and closes the connection
 after every answer. Here: a fixed pool of workers with a bounded queue (a prompt JSON 503 past it),
-a socket timeout, JSON errors, no version in ``Server``, a lingering close so a refused upload
-still gets its 413, and HTTP/1.1 keep-alive.
+a socket timeout, a total deadline for a request's head, JSON errors, no version in ``Server``, a
+lingering close so a refused upload still gets its 413, and HTTP/1.1 keep-alive.
 
 Python runs one thread at a time, and many threads that all want to run at once spend their time
 handing the interpreter lock to each other (on 2 cores, 16 busy workers served a third of what 2
@@ -180,6 +180,44 @@ class _Output:
         pass  # the request handler flushes once the application is done
 
 
+class _SocketReader(io.RawIOBase):
+    """The read side of the connection, with an optional total deadline.
+
+    A socket timeout bounds one ``recv`` only: a client that sends a header byte every few
+    seconds holds its worker for as long as it likes, and 128 such sockets left every other
+    client a 503. While ``deadline`` is set, each ``recv`` may only wait for what is left of it,
+    and past it the read fails with ``TimeoutError``."""
+
+    def __init__(self, sock: socket.socket, timeout: float) -> None:
+        super().__init__()
+        self._sock = sock
+        self._timeout = timeout
+        self.deadline: float | None = None
+        self.received = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int | None:
+        if self.deadline is None:
+            try:
+                count = self._sock.recv_into(buffer)
+            except BlockingIOError:
+                return None  # a non-blocking peek on an idle keep-alive connection
+        else:
+            # Past the deadline what is already here is still read (timeout 0): the time a
+            # connection waited in the queue for a worker is not the client's fault.
+            self._sock.settimeout(min(max(0.0, self.deadline - time.monotonic()), self._timeout))
+            try:
+                count = self._sock.recv_into(buffer)
+            except BlockingIOError:
+                raise TimeoutError("request head not received in time") from None
+            finally:
+                self._sock.settimeout(self._timeout)
+        self.received += count
+        return count
+
+
 class _RequestHandler(WSGIRequestHandler):
     server: CabinetHTTPServer
     server_version = SERVER_NAME
@@ -194,10 +232,22 @@ class _RequestHandler(WSGIRequestHandler):
         self.timeout = self.server.socket_timeout  # type: ignore[misc]
         self.connection_state: dict[str, Any] = {}
         super().setup()
+        self.rfile.close()  # the plain socket file: ours below also knows the head's deadline
+        self.reader = _SocketReader(self.connection, self.server.socket_timeout)
+        self.rfile = io.BufferedReader(self.reader)
+
+    def __init__(
+        self, request: Any, client_address: Any, server: Any, accepted: float | None = None
+    ) -> None:
+        # The first head's deadline counts from the accept: dribblers queued behind the
+        # workers then time out together with those in the workers, not one deadline later.
+        self.head_started = time.monotonic() if accepted is None else accepted
+        super().__init__(request, client_address, server)
 
     def handle(self) -> None:
         self.handle_one_request()
         while not self.close_connection and self._next_request_arrives():
+            self.head_started = time.monotonic()
             self.handle_one_request()
 
     def _next_request_arrives(self) -> bool:
@@ -228,15 +278,16 @@ class _RequestHandler(WSGIRequestHandler):
 
     def handle_one_request(self) -> None:
         self.close_connection = True
-        self.raw_requestline = self.rfile.readline(65537)
-        if not self.raw_requestline:
+        self.requestline = self.request_version = self.command = ""
+        self.reader.deadline = self.head_started + self.server.head_timeout
+        try:
+            if not self._read_head():
+                return
+        except TimeoutError:
+            self._head_timed_out()
             return
-        if len(self.raw_requestline) > 65536:
-            self.requestline = self.request_version = self.command = ""
-            self.send_error(414)
-            return
-        if not self.parse_request():
-            return
+        finally:
+            self.reader.deadline = None
         environ = self.get_environ()
         self.connection_state = {}
         environ["voek.connection"] = self.connection_state
@@ -254,6 +305,28 @@ class _RequestHandler(WSGIRequestHandler):
         with slot:
             handler.run(self.server.get_app())
         self.wfile.flush()
+
+    def _read_head(self) -> bool:
+        """The request line and the headers: True when they make a request to answer."""
+        self.raw_requestline = self.rfile.readline(65537)
+        if not self.raw_requestline:
+            return False
+        if len(self.raw_requestline) > 65536:
+            self.send_error(414)
+            return False
+        return self.parse_request()
+
+    def _head_timed_out(self) -> None:
+        """408 to a client too slow with its head (a short wait: it may not be reading
+        either), then the connection is closed and the worker serves others. A connection on
+        which nothing ever came is no request: it is closed without a word."""
+        if not self.reader.received:
+            return
+        log.info("request head from %s not received in time", self.address_string())
+        self.connection.settimeout(1.0)
+        with contextlib.suppress(OSError):
+            self.send_error(408)
+            self.wfile.flush()
 
     def body_left(self) -> bool:
         """Whether part of this request's body may still be on the wire."""
@@ -277,7 +350,12 @@ class _RequestHandler(WSGIRequestHandler):
             _linger(self.connection)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        body = _error_json("bad_request" if code < 500 else "internal_error", "Неверный запрос")
+        if code == 408:
+            body = _error_json(
+                "request_timeout", "Запрос передавался слишком долго, повторите попытку"
+            )
+        else:
+            body = _error_json("bad_request" if code < 500 else "internal_error", "Неверный запрос")
         self.log_error("code %d, message %s", code, message)
         self.send_response(code, STATUS_TEXT.get(code, message))
         self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -322,11 +400,14 @@ class CabinetHTTPServer(WSGIServer):
         workers: int = 64,
         backlog: int = 64,
         socket_timeout: float = 30.0,
+        head_timeout: float = 10.0,
         keep_alive_timeout: float = 5.0,
     ) -> None:
         super().__init__(address, _RequestHandler)
         self.set_app(app)
         self.socket_timeout = socket_timeout
+        # The whole request line and headers must arrive within this many seconds.
+        self.head_timeout = head_timeout
         self.keep_alive_timeout = keep_alive_timeout
         self.app_slot = AppSlot()
         # Background work of the app (jobs, registers) takes turns in the same slot.
@@ -360,14 +441,14 @@ class CabinetHTTPServer(WSGIServer):
             return
         with self._open_lock:
             self._open += 1
-        self._pool.submit(self._work, request, client_address)
+        self._pool.submit(self._work, request, client_address, time.monotonic())
 
-    def _work(self, request: Any, client_address: Any) -> None:
+    def _work(self, request: Any, client_address: Any, accepted: float) -> None:
         with self._open_lock:
             self._busy.add(request)
         try:
             if not self.closing:
-                self.finish_request(request, client_address)
+                _RequestHandler(request, client_address, self, accepted)
         except Exception:
             self.handle_error(request, client_address)
         finally:

@@ -31,6 +31,7 @@ from voek_desktop.api.server.features.identity.common import (
     use_token,
     valid_email,
 )
+from voek_desktop.api.server.features.metering.common import registry_details
 from voek_desktop.api.server.http.web import (
     HttpError,
     Request,
@@ -69,7 +70,7 @@ PAGE_HEADERS = {
     responses={200: {"$ref": "#/components/schemas/Profile"}, 401: None},
 )
 def get_profile(app: CabinetApp, req: Request) -> Response:
-    return Response.json(profile_json(req.consumer))
+    return Response.json({**profile_json(req.consumer), **registry_details(app, req.consumer)})
 
 
 @route(

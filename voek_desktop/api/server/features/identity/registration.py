@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import timedelta
+from functools import cache
+from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 from voek_desktop.api.server.core import limits
@@ -38,9 +40,19 @@ if TYPE_CHECKING:
 
 route = RouteTable()
 
+
 # A 409 naming a taken СНИЛС/ОГРН/e-mail tells whether someone is a customer; such answers are
 # limited per client address. Successful registrations are not: a service centre registers
 # many visitors from one address (docs/design.md "Identity").
+@cache
+def _version() -> str:
+    # The package's own metadata: the server may not import the app's modules (import-linter).
+    try:
+        return metadata.version("voek-desktop")
+    except metadata.PackageNotFoundError:
+        return ""
+
+
 TAKEN_LOOKUPS = limits.Limit(
     "registration_taken",
     10,
@@ -61,7 +73,12 @@ TAKEN_LOOKUPS = limits.Limit(
 def health(app: CabinetApp, req: Request) -> Response:
     identity = app.db.query_row("SELECT server_id FROM server_identity WHERE id = 1")
     return Response.json(
-        {"status": "ok", "time": iso(app.clock.now()), "server_id": identity["server_id"]}
+        {
+            "status": "ok",
+            "time": iso(app.clock.now()),
+            "server_id": identity["server_id"],
+            "version": _version(),
+        }
     )
 
 

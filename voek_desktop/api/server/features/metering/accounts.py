@@ -88,7 +88,7 @@ def list_personal_accounts(app: CabinetApp, req: Request) -> Response:
 @route(
     "POST",
     "/personal-accounts",
-    summary="Добавить лицевой счет по номеру и заводскому номеру любого его прибора учета"
+    summary="Добавить лицевой счет по номеру и заводскому номеру любого его прибора учёта"
     " (оба указаны в квитанции); 10 неудачных попыток в час — 429",
     body={"$ref": "#/components/schemas/PersonalAccountNew"},
     responses={
@@ -111,7 +111,7 @@ def add_personal_account(app: CabinetApp, req: Request) -> Response:
     serial = text_field(body, "meter_serial_number").strip().translate(_ACCOUNT_SEPARATORS)
     if not serial:
         raise validation_failed(
-            {"meter_serial_number": "Укажите заводской номер прибора учета из квитанции"}
+            {"meter_serial_number": "Укажите заводской номер прибора учёта из квитанции"}
         )
     if len(serial) > 50:
         raise validation_failed({"meter_serial_number": "Слишком длинный заводской номер"})
@@ -173,7 +173,7 @@ def remove_personal_account(app: CabinetApp, req: Request, number: str) -> Respo
 @route(
     "GET",
     "/personal-accounts/{number}/meters",
-    summary="Приборы учета лицевого счета",
+    summary="Приборы учёта лицевого счета",
     responses={200: {"$ref": "#/components/schemas/MeterList"}, 403: None, 404: None},
 )
 def personal_account_meters(app: CabinetApp, req: Request, number: str) -> Response:
@@ -208,7 +208,7 @@ route.schemas.update(
             meter_serial_number={
                 **STR,
                 "maxLength": 50,
-                "description": "Заводской номер любого прибора учета этого лицевого счета"
+                "description": "Заводской номер любого прибора учёта этого лицевого счета"
                 " (указан в квитанции и на самом приборе)",
             },
         ),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -41,7 +41,13 @@ from voek_desktop.api.server.http.web import (
     not_found,
     validation_failed,
 )
-from voek_desktop.domain.time import MSK, moscow_date, moscow_midnight, years_before
+from voek_desktop.domain.time import (
+    MSK,
+    archive_editable_until,
+    archive_first_day,
+    archive_last_day,
+    archive_produce_after,
+)
 
 if TYPE_CHECKING:
     from voek_desktop.api.server.app import CabinetApp
@@ -49,13 +55,11 @@ if TYPE_CHECKING:
 route = RouteTable()
 dev_route = RouteTable()
 
-ARCHIVE_YEARS = 3
 # Open requests (not yet ready or failed) a consumer may have: each one is a job that writes up
 # to three years of half-hourly data, so one account must not queue hundreds
 # (docs/design.md "Archives").
 OPEN_PER_METER = 5
 OPEN_PER_CONSUMER = 20
-EDIT_DEADLINE = time(21, 0)  # Moscow time of the creation day
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUS_LABELS = {
     "accepted": "Принят",
@@ -88,6 +92,7 @@ def _archive_json(row: sqlite3.Row, now: datetime) -> dict[str, Any]:
         "created_at": row["created_at"],
         "updated_at": row["updated_at"],
         "editable_until": row["editable_until"],
+        "produce_after": row["produce_after"],
         "ready_at": row["ready_at"],
         "file_name": row["file_name"] if status == "ready" else None,
         "file_size": row["file_size"] if status == "ready" else None,
@@ -97,10 +102,14 @@ def _archive_json(row: sqlite3.Row, now: datetime) -> dict[str, Any]:
     }
 
 
+def _moment(moment: datetime) -> str:
+    return moment.astimezone(MSK).strftime("%d.%m.%Y %H:%M") + " МСК"
+
+
 def _check_period(app: CabinetApp, meter: sqlite3.Row, start: Any, end: Any) -> tuple[date, date]:
-    """The period rules of an archive request (docs/design.md "Archives"), in Moscow dates:
-    start ≥ today − 3 years, end ≤ the date of the last poll, start ≤ end; and no earlier than
-    the meter's data."""
+    """The period rules of an archive request (SPEC §6.5, docs/design.md "Archives"), in Moscow
+    dates: start ≥ today − 3 years, end ≤ the last day complete when the file is produced
+    (domain/time.py ``archive_last_day``), start ≤ end; and no earlier than the meter's data."""
     now = app.clock.now()
     first, last = parse_date(start), parse_date(end)
     errors: dict[str, str] = {}
@@ -108,8 +117,8 @@ def _check_period(app: CabinetApp, meter: sqlite3.Row, start: Any, end: Any) -> 
         errors["period_start"] = "Укажите дату начала в формате ГГГГ-ММ-ДД"
     if last is None:
         errors["period_end"] = "Укажите дату окончания в формате ГГГГ-ММ-ДД"
-    earliest = years_before(moscow_date(now), ARCHIVE_YEARS)
-    poll_day = simulator.last_poll(now).date()
+    earliest = archive_first_day(now)
+    latest = archive_last_day(now)
     data_from = date.fromisoformat(meter["profile_start"])
     if first is not None:
         if first < earliest:
@@ -117,10 +126,12 @@ def _check_period(app: CabinetApp, meter: sqlite3.Row, start: Any, end: Any) -> 
                 f"Начало периода — не раньше {ddmmyyyy(earliest)} (не более 3 лет назад)"
             )
         elif first < data_from:
-            errors["period_start"] = f"Данные прибора учета есть с {ddmmyyyy(data_from)}"
-    if last is not None and last > poll_day:
+            errors["period_start"] = f"Данные прибора учёта есть с {ddmmyyyy(data_from)}"
+    if last is not None and last > latest:
         errors["period_end"] = (
-            f"Окончание периода — не позже {ddmmyyyy(poll_day)} (дата последнего опроса)"
+            f"Окончание периода — не позже {ddmmyyyy(latest)}: это последние полные сутки"
+            " (все 48 получасовых интервалов), которые будут опрошены к формированию архива"
+            f" {_moment(archive_produce_after(now))}"
         )
     if first is not None and last is not None and first > last and "period_end" not in errors:
         errors["period_end"] = "Окончание периода раньше начала"
@@ -158,7 +169,7 @@ def _check_open_requests(conn: sqlite3.Connection, consumer_id: int, meter_id: i
         raise HttpError(
             409,
             "too_many_open_archive_requests",
-            f"По этому прибору учета уже {per_meter} незавершенных запросов архива — это"
+            f"По этому прибору учёта уже {per_meter} незавершенных запросов архива — это"
             f" предел ({OPEN_PER_METER}). Дождитесь готовности одного из них или измените"
             " период в уже созданном запросе.",
         )
@@ -167,7 +178,7 @@ def _check_open_requests(conn: sqlite3.Connection, consumer_id: int, meter_id: i
 @route(
     "POST",
     "/meters/{id}/archive-requests",
-    summary="Заказать архив данных прибора учета за период (до 3 лет)",
+    summary="Заказать архив данных прибора учёта за период (до 3 лет)",
     body={"$ref": "#/components/schemas/ArchiveRequestNew"},
     responses={
         201: {"$ref": "#/components/schemas/ArchiveRequest"},
@@ -182,9 +193,9 @@ def create_archive_request(app: CabinetApp, req: Request, id: str) -> Response:
     require_smart(meter)
     first, last = _check_period(app, meter, body.get("period_start"), body.get("period_end"))
     now = app.clock.now()
-    today = moscow_date(now)
-    editable_until = datetime.combine(today, EDIT_DEADLINE, MSK)
-    produce_after = moscow_midnight(today + timedelta(days=1))
+    # SPEC §6.5: after 21:00 МСК a request belongs to the next day, so its deadline is ahead.
+    editable_until = archive_editable_until(now)
+    produce_after = archive_produce_after(now)
     with app.db.write() as conn:
         # Counted in the write transaction, so parallel requests cannot pass the cap together.
         _check_open_requests(conn, req.consumer["id"], meter["id"])
@@ -211,8 +222,30 @@ def create_archive_request(app: CabinetApp, req: Request, id: str) -> Response:
 
 @route(
     "GET",
+    "/meters/{id}/archive-terms",
+    summary="Условия запроса архива, созданного сейчас: допустимые даты и сроки (SPEC §6.5)",
+    responses={200: {"$ref": "#/components/schemas/ArchiveTerms"}, 404: None, 409: None},
+)
+def archive_terms(app: CabinetApp, req: Request, id: str) -> Response:
+    """What the app needs to offer only dates the server accepts and to name deadlines that are
+    ahead by the server's clock, not the PC's."""
+    require_smart(visible_meter(app, req, id))
+    now = app.clock.now()
+    return Response.json(
+        {
+            "now": iso(now),
+            "period_start_min": archive_first_day(now).isoformat(),
+            "period_end_max": archive_last_day(now).isoformat(),
+            "editable_until": iso(archive_editable_until(now)),
+            "produce_after": iso(archive_produce_after(now)),
+        }
+    )
+
+
+@route(
+    "GET",
     "/archive-requests",
-    summary="Запросы архива потребителя (по прибору учета, если указан meter_id)",
+    summary="Запросы архива потребителя (по прибору учёта, если указан meter_id)",
     parameters=[
         {"name": "meter_id", "in": "query", "required": False, "schema": {"type": "string"}}
     ],
@@ -250,7 +283,7 @@ def get_archive_request(app: CabinetApp, req: Request, id: str) -> Response:
 @route(
     "PATCH",
     "/archive-requests/{id}",
-    summary="Изменить период запроса архива (до 21:00 МСК дня создания)",
+    summary="Изменить период запроса архива (до editable_until: 21:00 МСК его суток)",
     body={"$ref": "#/components/schemas/ArchiveRequestPatch"},
     responses={
         200: {"$ref": "#/components/schemas/ArchiveRequest"},
@@ -264,7 +297,7 @@ def patch_archive_request(app: CabinetApp, req: Request, id: str) -> Response:
     body = req.json()
     now = app.clock.now()
     if _status(row, now) != "accepted":
-        raise _locked()
+        raise _locked(row, now)
     meter = app.db.query_row(f"{METER_SELECT} WHERE m.id = ?", (row["meter_id"],))
     first, last = _check_period(
         app,
@@ -279,17 +312,31 @@ def patch_archive_request(app: CabinetApp, req: Request, id: str) -> Response:
             (first.isoformat(), last.isoformat(), iso(now), row["id"], iso(now)),
         )
         if cur.rowcount == 0:
-            raise _locked()
+            raise _locked(row, now)
     row = app.db.query_row("SELECT * FROM archive_requests WHERE id = ?", (row["id"],))
     return Response.json(_archive_json(row, now))
 
 
-def _locked() -> HttpError:
+def _locked(row: sqlite3.Row, now: datetime) -> HttpError:
+    # Names only what is still ahead: the file's time, not the deadline that has passed.
     return HttpError(
         409,
         "archive_request_locked",
-        "Запрос можно изменить только до 21:00 МСК дня, когда он создан",
+        "Запрос зафиксирован, его даты больше не изменить. "
+        + _when_ready(row, now)
+        + " Для другого периода создайте новый запрос.",
     )
+
+
+def _when_ready(row: sqlite3.Row, now: datetime) -> str:
+    if row["status"] == "ready":
+        return "Архив по нему уже сформирован."
+    if row["status"] == "failed":
+        return "Архив по нему сформировать не удалось."
+    produce_after = parse_iso(row["produce_after"])
+    if produce_after > now:
+        return f"Архив будет сформирован после {_moment(produce_after)}."
+    return "Архив формируется, он будет готов в ближайшее время."
 
 
 def _content_disposition(name: str) -> str:
@@ -361,9 +408,14 @@ _XLSX_CONTENT = {
 def download_archive(app: CabinetApp, req: Request, id: str) -> Response:
     row = _visible_request(app, req, id)
     if row["status"] != "ready" or not row["file_path"]:
-        raise HttpError(
-            409, "archive_not_ready", "Архив еще не сформирован: он будет готов на следующий день"
-        )
+        if row["status"] == "failed":
+            raise HttpError(
+                409,
+                "archive_not_ready",
+                "Архив по этому запросу сформировать не удалось. Создайте новый запрос",
+            )
+        when = _when_ready(row, app.clock.now())
+        raise HttpError(409, "archive_not_ready", "Архив еще не сформирован. " + when)
     path = _archive_dir(app) / row["file_path"]
     try:
         size = path.stat().st_size
@@ -502,12 +554,24 @@ route.schemas.update(
             created_at=DATE_TIME,
             updated_at=DATE_TIME,
             editable_until=DATE_TIME,
+            produce_after=DATE_TIME,
             ready_at={"type": ["string", "null"], "format": "date-time"},
             file_name=NULLABLE_STR,
             file_size={"type": ["integer", "null"]},
             error=NULLABLE_STR,
         ),
         "ArchiveRequestList": list_of("ArchiveRequest"),
+        "ArchiveTerms": obj(
+            ["now", "period_start_min", "period_end_max", "editable_until", "produce_after"],
+            now=DATE_TIME,
+            period_start_min={**DATE, "description": "Самая ранняя дата начала: 3 года назад"},
+            period_end_max={
+                **DATE,
+                "description": "Последние полные сутки (48 интервалов) к формированию архива",
+            },
+            editable_until=DATE_TIME,
+            produce_after=DATE_TIME,
+        ),
         "ArchiveRequestNew": obj(
             ["period_start", "period_end"],
             period_start={**DATE, "description": "Первые сутки периода (МСК)"},

@@ -65,7 +65,7 @@ def require_individual(req: Request) -> None:
         raise HttpError(
             403,
             "individuals_only",
-            "Лицевые счета доступны физическим лицам. Организации видят приборы учета"
+            "Лицевые счета доступны физическим лицам. Организации видят приборы учёта"
             " в разделе «Договоры энергоснабжения»",
         )
 
@@ -88,6 +88,32 @@ def find_organization(app: CabinetApp, consumer: sqlite3.Row) -> sqlite3.Row | N
     if not number:
         return None
     return app.db.query_one("SELECT * FROM organizations WHERE registry_number = ?", (number,))
+
+
+def registry_details(app: CabinetApp, consumer: sqlite3.Row) -> dict[str, Any]:
+    """What the registry knows of this consumer, for forms to start from: the organisation's
+    registered name, and the addresses of the metering points the consumer has access to
+    (an individual's personal accounts, a confirmed organisation's supply contracts)."""
+    org = find_organization(app, consumer)
+    if consumer["consumer_type"] == "individual":
+        rows = app.db.query(
+            "SELECT p.address FROM consumer_personal_accounts cpa JOIN metering_points p"
+            " ON p.personal_account_number = cpa.number WHERE cpa.consumer_id = ?"
+            " ORDER BY cpa.added_at, cpa.number, p.id",
+            (consumer["id"],),
+        )
+    elif org is not None:
+        rows = app.db.query(
+            "SELECT p.address FROM organization_confirmations oc"
+            " JOIN supply_contracts c ON c.organization_id = oc.organization_id"
+            " JOIN metering_points p ON p.supply_contract_number = c.number"
+            " WHERE oc.consumer_id = ? AND oc.organization_id = ? ORDER BY c.number, p.id",
+            (consumer["id"], org["id"]),
+        )
+    else:
+        rows = []
+    addresses = list(dict.fromkeys(r["address"] for r in rows))
+    return {"name": org["name"] if org is not None else None, "addresses": addresses}
 
 
 def confirmed_organization(app: CabinetApp, req: Request) -> sqlite3.Row:
@@ -191,6 +217,6 @@ def require_smart(row: sqlite3.Row) -> None:
         raise HttpError(
             409,
             "meter_not_smart",
-            "Прибор учета не подключен к интеллектуальной системе учета: данные с прибора"
+            "Прибор учёта не подключен к интеллектуальной системе учёта: данные с прибора"
             " недоступны",
         )

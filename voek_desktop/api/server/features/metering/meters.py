@@ -72,7 +72,7 @@ INSTANT_NAMES = {
 @route(
     "GET",
     "/meters/{id}",
-    summary="Прибор учета: модель, номер, адрес, показания по зонам",
+    summary="Прибор учёта: модель, номер, адрес, показания по зонам",
     responses={200: {"$ref": "#/components/schemas/Meter"}, 404: None},
 )
 def get_meter(app: CabinetApp, req: Request, id: str) -> Response:
@@ -82,8 +82,8 @@ def get_meter(app: CabinetApp, req: Request, id: str) -> Response:
 @route(
     "GET",
     "/meters/{id}/smart-data",
-    summary="Данные последнего ежесуточного опроса интеллектуального прибора учета"
-    " (не подключенный к системе учета — 409 meter_not_smart)",
+    summary="Данные последнего ежесуточного опроса интеллектуального прибора учёта"
+    " (не подключенный к системе учёта — 409 meter_not_smart)",
     responses={200: {"$ref": "#/components/schemas/SmartData"}, 404: None, 409: None},
 )
 def smart_data(app: CabinetApp, req: Request, id: str) -> Response:
@@ -93,7 +93,7 @@ def smart_data(app: CabinetApp, req: Request, id: str) -> Response:
     poll = simulator.last_poll(app.clock.now())
     if poll.date() < model.start:
         raise HttpError(
-            409, "no_data_yet", "Прибор учета еще не опрашивался: данные появятся после опроса"
+            409, "no_data_yet", "Прибор учёта еще не опрашивался: данные появятся после опроса"
         )
     return Response.json(_smart_values(app, row["id"], model, poll))
 

@@ -171,7 +171,7 @@ def _contract_json(app: CabinetApp, row: sqlite3.Row) -> dict[str, Any]:
 @route(
     "GET",
     "/supply-contracts",
-    summary="Договоры энергоснабжения организации с точками учета",
+    summary="Договоры энергоснабжения организации с точками учёта",
     responses={200: {"$ref": "#/components/schemas/SupplyContractList"}, 403: None},
 )
 def list_supply_contracts(app: CabinetApp, req: Request) -> Response:
@@ -185,7 +185,7 @@ def list_supply_contracts(app: CabinetApp, req: Request) -> Response:
 @route(
     "GET",
     "/supply-contracts/{number}/meters",
-    summary="Приборы учета точек учета договора энергоснабжения",
+    summary="Приборы учёта точек учёта договора энергоснабжения",
     responses={200: {"$ref": "#/components/schemas/MeterList"}, 403: None, 404: None},
 )
 def supply_contract_meters(app: CabinetApp, req: Request, number: str) -> Response:

@@ -23,6 +23,9 @@ from operator import itemgetter
 from voek_desktop.domain.tariffs import SLOT, SLOT_ZONES, SLOTS_PER_DAY
 from voek_desktop.domain.time import DAILY_POLL, MSK, moscow_midnight
 
+# The poll's calendar lives with the other rules of time; the routes ask the simulator for it.
+from voek_desktop.domain.time import last_poll as last_poll
+
 QUANTITIES = ("A+", "A-", "R+", "R-")
 # The daily poll reads yesterday's profile and the registers; its data is "as of" this time.
 POLL_TIME = DAILY_POLL
@@ -140,15 +143,6 @@ def initial_registers(model: MeterModel) -> list[list[int]]:
     return [a, list(zero), r, list(zero)]
 
 
-def last_poll(now: datetime) -> datetime:
-    """The last daily poll at or before ``now`` (aware, Moscow time)."""
-    local = now.astimezone(MSK)
-    poll = datetime.combine(local.date(), POLL_TIME, MSK)
-    if local < poll:
-        poll -= timedelta(days=1)
-    return poll
-
-
 def intervals(
     model: MeterModel, first: date, last: date, until: datetime
 ) -> Iterator[tuple[datetime, list[int]]]:
@@ -230,8 +224,8 @@ class EventKind:
 EVENT_KINDS = {
     k.code: k
     for k in (
-        EventKind("power_off", "Выключение питания прибора учета", "Журнал включений/выключений"),
-        EventKind("power_on", "Включение питания прибора учета", "Журнал включений/выключений"),
+        EventKind("power_off", "Выключение питания прибора учёта", "Журнал включений/выключений"),
+        EventKind("power_on", "Включение питания прибора учёта", "Журнал включений/выключений"),
         EventKind(
             "voltage_high_start",
             "Превышение напряжения более чем на 10 % — начало",

@@ -24,7 +24,7 @@ import xlsxwriter
 from voek_desktop.api.server.core.pacing import no_pace
 from voek_desktop.api.server.features.metering import simulator
 from voek_desktop.domain.tariffs import SLOT_ZONES, SLOTS_PER_DAY, schedule
-from voek_desktop.domain.time import MSK
+from voek_desktop.domain.time import MSK, half_hours, moscow_date
 
 SHEET_INFO = "Сведения"
 SHEET_PROFILE = "Профиль 30 мин"
@@ -70,10 +70,21 @@ def write_workbook(
     start_registers: list[list[int]],
     pace: Callable[[], None] = no_pace,
 ) -> int:
-    """Write the archive of ``info.period_start``..``info.period_end`` (Moscow days) with the
-    intervals recorded by ``until`` to ``path`` (a new file); the number of profile rows.
-    ``start_registers``: the registers at 00:00 of the first day with data (registers.py);
-    ``pace`` is called after each day (core/pacing.py)."""
+    """Write the archive of ``info.period_start``..``info.period_end`` (Moscow days) from the
+    poll at ``until`` to ``path`` (a new file); the number of profile rows.
+    ``start_registers``: the registers at 00:00 of ``first_day`` (registers.py); ``pace`` is
+    called after each day (core/pacing.py).
+
+    Every day of the file is whole (SPEC §6.5): 48 half-hours and the closing reading at 00:00
+    of the next day. A period ending on a day the poll has not completed is refused rather than
+    written short (the routes never accept one: domain/time.py ``archive_last_day``)."""
+    # The last day whose closing 00:00 is not after ``until``; for the poll at 01:30 МСК, the
+    # day before the poll's day (domain/time.py ``last_complete_day``).
+    complete = moscow_date(until) - timedelta(days=1)
+    if info.period_end > complete:
+        raise ValueError(
+            f"period end {info.period_end} is after {complete}, the last day complete by {until}"
+        )
     tmpdir = os.path.dirname(os.path.abspath(path))
     wb = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "tmpdir": tmpdir})
     try:
@@ -91,9 +102,9 @@ def write_workbook(
         ws_info.set_column(1, 1, 70)
         generated = info.generated_at.astimezone(MSK)
         rows = [
-            ("Прибор учета", info.meter),
+            ("Прибор учёта", info.meter),
             ("Заводской номер", info.serial_number),
-            ("Адрес точки учета", info.address),
+            ("Адрес точки учёта", info.address),
             ("Период", f"{_ddmmyyyy(info.period_start)} – {_ddmmyyyy(info.period_end)}"),
             ("Сформирован", generated.strftime("%d.%m.%Y %H:%M") + " МСК"),
             ("Время", "Московское (UTC+3); интервал 30 минут"),
@@ -125,7 +136,6 @@ def write_workbook(
             ws_readings,
             model,
             info,
-            until,
             (when, day_fmt, energy),
             [list(zones) for zones in start_registers],
             pace,
@@ -137,10 +147,9 @@ def write_workbook(
     return rows_written
 
 
-def _write_rows(ws_profile, ws_readings, model, info, until, formats, regs, pace) -> int:
+def _write_rows(ws_profile, ws_readings, model, info, formats, regs, pace) -> int:
     when, day_fmt, energy = formats
-    until_local = until.astimezone(MSK)
-    last_day = min(info.period_end, until_local.date())
+    last_day = info.period_end
     day = first_day(model, info)
     n_zones = model.zones
     table = SLOT_ZONES[n_zones]
@@ -151,27 +160,25 @@ def _write_rows(ws_profile, ws_readings, model, info, until, formats, regs, pace
     reading_row = 1
     while day <= last_day + timedelta(days=1):
         midnight_serial = float(day.toordinal() - _EXCEL_EPOCH)
-        if datetime.combine(day, datetime.min.time(), MSK) <= until_local:
-            # The reading at 00:00 of this day, closing the day before.
-            ws_readings.write_number(reading_row, 0, midnight_serial, day_fmt)
-            col = 1
-            for v in regs[0]:
-                reading(reading_row, col, v / 1000, energy)
-                col += 1
-            for q in range(4):
-                reading(reading_row, col, sum(regs[q]) / 1000, energy)
-                col += 1
-            reading_row += 1
+        # The reading at 00:00 of this day, closing the day before.
+        ws_readings.write_number(reading_row, 0, midnight_serial, day_fmt)
+        col = 1
+        for v in regs[0]:
+            reading(reading_row, col, v / 1000, energy)
+            col += 1
+        for q in range(4):
+            reading(reading_row, col, sum(regs[q]) / 1000, energy)
+            col += 1
+        reading_row += 1
         if day > last_day:
             break
+        # The row times below are 00:00 + i/48 of a day: right only for a 24-hour day, which
+        # every МСК day is (UTC+3 all year, no 46- or 50-interval days).
+        if half_hours(day) != SLOTS_PER_DAY:
+            raise ValueError(f"{day} has {half_hours(day)} half-hours in МСК, not 48")
         profile = simulator.day_profile(model, day)
         a_plus, a_minus, r_plus, r_minus = profile
         slots = SLOTS_PER_DAY
-        day_end = datetime.combine(day + timedelta(days=1), datetime.min.time(), MSK)
-        if day_end > until_local:
-            slots = max(
-                0, int((until_local - (day_end - timedelta(days=1))).total_seconds() // 1800)
-            )
         for i in range(slots):
             number(row, 0, midnight_serial + fractions[i], when)
             number(row, 1, midnight_serial + fractions[i + 1], when)
