@@ -217,3 +217,55 @@ def test_kill_during_an_archive_job_then_the_job_completes(folder: Path) -> None
         assert sheet.max_row > 365 * 48
     finally:
         server.stop()
+
+
+def test_kill_during_the_register_backfill_then_it_completes(folder):
+    """The register snapshots of a new database are backfilled in the background
+    (features/metering/registers.py); killed in the middle, the restarted server completes
+    them: every day of every meter there once, the last one equal to the sum from the start."""
+    from voek_desktop.api.server.features.metering import registers, simulator
+
+    db = folder / "cabinet.sqlite3"
+
+    def snapshot_days() -> int:
+        with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+            sql = "SELECT count(*) FROM meter_register_days WHERE zone = 1"
+            return conn.execute(sql).fetchone()[0]
+
+    server = Server(folder)
+    try:
+        through = simulator.last_poll(datetime.now().astimezone()).date()
+        with contextlib.closing(sqlite3.connect(db)) as conn:
+            conn.row_factory = sqlite3.Row
+            models = {r["id"]: registers.model_of(r) for r in conn.execute("SELECT * FROM meters")}
+        expected = sum(max(0, (through - m.start).days) for m in models.values())
+        deadline = time.monotonic() + 30
+        while snapshot_days() < 500 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        server.kill9()
+    finally:
+        server.stop()
+    cut = snapshot_days()
+    assert 0 < cut < expected, (cut, expected)
+    assert integrity(folder) == "ok"
+
+    server = Server(folder)
+    try:
+        deadline = time.monotonic() + 120
+        while snapshot_days() < expected and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        server.stop()
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        for meter_id, model in models.items():
+            rows = conn.execute(
+                "SELECT day, zone, a_plus, a_minus, r_plus, r_minus FROM meter_register_days"
+                " WHERE meter_id = ? ORDER BY day, zone",
+                (meter_id,),
+            ).fetchall()
+            days = sorted({date.fromisoformat(r[0]) for r in rows})
+            span = (through - model.start).days
+            assert days == [model.start + timedelta(days=i) for i in range(1, span + 1)]
+            assert len(rows) == span * model.zones  # each day whole, none twice
+            last = [r[2:] for r in rows if r[0] == through.isoformat()]
+            assert [list(q) for q in zip(*last, strict=True)] == registers.computed(model, through)

@@ -220,6 +220,13 @@ def test_every_day_of_a_file_has_48_half_hours(mapi):
     assert readings == [datetime(2026, 3, d) for d in (7, 8, 9, 10)]
 
 
+def _start(model, info):
+    """The registers at the archive's first day, as the server reads them from its snapshots."""
+    from voek_desktop.api.server.features.metering import registers, xlsx
+
+    return registers.computed(model, xlsx.first_day(model, info))
+
+
 def test_the_writer_refuses_a_day_the_poll_has_not_completed(tmp_path):
     from voek_desktop.api.server.features.metering import simulator, xlsx
 
@@ -227,10 +234,10 @@ def test_the_writer_refuses_a_day_the_poll_has_not_completed(tmp_path):
     poll = datetime(2026, 3, 10, 1, 30, tzinfo=MSK)
     info = xlsx.ArchiveInfo("М", "1", "А", date(2026, 3, 9), date(2026, 3, 10), poll)
     with pytest.raises(ValueError, match="2026-03-10"):
-        xlsx.produce(tmp_path, model, info, poll)
+        xlsx.produce(tmp_path, model, info, poll, _start(model, info))
     assert list(tmp_path.iterdir()) == []  # nothing half-written left behind
     info = xlsx.ArchiveInfo("М", "1", "А", date(2026, 3, 9), date(2026, 3, 9), poll)
-    path, _size, _etag = xlsx.produce(tmp_path, model, info, poll)
+    path, _size, _etag = xlsx.produce(tmp_path, model, info, poll, _start(model, info))
     assert _rows_per_day(openpyxl.load_workbook(path)) == {date(2026, 3, 9): 48}
 
 
@@ -249,7 +256,7 @@ def test_moscow_days_have_no_dst(tmp_path):
         last = first + timedelta(days=2)
         poll = datetime.combine(last + timedelta(days=1), datetime.min.time(), MSK)
         info = xlsx.ArchiveInfo("М", "1", "А", first, last, poll)
-        path, _size, _etag = xlsx.produce(tmp_path, model, info, poll)
+        path, _size, _etag = xlsx.produce(tmp_path, model, info, poll, _start(model, info))
         wb = openpyxl.load_workbook(path)
         assert _rows_per_day(wb) == {first + timedelta(days=i): 48 for i in range(3)}
         starts = [r[0] for r in wb["Профиль 30 мин"].iter_rows(min_row=2, values_only=True)]
@@ -305,14 +312,15 @@ def test_workbook_sheets_rows_numbers_and_no_formulas(mapi):
 def test_text_cannot_become_a_formula(tmp_path):
     from datetime import date
 
-    from voek_desktop.api.server.features.metering import simulator, xlsx
+    from voek_desktop.api.server.features.metering import registers, simulator, xlsx
 
     model = simulator.MeterModel(seed=1, phases=1, zones=1, start=date(2022, 1, 1))
     info = xlsx.ArchiveInfo(
         "=HYPERLINK(\"http://x\")", "+1-1", "@SUM(A1)", date(2024, 1, 1), date(2024, 1, 1),
         datetime(2024, 1, 2, tzinfo=MSK),
     )  # fmt: skip
-    path, size, etag = xlsx.produce(tmp_path, model, info, datetime(2024, 1, 2, tzinfo=MSK))
+    start = registers.computed(model, info.period_start)
+    path, size, etag = xlsx.produce(tmp_path, model, info, datetime(2024, 1, 2, tzinfo=MSK), start)
     assert path.parent == tmp_path and size == path.stat().st_size and etag.startswith('"')
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
     wb = openpyxl.load_workbook(path)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from voek_desktop.api.server import demo
-from voek_desktop.api.server.core import files, sessions
+from voek_desktop.api.server.core import files, pacing, sessions
 from voek_desktop.api.server.core.clock import Clock
 from voek_desktop.api.server.core.mail import Mailer
 from voek_desktop.api.server.features import connection_contracts, dev, feedback, openapi, survey
@@ -75,6 +75,9 @@ class CabinetApp:
         self._stopped = False
         self.config.public_url = config.public_url.rstrip("/")
         self.clock = config.clock
+        # The HTTP server's application slot once it shares it (share_slot); background work
+        # takes turns in it with the requests (core/pacing.py).
+        self.slot: pacing.Slot = pacing.Unshared()
         data = Path(config.db_path).parent
         data.mkdir(mode=0o700, parents=True, exist_ok=True)
         files.warn_if_open(data)
@@ -186,6 +189,10 @@ class CabinetApp:
             },
             500,
         )
+
+    def share_slot(self, slot: pacing.Slot) -> None:
+        """Called by the HTTP server (http/httpd.py) that runs this app."""
+        self.slot = slot
 
     def stop_background(self) -> None:
         """Stop the features' background work (job runners); idempotent."""

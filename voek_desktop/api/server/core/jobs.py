@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from voek_desktop.api.server.core import pacing
 from voek_desktop.api.server.core.clock import iso
 
 if TYPE_CHECKING:
@@ -25,8 +26,10 @@ log = logging.getLogger("voek.jobs")
 
 POLL_SECONDS = 2.0
 
-# kind → handler(app, ref_id); raising marks the job failed (the handler records its own state).
-HANDLERS: dict[str, Callable[[CabinetApp, int], None]] = {}
+# kind → handler(app, ref_id, pace); raising marks the job failed (the handler records its own
+# state). The handler runs in the application slot and calls ``pace()`` every few ms of work, so
+# that requests keep their turns while it runs (core/pacing.py).
+HANDLERS: dict[str, Callable[[CabinetApp, int, Callable[[], None]], None]] = {}
 
 
 def enqueue(
@@ -101,7 +104,8 @@ class Runner:
         try:
             if handler is None:
                 raise RuntimeError(f"no handler for job kind {job['kind']!r}")
-            handler(self.app, job["ref_id"])
+            with pacing.Pacer(self.app.slot) as pace:
+                handler(self.app, job["ref_id"], pace)
         except Exception as exc:
             log.exception("job %s (%s %s) failed", job["id"], job["kind"], job["ref_id"])
             state, error = "failed", f"{type(exc).__name__}: {exc}"

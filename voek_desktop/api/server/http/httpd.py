@@ -77,13 +77,20 @@ class AppSlot:
         self._turns = threading.Semaphore(1)
         self._lock = threading.Lock()
         self._since: dict[int, float] = {}  # holder thread → when it entered; excused ones leave
+        self._waiting = 0  # threads in acquire(): background work gives way when there are any
         self._stop = threading.Event()
         threading.Thread(target=self._watch, name="voek-http-slot", daemon=True).start()
 
     def acquire(self) -> None:
+        with self._lock:
+            self._waiting += 1
         self._turns.acquire()
         with self._lock:
+            self._waiting -= 1
             self._since[threading.get_ident()] = time.monotonic()
+
+    def waiting(self) -> int:
+        return self._waiting
 
     def release(self) -> None:
         with self._lock:
@@ -403,6 +410,10 @@ class CabinetHTTPServer(WSGIServer):
         self.head_timeout = head_timeout
         self.keep_alive_timeout = keep_alive_timeout
         self.app_slot = AppSlot()
+        # Background work of the app (jobs, registers) takes turns in the same slot.
+        share = getattr(app, "share_slot", None)
+        if share is not None:
+            share(self.app_slot)
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="voek-http")
         self._capacity = threading.BoundedSemaphore(workers + backlog)
         self._workers = workers

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from voek_desktop.api.server.core import jobs
+from voek_desktop.api.server.core import jobs, pacing
 from voek_desktop.api.server.core.clock import iso, parse_iso
 from voek_desktop.api.server.core.schemas import (
     DATE,
@@ -22,7 +23,7 @@ from voek_desktop.api.server.core.schemas import (
     list_of,
     obj,
 )
-from voek_desktop.api.server.features.metering import simulator, xlsx
+from voek_desktop.api.server.features.metering import registers, simulator, xlsx
 from voek_desktop.api.server.features.metering.common import (
     METER_SELECT,
     ddmmyyyy,
@@ -451,7 +452,7 @@ def _archive_file_name(meter: sqlite3.Row, first: date, last: date) -> str:
     return f"Архив ПУ {serial} {ddmmyyyy(first)}–{ddmmyyyy(last)}.xlsx"
 
 
-def produce_archive(app: CabinetApp, request_id: int) -> None:
+def produce_archive(app: CabinetApp, request_id: int, pace: Callable[[], None]) -> None:
     """The job: write the workbook for an archive request and mark it ready (or failed)."""
     row = app.db.query_one("SELECT * FROM archive_requests WHERE id = ?", (request_id,))
     if row is None or row["status"] != "accepted":
@@ -469,8 +470,10 @@ def produce_archive(app: CabinetApp, request_id: int) -> None:
             period_end=last,
             generated_at=now,
         )
+        model = meter_model(meter)
+        start = registers.at_midnight(app.db, meter["id"], model, xlsx.first_day(model, info))
         path, size, etag = xlsx.produce(
-            _archive_dir(app), meter_model(meter), info, simulator.last_poll(now)
+            _archive_dir(app), model, info, simulator.last_poll(now), start, pace
         )
     except Exception as exc:
         with app.db.write() as conn:
@@ -507,7 +510,10 @@ jobs.HANDLERS["archive"] = produce_archive
     responses={200: {"$ref": "#/components/schemas/JobsRun"}},
 )
 def run_jobs(app: CabinetApp, req: Request) -> Response:
-    return Response.json({"items": jobs.runner(app).run_due()})
+    # The jobs take turns with the requests in the slot this request holds (core/pacing.py).
+    with pacing.outside(app.slot):
+        items = jobs.runner(app).run_due()
+    return Response.json({"items": items})
 
 
 # --- life cycle ---------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from voek_desktop.api.server.core.clock import iso
-from voek_desktop.api.server.features.metering import simulator
+from voek_desktop.api.server.features.metering import registers, simulator
 from voek_desktop.api.server.http.web import (
     HttpError,
     Request,
@@ -157,13 +157,7 @@ def visible_meter(app: CabinetApp, req: Request, meter_id: str | int) -> sqlite3
 
 
 def meter_model(row: sqlite3.Row) -> simulator.MeterModel:
-    return simulator.MeterModel(
-        seed=row["sim_seed"],
-        phases=row["phases"],
-        zones=row["tariff_zones"],
-        start=date.fromisoformat(row["profile_start"]),
-        initial_wh=row["initial_wh"],
-    )
+    return registers.model_of(row)
 
 
 def kwh(wh: int) -> float:
@@ -186,7 +180,7 @@ def meter_json(app: CabinetApp, row: sqlite3.Row) -> dict[str, Any]:
     commissioned = date.fromisoformat(row["commissioned_at"])
     readings: list[dict[str, Any]] = []
     if readings_day is not None and readings_day >= commissioned:
-        regs = simulator.registers_at_midnight(model, readings_day)[0]
+        regs = registers.at_midnight(app.db, row["id"], model, readings_day)[0]
         readings = [
             {"zone": z.code, "name": z.name, "value": kwh(v)}
             for z, v in zip(schedule(model.zones), regs, strict=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from voek_desktop.api.server.core.clock import iso
@@ -19,7 +19,7 @@ from voek_desktop.api.server.core.schemas import (
     list_of,
     obj,
 )
-from voek_desktop.api.server.features.metering import simulator
+from voek_desktop.api.server.features.metering import registers, simulator
 from voek_desktop.api.server.features.metering.common import (
     kwh,
     meter_json,
@@ -95,7 +95,7 @@ def smart_data(app: CabinetApp, req: Request, id: str) -> Response:
         raise HttpError(
             409, "no_data_yet", "Прибор учёта еще не опрашивался: данные появятся после опроса"
         )
-    return Response.json(_smart_values(row["id"], model, poll))
+    return Response.json(_smart_values(app, row["id"], model, poll))
 
 
 # The values of one poll never change: serve repeats (every client asks after each poll) from
@@ -105,13 +105,15 @@ _SMART_CACHE_SIZE = 1024
 _SMART_LOCK = threading.Lock()
 
 
-def _smart_values(meter_id: int, model: simulator.MeterModel, poll: datetime) -> dict:
+def _smart_values(
+    app: CabinetApp, meter_id: int, model: simulator.MeterModel, poll: datetime
+) -> dict:
     key = (meter_id, model, poll)
     with _SMART_LOCK:
         if key in _SMART_CACHE:
             _SMART_CACHE.move_to_end(key)
             return _SMART_CACHE[key]
-    values = _compute_smart_values(meter_id, model, poll)
+    values = _compute_smart_values(app, meter_id, model, poll)
     with _SMART_LOCK:
         _SMART_CACHE[key] = values
         while len(_SMART_CACHE) > _SMART_CACHE_SIZE:
@@ -119,13 +121,15 @@ def _smart_values(meter_id: int, model: simulator.MeterModel, poll: datetime) ->
     return values
 
 
-def _compute_smart_values(meter_id: int, model: simulator.MeterModel, poll: datetime) -> dict:
-    regs = simulator.registers_at(model, poll)
+def _compute_smart_values(
+    app: CabinetApp, meter_id: int, model: simulator.MeterModel, poll: datetime
+) -> dict:
+    regs = registers.at(app.db, meter_id, model, poll)
     zones = schedule(model.zones)
-    registers = []
+    register_items = []
     for quantity, values in zip(simulator.QUANTITIES, regs, strict=True):
         name, unit = QUANTITY_NAMES[quantity]
-        registers.append(
+        register_items.append(
             {
                 "quantity": quantity,
                 "zone": "total",
@@ -135,7 +139,7 @@ def _compute_smart_values(meter_id: int, model: simulator.MeterModel, poll: date
             }
         )
         for z, v in zip(zones, values, strict=True):
-            registers.append(
+            register_items.append(
                 {
                     "quantity": quantity,
                     "zone": z.code,
@@ -148,7 +152,8 @@ def _compute_smart_values(meter_id: int, model: simulator.MeterModel, poll: date
     for quantity, value in simulator.instant_values(model, poll).items():
         name, unit = INSTANT_NAMES[quantity]
         instant.append({"quantity": quantity, "name": name, "value": value, "unit": unit})
-    relay = simulator.relay_state(model, poll)
+    found = simulator.events(model, poll)
+    relay = simulator.relay_state(model, poll, found)
     events = [
         {
             "at": iso(at),
@@ -156,12 +161,12 @@ def _compute_smart_values(meter_id: int, model: simulator.MeterModel, poll: date
             "name": simulator.EVENT_KINDS[code].name,
             "journal": simulator.EVENT_KINDS[code].journal,
         }
-        for at, code in simulator.events(model, poll)
+        for at, code in found
     ]
     return {
         "meter_id": meter_id,
         "polled_at": iso(poll),
-        "registers": registers,
+        "registers": register_items,
         "instant": instant,
         "relay": relay,
         "relay_name": simulator.RELAY_STATES[relay],
@@ -270,18 +275,11 @@ def _day_item(start: datetime, end: datetime | None, sums: list[int]) -> dict[st
 
 
 def start(app: CabinetApp) -> None:
-    # The registers are cumulative sums from commissioning, cached per meter for the process:
-    # compute them now, off the request path, so the first reader of a meter does not wait.
-    models = [meter_model(r) for r in app.db.query("SELECT * FROM meters")]
-    poll_day = simulator.last_poll(app.clock.now()).date()
-    threading.Thread(
-        target=_warm, args=(models, poll_day), name="voek-registers", daemon=True
-    ).start()
+    registers.start(app)
 
 
-def _warm(models: list[simulator.MeterModel], day: date) -> None:
-    for model in models:
-        simulator.registers_at_midnight(model, day)
+def stop(app: CabinetApp) -> None:
+    registers.stop(app)
 
 
 # --- OpenAPI ----------------------------------------------------------------------------------

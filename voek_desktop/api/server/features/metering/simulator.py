@@ -4,8 +4,8 @@
 Everything here is a pure function of a meter's :class:`MeterModel` and the moment asked about:
 the same meter and day always give the same numbers, on any machine, in any order of calls.
 Energy is kept in whole Wh / varh (ints) so that the zone registers — cumulative sums of the
-30-minute profile by zone — equal the profile sums exactly and the total equals the sum of the
-zones; the API divides by 1000 only at the edge.
+30-minute profile by zone, stored per day by features/metering/registers.py — equal the profile
+sums exactly and the total equals the sum of the zones; the API divides by 1000 only at the edge.
 
 A day is computed at once (48 intervals in plain lists) because archives ask for ~1100 days.
 """
@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import math
 import random
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from operator import itemgetter
 
 from voek_desktop.domain.tariffs import SLOT, SLOT_ZONES, SLOTS_PER_DAY
 from voek_desktop.domain.time import DAILY_POLL, MSK, moscow_midnight
@@ -106,82 +106,41 @@ def day_profile(model: MeterModel, day: date) -> tuple[list[int], list[int], lis
     return a_plus, a_minus, r_plus, r_minus
 
 
+@lru_cache(maxsize=512)
+def _zone_pickers(zones: int, slots: int) -> tuple[itemgetter, ...]:
+    """Per zone, a getter of the values of its slots among the first ``slots`` of a day."""
+    table = SLOT_ZONES[zones]
+    picks: list[list[int]] = [[] for _ in range(zones)]
+    for i in range(slots):
+        picks[table[i]].append(i)
+    # itemgetter of one index gives the value, not a tuple: one slot or none is a slice.
+    return tuple(itemgetter(*p) if len(p) > 1 else _one_or_none(p) for p in picks)
+
+
+def _one_or_none(picks: list[int]) -> itemgetter:
+    return itemgetter(slice(picks[0], picks[0] + 1)) if picks else itemgetter(slice(0, 0))
+
+
 def zone_sums(model: MeterModel, day: date, slots: int = SLOTS_PER_DAY) -> list[list[int]]:
     """Per quantity, the sums by zone (index 0 = T1) of the first ``slots`` intervals of the day."""
-    table = SLOT_ZONES[model.zones]
-    out = []
-    for values in day_profile(model, day):
-        sums = [0] * model.zones
-        for i in range(slots):
-            sums[table[i]] += values[i]
-        out.append(sums)
-    return out
+    pickers = _zone_pickers(model.zones, slots)
+    return [[sum(pick(values)) for pick in pickers] for values in day_profile(model, day)]
 
 
 # Shares of a register by zone for the reading an older meter already had at ``start``.
 _INITIAL_SHARES = {1: (1.0,), 2: (0.7, 0.3), 3: (0.3, 0.3, 0.4)}
 
 
-def _initial(model: MeterModel) -> list[list[int]]:
+def initial_registers(model: MeterModel) -> list[list[int]]:
+    """Per quantity (A+, A−, R+, R−), the zone registers (Wh) at 00:00 of ``model.start``: zero
+    for a new meter, the reading an older one already had. Every later day adds its zone sums
+    (features/metering/registers.py keeps them)."""
     shares = _INITIAL_SHARES[model.zones]
     a = [int(model.initial_wh * s) for s in shares]
     q = _params(model.seed, model.phases).q_ratio
     r = [int(v * q) for v in a]
     zero = [0] * model.zones
     return [a, list(zero), r, list(zero)]
-
-
-class _Cumulative:
-    """Registers at 00:00 of each day from ``start``, grown on demand (a few ms per year)."""
-
-    def __init__(self, model: MeterModel) -> None:
-        self.model = model
-        self.lock = threading.Lock()
-        self.days: list[tuple[tuple[int, ...], ...]] = [tuple(map(tuple, _initial(model)))]
-
-    def at(self, day: date) -> list[list[int]]:
-        index = (day - self.model.start).days
-        if index <= 0:
-            return [list(z) for z in self.days[0]]
-        with self.lock:
-            while len(self.days) <= index:
-                last = self.days[-1]
-                d = self.model.start + timedelta(days=len(self.days) - 1)
-                sums = zone_sums(self.model, d)
-                self.days.append(
-                    tuple(
-                        tuple(a + b for a, b in zip(prev, add, strict=True))
-                        for prev, add in zip(last, sums, strict=True)
-                    )
-                )
-            return [list(z) for z in self.days[index]]
-
-
-_CUMULATIVE: dict[MeterModel, _Cumulative] = {}
-_CUMULATIVE_LOCK = threading.Lock()
-
-
-def registers_at_midnight(model: MeterModel, day: date) -> list[list[int]]:
-    """Per quantity (A+, A−, R+, R−), the zone registers (Wh) at 00:00 Moscow time of ``day``."""
-    with _CUMULATIVE_LOCK:
-        cumulative = _CUMULATIVE.get(model)
-        if cumulative is None:
-            cumulative = _CUMULATIVE[model] = _Cumulative(model)
-    return cumulative.at(day)
-
-
-def registers_at(model: MeterModel, moment: datetime) -> list[list[int]]:
-    """Zone registers (Wh) at ``moment``: every interval that ended by then is counted."""
-    local = moment.astimezone(MSK)
-    day = local.date()
-    regs = registers_at_midnight(model, day)
-    if day < model.start:
-        return regs
-    slots = (local.hour * 60 + local.minute) // 30
-    if slots:
-        for q, sums in enumerate(zone_sums(model, day, slots)):
-            regs[q] = [a + b for a, b in zip(regs[q], sums, strict=True)]
-    return regs
 
 
 def intervals(
@@ -358,9 +317,12 @@ def events(model: MeterModel, poll: datetime, days: int = EVENT_DAYS) -> list[tu
     return found
 
 
-def relay_state(model: MeterModel, poll: datetime) -> str:
-    """The relay follows the last remote switching event; connected otherwise."""
-    for _, code in events(model, poll):
+def relay_state(
+    model: MeterModel, poll: datetime, found: list[tuple[datetime, str]] | None = None
+) -> str:
+    """The relay follows the last remote switching event; connected otherwise. ``found``: the
+    poll's ``events`` when the caller has them already."""
+    for _, code in found if found is not None else events(model, poll):
         if code == "remote_disconnect":
             return "disconnected"
         if code == "remote_reconnect":

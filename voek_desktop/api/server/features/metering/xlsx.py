@@ -14,12 +14,14 @@ import contextlib
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import xlsxwriter
 
+from voek_desktop.api.server.core.pacing import no_pace
 from voek_desktop.api.server.features.metering import simulator
 from voek_desktop.domain.tariffs import SLOT_ZONES, SLOTS_PER_DAY, schedule
 from voek_desktop.domain.time import MSK, half_hours, moscow_date
@@ -65,9 +67,13 @@ def write_workbook(
     model: simulator.MeterModel,
     info: ArchiveInfo,
     until: datetime,
+    start_registers: list[list[int]],
+    pace: Callable[[], None] = no_pace,
 ) -> int:
     """Write the archive of ``info.period_start``..``info.period_end`` (Moscow days) from the
     poll at ``until`` to ``path`` (a new file); the number of profile rows.
+    ``start_registers``: the registers at 00:00 of ``first_day`` (registers.py); ``pace`` is
+    called after each day (core/pacing.py).
 
     Every day of the file is whole (SPEC §6.5): 48 half-hours and the closing reading at 00:00
     of the next day. A period ending on a day the poll has not completed is refused rather than
@@ -125,7 +131,15 @@ def write_workbook(
         for c, title in enumerate(readings_header):
             ws_readings.write_string(0, c, title, header)
 
-        rows_written = _write_rows(ws_profile, ws_readings, model, info, when, day_fmt, energy)
+        rows_written = _write_rows(
+            ws_profile,
+            ws_readings,
+            model,
+            info,
+            (when, day_fmt, energy),
+            [list(zones) for zones in start_registers],
+            pace,
+        )
     except BaseException:
         wb.close()
         raise
@@ -133,10 +147,10 @@ def write_workbook(
     return rows_written
 
 
-def _write_rows(ws_profile, ws_readings, model, info, when, day_fmt, energy) -> int:
+def _write_rows(ws_profile, ws_readings, model, info, formats, regs, pace) -> int:
+    when, day_fmt, energy = formats
     last_day = info.period_end
-    day = max(info.period_start, model.start)
-    regs = simulator.registers_at_midnight(model, day)
+    day = first_day(model, info)
     n_zones = model.zones
     table = SLOT_ZONES[n_zones]
     number = ws_profile.write_number
@@ -178,7 +192,13 @@ def _write_rows(ws_profile, ws_readings, model, info, when, day_fmt, energy) -> 
             for i in range(slots):
                 sums[table[i]] += values[i]
         day += timedelta(days=1)
+        pace()
     return row - 1
+
+
+def first_day(model: simulator.MeterModel, info: ArchiveInfo) -> date:
+    """The first day of the archive with data: its registers are ``start_registers``."""
+    return max(info.period_start, model.start)
 
 
 def produce(
@@ -186,6 +206,8 @@ def produce(
     model: simulator.MeterModel,
     info: ArchiveInfo,
     until: datetime,
+    start_registers: list[list[int]],
+    pace: Callable[[], None] = no_pace,
 ) -> tuple[Path, int, str]:
     """Write the workbook under a temporary name in ``directory`` and rename it to a random
     final name; (path, size, strong ETag). Nothing is left behind on failure."""
@@ -193,7 +215,7 @@ def produce(
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".archive-", suffix=".xlsx.part")
     os.close(fd)
     try:
-        write_workbook(tmp, model, info, until)
+        write_workbook(tmp, model, info, until, start_registers, pace)
         digest = hashlib.sha256()
         with open(tmp, "rb") as fh:
             for chunk in iter(lambda: fh.read(1024 * 1024), b""):

@@ -8,6 +8,7 @@ from voek_desktop.api.server.storage.migrations import (
     m004_identity_codes,
     m005_attempt_limits,
     m006_server_identity,
+    m007_register_days,
 )
 
 MIGRATIONS: list[str] = [
@@ -17,4 +18,5 @@ MIGRATIONS: list[str] = [
     m004_identity_codes.SQL,
     m005_attempt_limits.SQL,
     m006_server_identity.SQL,
+    m007_register_days.SQL,
 ]
