@@ -40,7 +40,7 @@ TARGET = 0.5
 
 
 def write_archive(folder: Path) -> tuple[Path, int]:
-    from voek_desktop.api.server.features.metering import simulator, xlsx
+    from voek_desktop.api.server.features.metering import registers, simulator, xlsx
     from voek_desktop.domain.time import MSK
 
     model = simulator.MeterModel(seed=2 * 7_919 + 101, phases=1, zones=3, start=date(2022, 6, 2))
@@ -49,7 +49,10 @@ def write_archive(folder: Path) -> tuple[Path, int]:
         "Энергомера CE208", "011552190004318", "г. Владимир", date(2023, 11, 27),
         date(2026, 11, 26), now,
     )  # fmt: skip
-    path, _size, _etag = xlsx.produce(folder, model, info, datetime(2026, 11, 27, tzinfo=MSK))
+    start = registers.computed(model, date(2023, 11, 27))
+    path, _size, _etag = xlsx.produce(
+        folder, model, info, datetime(2026, 11, 27, tzinfo=MSK), start
+    )
     from python_calamine import CalamineWorkbook
 
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Профиль 30 мин").height - 1

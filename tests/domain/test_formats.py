@@ -22,3 +22,16 @@ def test_offered_file_names_are_valid_everywhere(title: str, name: str) -> None:
 
 def test_snils_is_grouped() -> None:
     assert format_snils("11223344595") == "112-233-445 95"
+
+
+def test_every_example_snils_passes_its_own_check() -> None:
+    """A placeholder is an example: «123-456-789 01» failed the app's own СНИЛС check (issue 13
+    item 8), so a user who copied the hint got an error."""
+    from voek_desktop.domain.applications import FIELDS
+    from voek_desktop.domain.consumers import SNILS
+    from voek_desktop.domain.identifiers import normalize_snils
+
+    examples = [SNILS.placeholder, *(f.placeholder for f in FIELDS if f.key == "snils")]
+    assert len(examples) == 2
+    for example in examples:
+        assert normalize_snils(example) == example.replace("-", "").replace(" ", "")

@@ -183,6 +183,10 @@ def dialogs(ctx) -> Iterator[tuple[str, QWidget]]:
         if m.is_smart
     )
     yield from shown("ArchiveDialog", ArchiveDialog(ctx, meter, None))
+    from voek_desktop.ui.demo_panel import DemoActionsDialog, DemoDataDialog
+
+    for make in (DemoActionsDialog, DemoDataDialog):
+        yield from shown(make.__name__, make(ctx))
     from voek_desktop.ui.metering.archive_table import WorkbookDialog
 
     damaged = Path(tempfile.mkdtemp(prefix="voek-fit-")) / "Архив.xlsx"
@@ -219,7 +223,7 @@ def test_dialogs_fit_a_small_screen(qtbot, ctx, server) -> None:
         assert_fits(dialog, name)
         assert_opens_on_screen(dialog, name)
         seen.append(name)
-    assert len(seen) == 14
+    assert len(seen) == 16
 
 
 @pytest.mark.parametrize("clerk", [False, True])
@@ -356,8 +360,8 @@ def test_everything_fits_960x540_at_200_percent(server, tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
     # login, 6 + 6 + 6 sections (the company's and the entrepreneur's include the
-    # organisation), each with the three tabs of a smart meter, 14 dialogs and wizard steps
-    assert "checked 42 screens" in done.stdout, done.stdout
+    # organisation), each with the three tabs of a smart meter, 16 dialogs and wizard steps
+    assert "checked 44 screens" in done.stdout, done.stdout
 
 
 def test_the_main_window_is_never_larger_than_the_screen(qtbot, ctx) -> None:

@@ -264,7 +264,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "text",
         "applicant",
         consumer_types=(INDIVIDUAL,),
-        placeholder="123-456-789 01",
+        placeholder="123-456-789 64",
         max_length=20,
     ),
     FieldSpec(

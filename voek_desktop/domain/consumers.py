@@ -34,7 +34,7 @@ class IdentifierField(NamedTuple):
         return format_snils(digits) if self.key == "snils" else digits
 
 
-SNILS = IdentifierField("snils", "СНИЛС", normalize_snils, "123-456-789 01", 11)
+SNILS = IdentifierField("snils", "СНИЛС", normalize_snils, "123-456-789 64", 11)
 INN12 = IdentifierField("inn", "ИНН", normalize_inn12, "12 цифр", 12)
 INN10 = IdentifierField("inn", "ИНН", normalize_inn10, "10 цифр", 10)
 OGRN = IdentifierField("ogrn", "ОГРН", normalize_ogrn, "13 цифр", 13)

@@ -34,6 +34,7 @@ from voek_desktop.domain.formats import format_datetime
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.dialogs import EnterRuns
+from voek_desktop.ui.kit.widgets import fit_to_screen
 
 DAY_SECONDS = 86_400
 # What each kind of action changes (the topics of messages.changed; the open section showing
@@ -71,7 +72,7 @@ class DemoActionsDialog(QDialog):
         self.applications: list[Application] = []
         self.threads: list[FeedbackThread] = []
         self.setWindowTitle(self.tr("Демо: действия сетевой организации"))
-        self.resize(620, 560)
+        fit_to_screen(self, 620, 560)
         layout = QVBoxLayout(self)
         intro = QLabel(
             self.tr(
@@ -409,7 +410,7 @@ class DemoDataDialog(QDialog):
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Демо-данные"))
-        self.resize(640, 520)
+        fit_to_screen(self, 640, 520)
         layout = QVBoxLayout(self)
         self.text = QTextBrowser(self)
         self.text.setObjectName("demoRegistry")

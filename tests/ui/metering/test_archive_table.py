@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 from PySide6.QtCore import Qt
 
-from voek_desktop.api.server.features.metering import simulator, xlsx
+from voek_desktop.api.server.features.metering import registers, simulator, xlsx
 from voek_desktop.domain.time import MSK
 from voek_desktop.ui.kit.models import cell_text
 from voek_desktop.ui.metering.archive_table import PROFILE_SHEET, WorkbookDialog
@@ -23,7 +23,8 @@ def _archive(folder: Path, first: date, last: date) -> Path:
         "Меркурий 204 ARTM2-02", "44118231", "г. Владимир, ул. Большая Московская, д. 1",
         first, last, datetime(2026, 1, 1, 9, 0, tzinfo=MSK),
     )  # fmt: skip
-    path, _size, _etag = xlsx.produce(folder, MODEL, info, datetime(2026, 1, 1, tzinfo=MSK))
+    start = registers.computed(MODEL, first)  # what the server reads from its snapshots
+    path, _size, _etag = xlsx.produce(folder, MODEL, info, datetime(2026, 1, 1, tzinfo=MSK), start)
     return path
 
 

@@ -53,7 +53,7 @@ class RegistrationDialog(QDialog):
             Field(
                 "snils",
                 "СНИЛС",
-                placeholder="123-456-789 01",
+                placeholder="123-456-789 64",
                 check=checker(CONSUMER_TYPES["individual"].identifier("snils").normalize),
             )
         )
