@@ -1,7 +1,8 @@
 """One way to run blocking work off the GUI thread and get the result back on it.
 
 ``tasks.run(fn, on_done, on_error, owner=widget)`` runs ``fn`` on a worker thread; the
-callbacks run on the GUI thread, and not at all if ``owner`` was deleted meanwhile. API calls
+callbacks run on the GUI thread, always after ``run`` has returned (however quickly ``fn``
+ended), and not at all if ``owner`` was deleted meanwhile. API calls
 share one worker, so the client's HTTP session is never used by two threads at once.
 
 ``tasks.run_long(fn, ...)`` is for transfers and file work that take seconds: ``fn`` gets a
@@ -23,7 +24,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from voek_desktop.api.errors import ApiError, TransferCancelled
 from voek_desktop.ui.kit import messages
@@ -75,8 +76,15 @@ class Tasks(QObject):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voek-api")
         self._long_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="voek-long")
         self._running: list[str] = []
-        # Emitted from the worker; Qt queues the call to this object's (the GUI) thread.
-        self._deliver.connect(lambda closure: closure())
+        # Always queued, also when emitted on the GUI thread: a job that ends before
+        # add_done_callback is reached (a quick refusal on a loaded machine) has its callback
+        # run by run() itself, and a direct call would then finish the job before the caller
+        # had stored what run() returns (the attachments row stayed busy for good).
+        self._deliver.connect(self._call, Qt.ConnectionType.QueuedConnection)
+
+    @Slot(object)
+    def _call(self, closure: Callable[[], object]) -> None:
+        closure()
 
     def run(
         self,
