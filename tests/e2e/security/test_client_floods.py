@@ -13,6 +13,7 @@ import time
 import tracemalloc
 import zlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
@@ -197,8 +198,19 @@ def _png_header_claims(width: int, height: int) -> bytes:
     )
 
 
+class _WorkerFirst(ThreadPoolExecutor):
+    """A pool whose job has ended by the time ``submit`` returns: what a loaded machine does
+    when it runs the worker before the GUI thread gets back from ``submit``."""
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        future = super().submit(fn, *args, **kwargs)
+        wait([future])
+        return future
+
+
+@pytest.mark.parametrize("worker_first", [False, True])
 def test_an_image_of_too_many_pixels_is_refused_before_decoding(
-    hostile, app_dirs: Path, qtbot
+    hostile, app_dirs: Path, qtbot, worker_first: bool
 ) -> None:
     from voek_desktop.api.applications import Application
     from voek_desktop.ui.applications.attachments import AttachmentsChecklist
@@ -223,6 +235,10 @@ def test_an_image_of_too_many_pixels_is_refused_before_decoding(
     bomb.write_bytes(_png_header_claims(13_300, 13_300))
     assert bomb.stat().st_size < 1024 * 1024
     ctx = logged_in_context(hostile.url)
+    if worker_first:
+        # The refusal is quick; on a loaded machine it came before run_long had returned, the
+        # result was handed over inside run_long and the row stayed busy for good.
+        ctx.tasks._long_pool = _WorkerFirst(max_workers=1)
     try:
         checklist = AttachmentsChecklist(ctx)
         qtbot.addWidget(checklist)

@@ -9,10 +9,12 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from voek_desktop.api.server.app import ServerConfig, create_app
-from voek_desktop.api.server.http.httpd import CabinetHTTPServer, close_app
 from voek_desktop.domain.cli import RussianArgumentParser
+
+if TYPE_CHECKING:
+    from voek_desktop.api.server.http.httpd import CabinetHTTPServer
 
 
 def _smtp(value: str) -> tuple[str, int]:
@@ -71,16 +73,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    # The log is UTF-8 wherever it goes (a Windows console's code page or a file redirected
-    # there would turn Cyrillic paths and messages into «?»).
-    if isinstance(sys.stderr, io.TextIOWrapper):
-        sys.stderr.reconfigure(encoding="utf-8", errors="backslashreplace")
-    logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
     # SIGTERM at any moment ends the server in order with exit code 0: never an exception
-    # raised in the middle of the demo load or of a worker's use of SQLite.
+    # raised in the middle of the demo load or of a worker's use of SQLite, and never the
+    # default death (exit -15) while the app's modules are still being imported, so this
+    # comes before them (this module and the package import nothing heavy).
     stop = threading.Event()
     serving: list[CabinetHTTPServer] = []
 
@@ -91,6 +87,17 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    args = parse_args(argv)
+    from voek_desktop.api.server.app import ServerConfig, create_app
+    from voek_desktop.api.server.http.httpd import CabinetHTTPServer, close_app
+
+    # The log is UTF-8 wherever it goes (a Windows console's code page or a file redirected
+    # there would turn Cyrillic paths and messages into «?»).
+    if isinstance(sys.stderr, io.TextIOWrapper):
+        sys.stderr.reconfigure(encoding="utf-8", errors="backslashreplace")
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
     config = ServerConfig(
         db_path=args.db,
         public_url=args.public_url or f"http://{args.host}:{args.port}",

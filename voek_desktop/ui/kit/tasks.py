@@ -1,7 +1,8 @@
 """One way to run blocking work off the GUI thread and get the result back on it.
 
 ``tasks.run(fn, on_done, on_error, owner=widget)`` runs ``fn`` on a worker thread; the
-callbacks run on the GUI thread, and not at all if ``owner`` was deleted meanwhile. API calls
+callbacks run on the GUI thread, always after ``run`` has returned (however quickly ``fn``
+ended), and not at all if ``owner`` was deleted meanwhile. API calls
 share one worker, so the client's HTTP session is never used by two threads at once.
 With ``coalesce=key`` (a page's reload) a request for a key that is already queued replaces
 the queued one, and one made while it runs waits and runs once after it: a burst of reasons
@@ -26,7 +27,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from voek_desktop.api.errors import ApiError, TransferCancelled
 from voek_desktop.ui.kit import messages
@@ -81,8 +82,15 @@ class Tasks(QObject):
         self._closed = False  # shutdown() was called
         self._keyed: dict[Hashable, Future] = {}  # coalesce key → its queued or running job
         self._after: dict[Hashable, tuple] = {}  # coalesce key → the run() to do once it ends
-        # Emitted from the worker; Qt queues the call to this object's (the GUI) thread.
-        self._deliver.connect(lambda closure: closure())
+        # Always queued, also when emitted on the GUI thread: a job that ends before
+        # add_done_callback is reached (a quick refusal on a loaded machine) has its callback
+        # run by run() itself, and a direct call would then finish the job before the caller
+        # had stored what run() returns (the attachments row stayed busy for good).
+        self._deliver.connect(self._call, Qt.ConnectionType.QueuedConnection)
+
+    @Slot(object)
+    def _call(self, closure: Callable[[], object]) -> None:
+        closure()
 
     def run(
         self,

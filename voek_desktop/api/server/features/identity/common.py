@@ -310,6 +310,11 @@ def check_password(app: CabinetApp, consumer: sqlite3.Row, password: str) -> boo
     attempt = reserve_attempt(app, key)
     try:
         ok = security.verify_password(password, consumer["password_hash"])
+    except security.KdfBusy:
+        # No password was checked: refused before hashing, so no guess to count. Counted,
+        # a flood of other logins locked the real user out with 429 for 15 minutes.
+        attempt_released(app, attempt)
+        raise
     except BaseException:
         attempt_failed(app, attempt)
         raise

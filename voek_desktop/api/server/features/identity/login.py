@@ -100,6 +100,11 @@ def log_in(app: CabinetApp, req: Request) -> Response:
             ok = False
         else:
             ok = security.verify_password(password, row["password_hash"])
+    except security.KdfBusy:
+        # No password was checked: refused before hashing, so no guess to count. Counted,
+        # a flood of other logins locked the real user out with 429 for 15 minutes.
+        attempt_released(app, attempt)
+        raise
     except BaseException:
         attempt_failed(app, attempt)
         raise
