@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import math
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -302,14 +303,14 @@ def attempt_succeeded(app: CabinetApp, key: str, attempt: int) -> None:
         clear_failures(conn, key, attempt)
 
 
-def check_password(app: CabinetApp, consumer: sqlite3.Row, password: str) -> bool:
-    """The current password of a logged-in consumer (before changing the password or the
-    e-mail), checked within the login's lockout: a stolen session cannot guess it faster
-    than the login form (docs/design.md "Identity")."""
-    key = consumer_login_key(consumer)
+def guarded_check(app: CabinetApp, key: str, check: Callable[[], bool]) -> int | None:
+    """Run ``check`` (one password hash) inside the lockout of ``key``: the attempt is counted
+    before the slow hash, so parallel guesses cannot all pass a check made before any of them
+    failed (docs/design.md "Identity"). A failed check is counted and gives None; a passed one
+    gives the attempt, for the caller to settle (``attempt_succeeded`` or ``attempt_released``)."""
     attempt = reserve_attempt(app, key)
     try:
-        ok = security.verify_password(password, consumer["password_hash"])
+        ok = check()
     except security.KdfBusy:
         # No password was checked: refused before hashing, so no guess to count. Counted,
         # a flood of other logins locked the real user out with 429 for 15 minutes.
@@ -318,8 +319,21 @@ def check_password(app: CabinetApp, consumer: sqlite3.Row, password: str) -> boo
     except BaseException:
         attempt_failed(app, attempt)
         raise
-    if ok:
-        attempt_succeeded(app, key, attempt)
-    else:
+    if not ok:
         attempt_failed(app, attempt)
-    return ok
+        return None
+    return attempt
+
+
+def check_password(app: CabinetApp, consumer: sqlite3.Row, password: str) -> bool:
+    """The current password of a logged-in consumer (before changing the password or the
+    e-mail), checked within the login's lockout: a stolen session cannot guess it faster
+    than the login form (docs/design.md "Identity")."""
+    key = consumer_login_key(consumer)
+    attempt = guarded_check(
+        app, key, lambda: security.verify_password(password, consumer["password_hash"])
+    )
+    if attempt is None:
+        return False
+    attempt_succeeded(app, key, attempt)
+    return True

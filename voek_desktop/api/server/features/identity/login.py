@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import TYPE_CHECKING
 
 from voek_desktop.api.server.core import security, sessions
@@ -12,19 +13,18 @@ from voek_desktop.api.server.core.security import (
     hash_password,
 )
 from voek_desktop.api.server.features.identity.common import (
-    attempt_failed,
     attempt_released,
     clear_failures,
     consume_token,
     consumer_login_key,
     email_key,
+    guarded_check,
     invalid_credentials,
     issue_token,
     login_key,
     mail_allowed,
     notify_password_changed,
     profile_json,
-    reserve_attempt,
     retire_codes,
     send_reset_code,
     use_token,
@@ -87,30 +87,23 @@ def log_in(app: CabinetApp, req: Request) -> Response:
     if errors:
         raise validation_failed(errors)
     key = login_key(ctype.key, login)
-    # The attempt is counted before the slow hash, so parallel guesses cannot all pass a check
-    # made before any of them failed (docs/design.md "Identity").
-    attempt = reserve_attempt(app, key)
-    try:
+    found: list[sqlite3.Row] = []
+
+    def check() -> bool:
         row = app.db.query_one(
             f"SELECT * FROM consumers WHERE consumer_type = ? AND {ctype.login.key} = ?",
             (ctype.key, login),
         )
         if row is None or len(password) > PASSWORD_MAX * 8:
             burn_password_time(password[: PASSWORD_MAX * 8])
-            ok = False
-        else:
-            ok = security.verify_password(password, row["password_hash"])
-    except security.KdfBusy:
-        # No password was checked: refused before hashing, so no guess to count. Counted,
-        # a flood of other logins locked the real user out with 429 for 15 minutes.
-        attempt_released(app, attempt)
-        raise
-    except BaseException:
-        attempt_failed(app, attempt)
-        raise
-    if row is None or not ok:
-        attempt_failed(app, attempt)
+            return False
+        found.append(row)
+        return security.verify_password(password, row["password_hash"])
+
+    attempt = guarded_check(app, key, check)
+    if attempt is None:
         raise invalid_credentials()
+    row = found[0]
     if row["activated_at"] is None:
         attempt_released(app, attempt)
         raise HttpError(
