@@ -75,13 +75,15 @@ def test_the_offer_is_due_ten_working_days_after_registration_under_section_x():
     [
         (date(2026, 12, 14), 1, False, "остался 1 рабочий день"),
         (date(2026, 12, 15), 0, False, "сегодня последний день"),
-        (date(2026, 12, 16), -1, True, "срок истёк 15.12.2026, просрочка 1 рабочий день"),
+        (date(2026, 12, 16), -1, True, "до 15.12.2026 — просрочка 1 рабочий день"),
     ],
 )
 def test_the_offer_term_at_its_last_day(today, left, overdue, tail):
     (offer,) = dl.deadline(app("p12_1", "review"), REGISTERED, today)
     assert (offer.days_left, offer.overdue) == (left, overdue)
     assert offer.text.endswith(tail)
+    verb = "должна была" if overdue else "должна"
+    assert offer.text.startswith(f"Сетевая организация {verb} разместить")
     assert dl.passed([offer]) == ([offer] if overdue else [])
 
 

@@ -285,14 +285,17 @@ class Deadline:
     @property
     def text(self) -> str:
         """«Сетевая организация должна … до 14.12.2026 — осталось 5 рабочих дней»."""
-        who = "Сетевая организация должна" if self.party == GRID else "Вы должны"
+        if self.overdue:
+            who = "Сетевая организация должна была" if self.party == GRID else "Вы должны были"
+        else:
+            who = "Сетевая организация должна" if self.party == GRID else "Вы должны"
         return f"{who} {self.what} до {self.due:%d.%m.%Y} — {self.left_text}"
 
     @property
     def left_text(self) -> str:
         if self.overdue:
             late = -self.working_days_left
-            return f"срок истёк {self.due:%d.%m.%Y}, просрочка {late} {_working_days(late)}"
+            return f"просрочка {late} {_working_days(late)}"
         if self.days_left == 0:
             return "сегодня последний день"
         if self.unit == MONTHS:

@@ -39,7 +39,7 @@ def test_overdue_term_is_marked_and_offers_a_claim(qtbot, logged_in, tmp_path, m
     assert box.isVisible() and box.overdue
     text = box.label.text()
     assert "Срок нарушен" in text
-    assert "Сетевая организация должна разместить в личном кабинете счёт" in text
+    assert "Сетевая организация должна была разместить в личном кабинете счёт" in text
     assert "просрочка" in text and "п. 105 Правил" in text
     assert box.claim_button.isVisible() and box.calendar_button.isVisible()
     shot(page, "applications-overdue.png")
@@ -48,6 +48,7 @@ def test_overdue_term_is_marked_and_offers_a_claim(qtbot, logged_in, tmp_path, m
     dialog = box.claim_dialog
     qtbot.waitUntil(lambda: dialog.preview.is_ready(), timeout=15_000)
     assert dialog.preview.page_count() == 1
+    shot(dialog, "claim-dialog.png")
     assert "ФАС" in dialog.next_steps.text() and "9.21 КоАП" in dialog.next_steps.text()
     pdf = PdfReader(io.BytesIO(dialog.preview.data))
     words = " ".join(pdf.pages[0].extract_text().split())

@@ -116,8 +116,10 @@ class DeadlineBox(QFrame):
                 line = f"<span style='color:{OVERDUE_COLOR}'><b>⚠ {mark}.</b> {line}</span>"
             elif d.party == dl.APPLICANT and d.consequence:
                 line += escape(tr(" (иначе {})").format(d.consequence))
-            lines.append(f"{line} <span style='color:#5f6368'>({escape(d.rule)})</span>")
+            rule = d.rule.replace(dl.RULES, tr("Правил")).strip()  # the full name is in the tooltip
+            lines.append(f"{line} <span style='color:#5f6368'>({escape(rule)})</span>")
         self.label.setText("<br>".join(lines))
+        self.label.setToolTip(tr("Пункты {}").format(dl.RULES))
         self.claim_button.setVisible(claimable(app) is not None if app else False)
         self.show()
 
