@@ -85,8 +85,13 @@ def test_sniff_content_type() -> None:
 def test_templates_and_demo_lists(api: CabinetClient) -> None:
     assert {c["key"] for c in api.application_templates()} == {"p14", "p12_1", "p13"}
     active = api.applications("active")
-    assert {a.status for a in active} == {"draft", "need_info"}
+    # The "review" one is the demo's overdue application (docs/deadlines.md).
+    assert {a.status for a in active} == {"draft", "need_info", "review"}
     need_info = next(a for a in active if a.status == "need_info")
+    (running,) = need_info.deadlines
+    assert running.party == "applicant" and not running.overdue
+    overdue = next(a for a in active if a.status == "review")
+    assert overdue.deadlines[0].overdue and overdue.deadlines[0].step == "offer"
     assert need_info.missing_documents == ("title_document",)
     assert need_info.editable and need_info.operator_comment().startswith("Приложите")
     assert [h.status for h in need_info.history][-1] == "need_info"

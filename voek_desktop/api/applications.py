@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 from voek_desktop.api.errors import TransferCancelled
 from voek_desktop.api.models import FromJson, checked_id
 from voek_desktop.domain import uploads
+from voek_desktop.domain.deadlines import Deadline
 
 if TYPE_CHECKING:
     from voek_desktop.api.client import CabinetClient
@@ -63,6 +64,9 @@ class Application:
     submitted_at: str | None = None
     category_title: str = ""
     consumer_type: str = ""
+    # The statutory terms running now, as the server counted them by its clock (it may be a
+    # demo clock set ahead): docs/deadlines.md.
+    deadlines: tuple[Deadline, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -83,6 +87,7 @@ class Application:
             submitted_at=data.get("submitted_at"),
             category_title=data.get("category_title") or "",
             consumer_type=data.get("consumer_type") or "",
+            deadlines=_deadlines(data.get("deadlines")),
             extra={k: v for k, v in data.items() if k not in known},
         )
 
@@ -97,6 +102,19 @@ class Application:
             if entry.status == self.status and entry.comment:
                 return entry.comment
         return ""
+
+
+def _deadlines(value: Any) -> tuple[Deadline, ...]:
+    """The server's terms; a malformed entry is left out rather than failing the whole list."""
+    if not isinstance(value, list):
+        return ()
+    result = []
+    for item in value[:20]:
+        try:
+            result.append(Deadline.from_json(item))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue
+    return tuple(result)
 
 
 @dataclass(frozen=True)

@@ -184,7 +184,7 @@ def test_full_contract_flow_through_the_operator(cab, forms):
 def test_demo_individual_has_a_draft_and_an_application_needing_documents(cab):
     items = cab.get("/applications", params={"state": "active"}).json()["items"]
     statuses = {a["status"] for a in items}
-    assert statuses == {"draft", "need_info"}
+    assert statuses == {"draft", "need_info", "review"}  # review: the overdue one
     need = next(a for a in items if a["status"] == "need_info")
     assert need["missing_documents"] == ["title_document"]
     assert need["history"][-1]["comment"].startswith("Приложите правоустанавливающий")

@@ -23,12 +23,14 @@ from PySide6.QtWidgets import (
 from voek_desktop.api.applications import Application, HistoryEntry
 from voek_desktop.api.models import Profile
 from voek_desktop.domain import applications as domain
+from voek_desktop.domain import deadlines
 from voek_desktop.domain.formats import (
     format_date,
     format_datetime,
     format_size,
 )
 from voek_desktop.drafts import Draft, DraftStore
+from voek_desktop.ui.applications.deadlines import DeadlineBox
 from voek_desktop.ui.applications.form import GROUP_TITLE_STYLE
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
@@ -144,6 +146,9 @@ class ApplicationsPage(SectionPage):
         self.comment.setWordWrap(True)
         self.comment.hide()
         d.addWidget(self.comment)
+        # The statutory term running now and who owes it (docs/deadlines.md).
+        self.deadline_box = DeadlineBox(ctx, details)
+        d.addWidget(self.deadline_box)
         self.documents = QLabel(details)
         self.documents.setWordWrap(True)
         d.addWidget(self.documents)
@@ -168,9 +173,12 @@ class ApplicationsPage(SectionPage):
                 ("Время", lambda h: format_datetime(h.at, zone=False)),
                 ("Статус", lambda h: h.status_label or domain.status_label(h.status)),
                 ("Комментарий", lambda h: h.comment),
+                # Each past step against its term of the Rules.
+                ("Срок по Правилам", lambda h: self._checks.get((h.status, h.at), "")),
             ],
             self,
         )
+        self._checks: dict[tuple[str, str], str] = {}
         self.history_view = table(details, self.history_model, "history")
         d.addWidget(self.history_view, 1)
         splitter.addWidget(self.tabs)
@@ -257,7 +265,9 @@ class ApplicationsPage(SectionPage):
             self.details_title.setText(tr("Заявок пока нет. Нажмите «Новая заявка»."))
             self.comment.hide()
             self.documents.setText("")
+            self._checks = {}
             self.history_model.set_records([])
+            self.deadline_box.show_application(None)
             for b in (
                 self.continue_button,
                 self.add_docs_button,
@@ -296,7 +306,12 @@ class ApplicationsPage(SectionPage):
                 " заполнения."
             )
         self.documents.setText(text)
+        self._checks = {
+            (app.history[c.history_index].status, app.history[c.history_index].at): c.text
+            for c in deadlines.step_checks(app, app.history)
+        }
         self.history_model.set_records(list(app.history))
+        self.deadline_box.show_application(app)
         self.continue_button.setVisible(app.status == "draft")
         self.add_docs_button.setVisible(app.status == "need_info")
         self.resubmit_button.setVisible(app.status == "need_info")

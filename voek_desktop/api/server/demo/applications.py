@@ -169,6 +169,7 @@ def load(app: CabinetApp) -> None:
         add_history(
             conn, draft_id, "draft", iso(draft_created), "Черновик заявки создан", "consumer"
         )
+        _overdue_application(conn, cid, now)
         asked = now - timedelta(days=5)
         cur = conn.execute(
             "INSERT INTO feedback_threads (consumer_id, subject, created_at, updated_at)"
@@ -194,3 +195,26 @@ def load(app: CabinetApp) -> None:
                 "INSERT INTO feedback_messages (thread_id, author, text, at) VALUES (?, ?, ?, ?)",
                 (cur.lastrowid, author, text, iso(at)),
             )
+
+
+def _overdue_application(conn: sqlite3.Connection, consumer_id: int, now: datetime) -> None:
+    """An application the company has not answered for five weeks: its 10-working-day term
+    (п. 105 of the Rules) has passed, so the deadline, the overdue mark and the претензия show
+    at once in the demo (docs/deadlines.md). The need_info one has a running term."""
+    created = now - timedelta(days=35)
+    form = _form(now, complete=True)
+    form["devices_name"] = "Садовый дом"
+    form["devices_address"] = "Владимирская обл., Суздальский р-н, д. Сельцо, ул. Садовая, д. 2"
+    app_id = _insert(conn, consumer_id, "review", form, created)
+    (number,) = conn.execute("SELECT number FROM applications WHERE id = ?", (app_id,)).fetchone()
+    registered = created + timedelta(hours=1)
+    for status, at, comment, actor in (
+        ("draft", created, "Черновик заявки создан", "consumer"),
+        ("registered", registered, f"Заявка зарегистрирована, номер {number}", "consumer"),
+        ("review", created + timedelta(days=1), "Заявка принята к рассмотрению", "operator"),
+    ):
+        add_history(conn, app_id, status, iso(at), comment, actor)
+    conn.execute(
+        "UPDATE applications SET submitted_at = ?, updated_at = ? WHERE id = ?",
+        (iso(registered), iso(created + timedelta(days=1)), app_id),
+    )

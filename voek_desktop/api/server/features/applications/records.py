@@ -24,6 +24,7 @@ from voek_desktop.api.server.core.schemas import (
 )
 from voek_desktop.api.server.http.web import HttpError, Request, not_found
 from voek_desktop.domain import applications as domain
+from voek_desktop.domain import deadlines
 from voek_desktop.domain.time import moscow_date
 from voek_desktop.domain.uploads import (
     ACCEPTED_LABEL,
@@ -128,6 +129,12 @@ def application_json(app: CabinetApp, row: sqlite3.Row, consumer_type: str) -> d
     required = domain.required_documents(row["category"], consumer_type, form)
     present = {d["kind"] for d in documents}
     category = domain.CATEGORIES[row["category"]]
+    entries = [{"status": h["status"], "at": h["at"], "actor": h["actor"]} for h in history]
+    running = deadlines.deadline(
+        {"category": row["category"], "status": row["status"], "form": form},
+        entries,
+        moscow_today(app),
+    )
     return {
         "id": row["id"],
         "number": row["number"],
@@ -153,6 +160,8 @@ def application_json(app: CabinetApp, row: sqlite3.Row, consumer_type: str) -> d
             for h in history
         ],
         "connection_contract_id": contract["id"] if contract else None,
+        # The statutory terms running now, by the server's clock (docs/deadlines.md).
+        "deadlines": [d.as_json() for d in running],
         "created_at": row["created_at"],
         "updated_at": row["updated_at"],
         "submitted_at": row["submitted_at"],
@@ -334,9 +343,33 @@ SCHEMAS: dict[str, Any] = {
             "missing_documents": {"type": "array", "items": DOCUMENT_KIND_ENUM},
             "history": {"type": "array", "items": {"$ref": "#/components/schemas/HistoryEntry"}},
             "connection_contract_id": {"type": ["integer", "null"]},
+            "deadlines": {"type": "array", "items": {"$ref": "#/components/schemas/Deadline"}},
             "created_at": DATE_TIME,
             "updated_at": DATE_TIME,
             "submitted_at": NULLABLE_STR,
+        },
+    },
+    "Deadline": {
+        "type": "object",
+        "description": "Срок по Правилам технологического присоединения (ПП РФ № 861)",
+        "required": ["step", "party", "what", "started", "due", "days_left", "overdue", "rule"],
+        "properties": {
+            "step": {
+                "type": "string",
+                "enum": sorted({t.key for t in deadlines.TERMS}),
+            },
+            "party": {"type": "string", "enum": [deadlines.GRID, deadlines.APPLICANT]},
+            "what": STR,
+            "started": {"type": "string", "format": "date"},
+            "due": {"type": "string", "format": "date"},
+            "days_left": {**INTEGER, "description": "в единицах срока; < 0 — просрочен"},
+            "working_days_left": INTEGER,
+            "unit": {"type": "string", "enum": [deadlines.WORKING_DAYS, deadlines.MONTHS]},
+            "overdue": {"type": "boolean"},
+            "rule": {**STR, "description": "пункт Правил"},
+            "length": STR,
+            "consequence": STR,
+            "text": STR,
         },
     },
     "ApplicationList": {
