@@ -72,9 +72,11 @@ def _text(data: Mapping[str, Any], key: str, limit: int = 300) -> str:
     return text
 
 
-def requisites_from_json(data: Any) -> Requisites:
+def requisites_from_json(data: Any, *, full_signatory: bool = False) -> Requisites:
     """Check requisites read from a configuration file or from the server's answer.
 
+    ``full_signatory``: every key of SIGNATORY_KEYS (the server's configuration, which the
+    contract's «в лице …» needs); the public answer names only ``position`` and ``name``.
     Raises InvalidValue naming the key: a malformed ИНН must not end up on a printed form.
     """
     if not isinstance(data, Mapping):
@@ -91,7 +93,11 @@ def requisites_from_json(data: Any) -> Requisites:
     if signatory is not None:
         if not isinstance(signatory, Mapping):
             raise InvalidValue("signatory: нужен объект JSON")
-        checked = {k: _text(signatory, k) for k in SIGNATORY_KEYS}
+        needed = SIGNATORY_KEYS if full_signatory else ("position", "name")
+        checked = {k: _text(signatory, k) for k in needed}
+        checked |= {
+            k: _text(signatory, k) for k in SIGNATORY_KEYS if k not in needed and k in signatory
+        }
     site = data.get("site")
     return Requisites(
         name=_text(data, "name"),

@@ -56,7 +56,7 @@ def _company(value: str) -> dict[str, object]:
 
     data = _json_file(value)
     try:
-        requisites_from_json(data)
+        requisites_from_json(data, full_signatory=True)
     except InvalidValue as exc:
         raise argparse.ArgumentTypeError(exc.message) from None
     assert isinstance(data, dict)  # requisites_from_json refuses anything else
@@ -77,7 +77,7 @@ def requisites(args: argparse.Namespace) -> Requisites | None:
     data = dict(args.company)
     if args.signatory is not None:
         data["signatory"] = args.signatory
-    return requisites_from_json(data)
+    return requisites_from_json(data, full_signatory=True)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -15,7 +15,7 @@ def load(app: CabinetApp) -> None:
     from voek_desktop.demo_data import DEMO_COMPANY
     from voek_desktop.domain.company import requisites_from_json
 
-    sample = requisites_from_json(DEMO_COMPANY)
+    sample = requisites_from_json(DEMO_COMPANY, full_signatory=True)
     given = app.config.company
     if given is None:
         app.config.company = sample
