@@ -567,6 +567,9 @@ FIELDS: tuple[FieldSpec, ...] = (
 )
 
 FIELDS_BY_KEY: dict[str, FieldSpec] = {f.key: f for f in FIELDS}
+# Fields required unless a flag is set (checked in _cross_rules, not «required»: a draft may lack
+# them); the wizard does not call them «необязательно».
+REQUIRED_UNLESS = {"permanent_contract_ref": "mobile_devices"}
 
 # Where a consumer type needs another example than the field's own: an organisation is not
 # «Иванов Иван Иванович», and its signatory is anybody.
@@ -1076,14 +1079,16 @@ def _cross_rules(
             )
     # п.13: non-mobile devices are connected temporarily only for the term of a permanent
     # connection, so its contract must be named (docs/forms-861.md item 4).
-    if (
-        cat.temporary
-        and not partial
-        and "mobile_devices" not in errors
-        and clean.get("mobile_devices") is not True
-        and not clean.get("permanent_contract_ref")
-    ):
-        errors.setdefault("permanent_contract_ref", PERMANENT_CONTRACT_MISSING)
+    for key, flag in REQUIRED_UNLESS.items():
+        if (
+            key in FIELDS_BY_KEY
+            and cat.key in FIELDS_BY_KEY[key].categories
+            and not partial
+            and flag not in errors
+            and clean.get(flag) is not True
+            and not clean.get(key)
+        ):
+            errors.setdefault(key, PERMANENT_CONTRACT_MISSING)
     until = clean.get("temporary_until")
     if cat.temporary and until is not None:
         mobile = clean.get("mobile_devices", False) is True
@@ -1119,6 +1124,7 @@ def templates() -> dict[str, Any]:
         "document_kinds": [
             {"key": d.key, "title": d.title, "hint": d.hint} for d in DOCUMENT_KINDS.values()
         ],
+        "required_unless": dict(REQUIRED_UNLESS),
         "conditional_documents": {
             "power_of_attorney": "representative",
             "benefit_proof": "beneficiary_category",

@@ -334,7 +334,8 @@ class ApplicationForm(QWidget):
             if spec.kind == "bool":
                 layout.addRow(row)
             else:
-                label = QLabel(spec.label + ("" if spec.required else tr(" (необязательно)")) + ":")
+                optional = not spec.required and spec.key not in domain.REQUIRED_UNLESS
+                label = QLabel(spec.label + (tr(" (необязательно)") if optional else "") + ":")
                 label.setObjectName(f"label_{spec.key}")
                 label.setWordWrap(True)
                 label.setBuddy(row.focus_widget if not isinstance(row, Field) else row.edit)
