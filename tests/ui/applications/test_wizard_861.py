@@ -98,3 +98,16 @@ def _text(data: bytes | None) -> str:
         return ""
     reader = PdfReader(io.BytesIO(data))
     return " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+
+
+def test_a_blank_form_is_addressed_with_the_requisites_kept_from_the_server(qtbot, ctx) -> None:
+    # No login: the blank forms of the login screen ask GET /company themselves and keep it.
+    from voek_desktop.ui.applications.blank_forms import BlankFormsDialog
+
+    dialog = BlankFormsDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: "(образец)" in _text(dialog.preview.data), timeout=15_000)
+    assert "ул. Примерная, д. 1 (образец)" in _text(dialog.preview.data)
+    wait_idle(qtbot, ctx)
+    assert ctx.session.requisites().sample is True
