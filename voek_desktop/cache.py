@@ -129,6 +129,34 @@ class KnownServers:
             write_atomically(self.path, json.dumps(known, indent=1).encode())
 
 
+class CompanyRequisites:
+    """The last ``GET /company`` of each server, so blank forms print the grid company's
+    address and requisites offline (docs/forms-861.md "Requisites"). Public data, nothing of
+    a consumer: it lives beside the preferences and survives «Выход» and clerk mode's wipe."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or config_dir() / "company.json"
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def get(self, server: str) -> Any:
+        """What was kept for ``server`` (its id or address), unchecked: the caller checks it."""
+        return self._read().get(server.rstrip("/"))
+
+    def put(self, server: str, requisites: dict[str, Any]) -> None:
+        kept = self._read()
+        if kept.get(server.rstrip("/")) == requisites:
+            return
+        kept[server.rstrip("/")] = requisites
+        with contextlib.suppress(OSError):  # a read-only home: printed from memory then
+            write_atomically(self.path, json.dumps(kept, ensure_ascii=False, indent=1).encode())
+
+
 def _tighten(folder: Path) -> None:
     """0700/0600 for what an older version left 0755/0644 (the cache of every consumer)."""
     for current, _dirs, files in os.walk(folder):

@@ -14,6 +14,23 @@ DEMO_GRID_SIGNATORY = {
     "basis": "доверенности № 14 от 09.01.2026",
 }
 
+# The grid company's requisites in the demo (`voek-server --company FILE` in a real
+# deployment): sample values, and ``sample`` makes every printout say «образец» beside them.
+# The ИНН and ОГРН pass their checksums but belong to no registered company (tax office 3300
+# does not exist).
+DEMO_COMPANY = {
+    "name": "Акционерное общество «Владимирская областная электросетевая компания»",
+    "short_name": "АО «ВОЭК»",
+    "address": "600000, Владимирская область, г. Владимир, ул. Примерная, д. 1",
+    "inn": "3300000007",
+    "kpp": "330001001",
+    "ogrn": "1033300000007",
+    "support_phone": "+74922000000",
+    "site": "voek33.ru",
+    "signatory": DEMO_GRID_SIGNATORY,
+    "sample": True,
+}
+
 DEMO_CONSUMERS = [
     {
         "consumer_type": "individual",

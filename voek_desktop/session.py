@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from voek_desktop.api.errors import ApiError, NetworkError
-from voek_desktop.cache import ConsumerCache, KnownServers
+from voek_desktop.cache import CompanyRequisites, ConsumerCache, KnownServers
 from voek_desktop.credentials import KeyringUnavailable, TokenStore
 from voek_desktop.scans import ScanInbox
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from voek_desktop.api.client import CabinetClient
     from voek_desktop.api.models import Profile
+    from voek_desktop.domain.company import Requisites
 
 T = TypeVar("T", bound="DataclassInstance")  # remembered() keeps asdict() of each
 
@@ -61,6 +62,9 @@ class Session:
         # it answered GET /health, remembered per address for when it cannot be asked.
         self._servers = KnownServers()
         self.server_id: str | None = None
+        # The grid company's requisites: this run's answer, and the copy kept per server.
+        self._company = CompanyRequisites()
+        self._requisites: Requisites | None = None
         # The desk scanner's folder: a visit's scans are offered, then deleted at its end.
         self.scans = ScanInbox(scanner_folder) if clerk and scanner_folder else None
 
@@ -76,6 +80,7 @@ class Session:
             self._client = None
             self.server_url = server_url
             self.server_id = None  # another server: asked again at the next login
+            self._requisites = None
             self.tokens = TokenStore(self._keyring_user or server_url)
         self.clerk = clerk
         self.scans = ScanInbox(scanner_folder) if clerk and scanner_folder else None
@@ -108,6 +113,38 @@ class Session:
             self.server_id = server_id
             if not self.clerk:  # a shared PC keeps nothing it does not need
                 self._servers.put(self.server_url, server_id)
+
+    def fetch_requisites(self) -> Requisites:
+        """Ask the server for the grid company's requisites and keep them for offline printing
+        (API worker thread). Raises ApiError when it cannot be asked."""
+        requisites = self.client.company()
+        self._requisites = requisites
+        self._identify_once()
+        # Under the id and the address: found again by either, whichever is known next time.
+        for key in {self.server_url, self.server_key()}:
+            self._company.put(key, requisites.as_json())
+        return requisites
+
+    def requisites(self) -> Requisites:
+        """The requisites to print with: this run's answer, else the kept copy of this server,
+        else the name alone (any thread: no network)."""
+        from voek_desktop.domain.company import UNKNOWN, requisites_from_json
+        from voek_desktop.domain.errors import InvalidValue
+
+        if self._requisites is not None:
+            return self._requisites
+        for key in (self.server_key(), self.server_url):
+            kept = self._company.get(key)
+            if kept is not None:
+                try:
+                    return requisites_from_json(kept)
+                except InvalidValue:
+                    continue  # an edited or older file: the next copy, or none
+        return UNKNOWN
+
+    def _identify_once(self) -> None:
+        if self.server_id is None:
+            self._identify()
 
     def resume(self) -> Profile | None:
         """Log in with the token remembered by «Запомнить меня»; None when there is none, an

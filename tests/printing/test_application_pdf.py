@@ -85,7 +85,7 @@ def test_category_specific_items() -> None:
     p12 = pdf_text(render("p12_1", "company", filled_form("p12_1", "company")))
     assert "до 150 кВт включительно" in p12
     assert "Розничная торговля" in p12
-    assert "прошу предоставить рассрочку" in p12
+    assert "Прошу предоставить рассрочку: 10 % платы" in p12
 
     p13 = pdf_text(render("p13", "company", filled_form("p13", "company")))
     assert "на временное присоединение" in p13

@@ -15,7 +15,7 @@ import json as jsonlib
 import time
 from collections import OrderedDict
 from types import TracebackType
-from typing import Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import requests
@@ -38,6 +38,9 @@ from voek_desktop.api.models import (
     SessionToken,
 )
 from voek_desktop.settings import server_url_problem
+
+if TYPE_CHECKING:
+    from voek_desktop.domain.company import Requisites
 
 # (connect, read) seconds.
 DEFAULT_TIMEOUT = (3.05, 20.0)
@@ -256,6 +259,18 @@ class CabinetClient(MeteringApi, ApplicationsApi):
 
     def health(self) -> dict[str, Any]:
         return cast("dict[str, Any]", self.request("GET", "/health"))
+
+    def company(self) -> Requisites:
+        """The grid company's requisites (``GET /company``, public); a malformed answer is an
+        ApiError like any other, so a hostile server cannot put a bad ИНН on a printout."""
+        from voek_desktop.domain.company import requisites_from_json
+        from voek_desktop.domain.errors import InvalidValue
+
+        data = self.request("GET", "/company")
+        try:
+            return requisites_from_json(data)
+        except InvalidValue as exc:
+            raise BadResponse(f"Сервер прислал неверные реквизиты: {exc.message}") from None
 
     def register(self, form: dict[str, Any]) -> Registration:
         data = self.request("POST", "/registrations", json=form)

@@ -204,11 +204,73 @@ REASONS = (
     Choice("voltage_change", "Изменение уровня напряжения"),
     Choice("temporary", "Временное присоединение"),
 )
-VOLTAGES = (Choice(0.4, "0,4 кВ"), Choice(6, "6 кВ"), Choice(10, "10 кВ"))
-PAYMENT_PLANS = (
-    Choice("standard", "Без рассрочки: по графику 15 % / 30 % / 35 % / 20 %"),
-    Choice("instalments", "В рассрочку: 5 % аванс, остальное ежеквартально до 3 лет"),
+# The classes of the Decree 861 application templates («при напряжении ___ кВ», docs/forms-861.md
+# item 3): a household's single-phase input is 0,23 kV. The Rules' п.14 bounds the power (15 kW),
+# the use (household) and the source (one), not the voltage; the voltage matters for the fee
+# (п.17: the per-kW rates only at 0,4 kV and below), see BENEFIT_MAX_VOLTAGE_KV.
+VOLTAGES = (
+    Choice(0.23, "0,23 кВ (однофазный ввод)"),
+    Choice(0.4, "0,4 кВ"),
+    Choice(6, "6 кВ"),
+    Choice(10, "10 кВ"),
 )
+VOLTAGE_ERROR = "Класс напряжения: 0,23, 0,4, 6 или 10 кВ"
+BENEFIT_MAX_VOLTAGE_KV = Decimal("0.4")
+# The wording printed on the form and shown in the wizard: one text, so the applicant chooses
+# what the paper says (docs/forms-861.md item 7). Instalments: п.104 of the Rules as amended in
+# 2022 — 90 % of the fee in equal quarterly parts over up to 3 years from the act of connection
+# (at 0,4 kV and below: from the notification placed in the cabinet); the rest is the first
+# payment of the invoice, due within 5 working days (п.103). The pre-2022 «5 % / 95 %» is gone.
+PAYMENT_PLANS = (
+    Choice(
+        "standard",
+        "Рассрочка не требуется: 15 % платы — в течение 5 рабочих дней со дня размещения счёта "
+        "в личном кабинете, 30 % — в течение 20 дней, 35 % — в течение 40 дней, 20 % — в течение "
+        "10 дней со дня размещения акта (уведомления) о присоединении",
+    ),
+    Choice(
+        "instalments",
+        "Прошу предоставить рассрочку: 10 % платы — в течение 5 рабочих дней со дня размещения "
+        "счёта в личном кабинете, 90 % — равными долями ежеквартально в течение 3 лет со дня "
+        "подписания акта об осуществлении технологического присоединения (при присоединении "
+        "на уровне напряжения 0,4 кВ и ниже — со дня размещения в личном кабинете уведомления "
+        "об обеспечении возможности присоединения)",
+    ),
+)
+# 6. The groups of п.17 of the Rules (as amended by ПП РФ от 30.06.2022 № 1178) whose fee for
+# ≤ 15 kW is computed at the reduced rate of 1000 ₽ per kW (docs/forms-861.md item 6).
+BENEFICIARY_CATEGORIES = (
+    Choice(
+        "low_income",
+        "Член малоимущей семьи (одиноко проживающий гражданин) со среднедушевым доходом ниже "
+        "прожиточного минимума в регионе",
+    ),
+    Choice("war_invalid", "Инвалид войны (ст. 14 Федерального закона «О ветеранах»)"),
+    Choice("ww2_participant", "Участник Великой Отечественной войны (ст. 15 ФЗ «О ветеранах»)"),
+    Choice("combat_veteran", "Ветеран боевых действий (ст. 16 ФЗ «О ветеранах»)"),
+    Choice(
+        "leningrad_siege",
+        "Награждённый знаком «Жителю блокадного Ленинграда» (ст. 18 ФЗ «О ветеранах»)",
+    ),
+    Choice(
+        "ww2_home_front",
+        "Работавший в период Великой Отечественной войны на объектах противовоздушной обороны "
+        "и других военных объектах (ст. 19 ФЗ «О ветеранах»)",
+    ),
+    Choice(
+        "fallen_family",
+        "Член семьи погибшего (умершего) инвалида войны, участника Великой Отечественной войны "
+        "или ветерана боевых действий (ст. 21 ФЗ «О ветеранах»)",
+    ),
+    Choice("disabled", "Инвалид или семья, имеющая ребёнка-инвалида"),
+    Choice(
+        "radiation",
+        "Гражданин, подвергшийся воздействию радиации (катастрофа на Чернобыльской АЭС, авария "
+        "на ПО «Маяк», испытания на Семипалатинском полигоне)",
+    ),
+    Choice("large_family", "Многодетная семья"),
+)
+BENEFIT_RATE_RUB_PER_KW = 1000
 RELIABILITY_CATEGORIES = (Choice("III", "III категория (один источник питания)"),)
 
 _ORG = (ENTREPRENEUR, COMPANY)
@@ -403,7 +465,15 @@ FIELDS: tuple[FieldSpec, ...] = (
         hint="Если раньше ничего не было присоединено, укажите 0",
         default=0,
     ),
-    FieldSpec("voltage_kv", "Класс напряжения", "choice", "power", choices=VOLTAGES, default=0.4),
+    FieldSpec(
+        "voltage_kv",
+        "Класс напряжения",
+        "choice",
+        "power",
+        choices=VOLTAGES,
+        default=0.4,
+        hint="Для жилого дома с однофазным вводом — 0,23 кВ",
+    ),
     FieldSpec(
         "reliability_category",
         "Категория надёжности",
@@ -466,6 +536,9 @@ FIELDS: tuple[FieldSpec, ...] = (
         categories=("p13",),
         default=False,
     ),
+    # Required unless the devices are mobile (п.13 of the Rules: temporary connection is for
+    # the term of a permanent connection under a contract already concluded, or for mobile
+    # devices up to 150 kW); the rule is in _cross_rules, so the field is not «required» here.
     FieldSpec(
         "permanent_contract_ref",
         "Номер и дата договора на постоянное присоединение",
@@ -474,10 +547,29 @@ FIELDS: tuple[FieldSpec, ...] = (
         required=False,
         categories=("p13",),
         placeholder="№ ТП-123 от 01.02.2026",
+        hint="Не нужен для передвижных энергопринимающих устройств",
+    ),
+    FieldSpec(
+        "beneficiary_category",
+        "Льготная категория заявителя (если есть)",
+        "choice",
+        "category",
+        required=False,
+        categories=("p14",),
+        choices=(Choice("", "Не отношусь к льготным категориям"), *BENEFICIARY_CATEGORIES),
+        default="",
+        hint=(
+            f"Плата рассчитывается по ставке {BENEFIT_RATE_RUB_PER_KW} ₽ за 1 кВт (п. 17 "
+            "Правил), если присоединение на напряжении 0,4 кВ и ниже; приложите документ, "
+            "подтверждающий льготу"
+        ),
     ),
 )
 
 FIELDS_BY_KEY: dict[str, FieldSpec] = {f.key: f for f in FIELDS}
+# Fields required unless a flag is set (checked in _cross_rules, not «required»: a draft may lack
+# them); the wizard does not call them «необязательно».
+REQUIRED_UNLESS = {"permanent_contract_ref": "mobile_devices"}
 
 # Where a consumer type needs another example than the field's own: an organisation is not
 # «Иванов Иван Иванович», and its signatory is anybody.
@@ -568,6 +660,12 @@ DOCUMENT_KINDS: dict[str, DocumentKind] = {
             "Право на земельный участок или здание: выписка из ЕГРН, договор аренды и т. п.",
         ),
         DocumentKind(
+            "benefit_proof",
+            "Документ, подтверждающий льготу",
+            "Удостоверение ветерана, справка о признании семьи малоимущей, справка об "
+            "инвалидности, удостоверение многодетной семьи и т. п. (п. 17 Правил)",
+        ),
+        DocumentKind(
             "device_list",
             "Перечень устройств противоаварийной автоматики",
             "Перечень и мощность устройств, которые могут быть подключены к устройствам "
@@ -583,10 +681,14 @@ def required_documents(
     """Document kinds this application needs, in checklist order."""
     form = form or {}
     kinds = ["signed_application"]
-    if consumer_type == INDIVIDUAL:
+    # п.10 «е» of the Rules: a copy of the identity document of a citizen, also of a sole
+    # proprietor (a person, not an organisation).
+    if consumer_type in (INDIVIDUAL, ENTREPRENEUR):
         kinds.append("identity_document")
     if form.get("representative") is True:
         kinds.append("power_of_attorney")
+    if category_key == "p14" and form.get("beneficiary_category"):
+        kinds.append("benefit_proof")
     kinds += ["site_plan", "title_document"]
     if category_key == "p12_1":
         kinds.append("device_list")
@@ -663,6 +765,10 @@ _CADASTRAL = re.compile(r"^\d{2}:\d{2}:\d{6,7}:\d{1,10}$")
 _NUMBER = re.compile(r"^\d{1,6}(?:\.\d{1,3})?$")
 _MAX_POWER = Decimal(100000)
 TOO_MUCH_POWER = "Слишком большая мощность для заявки через личный кабинет"
+PERMANENT_CONTRACT_MISSING = (
+    "Укажите номер и дату договора на постоянное присоединение: без него временное "
+    "присоединение возможно только для передвижных устройств"
+)
 
 
 def add_months(day: date, months: int) -> date:
@@ -849,7 +955,7 @@ def _choice(spec: FieldSpec, value: Any) -> Any:
         for c in spec.choices:
             if number is not None and number == Decimal(str(c.value)):
                 return c.value
-        raise InvalidValue("Класс напряжения: 0,4, 6 или 10 кВ")
+        raise InvalidValue(VOLTAGE_ERROR)
     for c in spec.choices:
         if isinstance(value, str) and value == c.value:
             return c.value
@@ -971,6 +1077,18 @@ def _cross_rules(
                 f"Сумма мощностей этапов ({_display_number(total_stages)} кВт) должна быть равна "
                 f"присоединяемой мощности ({_display_number(Decimal(str(new)))} кВт)"
             )
+    # п.13: non-mobile devices are connected temporarily only for the term of a permanent
+    # connection, so its contract must be named (docs/forms-861.md item 4).
+    for key, flag in REQUIRED_UNLESS.items():
+        if (
+            key in FIELDS_BY_KEY
+            and cat.key in FIELDS_BY_KEY[key].categories
+            and not partial
+            and flag not in errors
+            and clean.get(flag) is not True
+            and not clean.get(key)
+        ):
+            errors.setdefault(key, PERMANENT_CONTRACT_MISSING)
     until = clean.get("temporary_until")
     if cat.temporary and until is not None:
         mobile = clean.get("mobile_devices", False) is True
@@ -1006,7 +1124,11 @@ def templates() -> dict[str, Any]:
         "document_kinds": [
             {"key": d.key, "title": d.title, "hint": d.hint} for d in DOCUMENT_KINDS.values()
         ],
-        "conditional_documents": {"power_of_attorney": "representative"},
+        "required_unless": dict(REQUIRED_UNLESS),
+        "conditional_documents": {
+            "power_of_attorney": "representative",
+            "benefit_proof": "beneficiary_category",
+        },
         "statuses": [
             {"key": s.key, "label": s.label, "active": s.key in ACTIVE} for s in STATUSES.values()
         ],

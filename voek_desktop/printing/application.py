@@ -20,10 +20,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, TableStyle
 
 from voek_desktop.domain import applications as domain
+from voek_desktop.domain.company import UNKNOWN, Requisites, marked
 from voek_desktop.domain.formats import format_date, format_decimal, format_phone, format_snils
 from voek_desktop.printing.common import (
-    COMPANY_ADDRESS,
-    COMPANY_SHORT,
     CONTENT_WIDTH,
     RULE,
     Output,
@@ -72,20 +71,17 @@ _ATTACHMENT_WORDING = {
     "title_document": "Копия документа, подтверждающего право собственности или иное "
     "предусмотренное законом основание на объект капитального строительства и (или) "
     "земельный участок, на котором расположены энергопринимающие устройства",
-    "identity_document": "Копия паспорта гражданина Российской Федерации или иного документа, "
-    "удостоверяющего личность",
     "power_of_attorney": "Доверенность или иные документы, подтверждающие полномочия "
     "представителя заявителя, подающего и получающего документы от имени заявителя",
+    # п.10 «в» of the Rules in its current wording (since ПП РФ от 13.08.2018 № 937 «режимной»
+    # is gone): docs/forms-861.md item 8.
     "device_list": "Перечень и мощность энергопринимающих устройств, которые могут быть "
-    "присоединены к устройствам противоаварийной и режимной автоматики",
-}
-_PAYMENT_WORDING = {
-    "standard": "рассрочка не требуется: 15 % платы — в течение 5 рабочих дней со дня "
-    "размещения счёта в личном кабинете, 30 % — в течение 20 дней, 35 % — в течение 40 дней, "
-    "20 % — в течение 10 дней со дня размещения акта (уведомления) о присоединении",
-    "instalments": "прошу предоставить рассрочку: 5 % платы — в течение 5 рабочих дней со дня "
-    "размещения счёта, 95 % — равными долями ежеквартально в течение 3 лет со дня подписания "
-    "акта о присоединении, с начислением процентов по ключевой ставке Банка России + 4 п.п.",
+    "присоединены к устройствам противоаварийной автоматики",
+    # п.10 «е»: also a sole proprietor's (item 5).
+    "identity_document": "Копия паспорта гражданина Российской Федерации или иного документа, "
+    "удостоверяющего личность (для физического лица и индивидуального предпринимателя)",
+    "benefit_proof": "Копия документа, подтверждающего отнесение заявителя к категории, "
+    "указанной в пункте 17 Правил (льготная ставка платы)",
 }
 _SUPPLY_CONTRACTS = (
     ("supply", "договор энергоснабжения"),
@@ -117,6 +113,7 @@ def render_application(
     *,
     attachments: list[str] | None = None,
     today: date | None = None,
+    company: Requisites | None = None,
 ) -> None:
     """Write the application of ``category`` (``p14``, ``p12_1``, ``p13``) as an A4 PDF.
 
@@ -125,7 +122,9 @@ def render_application(
     blank template
     with ruled lines. ``attachments``: document kind keys (``site_plan``…) or free text lines
     for «Приложения»; by default the category's required documents. ``today`` is the date
-    printed on a filled form (default: no date, the applicant writes it). ``out``: a path
+    printed on a filled form (default: no date, the applicant writes it). ``company``: the grid
+    company's requisites (``GET /company`` or the app's copy of it; default: the name only,
+    the address a line to write on). ``out``: a path
     (written atomically) or a binary stream. Raises ValueError for an unknown category.
     """
     if category not in domain.CATEGORIES:
@@ -136,13 +135,14 @@ def render_application(
     form_ = _Form(form, s)
     if attachments is None:
         attachments = default_attachments(category, consumer_type, form)
-    story = _story(category, consumer_type, form_, s, attachments, today)
+    req = company or UNKNOWN
+    story = _story(category, consumer_type, form_, s, attachments, today, req)
     status = "бланк" if form is None else "заполнена"
     build_pdf(
         story,
         out,
         title=f"Заявка на технологическое присоединение ({_POINTS[category]} Правил)",
-        subject=f"Заявка в {COMPANY_SHORT}, {status}",
+        subject=f"Заявка в {req.short_name}, {status}",
         footer_note=f"Заявка на технологическое присоединение, {_POINTS[category]} Правил "
         "(ПП РФ от 27.12.2004 № 861)",
     )
@@ -248,7 +248,7 @@ def _power_table(f: _Form) -> Table:
     header = [
         Paragraph("Максимальная мощность энергопринимающих устройств", s.cell),
         Paragraph("Мощность, кВт", s.cell),
-        Paragraph("Уровень напряжения, кВ (0,4; 6; 10)", s.cell),
+        Paragraph("Уровень напряжения, кВ (0,23; 0,4; 6; 10)", s.cell),
     ]
     labels = [
         "присоединяемых вновь",
@@ -351,9 +351,10 @@ def _story(
     s: Styles,
     attachments: Sequence[str],
     today: date | None,
+    req: Requisites,
 ) -> list[Flowable]:
     story: list[Flowable] = []
-    story.append(_addressee(consumer_type, f))
+    story.append(_addressee(consumer_type, f, req))
     story.append(Spacer(0, 6 * mm))
     story.append(Paragraph("ЗАЯВКА", s.title))
     story.append(Paragraph(_TITLES[category], s.subtitle))
@@ -456,6 +457,11 @@ def _story(
             "Порядок внесения платы за технологическое присоединение",
             _payment(f),
         )
+    if category == "p14":
+        item(
+            "Льготная категория заявителя (пункт 17 Правил), при наличии",
+            _benefit(f),
+        )
     if category == "p13":
         heading, body = _temporary(f)
         item(heading, *body, keep=len(body))
@@ -492,7 +498,7 @@ def _snils(value: str) -> str:
     return format_snils(digits) if len(digits) == 11 else value
 
 
-def _addressee(consumer_type: str, f: _Form) -> Table:
+def _addressee(consumer_type: str, f: _Form, req: Requisites) -> Table:
     s = f.s
     width = 88 * mm
     who = "" if f.blank else text(f.str("applicant_name"))
@@ -519,8 +525,9 @@ def _addressee(consumer_type: str, f: _Form) -> Table:
     sender.setStyle(TableStyle(sender_style))
     block = [
         Paragraph("Генеральному директору", s.address),
-        Paragraph(f"<b>{COMPANY_SHORT}</b>", s.address),
-        Paragraph(COMPANY_ADDRESS, s.address),
+        Paragraph(f"<b>{text(req.short_name)}</b>", s.address),
+        # From the server's configuration; the demo's sample says «(образец)».
+        Paragraph(text(marked(req.address, req)) or "_" * 38, s.address),
         Spacer(0, 2 * mm),
         sender,
     ]
@@ -604,7 +611,7 @@ def _payment(f: _Form) -> Flowable:
     rows = []
     for c in domain.PAYMENT_PLANS:
         mark = CHECKED if (not f.blank and c.value == chosen) else UNCHECKED
-        wording = _PAYMENT_WORDING.get(c.value, c.label)
+        wording = c.label  # the wizard's very words (domain), not a second copy here
         rows.append(
             [
                 Paragraph(f'<font name="DejaVuSans">{mark}</font>', s.left),
@@ -624,6 +631,14 @@ def _payment(f: _Form) -> Flowable:
     return table
 
 
+def _benefit(f: _Form) -> Table:
+    # An optional declaration (docs/forms-861.md item 6): the chosen group of п.17, or «нет».
+    spec = domain.FIELDS_BY_KEY["beneficiary_category"]
+    chosen = f.str("beneficiary_category")
+    value = spec.choice_label(chosen) if chosen else "не отношусь"
+    return _fields([("Категория", "" if f.blank else text(value), 2)], f)
+
+
 def _temporary(f: _Form) -> tuple[str, list[Flowable]]:
     cat = domain.CATEGORIES["p13"]
     until = f.date("temporary_until")
@@ -635,7 +650,8 @@ def _temporary(f: _Form) -> tuple[str, list[Flowable]]:
             1,
         ),
         (
-            "Номер и дата договора о постоянном технологическом присоединении (при наличии)",
+            "Номер и дата договора о постоянном технологическом присоединении (не требуется "
+            "для передвижных устройств)",
             text(f.str("permanent_contract_ref")),
             1,
         ),

@@ -36,11 +36,9 @@ CONTENT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 GREY = colors.Color(0.35, 0.35, 0.35)
 RULE = colors.Color(0.25, 0.25, 0.25)
 
+# The PDF's author field. The company's name, address and requisites on the page are a
+# parameter of each document (domain/company.py, from the server's configuration).
 COMPANY_SHORT = "АО «ВОЭК»"
-COMPANY_FULL = "Акционерное общество «Владимирская областная электросетевая компания»"
-# Only the town is known for sure; the lead should put the registered address here.
-COMPANY_ADDRESS = "600000, Владимирская область, г. Владимир"
-COMPANY_SITE = "voek33.ru"
 
 
 def _style(name: str, **kw: Any) -> ParagraphStyle:

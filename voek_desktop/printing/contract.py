@@ -15,6 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, TableStyle
 
 from voek_desktop.domain import applications as domain
+from voek_desktop.domain.company import UNKNOWN, Requisites, marked
 from voek_desktop.domain.formats import (
     format_date,
     format_decimal,
@@ -24,9 +25,6 @@ from voek_desktop.domain.formats import (
 )
 from voek_desktop.printing.application import _power_value
 from voek_desktop.printing.common import (
-    COMPANY_ADDRESS,
-    COMPANY_FULL,
-    COMPANY_SHORT,
     CONTENT_WIDTH,
     RULE,
     Output,
@@ -76,6 +74,8 @@ def render_contract(
     application: Mapping[str, Any],
     consumer: Mapping[str, Any],
     out: Output,
+    *,
+    company: Requisites | None = None,
 ) -> None:
     """Write the connection contract as an A4 PDF to ``out`` (a path, written atomically, or a
     binary stream). Every key is optional: what is missing prints as a blank line.
@@ -101,11 +101,12 @@ def render_contract(
     if not isinstance(form, Mapping):
         form = {}
     ctx = _Ctx(contract, application, consumer, form, s)
+    ctx.req = company or UNKNOWN
     build_pdf(
         _story(ctx),
         out,
         title=f"Договор об осуществлении технологического присоединения № {ctx.number}",
-        subject=f"{COMPANY_SHORT}: договор по заявке № {ctx.app_number}",
+        subject=f"{ctx.req.short_name}: договор по заявке № {ctx.app_number}",
         footer_note=f"Договор № {ctx.number} об осуществлении технологического присоединения",
     )
 
@@ -127,6 +128,7 @@ class _Ctx:
             consumer.get("consumer_type")
         )
         self.date = parse_date(contract.get("date"))
+        self.req: Requisites = UNKNOWN
 
     def v(self, key: str) -> str:
         """A form value, falling back to the consumer's registration data."""
@@ -185,7 +187,8 @@ def _story(x: _Ctx) -> list[Flowable]:
     basis = _str(x.c.get("grid_signatory_basis")) or "Устава"
     story.append(
         Paragraph(
-            f"{COMPANY_FULL} ({COMPANY_SHORT}), именуемое в дальнейшем «Сетевая организация», "
+            f"{text(x.req.name)} ({text(x.req.short_name)}), именуемое в дальнейшем "
+            "«Сетевая организация», "
             f"в лице {grid_who}, действующего на основании {text(basis)}, с одной стороны, и "
             f"{_party(x)}, именуемый(-ое) в дальнейшем «Заявитель», с другой стороны, вместе "
             "именуемые «Стороны», заключили настоящий договор о нижеследующем:",
@@ -376,11 +379,21 @@ def _payment_lines(x: _Ctx) -> list[str]:
 
 def _parties(x: _Ctx) -> Table:
     s = x.s
+    req = x.req
+    # The requisites come from the server's configuration (domain/company.py); the demo's are
+    # samples and print «(образец)».
     grid_lines = [
         "<b>Сетевая организация</b>",
-        COMPANY_SHORT,
-        text(COMPANY_ADDRESS),
+        text(req.short_name),
+        text(marked(req.address, req)) or _blank(""),
     ]
+    for label, value in (
+        ("ИНН / КПП", " / ".join(v for v in (req.inn, req.kpp) if v)),
+        ("ОГРН", req.ogrn),
+        ("Тел.", format_phone(req.support_phone) if req.support_phone else ""),
+    ):
+        if value:
+            grid_lines.append(f"{label}: {text(marked(value, req))}")
     grid_position = _str(x.c.get("grid_signatory_position"))
     if grid_position:
         grid_lines.append(text(grid_position))

@@ -15,6 +15,7 @@ from voek_desktop.domain.cli import RussianArgumentParser
 
 if TYPE_CHECKING:
     from voek_desktop.api.server.http.httpd import CabinetHTTPServer
+    from voek_desktop.domain.company import Requisites
 
 
 def _smtp(value: str) -> tuple[str, int]:
@@ -24,23 +25,59 @@ def _smtp(value: str) -> tuple[str, int]:
     return host, int(port)
 
 
-SIGNATORY_KEYS = ("position", "name", "position_genitive", "name_genitive", "basis")
-
-
-def _signatory(value: str) -> dict[str, str]:
-    """``--signatory FILE``: who signs connection contracts for АО «ВОЭК», as JSON with the
-    keys of SIGNATORY_KEYS (e.g. «Соколова Андрея Викторовича» as ``name_genitive``)."""
+def _json_file(value: str) -> object:
     import json
 
     try:
-        data = json.loads(Path(value).read_text(encoding="utf-8"))
+        return json.loads(Path(value).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise argparse.ArgumentTypeError(f"не удалось прочитать {value}: {exc}") from None
+
+
+def _signatory(value: str) -> dict[str, str]:
+    """``--signatory FILE``: who signs connection contracts, as JSON with the keys of
+    SIGNATORY_KEYS (e.g. «Соколова Андрея Викторовича» as ``name_genitive``). Kept for
+    existing deployments; the same object is ``signatory`` in ``--company FILE``."""
+    from voek_desktop.domain.company import SIGNATORY_KEYS
+
+    data = _json_file(value)
     if not isinstance(data, dict) or not all(
         isinstance(data.get(k), str) and data[k].strip() for k in SIGNATORY_KEYS
     ):
         raise argparse.ArgumentTypeError("нужен объект JSON с ключами " + ", ".join(SIGNATORY_KEYS))
     return {k: data[k].strip() for k in SIGNATORY_KEYS}
+
+
+def _company(value: str) -> dict[str, object]:
+    """``--company FILE``: the grid company's requisites (domain/company.py), checked here so
+    that a wrong ИНН stops the start instead of reaching a printed form."""
+    from voek_desktop.domain.company import requisites_from_json
+    from voek_desktop.domain.errors import InvalidValue
+
+    data = _json_file(value)
+    try:
+        requisites_from_json(data, full_signatory=True)
+    except InvalidValue as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+    assert isinstance(data, dict)  # requisites_from_json refuses anything else
+    return data
+
+
+def requisites(args: argparse.Namespace) -> Requisites | None:
+    """``--company`` with ``--signatory`` folded in (the latter wins: it is the narrower)."""
+    from voek_desktop.domain.company import requisites_from_json
+
+    if args.company is None:
+        if args.signatory is None:
+            return None
+        # Only the signatory known: the names print, the rest stays blank lines.
+        from voek_desktop.domain.company import UNKNOWN
+
+        return UNKNOWN._replace(signatory=dict(args.signatory))
+    data = dict(args.company)
+    if args.signatory is not None:
+        data["signatory"] = args.signatory
+    return requisites_from_json(data, full_signatory=True)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -56,9 +93,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--outbox", type=Path, default=Path("outbox"), help="папка для .eml без --smtp")
     p.add_argument("--public-url", help="адрес сервера для ссылок в письмах")
     p.add_argument(
+        "--company",
+        type=_company,
+        help="JSON-файл с реквизитами сетевой организации (name, short_name, address, inn, kpp,"
+        " ogrn, support_phone, site, signatory)",
+    )
+    p.add_argument(
         "--signatory",
         type=_signatory,
-        help="JSON-файл: кто подписывает договоры от АО «ВОЭК» (" + ", ".join(SIGNATORY_KEYS) + ")",
+        help="JSON-файл: кто подписывает договоры (position, name, position_genitive,"
+        " name_genitive, basis); то же, что signatory в --company",
     )
     p.add_argument("--workers", type=int, default=64)
     p.add_argument("--socket-timeout", type=float, default=30.0)
@@ -105,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         demo=args.demo,
         outbox_dir=None if args.smtp else args.outbox,
         smtp=args.smtp,
-        signatory=args.signatory,
+        company=requisites(args),
     )
     app = create_app(config)
     httpd = CabinetHTTPServer(

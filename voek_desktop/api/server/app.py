@@ -7,7 +7,7 @@ import logging
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,13 +16,21 @@ from voek_desktop.api.server import demo
 from voek_desktop.api.server.core import files, pacing, sessions
 from voek_desktop.api.server.core.clock import Clock
 from voek_desktop.api.server.core.mail import Mailer
-from voek_desktop.api.server.features import connection_contracts, dev, feedback, openapi, survey
+from voek_desktop.api.server.features import (
+    company,
+    connection_contracts,
+    dev,
+    feedback,
+    openapi,
+    survey,
+)
 from voek_desktop.api.server.features.applications import documents as application_documents
 from voek_desktop.api.server.features.applications import routes as applications
 from voek_desktop.api.server.features.identity import login, profile, registration
 from voek_desktop.api.server.features.metering import accounts, archives, meters, organizations
 from voek_desktop.api.server.http.web import STATUS_TEXT, HttpError, Request, Response, Router
 from voek_desktop.api.server.storage.db import Database
+from voek_desktop.domain.company import Requisites
 
 log = logging.getLogger("voek.server")
 
@@ -48,6 +56,7 @@ FEATURES = (
     connection_contracts,
     feedback,
     survey,
+    company,
     openapi,
 )
 
@@ -61,10 +70,15 @@ class ServerConfig:
     outbox_dir: Path | None = None
     smtp: tuple[str, int] | None = None
     clock: Clock = field(default_factory=Clock)
-    # Who signs connection contracts for the grid company: the keys of printing/contract.py's
-    # ``grid_signatory_*`` (position, name, their genitive forms, basis). Staff data, so it is
-    # configuration, not code; --demo uses demo_data.DEMO_GRID_SIGNATORY when none is given.
-    signatory: dict[str, str] | None = None
+    # The grid company's requisites (domain/company.py), its ``signatory`` being who signs
+    # connection contracts (printing/contract.py's ``grid_signatory_*``). Configuration, not
+    # code (--company FILE); --demo uses demo_data.DEMO_COMPANY, marked as a sample, when none
+    # is given.
+    company: Requisites | None = None
+
+    @property
+    def signatory(self) -> Mapping[str, str] | None:
+        return self.company.signatory if self.company else None
 
 
 class CabinetApp:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from voek_desktop.domain import applications as domain
+from voek_desktop.domain.company import Requisites
 from voek_desktop.domain.consumers import CONSUMER_TYPES
 from voek_desktop.domain.formats import file_name
 from voek_desktop.ui.applications.preview import PdfPreview, print_pdf, save_pdf
@@ -27,11 +28,11 @@ from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.widgets import fit_to_screen
 
 
-def render_blank(category: str, consumer_type: str) -> bytes:
+def render_blank(category: str, consumer_type: str, company: Requisites | None = None) -> bytes:
     from voek_desktop.printing.application import render_application
 
     out = io.BytesIO()
-    render_application(category, consumer_type, None, out)
+    render_application(category, consumer_type, None, out, company=company)
     return out.getvalue()
 
 
@@ -86,6 +87,14 @@ class BlankFormsDialog(QDialog):
         self.print_button.clicked.connect(self.print_blank)
         self.close_button.clicked.connect(self.reject)
         self._category_changed()
+        # The grid company's address and requisites: asked for once, kept for offline use; the
+        # blank printed meanwhile (or without a network) carries the kept copy.
+        ctx.tasks.run(
+            ctx.session.fetch_requisites,
+            lambda _r: self.refresh_preview(),
+            lambda _exc: None,
+            owner=self,
+        )
 
     def _category_changed(self) -> None:
         cat = domain.CATEGORIES[self.category.currentData()]
@@ -119,9 +128,10 @@ class BlankFormsDialog(QDialog):
         self._seq += 1
         seq = self._seq
         category, ctype = self.category.currentData(), self.consumer_type.currentData()
+        session = self.ctx.session
         self.preview.set_message("Подготовка бланка…")
         self.ctx.tasks.run_long(
-            lambda _t: render_blank(category, ctype),
+            lambda _t: render_blank(category, ctype, session.requisites()),
             lambda data: self._rendered(seq, data),
             lambda exc: self.preview.set_message(str(exc)),
             owner=self,

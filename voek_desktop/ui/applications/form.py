@@ -69,6 +69,7 @@ class ChoiceRow(QWidget):
         spec: domain.FieldSpec,
         choices: tuple[domain.Choice, ...],
         parent: QWidget | None = None,
+        hint: str = "",
     ) -> None:
         super().__init__(parent)
         self.key = spec.key
@@ -86,11 +87,32 @@ class ChoiceRow(QWidget):
         self.combo.addItem("— выберите —", None)
         for choice in choices:
             self.combo.addItem(choice.label, choice.value)
+            self.combo.setItemData(
+                self.combo.count() - 1, choice.label, Qt.ItemDataRole.ToolTipRole
+            )
         layout.addWidget(self.combo)
+        # A choice longer than the box (the payment plans, the groups of п.17) is shown in full
+        # below it, wrapped: the applicant reads the very words the printed form will carry.
+        self.detail: QLabel | None = None
+        if any(len(c.label) > 60 for c in choices):
+            self.detail = QLabel(self)
+            self.detail.setObjectName(f"choice_detail_{spec.key}")
+            self.detail.setWordWrap(True)
+            layout.addWidget(self.detail)
+            self.combo.currentIndexChanged.connect(self._show_detail)
+        if hint:
+            hint_label = QLabel(hint, self)
+            hint_label.setObjectName("fieldHint")
+            hint_label.setWordWrap(True)
+            layout.addWidget(hint_label)
         self.error = ErrorLabel(self)
         layout.addWidget(self.error)
         self.combo.currentIndexChanged.connect(self.changed)
         self.focus_widget = self.combo
+
+    def _show_detail(self) -> None:
+        assert self.detail is not None
+        self.detail.setText(self.combo.currentText() if self.combo.currentData() else "")
 
     def value(self) -> Any:
         return self.combo.currentData()
@@ -312,7 +334,8 @@ class ApplicationForm(QWidget):
             if spec.kind == "bool":
                 layout.addRow(row)
             else:
-                label = QLabel(spec.label + ("" if spec.required else tr(" (необязательно)")) + ":")
+                optional = not spec.required and spec.key not in domain.REQUIRED_UNLESS
+                label = QLabel(spec.label + (tr(" (необязательно)") if optional else "") + ":")
                 label.setObjectName(f"label_{spec.key}")
                 label.setWordWrap(True)
                 label.setBuddy(row.focus_widget if not isinstance(row, Field) else row.edit)
@@ -326,7 +349,12 @@ class ApplicationForm(QWidget):
         key = spec.key
         row: ChoiceRow | BoolRow | StagesRow
         if spec.kind == "choice":
-            row = ChoiceRow(spec, domain.choices_for(spec, self.category), self)
+            row = ChoiceRow(
+                spec,
+                domain.choices_for(spec, self.category),
+                self,
+                hint=domain.hint_for(spec, self.category),
+            )
             row.changed.connect(lambda: self._changed(key, touch=True))
             return row
         if spec.kind == "bool":

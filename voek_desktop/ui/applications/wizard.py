@@ -36,6 +36,7 @@ from voek_desktop.api.applications import Application
 from voek_desktop.api.errors import ApiError
 from voek_desktop.api.models import Profile
 from voek_desktop.domain import applications as domain
+from voek_desktop.domain.company import Requisites
 from voek_desktop.domain.formats import file_name
 from voek_desktop.drafts import Draft, DraftStore, new_key
 from voek_desktop.ui.applications.attachments import AttachmentsChecklist
@@ -52,12 +53,17 @@ AUTOSAVE_MS = 3000
 PREVIEW_DELAY_MS = 700
 
 
-def render_pdf(category: str, consumer_type: str, form: dict[str, Any]) -> bytes:
+def render_pdf(
+    category: str,
+    consumer_type: str,
+    form: dict[str, Any],
+    company: Requisites | None = None,
+) -> bytes:
     """The filled application as PDF bytes (runs on a worker thread)."""
     from voek_desktop.printing.application import render_application
 
     out = io.BytesIO()
-    render_application(category, consumer_type, form, out, today=today())
+    render_application(category, consumer_type, form, out, today=today(), company=company)
     return out.getvalue()
 
 
@@ -301,6 +307,13 @@ class ApplicationWizard(QDialog):
         # The login's profile has no registry name or addresses: GET /profile has.
         client = ctx.session.client
         self.ctx.tasks.run(client.profile, self._profile_loaded, lambda _exc: None, owner=self)
+        # The grid company's address for the addressee line; offline, the kept copy prints.
+        self.ctx.tasks.run(
+            ctx.session.fetch_requisites,
+            lambda _r: self.render_preview(),
+            lambda _exc: None,
+            owner=self,
+        )
 
     def _profile_loaded(self, profile: Profile) -> None:
         self.profile = profile
@@ -487,11 +500,12 @@ class ApplicationWizard(QDialog):
         seq = self._preview_seq
         clean, _ = self.form.check()
         category, ctype = self.category, self.consumer_type
+        session = self.ctx.session
         self.form_step.preview_status.setText(tr("Обновление предпросмотра…"))
 
         def work(_transfer: Any) -> bytes | str:
             try:
-                return render_pdf(category, ctype, clean)
+                return render_pdf(category, ctype, clean, session.requisites())
             except Exception as exc:
                 return f"Не удалось построить предпросмотр: {exc}"
 

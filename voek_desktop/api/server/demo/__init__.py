@@ -12,10 +12,17 @@ if TYPE_CHECKING:
 
 
 def load(app: CabinetApp) -> None:
-    from voek_desktop.demo_data import DEMO_GRID_SIGNATORY
+    from voek_desktop.demo_data import DEMO_COMPANY
+    from voek_desktop.domain.company import requisites_from_json
 
-    if app.config.signatory is None:
-        app.config.signatory = dict(DEMO_GRID_SIGNATORY)
+    sample = requisites_from_json(DEMO_COMPANY, full_signatory=True)
+    given = app.config.company
+    if given is None:
+        app.config.company = sample
+    elif not given.inn:  # only --signatory: the sample requisites with that signatory
+        app.config.company = sample._replace(signatory=given.signatory or sample.signatory)
+    elif given.signatory is None:  # --company without a signatory
+        app.config.company = given._replace(signatory=sample.signatory)
     # Consumers first: the registry and the applications belong to them.
     identity.load(app)
     metering.load(app)

@@ -47,6 +47,7 @@ from voek_desktop.domain.uploads import content_disposition, safe_filename
 
 if TYPE_CHECKING:
     from voek_desktop.api.server.app import CabinetApp
+    from voek_desktop.domain.company import Requisites
 
 route = RouteTable()
 dev_route = RouteTable()
@@ -75,7 +76,11 @@ DEFAULT_COMMENTS = {
 
 
 def render_contract_pdf(
-    contract: dict[str, Any], application: dict[str, Any], consumer: dict[str, Any], out: Path
+    contract: dict[str, Any],
+    application: dict[str, Any],
+    consumer: dict[str, Any],
+    out: Path,
+    company: Requisites | None = None,
 ) -> None:
     """Write the contract PDF to ``out`` with the printing module's layout.
 
@@ -83,7 +88,7 @@ def render_contract_pdf(
     """
     from voek_desktop.printing.contract import render_contract
 
-    render_contract(contract, application, consumer, out)
+    render_contract(contract, application, consumer, out, company=company)
 
 
 # --- shapes ---------------------------------------------------------------------------------
@@ -289,7 +294,7 @@ def _make_contract_pdf(app: CabinetApp, row: sqlite3.Row, number: str, now: str)
     fd, tmp = tempfile.mkstemp(dir=directory, suffix=".part")
     os.close(fd)
     try:
-        render_contract_pdf(contract, application, consumer, Path(tmp))
+        render_contract_pdf(contract, application, consumer, Path(tmp), app.config.company)
         os.chmod(tmp, 0o600)  # reportlab writes a new file with the umask's mode: passport data
         final = directory / secrets.token_hex(16)
         os.replace(tmp, final)
