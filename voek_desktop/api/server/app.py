@@ -16,7 +16,14 @@ from voek_desktop.api.server import demo
 from voek_desktop.api.server.core import files, pacing, sessions
 from voek_desktop.api.server.core.clock import Clock
 from voek_desktop.api.server.core.mail import Mailer
-from voek_desktop.api.server.features import connection_contracts, dev, feedback, openapi, survey
+from voek_desktop.api.server.features import (
+    connection_contracts,
+    dev,
+    feedback,
+    notifications,
+    openapi,
+    survey,
+)
 from voek_desktop.api.server.features.applications import documents as application_documents
 from voek_desktop.api.server.features.applications import routes as applications
 from voek_desktop.api.server.features.identity import login, profile, registration
@@ -48,6 +55,7 @@ FEATURES = (
     connection_contracts,
     feedback,
     survey,
+    notifications,
     openapi,
 )
 
