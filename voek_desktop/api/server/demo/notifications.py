@@ -38,8 +38,11 @@ def load(app: CabinetApp) -> None:
         events.sort()
         for at, consumer_id, kind, text, object_type, object_id in events:
             notifications.add(conn, consumer_id, kind, text, object_type, object_id, at)
-        # What the demo consumer must act on stays unread: the latest event of each consumer.
+        # What the demo consumer must act on stays unread: the latest event of each consumer
+        # and a request for documents still open; the rest is history, read long ago.
         conn.execute(
             "UPDATE notifications SET is_read = 1 WHERE id NOT IN"
             " (SELECT max(id) FROM notifications GROUP BY consumer_id)"
+            " AND NOT (kind = 'documents_requested' AND object_id IN"
+            " (SELECT id FROM applications WHERE status = 'need_info'))"
         )
