@@ -210,3 +210,49 @@ def test_clerk_desk_tells_during_the_visit_only_and_keeps_nothing(
     assert files_under(app_dirs / "data") == []
     qtbot.waitUntil(lambda: not tasks.is_busy(), timeout=20_000)
     tasks.shutdown()
+
+
+def test_a_contract_offer_and_a_reply_open_where_they_belong(
+    qtbot, server, api, ctx, tmp_path: Path
+) -> None:
+    from tests.ui.applications.test_sections import offered_contract
+    from voek_desktop.ui.applications.contracts import ContractsPage
+    from voek_desktop.ui.applications.feedback import FeedbackPage
+
+    ctx = ctx._replace(notify_seconds=POLL, refresh_seconds=600)
+    cabinet = open_cabinet(qtbot, ctx)
+    center = cabinet.notifications
+    qtbot.waitUntil(lambda: center.last_id is not None, timeout=WAIT)
+    start = center.last_id
+    app_id = offered_contract(server, api, tmp_path)
+    thread = api.create_feedback("Опора у дома", "Когда поставят опору?")
+    api.dev_reply_feedback(thread.id, "На следующей неделе")
+
+    def arrived(kind: str):
+        return next((n for n in center.items if n.kind == kind and n.id > start), None)
+
+    qtbot.waitUntil(lambda: arrived("feedback_reply") is not None, timeout=WAIT)
+    offer = arrived("contract_offered")
+    assert offer is not None and offer.object_type == "contract"
+    contract = next(c for c in api.connection_contracts() if c.application_id == app_id)
+    assert offer.object_id == contract.id
+
+    center.open(offer)
+    contracts = page_of(cabinet, ContractsPage)
+    assert cabinet.pages.currentWidget() is contracts
+    qtbot.waitUntil(
+        lambda: contracts.current is not None and contracts.current.id == contract.id,
+        timeout=WAIT,
+    )
+    center.open(arrived("feedback_reply"))
+    feedback = page_of(cabinet, FeedbackPage)
+    assert cabinet.pages.currentWidget() is feedback
+    qtbot.waitUntil(
+        lambda: feedback.current is not None and feedback.current.id == thread.id, timeout=WAIT
+    )
+    assert "На следующей неделе" in feedback.messages.toPlainText()
+    assert arrived("feedback_reply").read and arrived("contract_offered").read
+    qtbot.waitUntil(
+        lambda: {n.id for n in api.notifications().items if n.read} >= {offer.id}, timeout=WAIT
+    )
+    wait_idle(qtbot, ctx)
