@@ -42,6 +42,7 @@ SECTIONS = {
     "Договоры энергоснабжения": "company-contracts",
     "Обратная связь": "feedback",
     "Опрос": "survey",
+    "Уведомления": "notifications",
 }
 
 

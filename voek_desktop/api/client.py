@@ -37,6 +37,7 @@ from voek_desktop.api.models import (
     SentMail,
     SessionToken,
 )
+from voek_desktop.api.notifications import NotificationsApi
 from voek_desktop.settings import server_url_problem
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ def extract_token(text: str) -> str:
     return text
 
 
-class CabinetClient(MeteringApi, ApplicationsApi):
+class CabinetClient(MeteringApi, ApplicationsApi, NotificationsApi):
     def __init__(
         self,
         base_url: str,

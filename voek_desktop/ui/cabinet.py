@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -27,6 +28,7 @@ from voek_desktop.ui.kit.widgets import CurrentPageStack, scrolling
 from voek_desktop.ui.sections import PROFILE
 
 if TYPE_CHECKING:
+    from voek_desktop.api.notifications import Notification
     from voek_desktop.ui.identity.profile import ProfilePage
 
 
@@ -55,6 +57,15 @@ class CabinetView(QWidget):
         self.who_label = QLabel(header)
         self.who_label.setObjectName("who")
         h.addWidget(self.who_label)
+        # The feed of what the grid company did (issue 16, item 6): the bell shows how much is
+        # unread and opens the list; the centre polls while this cabinet exists.
+        from voek_desktop.ui.notifications import Bell, NotificationCenter, NotificationsPage
+
+        self.notifications = NotificationCenter(ctx, lambda: self, self)
+        self.notifications.open_requested.connect(self.open_object)
+        self.bell = Bell(self.notifications, header)
+        self.bell.clicked.connect(lambda: self.open_section(tr("Уведомления")))
+        h.addWidget(self.bell)
         # At a service-centre desk the same button ends the visit and wipes the visitor's data.
         self.logout_button = QPushButton(
             tr("Завершить приём") if ctx.clerk else tr("Выход"), header
@@ -88,6 +99,8 @@ class CabinetView(QWidget):
         sections += metering_ui.sections(ctx, profile, self)
         for section in sorted(sections, key=lambda s: s.order):
             self.add_section(section.title, section.page)
+        self.notifications_page = NotificationsPage(ctx, self.notifications, self)
+        self.add_section(tr("Уведомления"), self.notifications_page)
         # identity_ui.sections offers the PROFILE section as a ProfilePage.
         self.profile_page = cast(
             "ProfilePage", next(s.page for s in sections if s.order == PROFILE)
@@ -101,6 +114,7 @@ class CabinetView(QWidget):
         self.poll.setInterval(max(1, round(ctx.refresh_seconds * 1000)))
         self.poll.timeout.connect(self.poll_open_section)
         self.poll.start()
+        self.notifications.start()
 
     def poll_open_section(self) -> None:
         """Reload the open section, unless nobody can see it (minimised, locked, logged out)
@@ -115,6 +129,59 @@ class CabinetView(QWidget):
         ):
             return
         page.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.notifications.resume()  # back from the lock or a new login after a 401
+
+    def leave(self) -> None:
+        """The consumer is gone (logout, the visit ended): nothing more is polled or told."""
+        self.notifications.stop()
+        self.poll.stop()
+
+    def open_object(self, notification: Notification) -> None:
+        """Open what a notification is about: its section, with that object chosen."""
+        from voek_desktop.ui.applications.contracts import ContractsPage
+        from voek_desktop.ui.applications.feedback import FeedbackPage
+        from voek_desktop.ui.applications.page import ApplicationsPage
+
+        kinds: dict[str, type] = {
+            "application": ApplicationsPage,
+            "contract": ContractsPage,
+            "feedback": FeedbackPage,
+        }
+        if notification.object_type == "archive":
+            self._open_archive(notification.object_id)
+            return
+        kind = kinds.get(notification.object_type)
+        for i in range(self.pages.count()):
+            page = self.pages.widget(i)
+            if kind is not None and isinstance(page, kind):
+                self.nav.setCurrentRow(i)
+                cast(Any, page).reveal(notification.object_id)  # each of kinds has reveal()
+                return
+
+    def _open_archive(self, request_id: int) -> None:
+        """The archive dialog of the request's meter, with the request in its list."""
+        client = self.ctx.session.client
+
+        def fetch() -> Any:
+            return client.meter(client.archive_request(request_id).meter_id)
+
+        def show(meter: Any) -> None:
+            from voek_desktop.domain.formats import parse_datetime
+            from voek_desktop.domain.time import moscow_date
+            from voek_desktop.ui.metering.archive_requests import ArchiveDialog
+
+            polled = parse_datetime(meter.last_poll_at)
+            ArchiveDialog(self.ctx, meter, moscow_date(polled) if polled else None, self).open()
+
+        self.ctx.tasks.run(fetch, show, self._open_failed, owner=self, label="Открытие архива…")
+
+    def _open_failed(self, exc: BaseException) -> None:
+        from voek_desktop.ui.kit import messages
+
+        messages.notice(tr("Не удалось открыть: ") + messages.describe(exc))
 
     def add_section(self, title: str, page: QWidget) -> None:
         self.nav.addItem(title)

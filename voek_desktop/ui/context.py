@@ -25,3 +25,6 @@ class Context(NamedTuple):
     scanner_folder: str = ""
     # The open section reloads this often (conditional GETs: a 304 when nothing changed).
     refresh_seconds: float = 180
+    # The notification feed is asked this often while the cabinet is open (ui/notifications.py);
+    # an unchanged feed is a 304, and errors stretch the wait.
+    notify_seconds: float = 120

@@ -207,6 +207,7 @@ class MainWindow(QMainWindow):
 
     def _drop_cabinet(self) -> None:
         if self.cabinet is not None:
+            self.cabinet.leave()  # at once: deleteLater may come after a poll's answer
             self.stack.removeWidget(self.cabinet)
             self.cabinet.deleteLater()
             self.cabinet = None

@@ -21,6 +21,7 @@ from voek_desktop.api.server.features import (
     connection_contracts,
     dev,
     feedback,
+    notifications,
     openapi,
     survey,
 )
@@ -57,6 +58,7 @@ FEATURES = (
     feedback,
     survey,
     company,
+    notifications,
     openapi,
 )
 

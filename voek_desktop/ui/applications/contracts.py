@@ -154,16 +154,25 @@ class ContractsPage(SectionPage):
             label="Загрузка договоров…",
         )
 
+    def reveal(self, contract_id: int) -> None:
+        """Choose this contract (a notification was clicked) once the fresh lists come."""
+        self._revealing = contract_id
+        self.refresh()
+
+    _revealing: int | None = None  # a contract to choose once the lists come
+
     def _loaded_lists(self, lists: tuple[list, list]) -> None:
         active, done = lists
+        wanted, self._revealing = self._revealing, None
         if (
             self._lists_shown
             and active == self.active_model.records
             and done == self.done_model.records
+            and (wanted is None or (self.current is not None and self.current.id == wanted))
         ):
             return  # nothing new: the selection and an open preview stay
         self._lists_shown = True
-        keep = self.current.id if self.current else None
+        keep = wanted or (self.current.id if self.current else None)
         self.active_model.set_records(active)
         self.done_model.set_records(done)
         self.tabs.setTabText(0, tr("Исполняемые ({})").format(len(active)))

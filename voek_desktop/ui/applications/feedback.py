@@ -158,6 +158,10 @@ class FeedbackPage(SectionPage):
             label="Загрузка обращений…",
         )
 
+    def reveal(self, thread_id: int) -> None:
+        """Open this thread (a notification of a reply was clicked), freshly loaded."""
+        self.refresh(select=thread_id)
+
     def _listed(self, threads: list[FeedbackThread], select: int | None) -> None:
         keep = select or (self.current.id if self.current else None)
         if threads == self.model.records and self.model.records and select is None:

@@ -222,14 +222,26 @@ class ApplicationsPage(SectionPage):
             label="Загрузка заявок…",
         )
 
+    def reveal(self, application_id: int) -> None:
+        """Choose this application (a notification was clicked): from the lists as they are
+        when it is there, and again from the fresh ones, which carry what the notice told."""
+        self._revealing = application_id
+        self._select(application_id)
+        self.refresh()
+
+    _revealing: int | None = None  # an application to choose once the lists come
+
     def _loaded_lists(self, lists: tuple[list[Application], list[Application]]) -> None:
         active, done = lists
+        wanted, self._revealing = self._revealing, None
         unchanged = active == self.active_model.records and done == self.done_model.records
         if unchanged and self._lists_shown:
             self.check_drafts(active + done)
+            if wanted is not None:
+                self._select(wanted)
             return  # nothing new: the selection and the scroll position stay as they are
         self._lists_shown = True
-        keep = self.current.id if self.current else None
+        keep = wanted or (self.current.id if self.current else None)
         self.active_model.set_records(active)
         self.done_model.set_records(done)
         self.tabs.setTabText(0, tr("Исполняемые ({})").format(len(active)))

@@ -20,6 +20,7 @@ from voek_desktop.domain.consumers import CONSUMER_TYPES
 from voek_desktop.domain.contacts import format_phone, normalize_phone
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.identity.dialogs import EmailChangeDialog, PasswordChangeDialog
+from voek_desktop.ui.identity.email_choices import EmailChoicesBox
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import ErrorLabel, Field, checker
@@ -93,6 +94,9 @@ class ProfilePage(SectionPage):
         self.phone.changed.connect(self._phone_edited)
         self.phone.edit.returnPressed.connect(self._save_phone)
         layout.addWidget(contacts)
+        # Which of the grid company's actions are e-mailed (issue 16, item 7).
+        self.email_choices = EmailChoicesBox(ctx, self)
+        layout.addWidget(self.email_choices)
 
         security = QGroupBox(tr("Безопасность"), self)
         s = QHBoxLayout(security)
@@ -110,6 +114,7 @@ class ProfilePage(SectionPage):
         """The e-mail may have been confirmed in the browser meanwhile (the pending address
         then goes), or the phone changed at another computer."""
         self.load(self.ctx.session.refresh_profile, self._refreshed, lambda _exc: None)
+        self.email_choices.load()
 
     def has_unsaved_edits(self) -> bool:
         return self.save_phone.isEnabled()  # a phone typed and not saved yet

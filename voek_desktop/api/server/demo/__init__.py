@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from voek_desktop.api.server.demo import applications, identity, metering
+from voek_desktop.api.server.demo import applications, identity, metering, notifications
 
 if TYPE_CHECKING:
     from voek_desktop.api.server.app import CabinetApp
@@ -27,3 +27,4 @@ def load(app: CabinetApp) -> None:
     identity.load(app)
     metering.load(app)
     applications.load(app)
+    notifications.load(app)  # last: it tells what the others loaded

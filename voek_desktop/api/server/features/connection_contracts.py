@@ -20,6 +20,7 @@ from voek_desktop.api.server.core.schemas import (
     NULLABLE_STR,
     STR,
 )
+from voek_desktop.api.server.features import notifications
 from voek_desktop.api.server.features.applications.records import (
     API_PREFIX,
     PDF_BODY,
@@ -350,6 +351,8 @@ def set_application_status(app: CabinetApp, req: Request, id: str) -> Response:
                 raise HttpError(409, "application_changed", "Статус заявки изменился")
             add_history(conn, row["id"], new, iso(now), comment, "operator")
             _contract_follows(conn, row, new, number, pdf, iso(now))
+            # In the same transaction: the consumer's feed has the change exactly when it happened.
+            notifications.add_status_change(conn, row, new, comment, iso(now))
     except BaseException:
         if pdf is not None:
             remove_quietly(pdf)
@@ -391,6 +394,9 @@ def _contract_follows(
 def _notify(app: CabinetApp, row: sqlite3.Row, new: str, comment: str) -> None:
     consumer = app.db.query_one("SELECT email FROM consumers WHERE id = ?", (row["consumer_id"],))
     if consumer is None:
+        return
+    # The profile's switches (issue 16, item 7): the feed has it anyway, the mail only if wanted.
+    if not notifications.email_wanted(app, row["consumer_id"], notifications.status_kind(new)):
         return
     text = (
         f"Статус вашей заявки № {row['number']} изменён: «{domain.status_label(new)}».\n"

@@ -14,6 +14,7 @@ from voek_desktop.api.server.core.schemas import (
     INTEGER,
     STR,
 )
+from voek_desktop.api.server.features import notifications
 from voek_desktop.api.server.features.applications.records import parse_id
 from voek_desktop.api.server.http.web import (
     HttpError,
@@ -76,7 +77,10 @@ def _own_thread(app: CabinetApp, req: Request, id: str) -> sqlite3.Row:
     return row
 
 
-def add_message(app: CabinetApp, thread_id: int, author: str, text: str) -> None:
+def add_message(
+    app: CabinetApp, thread_id: int, author: str, text: str, notify: sqlite3.Row | None = None
+) -> None:
+    """``notify``: the thread, whose consumer is told of the reply in the same transaction."""
     now = iso(app.clock.now())
     with app.db.write() as conn:
         (count,) = conn.execute(
@@ -93,6 +97,16 @@ def add_message(app: CabinetApp, thread_id: int, author: str, text: str) -> None
             (thread_id, author, text, now),
         )
         conn.execute("UPDATE feedback_threads SET updated_at = ? WHERE id = ?", (now, thread_id))
+        if notify is not None:
+            notifications.add(
+                conn,
+                notify["consumer_id"],
+                "feedback_reply",
+                f"АО «ВОЭК» ответило на обращение «{notify['subject'][:60]}».",
+                "feedback",
+                thread_id,
+                now,
+            )
 
 
 _THREAD = {"$ref": "#/components/schemas/FeedbackThread"}
@@ -189,9 +203,11 @@ def reply_feedback(app: CabinetApp, req: Request, id: str) -> Response:
     message, error = _text(req.json(), "message", MESSAGE_MAX, "Напишите текст ответа")
     if error:
         raise validation_failed({"message": error})
-    add_message(app, row["id"], "operator", message)
+    add_message(app, row["id"], "operator", message, notify=row)
     consumer = app.db.query_one("SELECT email FROM consumers WHERE id = ?", (row["consumer_id"],))
-    if consumer is not None:
+    if consumer is not None and notifications.email_wanted(
+        app, row["consumer_id"], "feedback_reply"
+    ):
         with contextlib.suppress(Exception):  # the reply is saved; a mail failure is not fatal
             app.mailer.send(
                 consumer["email"],

@@ -23,6 +23,7 @@ from voek_desktop.api.server.core.schemas import (
     list_of,
     obj,
 )
+from voek_desktop.api.server.features import notifications
 from voek_desktop.api.server.features.metering import registers, simulator, xlsx
 from voek_desktop.api.server.features.metering.common import (
     METER_SELECT,
@@ -496,6 +497,16 @@ def produce_archive(app: CabinetApp, request_id: int, pace: Callable[[], None]) 
                 etag,
                 request_id,
             ),
+        )
+        notifications.add(
+            conn,
+            row["consumer_id"],
+            "archive_ready",
+            f"Архив данных прибора учёта {meter['serial_number']} за {first:%d.%m.%Y}–"
+            f"{last:%d.%m.%Y} сформирован, его можно скачать.",
+            "archive",
+            request_id,
+            iso(now),
         )
 
 
