@@ -54,6 +54,19 @@ def test_the_claim_names_the_application_the_point_the_due_date_and_the_delay():
     assert "ч. 1 ст. 9.21 КоАП РФ" in text
 
 
+def test_the_claim_is_addressed_with_the_company_s_requisites():
+    from voek_desktop.demo_data import DEMO_COMPANY
+    from voek_desktop.domain.company import requisites_from_json
+
+    company = requisites_from_json(DEMO_COMPANY, full_signatory=True)
+    (overdue,) = dl.deadline(APP, HISTORY, TODAY)
+    buf = io.BytesIO()
+    render_claim(APP, overdue, TODAY, buf, company)
+    text = pdf_text(buf.getvalue())
+    assert company.short_name in text
+    assert " ".join(company.address.split()[:3]) in text and "(образец)" in text
+
+
 def test_the_claim_prints_blanks_for_what_is_unknown(tmp_path):
     (overdue,) = dl.deadline(APP, HISTORY, TODAY)
     target = tmp_path / "претензия.pdf"

@@ -18,12 +18,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, TableStyle
 
 from voek_desktop.domain import applications as domain
+from voek_desktop.domain.company import UNKNOWN, Requisites, marked
 from voek_desktop.domain.deadlines import COMPLAINT_BODIES, RULES, Deadline
 from voek_desktop.domain.formats import format_date
 from voek_desktop.printing.common import (
-    COMPANY_ADDRESS,
-    COMPANY_FULL,
-    COMPANY_SHORT,
     CONTENT_WIDTH,
     Output,
     Styles,
@@ -62,10 +60,17 @@ def _blank(value: str, width: int = 40) -> str:
 
 
 def render_claim(
-    application: Mapping[str, Any], deadline: Deadline, today: date, out: Output
+    application: Mapping[str, Any],
+    deadline: Deadline,
+    today: date,
+    out: Output,
+    company: Requisites | None = None,
 ) -> None:
-    """Write the претензия as an A4 PDF to ``out`` (a path, atomically, or a binary stream)."""
+    """Write the претензия as an A4 PDF to ``out`` (a path, atomically, or a binary stream).
+    ``company``: the addressee's requisites (``GET /company`` or the app's copy; default: the
+    name, with a line for the address)."""
     s = Styles()
+    req = company or UNKNOWN
     form = application.get("form")
     f: Mapping[str, Any] = form if isinstance(form, Mapping) else {}
     number = _str(application.get("number")) or "________"
@@ -84,7 +89,8 @@ def render_claim(
             [
                 "",
                 Paragraph(
-                    f"{text(COMPANY_FULL)} ({COMPANY_SHORT})<br/>{text(COMPANY_ADDRESS)}<br/><br/>"
+                    f"{text(req.name)} ({req.short_name})<br/>"
+                    f"{_blank(marked(req.address, req))}<br/><br/>"
                     f"от: {_blank(name)}<br/>адрес: {_blank(address)}<br/>"
                     f"телефон, e-mail: {_blank(contacts)}",
                     s.address,
@@ -107,7 +113,7 @@ def render_claim(
         x for x in (_str(f.get("devices_name")), _str(f.get("devices_address"))) if x
     )
     paragraphs = [
-        f"{_blank(submitted, 12)} я подал(а) в {COMPANY_SHORT} через личный кабинет заявку "
+        f"{_blank(submitted, 12)} я подал(а) в {req.short_name} через личный кабинет заявку "
         f"№ {text(number)} на технологическое присоединение энергопринимающих устройств "
         f"({_blank(devices)})"
         + (f" по {text(category.short_title)} {text(RULES)}" if category else "")
@@ -116,7 +122,7 @@ def render_claim(
         f"должна {text(deadline.what)} в течение {text(deadline.length)} — в моём случае "
         f"не позднее {deadline.due:%d.%m.%Y} (срок исчислен со дня "
         f"{deadline.started:%d.%m.%Y} по производственному календарю).",
-        f"На {today:%d.%m.%Y} {COMPANY_SHORT} не исполнило {failed}; просрочка составляет "
+        f"На {today:%d.%m.%Y} {req.short_name} не исполнило {failed}; просрочка составляет "
         f"{late} {_wd(late)}.",
         f"На основании изложенного прошу {demand}.",
         # The first of COMPLAINT_BODIES, in the words of a letter to a Vladimir company.
@@ -142,7 +148,7 @@ def render_claim(
         story,
         out,
         title=f"Претензия по заявке № {number}",
-        subject=f"{COMPANY_SHORT}: нарушение срока, {deadline.rule}",
+        subject=f"{req.short_name}: нарушение срока, {deadline.rule}",
         footer_note=f"Претензия по заявке № {number}",
     )
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from voek_desktop.api.applications import Application
 from voek_desktop.domain import deadlines as dl
+from voek_desktop.domain.company import Requisites
 from voek_desktop.domain.formats import file_name
 from voek_desktop.domain.time import moscow_date
 from voek_desktop.ui.context import Context
@@ -50,7 +51,9 @@ def claimable(app: Application) -> dl.Deadline | None:
     return next((d for d in app.deadlines if d.overdue and d.party == dl.GRID), None)
 
 
-def render_claim_pdf(app: Application, server_term: dl.Deadline, today: date) -> bytes:
+def render_claim_pdf(
+    app: Application, server_term: dl.Deadline, today: date, company: Requisites | None = None
+) -> bytes:
     """The претензия; the term is counted again here for ``today`` so the letter's numbers
     agree with its date (the server's answer may be an older copy)."""
     from voek_desktop.printing.claim import render_claim
@@ -58,7 +61,7 @@ def render_claim_pdf(app: Application, server_term: dl.Deadline, today: date) ->
     fresh = dl.deadline(application_mapping(app), app.history, today)
     term = next((d for d in fresh if d.step == server_term.step and d.overdue), server_term)
     out = io.BytesIO()
-    render_claim(application_mapping(app), term, today, out)
+    render_claim(application_mapping(app), term, today, out, company)
     return out.getvalue()
 
 
@@ -133,8 +136,9 @@ class DeadlineBox(QFrame):
         dialog = ClaimDialog(self.ctx, app, self.window())
         self.claim_dialog = dialog
         today = moscow_date(datetime.now(UTC))
+        session = self.ctx.session  # the addressee: the kept requisites, no network
         self.ctx.tasks.run_long(
-            lambda _t: render_claim_pdf(app, term, today),
+            lambda _t: render_claim_pdf(app, term, today, session.requisites()),
             dialog.preview.show_pdf,
             lambda exc: dialog.preview.set_message(messages.describe(exc)),
             owner=dialog,
