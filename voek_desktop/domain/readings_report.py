@@ -185,12 +185,8 @@ class ContractReport:
     def peak(self) -> tuple[MeterReport, Peak] | None:
         """The largest of the meters' maximum powers (not their coincident sum, which per-day
         maxima cannot give)."""
-        found = [(r, r.period.peak) for r in self.reports if r.period.peak is not None]
-        if not found:
-            return None
-        report, peak = max(found, key=lambda rp: rp[1].kw if rp[1] else 0.0)
-        assert peak is not None
-        return report, peak
+        found = [(r, peak) for r in self.reports if (peak := r.period.peak) is not None]
+        return max(found, key=lambda rp: rp[1].kw) if found else None
 
 
 def period_problem(
