@@ -352,7 +352,8 @@ def contract_summary_rows(report: ContractReport) -> list[tuple[str, str, str, s
 
 
 def contract_story(report: ContractReport, s: Styles) -> list[Flowable]:
-    title = f"Отчёт о показаниях по договору энергоснабжения № {report.number}"
+    # A no-break space keeps «№» with the number when the title wraps.
+    title = f"Отчёт о показаниях по договору энергоснабжения №\u00a0{report.number}"
     story: list[Flowable] = [Paragraph(text(title), s.title), Spacer(1, 2 * mm)]
     lines = []
     if report.organization:
@@ -400,7 +401,7 @@ def contract_story(report: ContractReport, s: Styles) -> list[Flowable]:
             "",
         ]
     )
-    widths = [7 * mm, 33 * mm, 30 * mm, 23 * mm, 23 * mm, 25 * mm]
+    widths = [7 * mm, 31 * mm, 34 * mm, 23 * mm, 23 * mm, 25 * mm]
     widths.append(CONTENT_WIDTH - sum(widths))
     story.append(_grid(widths, rows, total=True))
     story.append(Spacer(1, 2 * mm))

@@ -142,13 +142,14 @@ class OrganizationPage(SectionPage):
         self.tree.setMinimumWidth(280)
         self.tree.setMaximumWidth(360)
         self.tree.selectionModel().currentChanged.connect(lambda cur, _prev: self._chosen(cur))
-        left.addWidget(self.tree, 1)
-        # One report per supply contract over all its meters (issue 13 item 11).
+        # One report per supply contract over all its meters (issue 13 item 11); above the
+        # tree, where a 600 px high window still shows it.
         self.report_button = QPushButton(tr("Отчёт о показаниях по договору…"), self.contracts_page)
         self.report_button.setObjectName("contractReport")
         self.report_button.setEnabled(False)
         self.report_button.clicked.connect(self.open_report)
         left.addWidget(self.report_button)
+        left.addWidget(self.tree, 1)
         self.contracts_status = QLabel(self.contracts_page)
         self.contracts_status.setObjectName("fieldHint")
         self.contracts_status.setWordWrap(True)

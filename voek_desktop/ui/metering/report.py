@@ -272,6 +272,7 @@ class ReadingsReportDialog(QDialog):
 
     def _busy(self, text: str, done: int = 0, total: int = 0) -> None:
         self.status.setText(text)
+        self.status.setVisible(bool(text))  # no empty line over the preview
         self.progress.setVisible(total > 1)
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
@@ -399,9 +400,9 @@ class ReadingsReportDialog(QDialog):
         if isinstance(exc, ApiError) and exc.status == 422 and exc.fields:
             self.start_error.show_message(exc.fields.get("from"))
             self.end_error.show_message(exc.fields.get("to"))
-            self.status.setText("")
+            self._busy("")
         else:
-            self.status.setText(messages.describe(exc) if isinstance(exc, ApiError) else str(exc))
+            self._busy(messages.describe(exc) if isinstance(exc, ApiError) else str(exc))
         self.preview.set_message(tr("Отчёт не сформирован."))
 
     # --- saving -------------------------------------------------------------------------------
