@@ -160,3 +160,18 @@ def test_report_of_a_meter_one_may_not_see_or_without_data(shared_mapi):
         shared_mapi.get(f"/meters/{NOT_SMART}/report", params=params), 409, "meter_not_smart"
     )
     shared_mapi.error(shared_mapi.get("/meters/1%2F..%2F2/report", params=params), 404, "not_found")
+
+
+def test_report_before_the_first_complete_day(mapi):
+    """On the day a meter is commissioned no day of it is complete: 409, said in Russian."""
+    commissioned = date.fromisoformat(
+        mapi.get(f"/meters/{SINGLE_PHASE_SMART}").json()["commissioned_at"]
+    )
+    mapi.at(datetime.combine(commissioned, datetime.min.time(), MSK) + timedelta(hours=12))
+    day = commissioned.isoformat()
+    resp = mapi.get(f"/meters/{SINGLE_PHASE_SMART}/report", params={"from": day, "to": day})
+    mapi.error(resp, 409, "no_data_yet")
+    mapi.at(datetime.combine(commissioned, datetime.min.time(), MSK) + timedelta(days=1, hours=2))
+    resp = mapi.get(f"/meters/{SINGLE_PHASE_SMART}/report", params={"from": day, "to": day})
+    assert resp.status_code == 200, resp.text
+    assert len(resp.json()["days"]) == 1
