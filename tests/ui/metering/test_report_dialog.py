@@ -166,3 +166,17 @@ def test_contract_report_and_workbook(qtbot, ctx, server, tmp_path):
     assert sorted(book.sheetnames[1:]) == sorted(f"№ {m.serial_number}" for m in smart)
     assert not list(tmp_path.glob("*.part"))  # written atomically
     dialog.close()
+
+    # The network gone: the contract's meters and their periods come from the cache.
+    server.stop()
+    page.report_button.click()
+    again = _dialog(page)
+    qtbot.waitUntil(lambda: again.build_button.isEnabled(), timeout=WAIT)
+    assert "Нет связи с сервером" in again.status.text()  # the meters are the kept list
+    again.build_button.click()
+    text = _wait_report(qtbot, again)
+    offline = again.report
+    assert offline is not None and offline.fetched_at is not None
+    assert offline.total == report.total
+    assert "Отчёт составлен без связи с сервером" in text
+    again.close()
