@@ -340,7 +340,7 @@ def contract_summary_rows(report: ContractReport) -> list[tuple[str, str, str, s
             period = f" (данные {_day(r.first)}–{_day(r.last)})"
         rows.append(
             (
-                f"{r.meter.title}, № {r.meter.serial_number}",
+                f"{r.meter.title}, №\u00a0{r.meter.serial_number}",  # «№» stays with it
                 where + period,
                 _n(sum(p.start)),
                 _n(sum(p.end)),
