@@ -423,6 +423,7 @@ class Shots:
             self.wait(lambda: page.meters.model.rowCount() > 0)
             self.save(window, name(base))
             self.metering(ctx, window, page.meters, name)
+            self.contract_report(ctx, page, name)
             return
         if isinstance(page, AccountsPage):
             self.wait(lambda: page.list.count() > 0)
@@ -458,7 +459,33 @@ class Shots:
         page.tabs.setCurrentIndex(0)
 
         self.archive(ctx, window, page, name)
+        self.readings_report(ctx, window, page, name)
         page.back_requested.emit()
+
+    def contract_report(self, ctx: Any, page: Any, name: Callable) -> None:
+        """«Отчёт о показаниях» over every meter of the chosen supply contract."""
+        from voek_desktop.ui.metering.report import ReadingsReportDialog
+
+        page.report_button.click()
+        dialog = next(d for d in page.findChildren(ReadingsReportDialog) if d.isVisible())
+        self.wait(dialog.build_button.isEnabled)
+        dialog.build_button.click()
+        self.wait(lambda: dialog.report is not None and dialog.preview.is_ready(), 60)
+        self.settle(60)
+        self.save(dialog, name("contract-report"))
+        dialog.close()
+
+    def readings_report(self, ctx: Any, window: Any, page: Any, name: Callable) -> None:
+        """«Отчёт о показаниях» of the meter for the last whole month, in its preview."""
+        from voek_desktop.ui.metering.report import ReadingsReportDialog
+
+        dialog = ReadingsReportDialog(ctx, meter=page.meter, parent=window)
+        dialog.show()
+        dialog.build_button.click()
+        self.wait(lambda: dialog.report is not None and dialog.preview.is_ready(), 60)
+        self.settle(60)
+        self.save(dialog, name("readings-report"))
+        dialog.close()
 
     def archive(self, ctx: Any, window: Any, page: Any, name: Callable) -> None:
         """A request made yesterday and ready now, downloaded and opened in the app."""

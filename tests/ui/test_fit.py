@@ -183,6 +183,9 @@ def dialogs(ctx) -> Iterator[tuple[str, QWidget]]:
         if m.is_smart
     )
     yield from shown("ArchiveDialog", ArchiveDialog(ctx, meter, None))
+    from voek_desktop.ui.metering.report import ReadingsReportDialog
+
+    yield from shown("ReadingsReportDialog", ReadingsReportDialog(ctx, meter=meter))
     from voek_desktop.ui.demo_panel import DemoActionsDialog, DemoDataDialog
 
     for make in (DemoActionsDialog, DemoDataDialog):
@@ -223,7 +226,7 @@ def test_dialogs_fit_a_small_screen(qtbot, ctx, server) -> None:
         assert_fits(dialog, name)
         assert_opens_on_screen(dialog, name)
         seen.append(name)
-    assert len(seen) == 16
+    assert len(seen) == 17
 
 
 @pytest.mark.parametrize("clerk", [False, True])
@@ -360,9 +363,9 @@ def test_everything_fits_960x540_at_200_percent(server, tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
     # login, 7 + 7 + 7 sections (the company's and the entrepreneur's include the
-    # organisation; each has «Уведомления»), each with the three tabs of a smart meter, 16
+    # organisation; each has «Уведомления»), each with the three tabs of a smart meter, 17
     # dialogs and wizard steps
-    assert "checked 47 screens" in done.stdout, done.stdout
+    assert "checked 48 screens" in done.stdout, done.stdout
 
 
 def test_the_main_window_is_never_larger_than_the_screen(qtbot, ctx) -> None:

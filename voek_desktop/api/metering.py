@@ -8,14 +8,16 @@ server that adds fields does not break an older app.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Self, cast
 from urllib.parse import quote
 
+from voek_desktop.api.errors import BadResponse
 from voek_desktop.api.models import checked_id, known_fields
 
 if TYPE_CHECKING:
     from voek_desktop.api.client import CabinetClient
+    from voek_desktop.domain.readings_report import MeterPeriod
 
 ARCHIVE_STATUS_LABELS = {
     "accepted": "Принят",
@@ -382,6 +384,17 @@ class MeteringApi:
             str(data.get("step", step)), tuple(Interval.from_json(i) for i in data["items"])
         )
 
+    def meter_report(self, meter_id: int, start: date | str, end: date | str) -> dict[str, Any]:
+        """The data of «Отчёт о показаниях» for the Moscow days ``start``..``end`` (≤ 366), as the
+        server sent it: the app keeps it for offline reports; :func:`report_period` reads it."""
+        data = self._client().request(
+            "GET",
+            f"/meters/{int(meter_id)}/report",
+            params={"from": _iso(start), "to": _iso(end)},
+        )
+        report_period(data)  # refused here, before anything is kept, if it is not one
+        return cast("dict[str, Any]", data)
+
     # --- archive requests ------------------------------------------------------------------
 
     def create_archive_request(
@@ -431,3 +444,63 @@ def _unwrap(data: dict[str, Any], key: str) -> dict[str, Any]:
             inner["message"] = data["message"]
         return inner
     return data
+
+
+def report_period(data: dict[str, Any]) -> MeterPeriod:
+    """The answer of ``GET /meters/{id}/report`` as the domain's period; a BadResponse (the
+    client's "Сервер прислал непонятный ответ.") when it does not add up."""
+    try:
+        return _report_period(data)
+    except BadResponse:
+        raise
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise BadResponse() from exc
+
+
+def _report_period(data: dict[str, Any]) -> MeterPeriod:
+    from voek_desktop.domain.readings_report import DayUsage, MeterPeriod, ZoneName, to_wh
+    from voek_desktop.domain.time import MSK
+
+    try:
+        zones = tuple(
+            ZoneName(str(z["zone"]), str(z.get("name") or z["zone"])) for z in data["zones"]
+        )
+        codes = [z.code for z in zones]
+
+        def by_zone(items: list[dict[str, Any]]) -> tuple[int, ...]:
+            values = {str(i["zone"]): to_wh(i["value"]) for i in items}
+            return tuple(values[c] for c in codes)
+
+        days = []
+        for item in data["days"]:
+            peak = item["max_interval"]
+            start = datetime.fromisoformat(str(peak["start"]))
+            if start.tzinfo is None:
+                raise ValueError("a moment without its offset")
+            days.append(
+                DayUsage(
+                    date.fromisoformat(str(item["day"])),
+                    by_zone(item["zones"]),
+                    to_wh(peak["a_plus"]),
+                    start.astimezone(MSK),
+                )
+            )
+        period = MeterPeriod(
+            checked_id(data["meter_id"]),
+            date.fromisoformat(str(data["period_start"])),
+            date.fromisoformat(str(data["period_end"])),
+            zones,
+            by_zone(data["start"]["registers"]),
+            tuple(days),
+            str(data.get("quantity") or "A+"),
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"not a meter report: {exc}") from exc
+    expected = [
+        period.first + timedelta(days=i) for i in range((period.last - period.first).days + 1)
+    ]
+    if [d.day for d in period.days] != expected:
+        raise ValueError("the report's days do not match its period")
+    if "end" in data and by_zone(data["end"]["registers"]) != period.end:
+        raise ValueError("the report's end readings are not its start plus its days")
+    return period

@@ -94,6 +94,7 @@ FILL = {
     "/meters/{id}": {"id": "meter"},
     "/meters/{id}/smart-data": {"id": "meter"},
     "/meters/{id}/intervals": {"id": "meter"},
+    "/meters/{id}/report": {"id": "meter"},
     "/meters/{id}/archive-requests": {"id": "meter"},
     "/meters/{id}/archive-terms": {"id": "meter"},
     "/archive-requests/{id}": {"id": "archive_request"},

@@ -29,6 +29,7 @@ from voek_desktop.api.server.features.applications import documents as applicati
 from voek_desktop.api.server.features.applications import routes as applications
 from voek_desktop.api.server.features.identity import login, profile, registration
 from voek_desktop.api.server.features.metering import accounts, archives, meters, organizations
+from voek_desktop.api.server.features.metering import report as readings_report
 from voek_desktop.api.server.http.web import STATUS_TEXT, HttpError, Request, Response, Router
 from voek_desktop.api.server.storage.db import Database
 from voek_desktop.domain.company import Requisites
@@ -51,6 +52,7 @@ FEATURES = (
     accounts,
     organizations,
     meters,
+    readings_report,
     archives,
     applications,
     application_documents,

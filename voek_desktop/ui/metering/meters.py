@@ -38,6 +38,7 @@ class MeterCard(QFrame):
 
     smart_data_requested = Signal(object)
     archive_requested = Signal(object)
+    report_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,8 +64,12 @@ class MeterCard(QFrame):
         self.smart_button.clicked.connect(lambda: self.smart_data_requested.emit(self.meter))
         self.archive_button = QPushButton(tr("Получить архив данных за период"), self)
         self.archive_button.clicked.connect(lambda: self.archive_requested.emit(self.meter))
+        self.report_button = QPushButton(tr("Отчёт о показаниях"), self)
+        self.report_button.setObjectName("meterReport")
+        self.report_button.clicked.connect(lambda: self.report_requested.emit(self.meter))
         buttons.addWidget(self.smart_button)
         buttons.addWidget(self.archive_button)
+        buttons.addWidget(self.report_button)
         layout.addLayout(buttons)
         self.not_smart = QLabel(
             tr(
@@ -119,6 +124,7 @@ class MeterCard(QFrame):
             self.grid.addWidget(val, i, 1)
         self.smart_button.setVisible(meter.is_smart)
         self.archive_button.setVisible(meter.is_smart)
+        self.report_button.setVisible(meter.is_smart)
         self.not_smart.setVisible(not meter.is_smart)
 
 
@@ -162,6 +168,7 @@ class MetersPanel(CurrentPageStack):
         self.card = MeterCard(self.list_page)
         self.card.smart_data_requested.connect(self.open_smart_data)
         self.card.archive_requested.connect(self.open_archive)
+        self.card.report_requested.connect(self.open_report)
         layout.addWidget(self.card, 0)
         self.addWidget(self.list_page)
         self.smart_page: QWidget | None = None
@@ -274,4 +281,11 @@ class MetersPanel(CurrentPageStack):
         polled = parse_datetime(meter.last_poll_at)
         dialog = ArchiveDialog(self.ctx, meter, moscow_date(polled) if polled else None, self)
         dialog.live_requested.connect(lambda: self.open_smart_data(meter))
+        dialog.open()
+
+    def open_report(self, meter: Meter) -> None:
+        """«Отчёт о показаниях» of ``meter`` (ui/metering/report.py)."""
+        from voek_desktop.ui.metering.report import ReadingsReportDialog
+
+        dialog = ReadingsReportDialog(self.ctx, meter=meter, parent=self)
         dialog.open()

@@ -142,6 +142,13 @@ class OrganizationPage(SectionPage):
         self.tree.setMinimumWidth(280)
         self.tree.setMaximumWidth(360)
         self.tree.selectionModel().currentChanged.connect(lambda cur, _prev: self._chosen(cur))
+        # One report per supply contract over all its meters (issue 13 item 11); above the
+        # tree, where a 600 px high window still shows it.
+        self.report_button = QPushButton(tr("Отчёт о показаниях по договору…"), self.contracts_page)
+        self.report_button.setObjectName("contractReport")
+        self.report_button.setEnabled(False)
+        self.report_button.clicked.connect(self.open_report)
+        left.addWidget(self.report_button)
         left.addWidget(self.tree, 1)
         self.contracts_status = QLabel(self.contracts_page)
         self.contracts_status.setObjectName("fieldHint")
@@ -293,6 +300,7 @@ class OrganizationPage(SectionPage):
         if not value:
             return
         number, meter_id = value
+        self.report_button.setEnabled(True)
         if number != self.loaded_contract:
             self.loaded_contract = number
             client = self.ctx.session.client
@@ -303,3 +311,20 @@ class OrganizationPage(SectionPage):
             )
         elif meter_id is not None:
             self.meters.select_meter(meter_id)
+
+    def chosen_contract(self) -> SupplyContract | None:
+        index = self.tree.currentIndex()
+        value = index.data(Qt.ItemDataRole.UserRole) if index.isValid() else None
+        number = value[0] if value else self.loaded_contract
+        return next((c for c in self.contracts if c.number == number), None)
+
+    def open_report(self) -> None:
+        """«Отчёт о показаниях» over every meter of the chosen contract (ui/metering/report.py)."""
+        from voek_desktop.ui.metering.report import ReadingsReportDialog
+
+        contract = self.chosen_contract()
+        if contract is None:
+            return
+        name = self.organization.name if self.organization is not None else None
+        dialog = ReadingsReportDialog(self.ctx, contract=contract, organization=name, parent=self)
+        dialog.open()

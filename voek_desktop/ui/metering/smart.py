@@ -109,7 +109,11 @@ class SmartDataPage(QWidget):
         self.archive_button.clicked.connect(self.open_archive)
         self.refresh_button = QPushButton(tr("Получить последние данные с прибора учёта"), self)
         self.refresh_button.clicked.connect(self.refresh)
+        self.report_button = QPushButton(tr("Отчёт о показаниях"), self)
+        self.report_button.setObjectName("meterReport")
+        self.report_button.clicked.connect(self.open_report)
         actions.addWidget(self.archive_button)
+        actions.addWidget(self.report_button)
         actions.addWidget(self.refresh_button)
         layout.addLayout(actions)
 
@@ -258,6 +262,13 @@ class SmartDataPage(QWidget):
 
         dialog = ArchiveDialog(self.ctx, self.meter, self.last_poll_date(), self)
         dialog.live_requested.connect(self.refresh)
+        dialog.open()
+
+    def open_report(self) -> None:
+        """«Отчёт о показаниях» of this meter (ui/metering/report.py)."""
+        from voek_desktop.ui.metering.report import ReadingsReportDialog
+
+        dialog = ReadingsReportDialog(self.ctx, meter=self.meter, parent=self)
         dialog.open()
 
 
