@@ -61,6 +61,23 @@ def _num(digits: int):
     )
 
 
+MONTHS = (
+    "Январь", "Февраль", "Март", "Апрель", "Май", "Июнь",
+    "Июль", "Август", "Сентябрь", "Октябрь", "Ноябрь", "Декабрь",
+)  # fmt: skip
+
+
+def _month_text(start: date | None, end: date | None) -> str:
+    """«Октябрь 2026»; a month still running says up to which day: «Ноябрь 2026, по 27.11»."""
+    if start is None or end is None:
+        return ""
+    text = f"{MONTHS[start.month - 1]} {start.year}"
+    following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    if end < following - timedelta(days=1):
+        text += f", по {end:%d.%m}"
+    return text
+
+
 # The rows of the per-phase table: the quantity's prefix in the API and its name.
 PHASE_ROWS = (
     ("U", "Напряжение"),
@@ -183,7 +200,7 @@ class SmartDataPage(QWidget):
         # against the maximum the connection allows (docs/decree-890.md).
         layout.addWidget(QLabel(tr("Максимальная мощность (средняя за 30 минут)"), inner))
         self.power_model = FormattedRowsModel(
-            ["Период", "Максимум, кВт", "Интервал (МСК)", "Превышение разрешённой"],
+            ["Месяц", "Максимум, кВт", "Интервал (МСК)", "Выше разрешённой"],
             [None, _num(3), None, None],
             self,
         )
@@ -316,8 +333,7 @@ class SmartDataPage(QWidget):
         permitted = data.permitted_power
         rows = []
         for item in data.max_power:
-            start, end = parse_date(item.period_start), parse_date(item.period_end)
-            period = f"{start:%d.%m.%Y} – {end:%d.%m.%Y}" if start and end else ""
+            period = _month_text(parse_date(item.period_start), parse_date(item.period_end))
             begin = parse_datetime(item.interval_start or "")
             finish = parse_datetime(item.interval_end or "")
             interval = ""
