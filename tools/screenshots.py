@@ -457,6 +457,10 @@ class Shots:
             scroll.verticalScrollBar().setValue(page.power_view.y() - 30)
             self.settle(60)
             self.save(window, name("smart-data-power"))
+            if page.phases_view.isVisible():
+                scroll.verticalScrollBar().setValue(page.phases_view.y() - 30)
+                self.settle(60)
+                self.save(window, name("smart-data-phases"))
             scroll.verticalScrollBar().setValue(0)
         page.tabs.setCurrentWidget(page.daily)
         self.wait(lambda: page.daily.chart_view is not None)

@@ -68,14 +68,17 @@ MONTHS = (
 
 
 def _month_text(start: date | None, end: date | None) -> str:
-    """«Октябрь 2026»; a month still running says up to which day: «Ноябрь 2026, по 27.11»."""
+    """«Октябрь 2026»; a month still running is marked «Ноябрь 2026*» (the note under the
+    table says up to which day)."""
     if start is None or end is None:
         return ""
     text = f"{MONTHS[start.month - 1]} {start.year}"
+    return text + "*" if _running(start, end) else text
+
+
+def _running(start: date, end: date) -> bool:
     following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
-    if end < following - timedelta(days=1):
-        text += f", по {end:%d.%m}"
-    return text
+    return end < following - timedelta(days=1)
 
 
 # The rows of the per-phase table: the quantity's prefix in the API and its name.
@@ -200,7 +203,8 @@ class SmartDataPage(QWidget):
         # against the maximum the connection allows (docs/decree-890.md).
         layout.addWidget(QLabel(tr("Максимальная мощность (средняя за 30 минут)"), inner))
         self.power_model = FormattedRowsModel(
-            ["Месяц", "Максимум, кВт", "Интервал (МСК)", "Выше разрешённой"],
+            # Two-line headers: the table must fit the narrow right pane at 1024 px.
+            ["Месяц", "Максимум,\nкВт", "Интервал (МСК)", "Выше\nразрешённой"],
             [None, _num(3), None, None],
             self,
         )
@@ -321,6 +325,8 @@ class SmartDataPage(QWidget):
             view.resizeColumnsToContents()
             # The name column takes the spare width, so units stay next to the numbers.
             stretch = 1 if view is self.events_view else 0
+            if view is self.power_view:
+                stretch = view.model().columnCount() - 1  # months stay whole
             view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
             _fit_height(view)
         last = parse_datetime(data.polled_at)
@@ -339,18 +345,22 @@ class SmartDataPage(QWidget):
             interval = ""
             if begin is not None and finish is not None:
                 b, f = begin.astimezone(MSK), finish.astimezone(MSK)
-                interval = f"{b:%d.%m.%Y %H:%M}–{f:%H:%M}"
+                interval = f"{b:%d.%m %H:%M}–{f:%H:%M}"  # the month column has the year
             verdict = tr("есть") if item.exceeds_permitted else tr("нет")
             rows.append([period, item.value, interval, verdict])
         self.power_model.set_rows(rows or [["", None, tr("Нет данных за период"), ""]])
-        if permitted is None:
-            self.permitted.setText("")
-        else:
-            self.permitted.setText(
+        lines = []
+        if permitted is not None:
+            lines.append(
                 tr("Разрешённая максимальная мощность: <b>{} кВт</b>").format(
                     format_number(permitted, 1)
                 )
             )
+        for item in data.max_power:
+            start, end = parse_date(item.period_start), parse_date(item.period_end)
+            if start and end and _running(start, end):
+                lines.append(tr("* Текущий месяц — по {:%d.%m.%Y}").format(end))
+        self.permitted.setText("<br>".join(lines))
 
     def last_poll_date(self) -> date | None:
         if self.data is None:
