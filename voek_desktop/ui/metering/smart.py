@@ -242,6 +242,10 @@ class SmartDataPage(QWidget):
         )
         self.events_view = _table(self.events_model, inner)
         self.events_view.setObjectName("events")
+        # A long event name wraps onto a second line at 1024 px rather than being cut.
+        self.events_view.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         layout.addWidget(self.events_view)
         layout.addStretch(1)
 
@@ -312,7 +316,9 @@ class SmartDataPage(QWidget):
         self.relay.setText(tr("Реле нагрузки: <b>{}</b>").format(relay))
         events = sorted(data.events, key=lambda e: e.at, reverse=True)
         self.events_model.set_rows(
-            [[e.at, e.name, e.journal] for e in events] or [["", "Событий нет", ""]]
+            # «Журнал качества сети» under the header «Журнал»: the event's name keeps the width.
+            [[e.at, e.name, e.journal.removeprefix("Журнал ")] for e in events]
+            or [["", "Событий нет", ""]]
         )
         views = (
             self.registers_view,
