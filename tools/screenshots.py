@@ -445,11 +445,25 @@ class Shots:
         smart = [m for m in meters.model.meters if m.is_smart]
         if not smart:
             return
+        smart.sort(key=lambda m: m.phases != 3)  # a three-phase one has the per-phase table
         meters.select_meter(smart[0].id)
         meters.card.smart_button.click()
         page = meters.smart_page
         self.wait(lambda: page.data is not None)
         self.save(window, name("smart-data"))
+        # Below the registers: the maximum power, the instantaneous and per-phase values.
+        from PySide6.QtWidgets import QScrollArea
+
+        scroll = page.values_tab.findChild(QScrollArea)
+        if scroll is not None:
+            scroll.verticalScrollBar().setValue(page.power_view.y() - 30)
+            self.settle(60)
+            self.save(window, name("smart-data-power"))
+            if page.phases_view.isVisible():
+                scroll.verticalScrollBar().setValue(page.phases_view.y() - 30)
+                self.settle(60)
+                self.save(window, name("smart-data-phases"))
+            scroll.verticalScrollBar().setValue(0)
         page.tabs.setCurrentWidget(page.daily)
         self.wait(lambda: page.daily.chart_view is not None)
         self.save(window, name("chart-daily"))

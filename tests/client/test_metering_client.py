@@ -97,6 +97,16 @@ def test_smart_data_and_intervals(individual: CabinetClient) -> None:
     assert {"U_A", "I_A", "P", "f"} <= {v.quantity for v in data.instant}
     assert data.relay and data.relay_name
     assert all(e.at and e.name for e in data.events)
+    assert all(e.journal.startswith("Журнал") for e in data.events)
+    # Decree 890 (docs/decree-890.md): the maximum power of last month and of this one so far.
+    assert data.permitted_power is not None and data.permitted_power > 0
+    assert [(m.period_start, m.period_end) for m in data.max_power] == [
+        ("2026-10-01", "2026-10-31"),
+        ("2026-11-01", "2026-11-27"),
+    ]
+    for peak in data.max_power:
+        assert peak.value > 0 and peak.unit == "кВт" and peak.interval_start
+        assert peak.exceeds_permitted == (peak.value > data.permitted_power)
 
     day = individual.intervals(meter.id, date(2026, 11, 20), date(2026, 11, 20))
     assert day.step == "30min" and len(day.items) == 48

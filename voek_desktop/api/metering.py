@@ -195,10 +195,36 @@ class MeterEvent:
     at: str
     code: str
     name: str
+    journal: str = ""  # the meter's journal it comes from («Журнал качества сети», …)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Self:
-        return cls(str(data["at"]), str(data["code"]), str(data.get("name") or data["code"]))
+        return cls(
+            str(data["at"]),
+            str(data["code"]),
+            str(data.get("name") or data["code"]),
+            str(data.get("journal") or ""),
+        )
+
+
+@dataclass(frozen=True)
+class MaxPower:
+    """The largest 30-minute average power of a period (Decree 890, docs/decree-890.md)."""
+
+    period_start: str  # Moscow dates, both inclusive
+    period_end: str
+    value: float  # kW
+    interval_start: str | None = None
+    interval_end: str | None = None
+    exceeds_permitted: bool = False
+    unit: str = "кВт"
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        known = _known(cls, data)
+        known["value"] = float(data["value"])
+        known["exceeds_permitted"] = bool(data.get("exceeds_permitted"))
+        return cls(**known)
 
 
 @dataclass(frozen=True)
@@ -209,11 +235,16 @@ class SmartData:
     relay: str
     events: tuple[MeterEvent, ...]
     relay_name: str | None = None  # Russian
+    max_power: tuple[MaxPower, ...] = ()  # the month before the poll's, then the poll's
+    permitted_power: float | None = None  # kW, the maximum power the connection allows
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Self:
         relay = data.get("relay")
         relay_name = data.get("relay_name")
+        permitted = data.get("permitted_power")
+        if isinstance(permitted, dict):
+            permitted = permitted.get("value")
         return cls(
             str(data["polled_at"]),
             tuple(Register.from_json(r) for r in data.get("registers") or ()),
@@ -221,6 +252,8 @@ class SmartData:
             str(relay or ""),
             tuple(MeterEvent.from_json(e) for e in data.get("events") or ()),
             relay_name,
+            tuple(MaxPower.from_json(m) for m in data.get("max_power") or ()),
+            None if permitted is None else float(permitted),
         )
 
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voek_desktop.api.metering import Intervals, Meter, SmartData
+from voek_desktop.api.metering import InstantValue, Intervals, Meter, SmartData
 from voek_desktop.domain.formats import (
     format_datetime,
     format_number,
@@ -59,6 +59,53 @@ def _num(digits: int):
     return lambda v: (
         "—" if v is None else (format_number(v, digits) if isinstance(v, float | int) else str(v))
     )
+
+
+MONTHS = (
+    "Январь", "Февраль", "Март", "Апрель", "Май", "Июнь",
+    "Июль", "Август", "Сентябрь", "Октябрь", "Ноябрь", "Декабрь",
+)  # fmt: skip
+
+
+def _month_text(start: date | None, end: date | None) -> str:
+    """«Октябрь 2026»; a month still running is marked «Ноябрь 2026*» (the note under the
+    table says up to which day)."""
+    if start is None or end is None:
+        return ""
+    text = f"{MONTHS[start.month - 1]} {start.year}"
+    return text + "*" if _running(start, end) else text
+
+
+def _running(start: date, end: date) -> bool:
+    following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return end < following - timedelta(days=1)
+
+
+# The rows of the per-phase table: the quantity's prefix in the API and its name.
+PHASE_ROWS = (
+    ("U", "Напряжение"),
+    ("I", "Ток"),
+    ("P", "Активная мощность"),
+    ("Q", "Реактивная мощность"),
+    ("cos_phi", "Коэффициент мощности (cos φ)"),
+)
+
+
+def _split_phases(values: tuple[InstantValue, ...]) -> tuple[list[list[Any]], list[InstantValue]]:
+    """(rows of the per-phase table, the other values) of a three-phase meter's instantaneous
+    values; no rows for a single-phase meter, whose U_A and I_A stay in the one table."""
+    by_key = {v.quantity: v for v in values}
+    if "U_B" not in by_key and "P_B" not in by_key:
+        return [], list(values)
+    rows, taken = [], set()
+    for prefix, name in PHASE_ROWS:
+        keys = [f"{prefix}_{phase}" for phase in "ABC"]
+        if not any(k in by_key for k in keys):
+            continue
+        taken.update(keys)
+        unit = next((by_key[k].unit for k in keys if k in by_key), "")
+        rows.append([name, *[by_key[k].value if k in by_key else None for k in keys], unit])
+    return rows, [v for v in values if v.quantity not in taken]
 
 
 def _table(model: RowsModel, parent: QWidget) -> QTableView:
@@ -156,6 +203,21 @@ class SmartDataPage(QWidget):
         self.registers_view = _table(self.registers_model, inner)
         self.registers_view.setObjectName("registers")
         layout.addWidget(self.registers_view)
+        # Decree 890: the largest 30-minute power of the billing month and of the one before,
+        # against the maximum the connection allows (docs/decree-890.md).
+        layout.addWidget(QLabel(tr("Максимальная мощность (средняя за 30 минут)"), inner))
+        self.power_model = FormattedRowsModel(
+            # Two-line headers: the table must fit the narrow right pane at 1024 px.
+            ["Месяц", "Максимум,\nкВт", "Интервал (МСК)", "Выше\nразрешённой"],
+            [None, _num(3), None, None],
+            self,
+        )
+        self.power_view = _table(self.power_model, inner)
+        self.power_view.setObjectName("max_power")
+        layout.addWidget(self.power_view)
+        self.permitted = QLabel(inner)
+        self.permitted.setWordWrap(True)
+        layout.addWidget(self.permitted)
         layout.addWidget(QLabel(tr("Мгновенные значения"), inner))
         self.instant_model = FormattedRowsModel(
             ["Параметр", "Значение", "Ед. изм."], [None, _trimmed, None], self
@@ -163,12 +225,31 @@ class SmartDataPage(QWidget):
         self.instant_view = _table(self.instant_model, inner)
         self.instant_view.setObjectName("instant")
         layout.addWidget(self.instant_view)
+        # Three-phase meters: U, I, P, Q and cos φ of each phase side by side.
+        self.phases_label = QLabel(tr("По фазам"), inner)
+        layout.addWidget(self.phases_label)
+        self.phases_model = FormattedRowsModel(
+            ["Параметр", "Фаза A", "Фаза B", "Фаза C", "Ед. изм."],
+            [None, _trimmed, _trimmed, _trimmed, None],
+            self,
+        )
+        self.phases_view = _table(self.phases_model, inner)
+        self.phases_view.setObjectName("phases")
+        layout.addWidget(self.phases_view)
+        self.phases_label.hide()
+        self.phases_view.hide()
         self.relay = QLabel(inner)
         layout.addWidget(self.relay)
         layout.addWidget(QLabel(tr("Последние события"), inner))
-        self.events_model = FormattedRowsModel(["Время", "Событие"], [format_datetime, None], self)
+        self.events_model = FormattedRowsModel(
+            ["Время", "Событие", "Журнал"], [format_datetime, None, None], self
+        )
         self.events_view = _table(self.events_model, inner)
         self.events_view.setObjectName("events")
+        # A long event name wraps onto a second line at 1024 px rather than being cut.
+        self.events_view.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         layout.addWidget(self.events_view)
         layout.addStretch(1)
 
@@ -229,15 +310,33 @@ class SmartDataPage(QWidget):
         ]
         self.registers_model._formatters = [None, *[_num(2)] * len(columns), None]
         self.registers_model.set_rows(rows, headers)
-        self.instant_model.set_rows([[v.name, v.value, v.unit] for v in data.instant])
+        self._show_power(data)
+        by_phase, overall = _split_phases(data.instant)
+        self.instant_model.set_rows([[v.name, v.value, v.unit] for v in overall])
+        self.phases_model.set_rows(by_phase)
+        self.phases_label.setVisible(bool(by_phase))
+        self.phases_view.setVisible(bool(by_phase))
         relay = data.relay_name or RELAY_NAMES.get(data.relay, data.relay)
         self.relay.setText(tr("Реле нагрузки: <b>{}</b>").format(relay))
         events = sorted(data.events, key=lambda e: e.at, reverse=True)
-        self.events_model.set_rows([[e.at, e.name] for e in events] or [["", "Событий нет"]])
-        for view in (self.registers_view, self.instant_view, self.events_view):
+        self.events_model.set_rows(
+            # «Журнал качества сети» under the header «Журнал»: the event's name keeps the width.
+            [[e.at, e.name, e.journal.removeprefix("Журнал ")] for e in events]
+            or [["", "Событий нет", ""]]
+        )
+        views = (
+            self.registers_view,
+            self.power_view,
+            self.instant_view,
+            self.phases_view,
+            self.events_view,
+        )
+        for view in views:
             view.resizeColumnsToContents()
             # The name column takes the spare width, so units stay next to the numbers.
-            stretch = view.model().columnCount() - 1 if view is self.events_view else 0
+            stretch = 1 if view is self.events_view else 0
+            if view is self.power_view:
+                stretch = view.model().columnCount() - 1  # months stay whole
             view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
             _fit_height(view)
         last = parse_datetime(data.polled_at)
@@ -245,6 +344,33 @@ class SmartDataPage(QWidget):
             day = moscow_date(last)
             self.daily.set_limits(day)
             self.halfhour.set_limits(day)
+
+    def _show_power(self, data: SmartData) -> None:
+        permitted = data.permitted_power
+        rows = []
+        for item in data.max_power:
+            period = _month_text(parse_date(item.period_start), parse_date(item.period_end))
+            begin = parse_datetime(item.interval_start or "")
+            finish = parse_datetime(item.interval_end or "")
+            interval = ""
+            if begin is not None and finish is not None:
+                b, f = begin.astimezone(MSK), finish.astimezone(MSK)
+                interval = f"{b:%d.%m %H:%M}–{f:%H:%M}"  # the month column has the year
+            verdict = tr("есть") if item.exceeds_permitted else tr("нет")
+            rows.append([period, item.value, interval, verdict])
+        self.power_model.set_rows(rows or [["", None, tr("Нет данных за период"), ""]])
+        lines = []
+        if permitted is not None:
+            lines.append(
+                tr("Разрешённая максимальная мощность: <b>{} кВт</b>").format(
+                    format_number(permitted, 1)
+                )
+            )
+        for item in data.max_power:
+            start, end = parse_date(item.period_start), parse_date(item.period_end)
+            if start and end and _running(start, end):
+                lines.append(tr("* Текущий месяц — по {:%d.%m.%Y}").format(end))
+        self.permitted.setText("<br>".join(lines))
 
     def last_poll_date(self) -> date | None:
         if self.data is None:

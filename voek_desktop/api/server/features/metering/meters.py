@@ -36,7 +36,7 @@ from voek_desktop.api.server.http.web import (
     validation_failed,
 )
 from voek_desktop.domain.tariffs import schedule
-from voek_desktop.domain.time import moscow_midnight
+from voek_desktop.domain.time import MSK, moscow_midnight
 
 if TYPE_CHECKING:
     from voek_desktop.api.server.app import CabinetApp
@@ -66,6 +66,16 @@ INSTANT_NAMES = {
     "S": ("Полная мощность", "кВА"),
     "cos_phi": ("Коэффициент мощности (cos φ)", ""),
     "f": ("Частота сети", "Гц"),
+    # Three-phase meters: per phase (Decree 890, docs/decree-890.md).
+    "P_A": ("Активная мощность фазы A", "кВт"),
+    "P_B": ("Активная мощность фазы B", "кВт"),
+    "P_C": ("Активная мощность фазы C", "кВт"),
+    "Q_A": ("Реактивная мощность фазы A", "квар"),
+    "Q_B": ("Реактивная мощность фазы B", "квар"),
+    "Q_C": ("Реактивная мощность фазы C", "квар"),
+    "cos_phi_A": ("Коэффициент мощности фазы A (cos φ)", ""),
+    "cos_phi_B": ("Коэффициент мощности фазы B (cos φ)", ""),
+    "cos_phi_C": ("Коэффициент мощности фазы C (cos φ)", ""),
 }
 
 
@@ -166,6 +176,8 @@ def _compute_smart_values(
     return {
         "meter_id": meter_id,
         "polled_at": iso(poll),
+        "max_power": _max_power(model, poll),
+        "permitted_power": {"value": simulator.permitted_kw(model), "unit": "кВт"},
         "registers": register_items,
         "instant": instant,
         "relay": relay,
@@ -173,6 +185,38 @@ def _compute_smart_values(
         "events": events,
         "zones": [{"zone": z.code, "name": z.name, "hours": z.hours} for z in zones],
     }
+
+
+def _max_power(model: simulator.MeterModel, poll: datetime) -> list[dict[str, Any]]:
+    """The maximum 30-minute average power of the month of the poll (from 00:00 of the 1st,
+    the billing period of the readings) and of the month before it: Decree 890's «максимальная
+    мощность за период» (docs/decree-890.md). A month the meter has no interval of is left out."""
+    poll_day = poll.astimezone(MSK).date()
+    this_month = poll_day.replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    items = []
+    for first, until in (
+        (last_month, moscow_midnight(this_month)),
+        (this_month, poll),
+    ):
+        found = simulator.max_power(model, first, until)
+        if found is None:
+            continue
+        value, start = found
+        items.append(
+            {
+                "period_start": first.isoformat(),
+                "period_end": (until.astimezone(MSK) - timedelta(microseconds=1))
+                .date()
+                .isoformat(),
+                "value": round(value, 3),
+                "unit": "кВт",
+                "interval_start": iso(start),
+                "interval_end": iso(start + timedelta(minutes=30)),
+                "exceeds_permitted": value > simulator.permitted_kw(model),
+            }
+        )
+    return items
 
 
 @route(
@@ -354,6 +398,21 @@ route.schemas.update(
                     unit=STR,
                 ),
             },
+            max_power={
+                "type": "array",
+                "description": "Максимальная 30-минутная мощность: прошлый и текущий месяц",
+                "items": obj(
+                    ["period_start", "period_end", "value", "unit", "interval_start"],
+                    period_start=DATE,
+                    period_end=DATE,
+                    value=NUMBER,
+                    unit=STR,
+                    interval_start=DATE_TIME,
+                    interval_end=DATE_TIME,
+                    exceeds_permitted={"type": "boolean"},
+                ),
+            },
+            permitted_power=obj(["value", "unit"], value=NUMBER, unit=STR),
             relay={"type": "string", "enum": list(simulator.RELAY_STATES)},
             relay_name=STR,
             events={

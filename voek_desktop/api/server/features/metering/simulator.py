@@ -82,9 +82,9 @@ def _jan1(year: int) -> int:
     return date(year, 1, 1).toordinal()
 
 
-def day_profile(model: MeterModel, day: date) -> tuple[list[int], list[int], list[int], list[int]]:
-    """A+, A−, R+, R− of the 48 intervals of the Moscow ``day`` (Wh/varh), whether or not the
-    meter had data then; callers cut by ``model.start`` and the poll."""
+def _day_a_plus(model: MeterModel, day: date) -> tuple[list[int], random.Random, int]:
+    """A+ of the day's 48 intervals, the day's generator as A+ left it, and the day of the
+    year: the start of ``day_profile``, alone for whoever needs A+ only (the maximum power)."""
     p = _params(model.seed, model.phases)
     o = day.toordinal()
     rng = random.Random(model.seed * 1_000_003 + o)
@@ -93,7 +93,20 @@ def day_profile(model: MeterModel, day: date) -> tuple[list[int], list[int], lis
     season = 1.0 + 0.3 * math.cos(2.0 * math.pi * (doy - 15) / 365.25)  # winter is higher
     daily = p.level * season * (0.85 + 0.3 * r())
     shape = _WEEKEND if (o - 1) % 7 >= 5 else _WEEKDAY  # ordinal 1 was a Monday
-    a_plus = [int(s * daily * (0.75 + 0.5 * r())) for s in shape]
+    return [int(s * daily * (0.75 + 0.5 * r())) for s in shape], rng, doy
+
+
+def day_a_plus(model: MeterModel, day: date) -> list[int]:
+    """A+ of the 48 intervals of ``day``: ``day_profile(model, day)[0]`` at half the cost."""
+    return _day_a_plus(model, day)[0]
+
+
+def day_profile(model: MeterModel, day: date) -> tuple[list[int], list[int], list[int], list[int]]:
+    """A+, A−, R+, R− of the 48 intervals of the Moscow ``day`` (Wh/varh), whether or not the
+    meter had data then; callers cut by ``model.start`` and the poll."""
+    p = _params(model.seed, model.phases)
+    a_plus, rng, doy = _day_a_plus(model, day)
+    r = rng.random
     q = p.q_ratio
     r_plus = [int(a * q * (0.9 + 0.2 * r())) for a in a_plus]
     if p.solar:
@@ -165,6 +178,7 @@ def intervals(
 # --- instantaneous values, relay, events -----------------------------------------------------
 
 NOMINAL_VOLTAGE = 230.0
+STANDBY_KW = 0.02  # what the meter itself and standby loads draw at the least
 
 
 def instant_values(model: MeterModel, poll: datetime) -> dict[str, float]:
@@ -172,10 +186,14 @@ def instant_values(model: MeterModel, poll: datetime) -> dict[str, float]:
     local = poll.astimezone(MSK)
     day = local.date()
     slot = max(0, (local.hour * 60 + local.minute) // 30 - 1)
-    a_plus, a_minus, r_plus, _ = day_profile(model, day)
+    a_plus, a_minus, r_plus, r_minus = day_profile(model, day)
     rng = random.Random(model.seed * 7_919 + day.toordinal() * 48 + slot)
-    p = max(0.02, (a_plus[slot] - a_minus[slot]) * 2 / 1000.0 * (0.9 + 0.2 * rng.random()))
-    q = r_plus[slot] * 2 / 1000.0 * (0.9 + 0.2 * rng.random())
+    # P is signed like the meter's own value (Decree 890 asks for active power in both
+    # directions, docs/decree-890.md): negative while the meter exports (A− > A+, a rooftop
+    # plant at noon). Only its size has a floor, the meter's own standby draw.
+    net = (a_plus[slot] - a_minus[slot]) * 2 / 1000.0 * (0.9 + 0.2 * rng.random())
+    p = net if abs(net) >= STANDBY_KW else math.copysign(STANDBY_KW, net)
+    q = (r_plus[slot] - r_minus[slot]) * 2 / 1000.0 * (0.9 + 0.2 * rng.random())
     s = math.hypot(p, q)
     values: dict[str, float] = {}
     phases = ("A", "B", "C") if model.phases == 3 else ("A",)
@@ -209,9 +227,44 @@ def instant_values(model: MeterModel, poll: datetime) -> dict[str, float]:
     values["P"] = round(p, 3)
     values["Q"] = round(q, 3)
     values["S"] = round(s, 3)
+    # cos φ = P / S keeps P's sign: negative in export (quadrants II and III), as meters show it.
     values["cos_phi"] = round(p / s, 3) if s else 1.0
     values["f"] = round(49.95 + 0.1 * rng.random(), 2)
+    if model.phases == 3:
+        _per_phase(values, p, q, shares, volts, rng)
     return values
+
+
+def _per_phase(
+    values: dict[str, float],
+    p: float,
+    q: float,
+    shares: list[float],
+    volts: list[float],
+    rng: random.Random,
+) -> None:
+    """P, Q and cos φ of each phase of a three-phase meter (Decree 890: per-phase values,
+    docs/decree-890.md). The loads of the phases differ in kind, so P and Q are split with
+    shares of their own, each summing to the total exactly; the phase currents follow from the
+    phase's S = √(P² + Q²) and U. Drawn after every other value, so those stay as they were."""
+    tilt = [0.85 + 0.3 * rng.random() for _ in shares]
+    p_w = [share * t for share, t in zip(shares, tilt, strict=True)]
+    q_w = [share / t for share, t in zip(shares, tilt, strict=True)]
+    p_sum, q_sum = sum(p_w), sum(q_w)
+    currents = []
+    for name, pw, qw, u in zip(("A", "B", "C"), p_w, q_w, volts, strict=True):
+        p_x = p * pw / p_sum
+        q_x = q * qw / q_sum
+        s_x = math.hypot(p_x, q_x)
+        values[f"P_{name}"] = round(p_x, 3)
+        values[f"Q_{name}"] = round(q_x, 3)
+        values[f"cos_phi_{name}"] = round(p_x / s_x, 3) if s_x else 1.0
+        currents.append(s_x * 1000.0 / u)
+        values[f"I_{name}"] = round(currents[-1], 2)
+    ia, ib, ic = currents
+    values["I_N"] = round(
+        math.sqrt(max(0.0, ia**2 + ib**2 + ic**2 - ia * ib - ib * ic - ic * ia)), 2
+    )
 
 
 @dataclass(frozen=True)
@@ -245,6 +298,36 @@ EVENT_KINDS = {
             "voltage_low_end",
             "Снижение напряжения более чем на 10 % — окончание",
             "Журнал напряжений",
+        ),
+        # Power quality beyond the ±10 % band (ГОСТ 32144-2013 terms, SPODES «Журнал качества
+        # сети»): a dip below 90 % or a swell above 110 % lasting 10 ms – 1 min, an
+        # interruption below 5 %, the frequency off 50 Hz by more than 0,2 Hz.
+        EventKind("voltage_dip_start", "Провал напряжения — начало", "Журнал качества сети"),
+        EventKind("voltage_dip_end", "Провал напряжения — окончание", "Журнал качества сети"),
+        EventKind("overvoltage_start", "Перенапряжение — начало", "Журнал качества сети"),
+        EventKind("overvoltage_end", "Перенапряжение — окончание", "Журнал качества сети"),
+        EventKind("interruption_start", "Прерывание напряжения — начало", "Журнал качества сети"),
+        EventKind("interruption_end", "Прерывание напряжения — окончание", "Журнал качества сети"),
+        EventKind(
+            "frequency_deviation_start",
+            "Отклонение частоты более чем на 0,2 Гц — начало",
+            "Журнал качества сети",
+        ),
+        EventKind(
+            "frequency_deviation_end",
+            "Отклонение частоты более чем на 0,2 Гц — окончание",
+            "Журнал качества сети",
+        ),
+        # The 30-minute average power above the permitted maximum (``permitted_kw``).
+        EventKind(
+            "power_limit_exceeded_start",
+            "Превышение максимальной мощности — начало",
+            "Журнал контроля мощности",
+        ),
+        EventKind(
+            "power_limit_exceeded_end",
+            "Превышение максимальной мощности — окончание",
+            "Журнал контроля мощности",
         ),
         EventKind(
             "magnetic_field_start",
@@ -312,9 +395,101 @@ def events(model: MeterModel, poll: datetime, days: int = EVENT_DAYS) -> list[tu
                 (at(t), "remote_disconnect"),
                 (at(t + 30 + rng.random() * 90), "remote_reconnect"),
             ]
+        _quality_events(found, rng, midnight)
+        _power_limit_events(found, model, day, midnight, poll_local)
     found = [e for e in found if e[0] <= poll_local]
     found.sort(key=lambda e: e[0], reverse=True)
     return found
+
+
+def _quality_events(
+    found: list[tuple[datetime, str]], rng: random.Random, midnight: datetime
+) -> None:
+    """A day's power-quality events beyond ±10 % (see EVENT_KINDS), to the second: a dip
+    lasts seconds. Drawn after the day's other events, so those stay as they were."""
+
+    def at(second: float) -> datetime:
+        return midnight + timedelta(seconds=int(second))
+
+    day_seconds = 86_000
+    if rng.random() < 0.06:
+        t = rng.random() * day_seconds
+        found += [(at(t), "voltage_dip_start"), (at(t + 1 + rng.random() * 58), "voltage_dip_end")]
+    if rng.random() < 0.02:
+        t = rng.random() * day_seconds
+        found += [(at(t), "overvoltage_start"), (at(t + 1 + rng.random() * 20), "overvoltage_end")]
+    if rng.random() < 0.02:
+        t = rng.random() * day_seconds
+        found += [
+            (at(t), "interruption_start"),
+            (at(t + 1 + rng.random() * 170), "interruption_end"),
+        ]
+    if rng.random() < 0.01:
+        t = rng.random() * day_seconds
+        found += [
+            (at(t), "frequency_deviation_start"),
+            (at(t + 10 + rng.random() * 300), "frequency_deviation_end"),
+        ]
+
+
+def permitted_kw(model: MeterModel) -> float:
+    """The maximum power the connection allows (kW, from the grid-connection documents).
+    A demo value: 15 kW for a three-phase meter, 7 kW for a single-phase one — except every
+    third meter, an older connection granted a little below its winter evening peak, so that
+    «превышение максимальной мощности» shows in the demo on cold days."""
+    if model.seed % 3 == 0:
+        return round(_params(model.seed, model.phases).level * 0.9, 1)
+    return 15.0 if model.phases == 3 else 7.0
+
+
+def _power_limit_events(
+    found: list[tuple[datetime, str]],
+    model: MeterModel,
+    day: date,
+    midnight: datetime,
+    until: datetime,
+) -> None:
+    """Each run of 30-minute intervals whose average power (A+ · 2) is above
+    ``permitted_kw``: its start and its end, so the events agree with the profile. Only the
+    intervals that ended by ``until`` count: the meter knows an interval's average at its end."""
+    limit_wh = permitted_kw(model) * 1000 / 2  # the energy of 30 minutes at the limit
+    a_plus = day_a_plus(model, day)
+    if max(a_plus) <= limit_wh:
+        return
+    ended = min(SLOTS_PER_DAY, max(0, int((until - midnight) / SLOT)))
+    inside = False
+    for i in range(ended):
+        over = a_plus[i] > limit_wh
+        if over != inside:
+            code = "power_limit_exceeded_start" if over else "power_limit_exceeded_end"
+            found.append((midnight + SLOT * i, code))
+            inside = over
+    if inside and ended == SLOTS_PER_DAY:
+        found.append((midnight + SLOT * SLOTS_PER_DAY, "power_limit_exceeded_end"))
+
+
+def max_power(model: MeterModel, first: date, until: datetime) -> tuple[float, datetime] | None:
+    """The largest 30-minute average power (kW) of the intervals from 00:00 of ``first`` that
+    ended by ``until``, and the start of its interval (the earliest of equal ones); None
+    without an interval. A day at a time with ``max`` (a request pays this once a poll, and
+    building the intervals' moments was most of the cost)."""
+    until_local = until.astimezone(MSK)
+    day = max(first, model.start)
+    best_wh, best_day, best_slot = -1, day, 0
+    while day <= until_local.date():
+        ended = min(SLOTS_PER_DAY, int((until_local - moscow_midnight(day)) / SLOT))
+        if ended <= 0:
+            break
+        a_plus = day_a_plus(model, day)
+        if ended < SLOTS_PER_DAY:
+            a_plus = a_plus[:ended]
+        peak = max(a_plus)
+        if peak > best_wh:
+            best_wh, best_day, best_slot = peak, day, a_plus.index(peak)
+        day += timedelta(days=1)
+    if best_wh < 0:
+        return None
+    return best_wh * 2 / 1000.0, moscow_midnight(best_day) + SLOT * best_slot
 
 
 def relay_state(

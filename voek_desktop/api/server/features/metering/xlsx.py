@@ -125,13 +125,17 @@ def write_workbook(
         readings_header += [f"A+ {z.code} ({z.name}), кВт·ч" for z in zones]
         readings_header += ["A+ сумма, кВт·ч", "A− сумма, кВт·ч", "R+ сумма, квар·ч"]
         readings_header += ["R− сумма, квар·ч"]
+        # A−, R+ and R− by zone too (Decree 890: every register by zone, docs/decree-890.md),
+        # after the columns readers already know, so their places stay.
+        for quantity, unit in (("A−", "кВт·ч"), ("R+", "квар·ч"), ("R−", "квар·ч")):
+            readings_header += [f"{quantity} {z.code} ({z.name}), {unit}" for z in zones]
         ws_readings.freeze_panes(1, 1)
         ws_readings.set_column(0, 0, 16)
         ws_readings.set_column(1, len(readings_header) - 1, 16)
         for c, title in enumerate(readings_header):
             ws_readings.write_string(0, c, title, header)
 
-        rows_written = _write_rows(
+        rows_written, peak = _write_rows(
             ws_profile,
             ws_readings,
             model,
@@ -140,6 +144,10 @@ def write_workbook(
             [list(zones) for zones in start_registers],
             pace,
         )
+        # Written last: constant-memory mode wants each sheet's rows in order, not the sheets.
+        for r, (label, value) in enumerate(_power_rows(model, peak), start=len(rows)):
+            ws_info.write_string(r, 0, label, bold)
+            ws_info.write_string(r, 1, value)
     except BaseException:
         wb.close()
         raise
@@ -147,7 +155,39 @@ def write_workbook(
     return rows_written
 
 
-def _write_rows(ws_profile, ws_readings, model, info, formats, regs, pace) -> int:
+def _power_rows(model: simulator.MeterModel, peak: tuple[int, float, int]) -> list[tuple[str, str]]:
+    """«Сведения» on power (Decree 890, docs/decree-890.md): the period's largest 30-minute
+    average power with its interval, and the maximum the connection allows."""
+    wh, serial, slot = peak
+    permitted = simulator.permitted_kw(model)
+    rows = [("Разрешённая максимальная мощность", f"{_comma(permitted, 1)} кВт")]
+    if wh < 0:
+        return rows
+    start = date.fromordinal(int(serial) + _EXCEL_EPOCH)
+    begin = datetime.combine(start, datetime.min.time()) + timedelta(minutes=30 * slot)
+    end = begin + timedelta(minutes=30)
+    kw = wh * 2 / 1000
+    over = " — больше разрешённой" if kw > permitted else ""
+    rows.insert(
+        0,
+        (
+            "Максимальная мощность за период",
+            f"{_comma(kw, 3)} кВт (средняя за 30 минут {begin:%d.%m.%Y %H:%M}–{end:%H:%M} МСК)"
+            + over,
+        ),
+    )
+    return rows
+
+
+def _comma(value: float, digits: int) -> str:
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def _write_rows(
+    ws_profile, ws_readings, model, info, formats, regs, pace
+) -> tuple[int, tuple[int, float, int]]:
+    """The profile and readings rows; (profile rows, (Wh, day serial, slot) of the largest
+    A+ interval, Wh −1 when there is none)."""
     when, day_fmt, energy = formats
     last_day = info.period_end
     day = first_day(model, info)
@@ -158,6 +198,7 @@ def _write_rows(ws_profile, ws_readings, model, info, formats, regs, pace) -> in
     fractions = _FRACTIONS
     row = 1
     reading_row = 1
+    peak: tuple[int, float, int] = (-1, 0.0, 0)
     while day <= last_day + timedelta(days=1):
         midnight_serial = float(day.toordinal() - _EXCEL_EPOCH)
         # The reading at 00:00 of this day, closing the day before.
@@ -169,6 +210,10 @@ def _write_rows(ws_profile, ws_readings, model, info, formats, regs, pace) -> in
         for q in range(4):
             reading(reading_row, col, sum(regs[q]) / 1000, energy)
             col += 1
+        for q in (1, 2, 3):
+            for v in regs[q]:
+                reading(reading_row, col, v / 1000, energy)
+                col += 1
         reading_row += 1
         if day > last_day:
             break
@@ -178,6 +223,9 @@ def _write_rows(ws_profile, ws_readings, model, info, formats, regs, pace) -> in
             raise ValueError(f"{day} has {half_hours(day)} half-hours in МСК, not 48")
         profile = simulator.day_profile(model, day)
         a_plus, a_minus, r_plus, r_minus = profile
+        day_peak = max(a_plus)
+        if day_peak > peak[0]:  # the earliest of equal maxima
+            peak = (day_peak, midnight_serial, a_plus.index(day_peak))
         slots = SLOTS_PER_DAY
         for i in range(slots):
             number(row, 0, midnight_serial + fractions[i], when)
@@ -193,7 +241,7 @@ def _write_rows(ws_profile, ws_readings, model, info, formats, regs, pace) -> in
                 sums[table[i]] += values[i]
         day += timedelta(days=1)
         pace()
-    return row - 1
+    return row - 1, peak
 
 
 def first_day(model: simulator.MeterModel, info: ArchiveInfo) -> date:
