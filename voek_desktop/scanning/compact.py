@@ -79,3 +79,9 @@ def pdf_bytes(pages: Sequence[Page], title: str = "") -> bytes:
 def _text(value: str) -> bytes:
     """A PDF text string in UTF-16BE (the title is Russian)."""
     return b"<FEFF" + value.encode("utf-16-be").hex().upper().encode("ascii") + b">"
+
+
+def estimated_size(pages: Sequence[Page]) -> int:
+    """The size :func:`pdf_bytes` will have, without building it (for the check dialog): the
+    images themselves plus a few hundred bytes of structure a page."""
+    return sum(p.size_bytes for p in pages) + 420 * len(pages) + 300 if pages else 0

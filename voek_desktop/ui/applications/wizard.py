@@ -52,12 +52,13 @@ AUTOSAVE_MS = 3000
 PREVIEW_DELAY_MS = 700
 
 
-def render_pdf(category: str, consumer_type: str, form: dict[str, Any]) -> bytes:
-    """The filled application as PDF bytes (runs on a worker thread)."""
+def render_pdf(category: str, consumer_type: str, form: dict[str, Any], number: str = "") -> bytes:
+    """The filled application as PDF bytes (runs on a worker thread); ``number`` goes into the
+    scan code of each page (issue 17)."""
     from voek_desktop.printing.application import render_application
 
     out = io.BytesIO()
-    render_application(category, consumer_type, form, out, today=today())
+    render_application(category, consumer_type, form, out, today=today(), number=number)
     return out.getvalue()
 
 
@@ -448,7 +449,10 @@ class ApplicationWizard(QDialog):
 
     def _saved(self, application: Application, values: dict[str, Any], then: Any) -> None:
         self._saving = False
+        numbered = self.application is None or self.application.number != application.number
         self.application = application
+        if numbered:
+            self.render_preview()  # the printout's scan code carries the number now
         self.message.show_message(None)  # an earlier failure (a 401 before re-login) is over
         _clean, errors = self.form.check()
         self._synced_form = values if not errors else None
@@ -487,11 +491,12 @@ class ApplicationWizard(QDialog):
         seq = self._preview_seq
         clean, _ = self.form.check()
         category, ctype = self.category, self.consumer_type
+        number = self.application.number if self.application else ""
         self.form_step.preview_status.setText(tr("Обновление предпросмотра…"))
 
         def work(_transfer: Any) -> bytes | str:
             try:
-                return render_pdf(category, ctype, clean)
+                return render_pdf(category, ctype, clean, number)
             except Exception as exc:
                 return f"Не удалось построить предпросмотр: {exc}"
 
