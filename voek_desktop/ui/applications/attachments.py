@@ -141,9 +141,12 @@ def on_file(application: Application, kinds: Sequence[str]) -> scan_filing.OnFil
 
 
 def read_scans(
-    checked: Sequence[tuple[Path, str]], cancelled: Callable[[], bool]
+    checked: Sequence[tuple[Path, str]], cancelled: Callable[[], bool], *, lenient: bool = False
 ) -> list[scan_pages.Page]:
-    """Every page of the files, its code read (worker thread); a ScanError is the user's."""
+    """Every page of the files, its code read (worker thread); a ScanError is the user's.
+
+    ``lenient``: a file that passed the upload check but that PDFium cannot page through (or
+    a PDF of more than MAX_PAGES pages) simply has no codes, and is uploaded as it is."""
     try:
         return scan_pages.read_files(
             [p for p, _ in checked], cancelled, content_types=[t for _, t in checked]
@@ -151,6 +154,8 @@ def read_scans(
     except scan_pages.ScanCancelled:
         raise TransferCancelled() from None
     except scan_pages.ScanError as exc:
+        if lenient:
+            return []
         raise ApiError(0, "invalid_file", str(exc)) from None
 
 
@@ -476,7 +481,7 @@ class AttachmentsChecklist(QWidget):
         def work(transfer: Transfer) -> Attached:
             check_contents(checked)  # before a photo is decoded, too
             # Issue 17: the pages' service codes decide where a scan belongs.
-            by_file = [read_scans([c], transfer.is_cancelled) for c in checked]
+            by_file = [read_scans([c], transfer.is_cancelled, lenient=True) for c in checked]
             pages = [p for file_pages in by_file for p in file_pages]
             if any(p.code is not None for p in pages):
                 filing = scan_filing.file_pages(pages, on_file(application, kinds), kind)
@@ -487,6 +492,11 @@ class AttachmentsChecklist(QWidget):
             # Photos and image scans: one compact PDF (item 5); a small single image and PDFs
             # go as they are.
             compact = len(images) > 1 or any(p.stat().st_size > COMPACT_IMAGES_FROM for p in images)
+            compact = compact and all(
+                pages_of
+                for (_p, t), pages_of in zip(checked, by_file, strict=True)
+                if t in IMAGE_TYPES
+            )
             as_is = [p for p, t in checked if t not in IMAGE_TYPES or not compact]
             documents = []
             if compact:
