@@ -130,3 +130,40 @@ def test_a_stranger_s_qr_code_is_just_a_page() -> None:
     page.paste(qr.convert("RGB"), (100, 100))
     (read,) = pages.pages_from_images([page], 150)
     assert read.code is None and not read.blank
+
+
+def test_a_page_with_one_word_is_not_blank() -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    from voek_desktop.printing.fonts import SERIF, register_fonts
+
+    register_fonts()
+    out = io.BytesIO()
+    canvas = Canvas(out)
+    canvas.setFont(SERIF, 11)
+    canvas.drawString(100, 700, "нет")  # the whole of a device list
+    canvas.save()
+    for dpi in (150, 300):
+        (page,) = pages.pages_from_images(stacks.pdf_pages(out.getvalue(), dpi), dpi)
+        assert not page.blank
+        (back,) = pages.pages_from_images([stacks.blank_page(dpi)], dpi)
+        assert back.blank
+
+
+def test_ten_noisy_300_dpi_pages_make_a_small_upload() -> None:
+    """Item 5: a typical stack stays well under 20 MB — scanner noise, tinted paper and all."""
+    from PIL import Image
+
+    form = stacks.pdf_pages(stacks.application_pdf("p14", "individual", FORM, NUMBER), 300)
+    sheets = [*form, *(stacks.document_page(f"doc {i}", 300) for i in range(8))]
+    noisy = []
+    for sheet in sheets:
+        grey = sheet.convert("L")
+        noise = Image.effect_noise(grey.size, 12).point(lambda v: v - 128)
+        tinted = Image.merge("RGB", [grey, grey, grey.point(lambda v: max(0, v - 8))])
+        noisy.append(Image.blend(tinted, Image.merge("RGB", [noise] * 3), 0.08))
+    read = pages.pages_from_images(noisy, 300)
+    assert all(p.grey for p in read)  # tinted paper is not colour
+    assert all(p.dpi == pages.TARGET_DPI for p in read)
+    data = compact.pdf_bytes(read)
+    assert len(data) < 6 * 1024 * 1024, len(data)

@@ -1,4 +1,5 @@
-"""The service QR code in the margin of every printed page (issue 17, docs/design.md "Scans").
+"""The service QR code in the margin of every printed page (issue 17, docs/design.md
+"Scans that file themselves").
 
 The code goes into the bottom of the wide left (binder) margin, which holds no text of the
 form: 15 mm square from 5 mm above the paper's edge — inside what office printers print — and

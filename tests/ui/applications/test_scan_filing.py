@@ -17,6 +17,8 @@ from PySide6.QtCore import Qt
 
 from tests import demo
 from tests.scanning import stacks
+from voek_desktop.domain import scancodes
+from voek_desktop.scanning.pages import read_code
 from voek_desktop.session import Session
 from voek_desktop.ui.applications.page import ApplicationsPage
 from voek_desktop.ui.context import Context
@@ -85,6 +87,9 @@ def test_a_scanned_stack_is_split_checked_and_attached(qtbot, desk, app_dirs, tm
     for n, sheet in enumerate(form):
         images.insert(2, s(sheet, turn=180 if n else 90, skew=1.5))
         images.insert(3, stacks.blank_page(DPI))
+    # A page before the first separator has no document: left to the clerk, who puts it
+    # into the title document in the check dialog.
+    images.insert(0, stacks.document_page("стр. 2 выписки", DPI))
     stacks.write_pdf(images, folder / "стопка.pdf", DPI)
 
     qtbot.waitUntil(lambda: checklist.stack_from_scanner.isEnabled(), timeout=5_000)
@@ -96,7 +101,9 @@ def test_a_scanned_stack_is_split_checked_and_attached(qtbot, desk, app_dirs, tm
         "signed_application": len(form),
         **{k: 1 for k in others},
     }
-    assert dialog.filing.blanks == len(form) + 1 and dialog.filing.unsorted == []
+    assert dialog.filing.blanks == len(form) + 1 and len(dialog.filing.unsorted) == 1
+    dialog.unsorted_choice.setCurrentIndex(dialog.unsorted_choice.findData("title_document"))
+    assert len(dialog.parts()["title_document"]) == 2
     assert dialog.rows["signed_application"].text().startswith(f"{len(form)} стр., ")
     assert "Будет загружено документов: " in dialog.total.text()
     if SHOTS:
@@ -126,6 +133,9 @@ def test_a_scanned_stack_is_split_checked_and_attached(qtbot, desk, app_dirs, tm
     box = reader.pages[0].mediabox
     assert float(box.width) < float(box.height)  # upright again
     assert sum(d.size for d in stored.documents) < 5 * 1024 * 1024
+    title = tmp_path / "title.pdf"
+    client.download_document(application.id, by_kind["title_document"].id, title)
+    assert len(PdfReader(title).pages) == 2
 
     # Clerk mode: nothing of the visitor was rendered to disk, and the visit's end wipes it.
     wizard.close()
@@ -142,8 +152,17 @@ def test_an_outdated_or_foreign_signed_scan_is_refused_with_its_warning(
 ) -> None:
     ctx, _folder = desk
     _page, wizard, checklist = open_documents_step(qtbot, ctx)
-    application = checklist.application
     row = checklist.rows["signed_application"]
+    # What the wizard prints (the form as typed, with the profile's prefill) is, once saved —
+    # as «Далее» does on the way to the documents — what the server has: same number, digest.
+    qtbot.waitUntil(lambda: bool(wizard.form_step.preview.data), timeout=20_000)
+    printed_pdf = wizard.form_step.preview.data
+    wizard.save_to_server()
+    qtbot.waitUntil(lambda: not ctx.tasks.is_busy() and not wizard._saving, timeout=20_000)
+    application = checklist.application
+    code, _angle = read_code(stacks.pdf_pages(printed_pdf, 150)[0])
+    assert code.number == application.number
+    assert code.digest == scancodes.form_digest(application.form)
     changed = {**application.form, "devices_name": "Баня"}
     old = tmp_path / "старая.pdf"
     stacks.write_pdf(printed(application, form=changed), old, DPI)
@@ -173,4 +192,17 @@ def test_an_outdated_or_foreign_signed_scan_is_refused_with_its_warning(
     qtbot.waitUntil(lambda: not checklist.busy(), timeout=10_000)
     assert not checklist.rows["site_plan"].is_attached()
     assert f"Скан подписанной заявки: не хватает страницы 2 из {len(current)}" in row.error.text()
+
+    # «Листы-разделители…»: a sheet for each document but the self-coded application.
+    qtbot.mouseClick(checklist.separators_button, Qt.MouseButton.LeftButton)
+    sheets = checklist.separators_dialog
+    qtbot.waitUntil(lambda: bool(sheets.preview.data), timeout=20_000)
+    if SHOTS:
+        sheets.resize(1024, 600)
+        qtbot.wait(800)
+        sheets.grab().save(str(Path(SHOTS) / "scan-separators.png"))
+    codes = [read_code(p)[0] for p in stacks.pdf_pages(sheets.preview.data, 100)]
+    assert [c.kind for c in codes] == [k for k in checklist.rows if k != "signed_application"]
+    assert {c.number for c in codes} == {application.number}
+    sheets.close()
     wizard.close()

@@ -54,7 +54,7 @@ def _thumbs(pages: list[Page], parent: QWidget) -> QWidget:
         label = QLabel(strip)
         pixmap = QPixmap()
         pixmap.loadFromData(page.thumbnail, "PNG")
-        label.setPixmap(pixmap.scaledToHeight(64, Qt.TransformationMode.SmoothTransformation))
+        label.setPixmap(pixmap.scaledToHeight(80, Qt.TransformationMode.SmoothTransformation))
         label.setToolTip(page.source)
         label.setStyleSheet("border: 1px solid #c0c7cf;")
         row.addWidget(label)
@@ -130,12 +130,14 @@ class ScanCheckDialog(QDialog):
             self.unsorted_choice.setObjectName("unsortedKind")
             self.unsorted_choice.addItem(tr("Не прикреплять"), LEAVE_OUT)
             for kind in kinds:
-                self.unsorted_choice.addItem(tr("В «{}»").format(_title(kind)), kind)
+                self.unsorted_choice.addItem(tr("Прикрепить к «{}»").format(_title(kind)), kind)
             self.unsorted_choice.currentIndexChanged.connect(self._update_total)
-            box = QVBoxLayout()
-            box.addWidget(QLabel(self._info(filing.unsorted), body))
-            box.addWidget(self.unsorted_choice)
-            grid.addLayout(box, r, 2, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(
+                QLabel(self._info(filing.unsorted), body), r, 2, Qt.AlignmentFlag.AlignTop
+            )
+            r += 1
+            # Its own line under the pages: a long document name is shown whole.
+            grid.addWidget(self.unsorted_choice, r, 1, 1, 2, Qt.AlignmentFlag.AlignLeft)
             r += 1
         grid.setRowStretch(r, 1)
         scroll.setWidget(body)
