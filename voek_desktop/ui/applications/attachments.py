@@ -1,7 +1,10 @@
 """The attachments checklist: each required document kind, whether it is there, and a way to add it.
 
 Files are checked before anything is sent (type by content, size); several images picked at
-once are joined into one PDF off the GUI thread; uploads show progress and can be cancelled.
+once (or one big photo) become one compact PDF off the GUI thread; uploads show progress and
+can be cancelled. The pages' service codes (issue 17, docs/design.md "Scans that file
+themselves") put a scan into its own slot or refuse an outdated one; «Разложить скан…» splits a
+whole scanned stack by its separator sheets, shown for a check first.
 """
 
 from __future__ import annotations
@@ -751,9 +754,3 @@ def _progress(row: DocumentRow, done: int, total: int | None) -> None:
 def _progress_all(rows: list[DocumentRow], done: int, total: int | None) -> None:
     for row in rows:
         _progress(row, done, total)
-
-
-def _scratch_dir(ctx: Context) -> Path:
-    """Joined scans live in the consumer's cache folder (0700): «Выход» removes any leftover."""
-    cache = ctx.session.cache()
-    return cache.folder("scratch") if cache else Path(tempfile.mkdtemp(prefix="voek-scratch-"))
