@@ -32,6 +32,7 @@ from voek_desktop.printing.common import (
     short_name,
     text,
 )
+from voek_desktop.printing.scanmarks import application_marks
 
 BLANK_LINE = 7.5 * mm  # room to write one line by hand
 LABEL_WIDTH = 58 * mm
@@ -114,6 +115,7 @@ def render_application(
     attachments: list[str] | None = None,
     today: date | None = None,
     company: Requisites | None = None,
+    number: str = "",
 ) -> None:
     """Write the application of ``category`` (``p14``, ``p12_1``, ``p13``) as an A4 PDF.
 
@@ -126,6 +128,7 @@ def render_application(
     company's requisites (``GET /company`` or the app's copy of it; default: the name only,
     the address a line to write on). ``out``: a path
     (written atomically) or a binary stream. Raises ValueError for an unknown category.
+    ``number``: the application's number for the scan code in the margin of each page.
     """
     if category not in domain.CATEGORIES:
         raise ValueError(f"Неизвестный вид заявки: {category!r} (допустимо: p14, p12_1, p13)")
@@ -145,6 +148,7 @@ def render_application(
         subject=f"Заявка в {req.short_name}, {status}",
         footer_note=f"Заявка на технологическое присоединение, {_POINTS[category]} Правил "
         "(ПП РФ от 27.12.2004 № 861)",
+        page_mark=application_marks(category, form, number),  # the scan code (issue 17)
     )
 
 

@@ -89,7 +89,11 @@ def short_name(full_name: str) -> str:
     return full_name
 
 
-def _footer_canvas(left_note: str) -> type[Canvas]:
+# Draws on page ``number`` of ``total`` once the total is known (the scan codes of issue 17).
+PageMark = Callable[[Canvas, int, int], None]
+
+
+def _footer_canvas(left_note: str, page_mark: PageMark | None = None) -> type[Canvas]:
     class NumberedCanvas(Canvas):
         """Holds pages back until the end so each footer can say «стр. N из M»."""
 
@@ -114,6 +118,8 @@ def _footer_canvas(left_note: str) -> type[Canvas]:
                 if left_note:
                     self.drawString(MARGIN_LEFT, y, left_note)
                 self.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, y, f"стр. {number} из {total}")
+                if page_mark is not None:
+                    page_mark(self, number, total)
                 super().showPage()
             super().save()
 
@@ -128,8 +134,11 @@ def build_pdf(
     subject: str = "",
     footer_note: str = "",
     on_page: Callable[[Canvas, Any], None] | None = None,
+    page_mark: PageMark | None = None,
 ) -> None:
     """Lay ``story`` out on A4 pages and write the PDF to ``out``.
+
+    ``page_mark(canvas, n, total)`` draws on each page when the page count is known.
 
     A path is written through a temporary file in the same folder and moved into place, so a
     reader never sees half a PDF; a stream gets the bytes written into it.
@@ -155,7 +164,7 @@ def build_pdf(
             list(story),
             onFirstPage=hook,
             onLaterPages=hook,
-            canvasmaker=_footer_canvas(footer_note),
+            canvasmaker=_footer_canvas(footer_note, page_mark),
         )
 
     if hasattr(out, "write"):

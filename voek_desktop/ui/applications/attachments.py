@@ -1,23 +1,27 @@
 """The attachments checklist: each required document kind, whether it is there, and a way to add it.
 
 Files are checked before anything is sent (type by content, size); several images picked at
-once are joined into one PDF off the GUI thread; uploads show progress and can be cancelled.
+once (or one big photo) become one compact PDF off the GUI thread; uploads show progress and
+can be cancelled. The pages' service codes (issue 17, docs/design.md "Scans that file
+themselves") put a scan into its own slot or refuse an outdated one; «Разложить скан…» splits a
+whole scanned stack by its separator sheets, shown for a check first.
 """
 
 from __future__ import annotations
 
 import tempfile
-import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImageReader
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QMenu,
     QProgressBar,
@@ -29,10 +33,13 @@ from PySide6.QtWidgets import (
 from voek_desktop.api.applications import Application, Document
 from voek_desktop.api.errors import ApiError, TransferCancelled
 from voek_desktop.domain import applications as domain
-from voek_desktop.domain import uploads
+from voek_desktop.domain import scancodes, uploads
 from voek_desktop.domain.formats import (
     format_size,
 )
+from voek_desktop.scanning import filing as scan_filing
+from voek_desktop.scanning import pages as scan_pages
+from voek_desktop.ui.applications.scan_check import ScanCheckDialog, SeparatorsDialog
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.dialogs import tr
@@ -120,6 +127,132 @@ def join_images(paths: Sequence[Path], out: Path, cancelled: Callable[[], bool])
         )
     write_atomically(out, buffer.getvalue())
     return out
+
+
+# A photo bigger than this becomes a compact PDF (issue 17 item 5); a small PNG stays as it is.
+COMPACT_IMAGES_FROM = 1024 * 1024
+
+
+def on_file(application: Application, kinds: Sequence[str]) -> scan_filing.OnFile:
+    """What the scan codes are checked against: the application as the server has it."""
+    return scan_filing.OnFile(
+        application.number,
+        application.category,
+        scancodes.form_digest(application.form),
+        tuple(kinds),
+    )
+
+
+def read_scans(
+    checked: Sequence[tuple[Path, str]], cancelled: Callable[[], bool], *, lenient: bool = False
+) -> list[scan_pages.Page]:
+    """Every page of the files, its code read (worker thread); a ScanError is the user's.
+
+    ``lenient``: a file that passed the upload check but that PDFium cannot page through (or
+    a PDF of more than MAX_PAGES pages) simply has no codes, and is uploaded as it is."""
+    try:
+        return scan_pages.read_files(
+            [p for p, _ in checked], cancelled, content_types=[t for _, t in checked]
+        )
+    except scan_pages.ScanCancelled:
+        raise TransferCancelled() from None
+    except scan_pages.ScanError as exc:
+        if lenient:
+            return []
+        raise ApiError(0, "invalid_file", str(exc)) from None
+
+
+def upload_parts(
+    ctx: Context,
+    application_id: int,
+    parts: dict[str, list[scan_pages.Page]],
+    transfer: Transfer,
+) -> list[Document]:
+    """Each part as one compact PDF, uploaded to its kind (worker thread). The PDF is built in
+    memory and written only for the upload, into a private folder removed at once: clerk mode
+    leaves nothing of the visitor on disk."""
+    import shutil
+
+    from voek_desktop.api.client import CabinetClient
+    from voek_desktop.scanning.compact import pdf_bytes
+
+    built = []
+    for kind, pages in parts.items():
+        title = domain.DOCUMENT_KINDS[kind].title if kind in domain.DOCUMENT_KINDS else kind
+        try:
+            built.append((kind, title, pdf_bytes(pages, title)))
+        except uploads.FileProblem as exc:
+            raise ApiError(0, exc.code, f"«{title}»: {exc.message}") from None
+    total, base, documents = sum(len(b) for _, _, b in built), 0, []
+    folder = Path(tempfile.mkdtemp(prefix="voek-scan-"))
+    client = CabinetClient(ctx.session.server_url, token=ctx.session.client.token)
+    try:
+        for kind, title, data in built:
+            path = folder / f"{kind}.pdf"
+            path.write_bytes(data)
+
+            def progress(done: int, _total: int | None, b: int = base) -> None:
+                transfer.report(b + done, total)
+
+            try:
+                documents.append(
+                    client.upload_document(
+                        application_id,
+                        kind,
+                        path,
+                        progress=progress,
+                        cancelled=transfer.is_cancelled,
+                        filename=f"{title}.pdf",
+                    )
+                )
+            finally:
+                path.unlink(missing_ok=True)
+            base += len(data)
+        return documents
+    finally:
+        client.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def upload_files(
+    ctx: Context, application_id: int, kind: str, files: Sequence[Path], transfer: Transfer
+) -> list[Document]:
+    """Files uploaded as they are, with one progress over all of them (worker thread)."""
+    from voek_desktop.api.client import CabinetClient
+
+    if not files:
+        return []
+    client = CabinetClient(ctx.session.server_url, token=ctx.session.client.token)
+    try:
+        sizes = [p.stat().st_size for p in files]
+        total, base, documents = sum(sizes), 0, []
+        for path, size in zip(files, sizes, strict=True):
+
+            def progress(done: int, _total: int | None, b: int = base) -> None:
+                transfer.report(b + done, total)
+
+            documents.append(
+                client.upload_document(
+                    application_id,
+                    kind,
+                    path,
+                    progress=progress,
+                    cancelled=transfer.is_cancelled,
+                    filename=path.name,
+                )
+            )
+            base += size
+        return documents
+    finally:
+        client.close()
+
+
+@dataclass
+class Attached:
+    """What an attach did: the documents uploaded, and what the scan codes said (None: none)."""
+
+    documents: list[Document]
+    filing: scan_filing.Filing | None
 
 
 class DocumentRow(QFrame):
@@ -249,6 +382,7 @@ class AttachmentsChecklist(QWidget):
         self.layout_.setContentsMargins(0, 0, 0, 0)
         self.layout_.setSpacing(6)
         self.layout_.addStretch(1)
+        self._add_scan_tools()
         # Clerk mode: what the desk scanner saved during this visit, one click to attach.
         self.scans = ctx.session.scans
         self.scanned: list[Path] = []
@@ -271,7 +405,7 @@ class AttachmentsChecklist(QWidget):
         for row in self.rows.values():
             row.deleteLater()
         self.rows = {}
-        offset = 1 if self.scanner_label is not None else 0
+        offset = self.layout_.indexOf(self.scan_tools) + 1  # after the tools and the scanner line
         for i, kind in enumerate(wanted, start=offset):
             row = DocumentRow(kind, True, self)
             if self.scans is not None:
@@ -309,6 +443,7 @@ class AttachmentsChecklist(QWidget):
         )
         for row in self.rows.values():
             row.scanner_button.setEnabled(bool(files))
+        self.stack_from_scanner.setEnabled(bool(files))
 
     def show_application(self, application: Application | None) -> None:
         self.application = application
@@ -342,62 +477,211 @@ class AttachmentsChecklist(QWidget):
             row.error.show_message(problem)
             return
         images = [p for p, t in checked if t in IMAGE_TYPES]
-        singles = [p for p, t in checked if t not in IMAGE_TYPES or len(images) == 1]
-        join = images if len(images) > 1 else []
-        application_id = self.application.id
+        application = self.application
+        kinds = list(self.rows)
         ctx = self.ctx
-        scratch = _scratch_dir(ctx)
-        title = domain.DOCUMENT_KINDS[kind].title
 
-        def work(transfer: Transfer) -> list[Document]:
-            from voek_desktop.api.client import CabinetClient
-
-            client = CabinetClient(ctx.session.server_url, token=ctx.session.client.token)
-            files = list(singles)
-            joined: Path | None = None
-            try:
-                check_contents(checked)  # before a photo is decoded for joining, too
-                if join:
-                    joined = scratch / f"{kind}-{uuid.uuid4().hex}.pdf"
-                    try:
-                        join_images(join, joined, transfer.is_cancelled)
-                    except uploads.FileProblem as exc:
-                        raise ApiError(0, exc.code, exc.message) from None
-                    files.append(joined)
-                sizes = [p.stat().st_size for p in files]
-                total, base, documents = sum(sizes), 0, []
-                for path, size in zip(files, sizes, strict=True):
-                    name = f"{title}.pdf" if path == joined else path.name
-
-                    def progress(done: int, _total: int | None, b: int = base) -> None:
-                        transfer.report(b + done, total)
-
-                    documents.append(
-                        client.upload_document(
-                            application_id,
-                            kind,
-                            path,
-                            progress=progress,
-                            cancelled=transfer.is_cancelled,
-                            filename=name,
-                        )
-                    )
-                    base += size
-                return documents
-            finally:
-                client.close()
-                if joined is not None:
-                    joined.unlink(missing_ok=True)
+        def work(transfer: Transfer) -> Attached:
+            check_contents(checked)  # before a photo is decoded, too
+            # Issue 17: the pages' service codes decide where a scan belongs.
+            by_file = [read_scans([c], transfer.is_cancelled, lenient=True) for c in checked]
+            pages = [p for file_pages in by_file for p in file_pages]
+            if any(p.code is not None for p in pages):
+                filing = scan_filing.file_pages(pages, on_file(application, kinds), kind)
+                if filing.is_simple and filing.parts:
+                    documents = upload_parts(ctx, application.id, filing.parts, transfer)
+                    return Attached(documents, filing)
+                return Attached([], filing)  # the split to check, or only warnings
+            # Photos and image scans: one compact PDF (item 5); a small single image and PDFs
+            # go as they are.
+            compact = len(images) > 1 or any(p.stat().st_size > COMPACT_IMAGES_FROM for p in images)
+            compact = compact and all(
+                pages_of
+                for (_p, t), pages_of in zip(checked, by_file, strict=True)
+                if t in IMAGE_TYPES
+            )
+            as_is = [p for p, t in checked if t not in IMAGE_TYPES or not compact]
+            documents = []
+            if compact:
+                image_pages = [
+                    page
+                    for (_path, t), file_pages in zip(checked, by_file, strict=True)
+                    if t in IMAGE_TYPES
+                    for page in file_pages
+                ]
+                documents += upload_parts(ctx, application.id, {kind: image_pages}, transfer)
+            documents += upload_files(ctx, application.id, kind, as_is, transfer)
+            return Attached(documents, None)
 
         row.set_busy(True)
         self.transfers[kind] = self.ctx.tasks.run_long(
             work,
-            lambda docs: self._uploaded(kind, docs),
+            lambda result: self._attached(kind, result),
             lambda exc: self._failed(kind, exc),
             on_progress=lambda done, total: _progress(row, done, total),
             owner=self,
             label="Загрузка файла…",
         )
+
+    def _attached(self, kind: str, result: Attached) -> None:
+        self.transfers.pop(kind, None)
+        row = self.rows[kind]
+        row.set_busy(False)
+        filing = result.filing
+        if result.documents:
+            self._uploaded(kind, result.documents)
+            elsewhere = {d.kind for d in result.documents} - {kind}
+            if elsewhere:
+                titles = ", ".join(f"«{domain.DOCUMENT_KINDS[k].title}»" for k in elsewhere)
+                messages.notice(
+                    tr("По служебному коду скан прикреплён к документу {}.").format(titles)
+                )
+            if filing is not None and filing.warnings:
+                target = next(iter(elsewhere), kind)
+                self.rows[target].error.show_message("\n".join(filing.warnings))
+            return
+        if filing is None:
+            return
+        if filing.parts:
+            self.check_split(filing)
+        else:
+            row.error.show_message("\n".join(filing.warnings) or None)
+
+    # --- a scanned stack (issue 17 item 3) ------------------------------------------------
+
+    def _add_scan_tools(self) -> None:
+        self.scan_tools = QWidget(self)
+        bar = QHBoxLayout(self.scan_tools)
+        bar.setContentsMargins(0, 0, 0, 0)
+        hint = QLabel(
+            tr(
+                "Весь комплект можно отсканировать за один раз: распечатайте листы-разделители,"
+                " положите каждый перед своим документом, затем «Разложить скан…»."
+            ),
+            self.scan_tools,
+        )
+        hint.setObjectName("fieldHint")
+        hint.setWordWrap(True)
+        bar.addWidget(hint, 1)
+        self.separators_button = QPushButton(tr("Листы-разделители…"), self.scan_tools)
+        self.separators_button.setObjectName("printSeparators")
+        self.separators_button.setAutoDefault(False)
+        self.separators_button.clicked.connect(self.show_separators)
+        bar.addWidget(self.separators_button)
+        self.split_button = QPushButton(tr("Разложить скан…"), self.scan_tools)
+        self.split_button.setObjectName("splitScan")
+        self.split_button.setAutoDefault(False)
+        menu = QMenu(self.split_button)
+        menu.addAction(tr("Выбрать файлы…"), self.pick_stack)
+        self.stack_from_scanner = menu.addAction(
+            tr("Новые сканы из папки сканера"), lambda: self.split_scan(list(self.scanned))
+        )
+        self.stack_from_scanner.setVisible(self.ctx.session.scans is not None)
+        self.stack_from_scanner.setEnabled(False)
+        self.split_button.setMenu(menu)
+        bar.addWidget(self.split_button)
+        self.layout_.insertWidget(0, self.scan_tools)
+        self.split_error = ErrorLabel(self)
+        self.split_error.setObjectName("splitError")
+        self.layout_.insertWidget(1, self.split_error)
+        self.check_dialog: ScanCheckDialog | None = None
+
+    def show_separators(self) -> None:
+        kinds = [k for k in self.rows if k != "signed_application"]  # its pages are coded
+        number = self.application.number if self.application else ""
+        dialog = SeparatorsDialog(self.ctx, kinds, number, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.separators_dialog = dialog
+        dialog.open()
+
+    def pick_stack(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(
+            self, tr("Скан комплекта документов"), str(Path.home()), FILE_FILTER
+        )
+        if names:
+            self.split_scan([Path(n) for n in names])
+
+    def split_scan(self, paths: list[Path]) -> None:
+        """Read a scanned stack (one PDF, or many images in name order), split it by the
+        separators and codes, and show the result for a check."""
+        self.split_error.show_message(None)
+        if self.application is None:
+            self.split_error.show_message("Сначала сохраните заявку.")
+            return
+        checked, problem = check_files(sorted(paths, key=lambda p: p.name))
+        if problem:
+            self.split_error.show_message(problem)
+            return
+        application, kinds = self.application, list(self.rows)
+
+        def work(transfer: Transfer) -> scan_filing.Filing:
+            check_contents(checked)
+            pages = read_scans(checked, transfer.is_cancelled)
+            return scan_filing.file_pages(pages, on_file(application, kinds))
+
+        self.split_button.setEnabled(False)
+        self.ctx.tasks.run_long(
+            work,
+            self._split_read,
+            self._split_failed,
+            owner=self,
+            label="Чтение скана…",
+        )
+
+    def _split_read(self, filing: scan_filing.Filing) -> None:
+        self.split_button.setEnabled(True)
+        if not filing.coded:
+            self.split_error.show_message(
+                "В скане нет листов-разделителей и служебных кодов: прикрепите файлы к"
+                " документам вручную."
+            )
+            return
+        self.check_split(filing)
+
+    def _split_failed(self, exc: BaseException) -> None:
+        self.split_button.setEnabled(True)
+        if not isinstance(exc, TransferCancelled):
+            self.split_error.show_message(messages.describe(exc))
+
+    def check_split(self, filing: scan_filing.Filing) -> None:
+        dialog = ScanCheckDialog(filing, list(self.rows), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.attach_parts(dialog.parts()))
+        dialog.finished.connect(lambda _r: setattr(self, "check_dialog", None))
+        self.check_dialog = dialog
+        dialog.open()
+
+    def attach_parts(self, parts: dict[str, list[scan_pages.Page]]) -> None:
+        """Upload each part to its document, one transfer for all (cancel on any row)."""
+        parts = {k: v for k, v in parts.items() if k in self.rows and v}
+        if self.application is None or not parts:
+            return
+        application_id, ctx = self.application.id, self.ctx
+        kinds = list(parts)
+        for kind in kinds:
+            self.rows[kind].error.show_message(None)
+            self.rows[kind].set_busy(True)
+
+        def done(documents: list[Document]) -> None:
+            for kind in kinds:
+                self.transfers.pop(kind, None)
+                self.rows[kind].set_busy(False)
+            self._uploaded(kinds[0], documents)
+
+        def failed(exc: BaseException) -> None:
+            for kind in kinds:
+                self._failed(kind, exc)
+
+        transfer = self.ctx.tasks.run_long(
+            lambda t: upload_parts(ctx, application_id, parts, t),
+            done,
+            failed,
+            on_progress=lambda d, t: _progress_all([self.rows[k] for k in kinds], d, t),
+            owner=self,
+            label="Загрузка документов…",
+        )
+        for kind in kinds:
+            self.transfers[kind] = transfer
 
     def cancel(self, kind: str) -> None:
         transfer = self.transfers.get(kind)
@@ -463,9 +747,10 @@ def _progress(row: DocumentRow, done: int, total: int | None) -> None:
     if total:
         row.progress.setRange(0, 1000)
         row.progress.setValue(int(done * 1000 / total))
+        # What is being sent, also when the app made it (a compact PDF of photos, a split scan).
+        row.progress.setFormat(tr("%p% из {}").format(format_size(total)))
 
 
-def _scratch_dir(ctx: Context) -> Path:
-    """Joined scans live in the consumer's cache folder (0700): «Выход» removes any leftover."""
-    cache = ctx.session.cache()
-    return cache.folder("scratch") if cache else Path(tempfile.mkdtemp(prefix="voek-scratch-"))
+def _progress_all(rows: list[DocumentRow], done: int, total: int | None) -> None:
+    for row in rows:
+        _progress(row, done, total)

@@ -58,12 +58,16 @@ def render_pdf(
     consumer_type: str,
     form: dict[str, Any],
     company: Requisites | None = None,
+    number: str = "",
 ) -> bytes:
-    """The filled application as PDF bytes (runs on a worker thread)."""
+    """The filled application as PDF bytes (runs on a worker thread); ``number`` goes into the
+    scan code of each page (issue 17)."""
     from voek_desktop.printing.application import render_application
 
     out = io.BytesIO()
-    render_application(category, consumer_type, form, out, today=today(), company=company)
+    render_application(
+        category, consumer_type, form, out, today=today(), company=company, number=number
+    )
     return out.getvalue()
 
 
@@ -461,7 +465,10 @@ class ApplicationWizard(QDialog):
 
     def _saved(self, application: Application, values: dict[str, Any], then: Any) -> None:
         self._saving = False
+        numbered = self.application is None or self.application.number != application.number
         self.application = application
+        if numbered:
+            self.render_preview()  # the printout's scan code carries the number now
         self.message.show_message(None)  # an earlier failure (a 401 before re-login) is over
         _clean, errors = self.form.check()
         self._synced_form = values if not errors else None
@@ -501,11 +508,12 @@ class ApplicationWizard(QDialog):
         clean, _ = self.form.check()
         category, ctype = self.category, self.consumer_type
         session = self.ctx.session
+        number = self.application.number if self.application else ""
         self.form_step.preview_status.setText(tr("Обновление предпросмотра…"))
 
         def work(_transfer: Any) -> bytes | str:
             try:
-                return render_pdf(category, ctype, clean, session.requisites())
+                return render_pdf(category, ctype, clean, session.requisites(), number)
             except Exception as exc:
                 return f"Не удалось построить предпросмотр: {exc}"
 
