@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 
 from tests import demo
 from tests.ui.applications.test_sections import FULL_FORM
-from tests.ui.applications.test_wizard import write_png
+from tests.ui.applications.test_wizard import shot, write_png
 from tests.ui.identity.test_clerk import files_under, serve
 from voek_desktop.api.client import CabinetClient
 from voek_desktop.session import Session
@@ -108,6 +108,8 @@ def test_end_of_visit_prints_a_receipt_then_leaves_nothing_behind(
         assert dialog.preview.page_count() == 1
         assert dialog.print_button.isEnabled()
         assert dialog.save_button.isHidden(), "no «Сохранить PDF» on a shared desk PC"
+        dialog.resize(1024, 600)
+        shot(dialog, "clerk-receipt.png")
 
         reader = PdfReader(io.BytesIO(dialog.preview.data))
         shown = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
