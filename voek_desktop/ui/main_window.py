@@ -189,8 +189,11 @@ class MainWindow(QMainWindow):
             self._wipe_visit()
 
     def _wipe_visit(self) -> None:
+        import shiboken6
+
         receipt, self._receipt = self._receipt, None
-        if receipt is not None:
+        # Gone already if another visitor logged in behind an expired session meanwhile.
+        if receipt is not None and shiboken6.isValid(receipt):
             receipt.deleteLater()
         for dialog in self._take_behind_lock():
             dialog.close()

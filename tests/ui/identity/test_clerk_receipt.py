@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+import shiboken6
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
@@ -127,7 +128,8 @@ def test_end_of_visit_prints_a_receipt_then_leaves_nothing_behind(
         with qtbot.waitSignal(window.logged_out, timeout=10_000):
             qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
         assert window.cabinet is None and ctx.session.profile is None
-        assert window.findChild(ReceiptDialog) is None or not dialog.isVisible()
+        # The receipt's window and its PDF bytes go with the visit.
+        qtbot.waitUntil(lambda: not shiboken6.isValid(dialog), timeout=5_000)
         assert files_under(app_dirs / "data") == [], "no downloaded file, no receipt"
         assert files_under(app_dirs / "config") == settings_files
         assert visit.number not in (app_dirs / "config" / "settings.json").read_text("utf-8")
@@ -156,3 +158,58 @@ def test_the_receipt_on_demand_at_home_is_a_summary(qtbot, ctx, visit):
     assert "заявка подписанная.pdf 2 л." in shown
     assert dialog.save_button.isVisible()
     dialog.close()
+
+
+@pytest.fixture
+def desk(qtbot, server, visit, monkeypatch):
+    """The visitor logged in at a desk with their applications listed; ``answers`` is what
+    the «Завершить приём» question gets next."""
+    answers: list[str | None] = []
+    monkeypatch.setattr(messages, "choose", lambda *a, **k: answers.pop(0))
+    monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
+    tasks = Tasks()
+    window = MainWindow(Context(Session(server.url, clerk=True), tasks, clerk=True))
+    qtbot.addWidget(window)
+    window.show()
+    serve(qtbot, window, "individual", demo.SNILS_TYPED)
+    [page] = window.cabinet.findChildren(ApplicationsPage)
+    qtbot.waitUntil(
+        lambda: any(a.id == visit.id for a in page.active_model.records), timeout=10_000
+    )
+    window.answers = answers
+    yield window
+    tasks.shutdown()
+
+
+def test_cancel_keeps_the_visit_and_no_receipt_wipes_at_once(qtbot, desk):
+    desk.answers.append(None)  # «Отмена»
+    qtbot.mouseClick(desk.cabinet.logout_button, Qt.MouseButton.LeftButton)
+    assert desk.cabinet is not None and desk.findChild(ReceiptDialog) is None
+
+    desk.answers.append("Без расписки")
+    with qtbot.waitSignal(desk.logged_out, timeout=10_000):
+        qtbot.mouseClick(desk.cabinet.logout_button, Qt.MouseButton.LeftButton)
+    assert desk.cabinet is None and desk.findChild(ReceiptDialog) is None
+
+
+def test_a_lock_hides_the_receipt_and_ending_from_the_lock_wipes_it(qtbot, desk, app_dirs):
+    desk.answers.append("Распечатать расписку")
+    qtbot.mouseClick(desk.cabinet.logout_button, Qt.MouseButton.LeftButton)
+    dialog = desk.findChild(ReceiptDialog)
+    qtbot.waitUntil(lambda: dialog.preview.is_ready(), timeout=20_000)
+
+    desk.lock()
+    assert not dialog.isVisible(), "the visitor's name on the receipt is hidden by the lock"
+    with qtbot.waitSignal(desk.logged_out, timeout=10_000):
+        qtbot.mouseClick(desk.lock_view.end_button, Qt.MouseButton.LeftButton)
+    assert desk.cabinet is None and desk.ctx.session.profile is None
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog), timeout=5_000)
+    assert files_under(app_dirs / "data") == []
+
+
+def test_a_file_that_cannot_be_read_counts_as_unknown_not_as_a_number():
+    from voek_desktop.ui.applications.receipt import page_count
+
+    assert page_count(b"%PDF-1.4 broken", "application/pdf") is None
+    assert page_count(b"\x89PNG...", "image/png") == 1
+    assert page_count(b"GIF89a", "image/gif") is None
