@@ -213,3 +213,17 @@ def test_a_file_that_cannot_be_read_counts_as_unknown_not_as_a_number():
     assert page_count(b"%PDF-1.4 broken", "application/pdf") is None
     assert page_count(b"\x89PNG...", "image/png") == 1
     assert page_count(b"GIF89a", "image/gif") is None
+
+
+def test_a_receipt_left_behind_an_expired_session_goes_with_the_next_visitor(qtbot, desk):
+    desk.answers.append("Распечатать расписку")
+    qtbot.mouseClick(desk.cabinet.logout_button, Qt.MouseButton.LeftButton)
+    dialog = desk.findChild(ReceiptDialog)
+    desk.session_expired()  # a 401: the receipt waits behind the login, hidden
+    assert not dialog.isVisible()
+    serve(qtbot, desk, "company", demo.OGRN)  # someone else: the first visitor's receipt goes
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog), timeout=5_000)
+    desk.answers.append("Без расписки")  # if the company's applications are listed by now
+    with qtbot.waitSignal(desk.logged_out, timeout=10_000):
+        qtbot.mouseClick(desk.cabinet.logout_button, Qt.MouseButton.LeftButton)
+    assert desk.cabinet is None
