@@ -108,6 +108,26 @@ def write_atomically(path: Path, data: bytes, mode: int = PRIVATE_FILE) -> None:
         raise
 
 
+DESK_TEXT_MAX = 100
+
+
+def desk_text_problem(text: str, person: bool = False) -> str | None:
+    """Why a desk setting (centre, desk, clerk's name) cannot go on a receipt (Russian), or None.
+
+    They are printed on a paper the visitor signs: one line of ordinary text, and a name of
+    letters (a hyphen, an apostrophe, a dot for initials)."""
+    value = text.strip()
+    if not value:
+        return None  # optional: the receipt then has a blank line to fill in by hand
+    if len(value) > DESK_TEXT_MAX:
+        return f"Не длиннее {DESK_TEXT_MAX} символов"
+    if any(not ch.isprintable() for ch in value):
+        return "Только одна строка обычного текста"
+    if person and not all(ch.isalpha() or ch in " -.'’" for ch in value):
+        return "Только буквы, пробел, дефис и точка — например, Петрова М. С."
+    return None
+
+
 class Settings:
     """Preferences; unknown or mistyped keys in the file are ignored, not fatal."""
 
@@ -119,6 +139,9 @@ class Settings:
         lock_after_seconds: int = 300,
         scanner_folder: str = "",
         refresh_seconds: int = 180,
+        service_centre: str = "",
+        desk_name: str = "",
+        clerk_name: str = "",
     ) -> None:
         self.server_url = server_url
         self.consumer_type = consumer_type  # the tab the login screen opens on
@@ -128,6 +151,11 @@ class Settings:
         self.lock_after_seconds = lock_after_seconds  # clerk mode: lock after this idle time
         self.scanner_folder = scanner_folder  # clerk mode: where the desk scanner saves files
         self.refresh_seconds = refresh_seconds  # the open section reloads this often
+        # Clerk mode: printed on «Расписка в получении документов» (issue 17, item 6). The
+        # desk's and its clerk's names, not a visitor's: nothing personal of a visitor here.
+        self.service_centre = service_centre  # «Центр обслуживания»
+        self.desk_name = desk_name  # «Рабочее место»
+        self.clerk_name = clerk_name  # «Сотрудник»
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -137,6 +165,9 @@ class Settings:
             "lock_after_seconds": self.lock_after_seconds,
             "scanner_folder": self.scanner_folder,
             "refresh_seconds": self.refresh_seconds,
+            "service_centre": self.service_centre,
+            "desk_name": self.desk_name,
+            "clerk_name": self.clerk_name,
         }
 
     @classmethod

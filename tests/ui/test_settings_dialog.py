@@ -52,3 +52,24 @@ def test_saved_settings_apply_without_a_restart(qtbot, ctx, server) -> None:
 
     demo.log_in(session)
     assert session.profile is not None
+
+
+def test_the_desk_and_its_clerk_are_saved_for_the_receipt(qtbot, boxes) -> None:
+    """Issue 17, item 6: «Расписка в получении документов» prints these."""
+    dialog = SettingsDialog(Settings(clerk_mode=True))
+    qtbot.addWidget(dialog)
+    dialog.clerk_name.set_text("Петрова <b>М.</b> С.")
+    dialog.desk.set_text("Окно 3" * 30)
+    dialog._save()
+    assert dialog.clerk_name.error.text().startswith("Только буквы, пробел, дефис и точка")
+    assert dialog.desk.error.text() == "Не длиннее 100 символов"
+    assert not Settings.path().exists()
+
+    dialog.clerk_name.set_text("  Петрова   Мария Сергеевна ")
+    dialog.desk.set_text("Окно 3")
+    dialog.centre.set_text("Центр обслуживания на ул. Мира, 15")
+    dialog._save()
+    saved = Settings.load()
+    assert saved.clerk_name == "Петрова Мария Сергеевна"
+    assert saved.desk_name == "Окно 3"
+    assert saved.service_centre == "Центр обслуживания на ул. Мира, 15"

@@ -329,6 +329,27 @@ class ApplicationsApi:
             f"/applications/{application_id}/documents/{document_id}", dest, progress, cancelled
         )
 
+    def document_bytes(
+        self,
+        application_id: int,
+        document_id: int,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+        *,
+        max_bytes: int = uploads.MAX_FILE_BYTES,
+    ) -> bytes:
+        """The stored file of an attachment in memory only: the receipt counts its pages, and
+        in clerk mode nothing of a visitor may reach the disk (docs/design.md "Clerk mode")."""
+        from voek_desktop.api.download import fetch_bytes
+
+        return fetch_bytes(
+            self._client(),
+            f"/applications/{checked_id(application_id)}/documents/{checked_id(document_id)}",
+            progress,
+            cancelled,
+            max_bytes=max_bytes,
+        )
+
     def delete_document(self, application_id: int, document_id: int) -> None:
         self._client().request("DELETE", f"/applications/{application_id}/documents/{document_id}")
 

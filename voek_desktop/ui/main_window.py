@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
     from PySide6.QtWidgets import QDialog
 
+    from voek_desktop.api.applications import Application
     from voek_desktop.api.models import Profile
     from voek_desktop.settings import Settings
     from voek_desktop.ui.cabinet import CabinetView
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         # Who was logged in when the server answered 401; their cabinet waits behind the login.
         self._expired: Profile | None = None
         self.idle: IdleWatcher | None = None
+        self._receipt: QDialog | None = None  # «Расписка …» open at «Завершить приём»
         if ctx.clerk:
             self._set_up_clerk_mode()
 
@@ -122,7 +124,28 @@ class MainWindow(QMainWindow):
         return [d for d in dialogs if shiboken6.isValid(d)]
 
     def end_visit(self) -> None:
-        """«Завершить приём»: asked first (Enter answers «Отмена»), then every trace wiped."""
+        """«Завершить приём»: asked first (Enter answers «Отмена»), then every trace wiped.
+
+        When the visit was about an application, the question offers «Расписка в получении
+        документов» first (issue 17, item 6); the visit is wiped once its window is closed."""
+        app = self._receipt_application()
+        if app is not None:
+            print_it, without = tr("Распечатать расписку"), tr("Без расписки")
+            answer = messages.choose(
+                self,
+                tr(
+                    "Завершить приём? Распечатать заявителю расписку в получении документов"
+                    " по заявке № {}? После этого всё, что относится к посетителю, будет"
+                    " удалено с этого компьютера, а несохранённые данные — потеряны."
+                ).format(app.number or "—"),
+                tr("Завершить приём"),
+                [print_it, without],
+            )
+            if answer == print_it:
+                self._print_receipt(app)
+            elif answer == without:
+                self._wipe_visit()
+            return
         if not messages.confirm(
             self,
             tr(
@@ -134,6 +157,44 @@ class MainWindow(QMainWindow):
             safe_default=True,
         ):
             return
+        self._wipe_visit()
+
+    def _receipt_application(self) -> Application | None:
+        """The application a receipt would be about, or None: nobody in, the visitor's data
+        hidden (a lock or an expired session: the receipt would show it to whoever stands
+        there), or no application with a number or documents loaded."""
+        if self.cabinet is None or self.is_locked() or self._expired is not None:
+            return None
+        from voek_desktop.ui.applications.page import ApplicationsPage
+        from voek_desktop.ui.applications.receipt import newest_application
+
+        apps: list[Application] = []
+        for page in self.cabinet.findChildren(ApplicationsPage):
+            apps += page.active_model.records + page.done_model.records
+        return newest_application(apps)
+
+    def _print_receipt(self, app: Application) -> None:
+        from voek_desktop.ui.applications.receipt import ReceiptDialog
+
+        dialog = ReceiptDialog(self.ctx, app, self, ending_visit=True)
+        self._receipt = dialog
+        # However it closes (its button, Esc, the window's cross), the visit ends.
+        dialog.finished.connect(lambda _result: self._receipt_closed(dialog))
+        dialog.open()
+
+    def _receipt_closed(self, dialog: QDialog) -> None:
+        if self._receipt is dialog:  # not a receipt already left behind by a wipe
+            self._receipt = None
+            dialog.deleteLater()  # its PDF bytes go with it
+            self._wipe_visit()
+
+    def _wipe_visit(self) -> None:
+        import shiboken6
+
+        receipt, self._receipt = self._receipt, None
+        # Gone already if another visitor logged in behind an expired session meanwhile.
+        if receipt is not None and shiboken6.isValid(receipt):
+            receipt.deleteLater()
         for dialog in self._take_behind_lock():
             dialog.close()
         self.log_out()

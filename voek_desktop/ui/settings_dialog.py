@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voek_desktop.settings import Settings, server_url_problem
+from voek_desktop.settings import Settings, desk_text_problem, server_url_problem
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import Field, Form
@@ -80,7 +80,33 @@ class SettingsDialog(QDialog):
         scan_row.addWidget(pick)
         layout.addLayout(scan_row)
         self.scanner_folder = settings.scanner_folder
-        for widget in (self.lock_minutes, pick):
+        # Printed on «Расписка в получении документов» at «Завершить приём».
+        self.desk_form = Form(self)
+        self.centre = self.desk_form.add(
+            Field(
+                "service_centre",
+                "Центр обслуживания",
+                placeholder="Центр обслуживания на ул. Мира, 15",
+                check=desk_text_problem,
+            )
+        )
+        self.desk = self.desk_form.add(
+            Field("desk_name", "Рабочее место", placeholder="Окно 3", check=desk_text_problem)
+        )
+        self.clerk_name = self.desk_form.add(
+            Field(
+                "clerk_name",
+                "Сотрудник",
+                placeholder="Петрова Мария Сергеевна",
+                check=lambda text: desk_text_problem(text, person=True),
+                hint="Печатаются в расписке о приёме документов.",
+            )
+        )
+        self.centre.set_text(settings.service_centre)
+        self.desk.set_text(settings.desk_name)
+        self.clerk_name.set_text(settings.clerk_name)
+        layout.addWidget(self.desk_form)
+        for widget in (self.lock_minutes, pick, self.desk_form):
             widget.setEnabled(self.clerk.isChecked())
             self.clerk.toggled.connect(widget.setEnabled)
 
@@ -98,13 +124,16 @@ class SettingsDialog(QDialog):
             self.scanner.setText(folder)
 
     def _save(self) -> None:
-        if not self.form.validate():
+        if not self.form.validate() or not self.desk_form.validate():
             return
         s = self.settings
         s.server_url = self.server.text().strip().rstrip("/")
         s.clerk_mode = self.clerk.isChecked()
         s.lock_after_seconds = self.lock_minutes.value() * 60
         s.scanner_folder = self.scanner_folder
+        s.service_centre = self.centre.text().strip()
+        s.desk_name = self.desk.text().strip()
+        s.clerk_name = " ".join(self.clerk_name.text().split())
         try:
             s.save()
         except OSError as exc:

@@ -166,6 +166,15 @@ class ApplicationsPage(SectionPage):
             b.setAutoDefault(False)
             b.hide()
             actions.addWidget(b)
+        # Issue 17, item 6: the receipt on demand (the same one «Завершить приём» offers).
+        self.receipt_button = QPushButton(
+            tr("Расписка о приёме документов…") if ctx.clerk else tr("Сводка поданных документов…"),
+            details,
+        )
+        self.receipt_button.setAutoDefault(False)
+        self.receipt_button.hide()
+        actions.addWidget(self.receipt_button)
+        self.receipt_dialog: QWidget | None = None
         actions.addStretch(1)
         d.addLayout(actions)
         self.history_model: RecordsModel[HistoryEntry] = RecordsModel(
@@ -200,6 +209,16 @@ class ApplicationsPage(SectionPage):
         self.add_docs_button.clicked.connect(self._open_current)
         self.resubmit_button.clicked.connect(self.resubmit)
         self.withdraw_button.clicked.connect(self.withdraw)
+        self.receipt_button.clicked.connect(self.open_receipt)
+
+    def open_receipt(self) -> None:
+        from voek_desktop.ui.applications.receipt import ReceiptDialog
+
+        if self.current is None:
+            return
+        dialog = ReceiptDialog(self.ctx, self.current, self.window())
+        self.receipt_dialog = dialog
+        dialog.open()
 
     def _open_current(self) -> None:
         if self.current is not None:
@@ -285,6 +304,7 @@ class ApplicationsPage(SectionPage):
                 self.add_docs_button,
                 self.resubmit_button,
                 self.withdraw_button,
+                self.receipt_button,
             ):
                 b.hide()
             return
@@ -329,6 +349,7 @@ class ApplicationsPage(SectionPage):
         self.resubmit_button.setVisible(app.status == "need_info")
         self.resubmit_button.setEnabled(not app.missing_documents)
         self.withdraw_button.setVisible(app.status in domain.WITHDRAWABLE)
+        self.receipt_button.setVisible(bool(app.documents))
 
     # --- drafts ---------------------------------------------------------------------------
 

@@ -120,6 +120,32 @@ def confirm(
     return box.clickedButton() is ok
 
 
+def choose(
+    parent: QWidget | None,
+    text: str,
+    title: str,
+    buttons: list[str],
+    *,
+    cancel: str = "Отмена",
+) -> str | None:
+    """A question with several answers: the text of the button pressed, None for ``cancel``
+    (also the default: Enter and Esc must not do what cannot be undone)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(title)
+    box.setText(text)
+    for label in buttons:
+        box.addButton(label, QMessageBox.ButtonRole.AcceptRole)
+    no = box.addButton(cancel, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(no)
+    box.setEscapeButton(no)
+    box.exec()
+    clicked = box.clickedButton()
+    return None if clicked is no else clicked.text()  # Esc clicks the escape button
+
+
 def _crash_dialog(details: str, parent: QWidget | None) -> QDialog:
     from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout
 
