@@ -191,6 +191,6 @@ def render_receipt(
         story,
         out,
         title=f"{title} по заявке № {number}",
-        subject=f"{COMPANY_SHORT}: {title.lower()}",
+        subject=f"{req.short_name}: {title.lower()}",
         footer_note=f"{title} · заявка № {number} · {when}",
     )
