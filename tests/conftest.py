@@ -11,7 +11,11 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from voek_desktop.api.server import EmbeddedServer, start_embedded
+from tests import sane_device
+
+sane_device.configure()  # before libsane can start: only its test device, tests/sane_device.py
+
+from voek_desktop.api.server import EmbeddedServer, start_embedded  # noqa: E402
 
 
 @pytest.fixture

@@ -4,13 +4,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-extra=""
-[ "${1:-}" = "--test" ] && extra="[test]"
+extras=()
+[ "${1:-}" = "--test" ] && extras+=(test)
 
 # Qt's libraries for a window (xcb) and for offscreen tests, and a Cyrillic font.
 debs=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 fonts-dejavu-core
       libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-randr0 libxcb-render-util0
-      libxcb-xinerama0 libxcb-xkb1 libxcb-image0)
+      libxcb-xinerama0 libxcb-xkb1 libxcb-image0
+      # The desk scanner (SANE): python-sane builds against libsane-dev; sane-utils brings the
+      # backends' configuration, the test suite uses SANE's own "test" device.
+      libsane-dev sane-utils)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
@@ -34,4 +37,13 @@ if [ ! -x .venv/bin/python ]; then
   fi
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extra}"
+# Scanner support where SANE's headers are there (the apt step above puts them on Debian);
+# elsewhere the app still installs, with the scanner folder as the way in.
+if [ -f /usr/include/sane/sane.h ]; then
+  extras+=(scanner)
+fi
+spec="."
+if [ ${#extras[@]} -gt 0 ]; then
+  spec=".[$(IFS=,; echo "${extras[*]}")]"
+fi
+.venv/bin/python -m pip install -q --disable-pip-version-check -e "$spec"

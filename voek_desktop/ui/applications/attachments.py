@@ -299,6 +299,13 @@ class DocumentRow(QFrame):
         self.cancel_button.setAutoDefault(False)
         self.cancel_button.hide()
         grid.addWidget(self.cancel_button, 1, 2)
+        self.scan_button = QPushButton(tr("Сканировать…"), self)
+        self.scan_button.setObjectName(f"scan_{kind}")
+        self.scan_button.setAutoDefault(False)
+        self.scan_button.setToolTip(
+            tr("Отсканировать документ сканером, подключённым к компьютеру")
+        )
+        grid.addWidget(self.scan_button, 2, 2)
         grid.setColumnStretch(0, 1)
         self.documents: list[Document] = []
         self.remove_button.clicked.connect(self._remove_last)
@@ -349,6 +356,7 @@ class DocumentRow(QFrame):
         self.cancel_button.setVisible(busy)
         self.attach_button.setEnabled(not busy)
         self.remove_button.setEnabled(not busy)
+        self.scan_button.setEnabled(not busy)
         if busy:
             self.progress.setRange(0, 0)
 
@@ -415,6 +423,7 @@ class AttachmentsChecklist(QWidget):
 
                 row.add_scanner_button(self.scanned, choose)
             row.attach_button.clicked.connect(lambda _=False, k=kind: self.pick(k))
+            row.scan_button.clicked.connect(lambda _=False, k=kind: self.scan(k))
             row.files_dropped.connect(self.attach)
             row.remove_requested.connect(self.remove)
             row.cancel_button.clicked.connect(lambda _=False, k=kind: self.cancel(k))
@@ -573,6 +582,7 @@ class AttachmentsChecklist(QWidget):
         self.split_button.setAutoDefault(False)
         menu = QMenu(self.split_button)
         menu.addAction(tr("Выбрать файлы…"), self.pick_stack)
+        menu.addAction(tr("Сканировать комплект…"), lambda: self.scan(None))
         self.stack_from_scanner = menu.addAction(
             tr("Новые сканы из папки сканера"), lambda: self.split_scan(list(self.scanned))
         )
@@ -593,6 +603,56 @@ class AttachmentsChecklist(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.separators_dialog = dialog
         dialog.open()
+
+    def scan(self, kind: str | None) -> None:
+        """«Сканировать…»: pages from the desk scanner, read for their codes and filed like any
+        other scan — into ``kind``'s slot unless a code or a separator says otherwise; for the
+        whole stack (``kind`` None) by the separators, with the check dialog."""
+        from voek_desktop.ui.applications.scan_dialog import ScanDialog
+
+        error = self.rows[kind].error if kind else self.split_error
+        error.show_message(None)
+        if self.application is None:
+            error.show_message("Сначала сохраните заявку.")
+            return
+        title = domain.DOCUMENT_KINDS[kind].title if kind else tr("комплект документов")
+        dialog = ScanDialog(self.ctx, title, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.scanned.connect(lambda images, dpi: self.file_scanned(kind, images, dpi))
+        dialog.finished.connect(lambda _r: setattr(self, "scan_dialog", None))
+        self.scan_dialog: ScanDialog | None = dialog
+        dialog.open()
+
+    def file_scanned(self, kind: str | None, images: list, dpi: int) -> None:
+        """The scanner's pages: codes read and filed on a worker; one plain document goes
+        straight into its slot, anything else (a stack, a warning, pages left over) to the
+        check dialog first."""
+        if self.application is None:
+            return
+        application, kinds = self.application, list(self.rows)
+        label = domain.DOCUMENT_KINDS[kind].title if kind else "скан"
+
+        def work(transfer: Transfer) -> scan_filing.Filing:
+            try:
+                pages = scan_pages.pages_from_images(images, dpi, label, transfer.is_cancelled)
+            except scan_pages.ScanCancelled:
+                raise TransferCancelled() from None
+            return scan_filing.file_pages(pages, on_file(application, kinds), kind)
+
+        def filed(filing: scan_filing.Filing) -> None:
+            if kind is not None and filing.is_simple and not filing.warnings:
+                self.attach_parts(filing.parts)
+            else:
+                self.check_split(filing)
+
+        error = self.rows[kind].error if kind else self.split_error
+        self.ctx.tasks.run_long(
+            work,
+            filed,
+            lambda exc: error.show_message(messages.describe(exc)),
+            owner=self,
+            label="Чтение скана…",
+        )
 
     def pick_stack(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(
