@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 from pathlib import Path
 
 log = logging.getLogger("voek.server.files")
@@ -48,3 +49,44 @@ def warn_if_open(folder: str | os.PathLike[str]) -> None:
     mode = Path(folder).stat().st_mode & 0o777
     if mode & 0o077:
         log.warning("data folder %s is open to other users (mode %o); chmod 700 it", folder, mode)
+
+
+# --- files being written -----------------------------------------------------------------------
+# Every file is written under a temporary ``.part`` name and renamed when complete. Several
+# processes may write into one folder (gunicorn's workers, voek-worker), so the name says
+# which process writes it: a start-up sweep removes only what a dead process left, never a
+# live sibling's upload in progress (issue 15, item 3).
+_WRITER = re.compile(r"^\.w(\d+)-")
+
+
+def part_prefix(what: str = "") -> str:
+    """The prefix of a temporary file this process writes (``tempfile.mkstemp(prefix=…,
+    suffix=".part")``); ``what`` lets a job find its own leftovers again."""
+    return f".w{os.getpid()}-{what}"
+
+
+def _writer_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":
+        # os.kill would terminate it; and on Windows only the one embedded server writes here.
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # a process of another user has the number: not our writer
+        return False
+    return True
+
+
+def remove_orphaned_parts(folder: Path) -> None:
+    """Delete the ``.part`` files whose writer has died (kill -9, power loss, an older server
+    that did not name its writer). Pids are per host: the folder is this host's."""
+    if not folder.is_dir():
+        return
+    for leftover in folder.rglob("*.part"):
+        match = _WRITER.match(leftover.name)
+        if match is None or not _writer_alive(int(match.group(1))):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()

@@ -11,6 +11,7 @@ count gives its reservation back with ``release``. Moments come from the app's c
 from __future__ import annotations
 
 import math
+import sqlite3
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -31,12 +32,26 @@ class Limit:
     message: str  # Russian, what was refused; "Повторите через N мин." is added
 
 
+def take_turn(conn: sqlite3.Connection, purpose: str, key: str) -> None:
+    """The first statement of every reservation (this limiter's and the login lockout's):
+    an atomic upsert on the key's own row. On SQLite the immediate transaction already holds
+    the database's write lock; on PostgreSQL the upsert's row lock makes parallel
+    reservations of one key wait for each other until commit, so the count that follows can
+    never be read by two of them at once (issue 15, items 2 and 4)."""
+    conn.execute(
+        "INSERT INTO attempt_keys (purpose, key, reservations) VALUES (?, ?, 1)"
+        " ON CONFLICT (purpose, key) DO UPDATE SET reservations = attempt_keys.reservations + 1",
+        (purpose, key),
+    )
+
+
 def reserve(app: CabinetApp, rule: Limit, key: str) -> int:
     """Count one attempt of ``key`` and return its id, or raise 429 with ``Retry-After`` when
     ``rule.limit`` attempts already fall within the window."""
     now = app.clock.now()
     since = iso(now - rule.window)
     with app.db.write() as conn:
+        take_turn(conn, rule.purpose, key)
         rows = conn.execute(
             "SELECT at FROM limited_attempts WHERE purpose = ? AND key = ? AND at > ? ORDER BY at",
             (rule.purpose, key, since),

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from voek_desktop.api.server.core import security
+from voek_desktop.api.server.core import limits, security
 from voek_desktop.api.server.core.clock import iso
 from voek_desktop.api.server.core.security import (
     new_token,
@@ -262,6 +262,7 @@ def reserve_attempt(app: CabinetApp, key: str) -> int:
     ``attempt_released`` (the password was right but the login refused for another reason)."""
     now = app.clock.now()
     with app.db.write() as conn:
+        limits.take_turn(conn, "login", key)
         rows = conn.execute(
             "SELECT at FROM login_failures WHERE login_key = ? AND at > ? ORDER BY at",
             (key, iso(now - LOCKOUT_WINDOW)),

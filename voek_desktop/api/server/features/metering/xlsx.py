@@ -21,6 +21,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from voek_desktop.api.server.core.files import part_prefix
 from voek_desktop.api.server.core.pacing import no_pace
 from voek_desktop.api.server.features.metering import simulator
 from voek_desktop.domain.tariffs import SLOT_ZONES, SLOTS_PER_DAY, schedule
@@ -208,11 +209,16 @@ def produce(
     until: datetime,
     start_registers: list[list[int]],
     pace: Callable[[], None] = no_pace,
+    tag: str = "",
 ) -> tuple[Path, int, str]:
     """Write the workbook under a temporary name in ``directory`` and rename it to a random
-    final name; (path, size, strong ETag). Nothing is left behind on failure."""
+    final name, which starts with ``tag-`` when a tag is given (the job finds the files of its
+    earlier, interrupted attempts by it); (path, size, strong ETag). Nothing is left behind on
+    failure."""
     directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".archive-", suffix=".xlsx.part")
+    fd, tmp = tempfile.mkstemp(
+        dir=directory, prefix=part_prefix(f"archive-{tag}-"), suffix=".xlsx.part"
+    )
     os.close(fd)
     try:
         write_workbook(tmp, model, info, until, start_registers, pace)
@@ -220,7 +226,7 @@ def produce(
         with open(tmp, "rb") as fh:
             for chunk in iter(lambda: fh.read(1024 * 1024), b""):
                 digest.update(chunk)
-        final = directory / (os.urandom(16).hex() + ".xlsx")
+        final = directory / ((f"{tag}-" if tag else "") + os.urandom(16).hex() + ".xlsx")
         os.replace(tmp, final)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -9,6 +9,7 @@ from voek_desktop.api.server.storage.migrations import (
     m005_attempt_limits,
     m006_server_identity,
     m007_register_days,
+    m010_shared_state,
 )
 
 MIGRATIONS: list[str] = [
@@ -19,4 +20,7 @@ MIGRATIONS: list[str] = [
     m005_attempt_limits.SQL,
     m006_server_identity.SQL,
     m007_register_days.SQL,
+    # m008 and m009 are other branches' numbers (issue 15 work in parallel); the lead orders
+    # them at merge.
+    m010_shared_state.SQL,
 ]
