@@ -72,6 +72,10 @@ class ServerConfig:
     # Run the background work here (job runner, register keeper). False in the web processes
     # of a multi-process deployment, which leave it to ``voek-worker`` (docs/deploy.md).
     jobs: bool = True
+    # Seconds a claimed job stays its runner's without a renewal (core/jobs.py): a dead worker's
+    # job waits this long before another takes it; a live one renews three times per lease, so
+    # a stalled disk or a loaded machine has two renewals of slack.
+    job_lease: float = 30.0
 
     @property
     def files_root(self) -> Path:

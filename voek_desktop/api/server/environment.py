@@ -11,6 +11,7 @@ VOEK_OUTBOX        folder of .eml files (default ``outbox``); VOEK_SMTP=HOST:POR
 VOEK_SIGNATORY     JSON file: who signs connection contracts (``voek-server --signatory``)
 VOEK_JOBS=0        run no background work here: the web processes of a deployment with a
                    ``voek-worker``
+VOEK_JOB_LEASE     seconds before a dead worker's job is taken again (default 30)
 =================  ==================================================================
 """
 
@@ -39,6 +40,19 @@ def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
     if value in ("0", "false", "no", "off"):
         return False
     raise SettingError(f"{name}: ожидается 1 или 0, получено {value!r}")
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 1 <= seconds <= 3600:
+        raise SettingError(f"{name}: ожидается число секунд от 1 до 3600, получено {value!r}")
+    return seconds
 
 
 def smtp_address(value: str) -> tuple[str, int]:
@@ -80,4 +94,5 @@ def config_from_env(env: Mapping[str, str] | None = None) -> ServerConfig:
         signatory=signatory(env["VOEK_SIGNATORY"]) if env.get("VOEK_SIGNATORY") else None,
         files_dir=Path(files) if files else None,
         jobs=_flag(env, "VOEK_JOBS", True),
+        job_lease=_seconds(env, "VOEK_JOB_LEASE", 30.0),
     )

@@ -8,6 +8,7 @@ import contextlib
 import logging
 import os
 import re
+import shutil
 from pathlib import Path
 
 log = logging.getLogger("voek.server.files")
@@ -85,8 +86,16 @@ def remove_orphaned_parts(folder: Path) -> None:
     that did not name its writer). Pids are per host: the folder is this host's."""
     if not folder.is_dir():
         return
-    for leftover in folder.rglob("*.part"):
+    for leftover in list(folder.rglob("*.part")):
         match = _WRITER.match(leftover.name)
         if match is None or not _writer_alive(int(match.group(1))):
-            with contextlib.suppress(FileNotFoundError):
-                leftover.unlink()
+            remove_part(leftover)
+
+
+def remove_part(path: Path) -> None:
+    """A ``.part`` file, or a ``.part`` folder of a writer's scratch files, if still there."""
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()

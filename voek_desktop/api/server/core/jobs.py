@@ -3,7 +3,8 @@ processes run them (issue 15, item 3; docs/deploy.md "Jobs").
 
 A job is *claimed with a lease*: one statement turns the first due ``pending`` job (or a
 ``running`` one whose lease expired) into ``running``, owned by this runner until
-``lease_until``. While the handler runs, a thread renews the lease every ``LEASE_SECONDS / 3``;
+``lease_until``. While the handler runs, a thread renews the lease every third of the lease
+(``ServerConfig.job_lease``, VOEK_JOB_LEASE);
 a worker that dies (SIGKILL, power loss) stops renewing, and after the lease expires any runner
 takes the job again. A graceful stop (SIGTERM) interrupts the handler at its next ``pace()``
 and gives the job back at once. Only runs that still own their lease record the result.
@@ -39,10 +40,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("voek.jobs")
 
 POLL_SECONDS = 2.0
-# How long a claimed job stays its runner's without a renewal. A dead worker's job waits this
-# long before another takes it; a live one renews three times per lease, so a stalled disk or
-# a loaded machine has two renewals of slack.
-LEASE_SECONDS = 30.0
 
 # kind → handler(app, ref_id, pace); raising marks the job failed (the handler records its own
 # state). The handler runs in the application slot and calls ``pace()`` every few ms of work, so
@@ -71,21 +68,21 @@ def _real_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _lease_until() -> str:
-    return iso(_real_now() + timedelta(seconds=LEASE_SECONDS))
+def _lease_until(seconds: float) -> str:
+    return iso(_real_now() + timedelta(seconds=seconds))
 
 
 # --- the job table's statements: every SQL of the lease life cycle is here -------------------
 
 
-def claim_next(db: Database, owner: str, due_by: datetime) -> sqlite3.Row | None:
+def claim_next(db: Database, owner: str, due_by: datetime, lease: float) -> sqlite3.Row | None:
     """Take the first due job, or one whose runner stopped renewing its lease; None if none.
 
     One UPDATE … RETURNING picks and takes it. On SQLite it runs in an immediate transaction,
     which holds the database's write lock, so two runners never take the same job."""
     params = {
         "owner": owner,
-        "until": _lease_until(),
+        "until": _lease_until(lease),
         "due_by": iso(due_by),
         "expired_before": iso(_real_now()),
         "started": iso(due_by),
@@ -108,13 +105,13 @@ def claim_next(db: Database, owner: str, due_by: datetime) -> sqlite3.Row | None
     return row
 
 
-def renew(db: Database, job_id: int, owner: str) -> bool:
+def renew(db: Database, job_id: int, owner: str, lease: float) -> bool:
     """Push the lease on; False if it is no longer ours (it expired and was taken)."""
     with db.write() as conn:
         cur = conn.execute(
             "UPDATE jobs SET lease_until = ? WHERE id = ? AND lease_owner = ?"
             " AND state = 'running'",
-            (_lease_until(), job_id, owner),
+            (_lease_until(lease), job_id, owner),
         )
         return cur.rowcount == 1
 
@@ -151,6 +148,7 @@ class Runner:
         self.thread: threading.Thread | None = None
         # Unique per runner, readable in the table: which host and process holds a job.
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.lease = app.config.job_lease
 
     def start(self) -> None:
         # Nothing is reset here: a ``running`` job is a live sibling's until its lease expires
@@ -175,7 +173,7 @@ class Runner:
         done: list[dict[str, Any]] = []
         with self.lock:
             while not self.stopping.is_set():
-                job = claim_next(self.app.db, self.owner, self.app.clock.now())
+                job = claim_next(self.app.db, self.owner, self.app.clock.now(), self.lease)
                 if job is None:
                     break
                 result = self._run(job)
@@ -225,9 +223,9 @@ class Runner:
         return {"id": job["id"], "kind": job["kind"], "ref_id": job["ref_id"], "state": state}
 
     def _renew(self, job_id: int, done: threading.Event, lost: threading.Event) -> None:
-        while not done.wait(LEASE_SECONDS / 3):
+        while not done.wait(self.lease / 3):
             try:
-                if not renew(self.app.db, job_id, self.owner):
+                if not renew(self.app.db, job_id, self.owner, self.lease):
                     lost.set()
                     return
             except Exception:  # a busy database: try again at the next beat

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from voek_desktop.api.server.core import jobs, pacing
 from voek_desktop.api.server.core.clock import iso, parse_iso
+from voek_desktop.api.server.core.files import remove_part
 from voek_desktop.api.server.core.schemas import (
     DATE,
     DATE_TIME,
@@ -462,7 +463,7 @@ def produce_archive(app: CabinetApp, request_id: int, pace: Callable[[], None]) 
     # The job holds its lease (core/jobs.py), so a file of this request that is being written
     # is an earlier attempt's whose worker died: not a sibling's.
     for leftover in _archive_dir(app).glob(f".w*-archive-{request_id}-*.part"):
-        leftover.unlink(missing_ok=True)
+        remove_part(leftover)
     try:
         # In the try: a meter gone since the request fails the request like any other error.
         meter = app.db.query_row(f"{METER_SELECT} WHERE m.id = ?", (row["meter_id"],))

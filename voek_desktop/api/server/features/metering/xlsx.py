@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -70,6 +71,7 @@ def write_workbook(
     until: datetime,
     start_registers: list[list[int]],
     pace: Callable[[], None] = no_pace,
+    tmpdir: str | os.PathLike[str] | None = None,
 ) -> int:
     """Write the archive of ``info.period_start``..``info.period_end`` (Moscow days) from the
     poll at ``until`` to ``path`` (a new file); the number of profile rows.
@@ -86,8 +88,9 @@ def write_workbook(
         raise ValueError(
             f"period end {info.period_end} is after {complete}, the last day complete by {until}"
         )
-    tmpdir = os.path.dirname(os.path.abspath(path))
-    wb = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "tmpdir": tmpdir})
+    if tmpdir is None:
+        tmpdir = os.path.dirname(os.path.abspath(path))
+    wb = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "tmpdir": str(tmpdir)})
     try:
         bold = wb.add_format({"bold": True})
         header = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
@@ -220,8 +223,11 @@ def produce(
         dir=directory, prefix=part_prefix(f"archive-{tag}-"), suffix=".xlsx.part"
     )
     os.close(fd)
+    # xlsxwriter's row files (constant_memory) go into a folder of this attempt, named like
+    # the .part: a killed worker's are swept with it.
+    work = tempfile.mkdtemp(dir=directory, prefix=part_prefix(f"archive-{tag}-"), suffix=".part")
     try:
-        write_workbook(tmp, model, info, until, start_registers, pace)
+        write_workbook(tmp, model, info, until, start_registers, pace, work)
         digest = hashlib.sha256()
         with open(tmp, "rb") as fh:
             for chunk in iter(lambda: fh.read(1024 * 1024), b""):
@@ -232,4 +238,6 @@ def produce(
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return final, final.stat().st_size, '"' + digest.hexdigest()[:40] + '"'
