@@ -192,7 +192,7 @@ def deployment(tmp_path: Path, database: str) -> Iterator[Deployment]:
 
 
 def _parts(folder: Path, pid: int | None = None) -> list[Path]:
-    prefix = f".w{pid}-" if pid is not None else ".w"
+    prefix = f".w{pid}." if pid is not None else ".w"  # .w<pid>.<host>- (core/files.py)
     return [p for p in folder.rglob("*.part") if p.name.startswith(prefix)]
 
 

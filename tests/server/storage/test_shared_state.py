@@ -24,6 +24,7 @@ from voek_desktop.api.server import create_app, start_embedded
 from voek_desktop.api.server.app import CabinetApp, ServerConfig
 from voek_desktop.api.server.core import jobs
 from voek_desktop.api.server.core.clock import iso
+from voek_desktop.api.server.core.files import part_prefix
 
 
 @pytest.fixture
@@ -144,16 +145,19 @@ def test_a_start_removes_only_the_half_written_files_of_dead_writers(apps, folde
         capture_output=True,
         text=True,
     )
-    live = uploads / f".w{os.getpid()}-abc.part"  # this process: a sibling writing now
-    killed = uploads / f".w{int(dead.stdout)}-def.part"
+    host = part_prefix().split(".")[2].rstrip("-")
+    live = uploads / f".w{os.getpid()}.{host}-abc.part"  # this process: a sibling writing now
+    killed = uploads / f".w{int(dead.stdout)}.{host}-def.part"
     unnamed = uploads / "tmpxyz.part"  # an older server's, which did not name its writer
-    scratch = folder / "files" / "archives" / f".w{int(dead.stdout)}-archive-3-q.part"
+    # Another host's, on a shared folder: its pid means nothing here.
+    foreign = uploads / f".w{int(dead.stdout)}.0000ffff-ghi.part"
+    scratch = folder / "files" / "archives" / f".w{int(dead.stdout)}.{host}-archive-3-q.part"
     scratch.mkdir()
     (scratch / "tmp1").write_bytes(b"rows")
-    for path in (live, killed, unnamed):
+    for path in (live, killed, unnamed, foreign):
         path.write_bytes(b"%PDF-1.4 half")
     apps()
-    assert live.exists()
+    assert live.exists() and foreign.exists()
     assert not killed.exists() and not unnamed.exists() and not scratch.exists()
 
 

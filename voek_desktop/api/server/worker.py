@@ -31,6 +31,11 @@ def main(argv: list[str] | None = None) -> int:
         " снимки регистров на начало суток. Настройки — переменные VOEK_* (docs/deploy.md).",
     )
     parser.add_argument("--log-level", default="INFO")
+    parser.add_argument(
+        "--migrate",
+        action="store_true",
+        help="только обновить схему базы данных и выйти (перед запуском новой версии)",
+    )
     args = parser.parse_args(argv)
     if isinstance(sys.stderr, io.TextIOWrapper):
         sys.stderr.reconfigure(encoding="utf-8", errors="backslashreplace")
@@ -44,6 +49,15 @@ def main(argv: list[str] | None = None) -> int:
         config = config_from_env()
     except SettingError as exc:
         parser.error(str(exc))
+    if args.migrate:
+        # Opening the database runs the migrations it lacks, in one transaction
+        # (storage/db.py); the web processes then start on the new schema.
+        from voek_desktop.api.server.storage.db import open_database
+
+        db = open_database(config.db_path)
+        logging.getLogger("voek.worker").info("schema version %d", db.schema_version())
+        db.close()
+        return 0
     config.jobs = True  # this process is where the jobs run, whatever VOEK_JOBS says
     if stop.is_set():
         return 0

@@ -5,10 +5,13 @@ folders 0700, files 0600, whatever the umask."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 import re
 import shutil
+import socket
+import time
 from pathlib import Path
 
 log = logging.getLogger("voek.server.files")
@@ -57,13 +60,20 @@ def warn_if_open(folder: str | os.PathLike[str]) -> None:
 # processes may write into one folder (gunicorn's workers, voek-worker), so the name says
 # which process writes it: a start-up sweep removes only what a dead process left, never a
 # live sibling's upload in progress (issue 15, item 3).
-_WRITER = re.compile(r"^\.w(\d+)-")
+_WRITER = re.compile(r"^\.w(\d+)\.([0-9a-f]{8})-")
+# Another host's half-written file is left alone (its pid means nothing here) unless it has not
+# been written to for this long: then that host died writing it.
+FOREIGN_PART_AGE = 24 * 3600
+
+
+def _host() -> str:
+    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
 
 
 def part_prefix(what: str = "") -> str:
     """The prefix of a temporary file this process writes (``tempfile.mkstemp(prefix=…,
-    suffix=".part")``); ``what`` lets a job find its own leftovers again."""
-    return f".w{os.getpid()}-{what}"
+    suffix=".part")``): ``.w<pid>.<host>-``; ``what`` lets a job find its own leftovers."""
+    return f".w{os.getpid()}.{_host()}-{what}"
 
 
 def _writer_alive(pid: int) -> bool:
@@ -83,13 +93,22 @@ def _writer_alive(pid: int) -> bool:
 
 def remove_orphaned_parts(folder: Path) -> None:
     """Delete the ``.part`` files whose writer has died (kill -9, power loss, an older server
-    that did not name its writer). Pids are per host: the folder is this host's."""
+    that did not name its writer). A file of another host sharing the folder is its own
+    business until it is a day old."""
     if not folder.is_dir():
         return
+    host = _host()
     for leftover in list(folder.rglob("*.part")):
         match = _WRITER.match(leftover.name)
-        if match is None or not _writer_alive(int(match.group(1))):
+        if match is None:
             remove_part(leftover)
+        elif match.group(2) == host:
+            if not _writer_alive(int(match.group(1))):
+                remove_part(leftover)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                if time.time() - leftover.stat().st_mtime > FOREIGN_PART_AGE:
+                    remove_part(leftover)
 
 
 def remove_part(path: Path) -> None:
