@@ -185,3 +185,21 @@ def test_the_dev_clock_and_outbox_are_the_same_for_two_servers_on_one_database(
     finally:
         two.stop()
         one.stop()
+
+
+def test_the_embedded_server_starts_on_the_real_time_after_a_restart(folder) -> None:
+    # The app's demo is the only server on its folder: a clock moved in the last session does
+    # not carry over into the next, as before the clock moved into the database.
+    first = start_embedded(folder, demo=False, dev=True)
+    try:
+        assert requests.post(
+            f"{first.url}/api/v1/dev/clock", json={"advance_seconds": 10 * 86400}
+        ).ok
+    finally:
+        first.stop()
+    second = start_embedded(folder, demo=False, dev=True)
+    try:
+        seen = datetime.fromisoformat(requests.get(f"{second.url}/api/v1/dev/clock").json()["now"])
+        assert abs(seen - datetime.now(UTC)) < timedelta(minutes=1)
+    finally:
+        second.stop()

@@ -76,6 +76,9 @@ class ServerConfig:
     # job waits this long before another takes it; a live one renews three times per lease, so
     # a stalled disk or a loaded machine has two renewals of slack.
     job_lease: float = 30.0
+    # With --dev: start the /dev clock on the real time instead of where the database has it
+    # (a server alone on its database, like the app's embedded demo).
+    fresh_clock: bool = False
 
     @property
     def files_root(self) -> Path:
@@ -114,7 +117,7 @@ class CabinetApp:
             # (A test's own clock that stands still keeps its time: it has no ``share``.)
             share = getattr(self.clock, "share", None)
             if share is not None:
-                share(self.db)
+                share(self.db, fresh=config.fresh_clock)
             self.mailer.share(self.db)
         self.router = Router()
         self.route_tables = []

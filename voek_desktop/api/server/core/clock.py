@@ -2,7 +2,8 @@
 
 With --dev the offset lives in the database (table ``dev_clock``, issue 15 item 4), so every
 process on one database — gunicorn's workers, voek-worker — tells the same time; it then also
-outlives a restart. Without --dev nothing moves the clock and it never reads the database.
+outlives a restart of voek-server (the app's embedded server starts on the real time). Without
+--dev nothing moves the clock and it never reads the database.
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ class Clock:
         self._lock = threading.Lock()
         self._store: Database | None = None
 
-    def share(self, db: Database) -> None:
+    def share(self, db: Database, *, fresh: bool = False) -> None:
         """Keep the offset in ``db`` from now on. An offset set before (a test moving the clock
-        ahead of the app's start) is written there; otherwise the stored one is taken."""
+        ahead of the app's start), or with ``fresh`` the real time, is written there; otherwise
+        the stored one is taken."""
         with self._lock:
             offset = self._offset
             self._store = db
-        if offset:
+        if offset or fresh:
             _store_offset(db, offset.total_seconds(), relative=False)
 
     def now(self) -> datetime:
