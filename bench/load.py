@@ -117,6 +117,30 @@ def rss_tree_mb(pid: int) -> float:
     return total
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a process and its children, from /proc (utime + stime)."""
+    total = 0.0
+    pids = [pid]
+    with contextlib.suppress(OSError):
+        pids += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    for p in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def wait_idle(procs: list[subprocess.Popen], timeout: float = 300) -> None:
+    """Until the processes use under 5 % of a core: a fresh demo database backfills its
+    registers once (in voek-worker, beside gunicorn), which must not fall into the measurement."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        before = sum(cpu_seconds(p.pid) for p in procs)
+        time.sleep(2)
+        if sum(cpu_seconds(p.pid) for p in procs) - before < 0.1:
+            return
+
+
 def run_wrk(url: str, seconds: int, connections: int, script: str | None) -> dict:
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
     if script:
@@ -247,6 +271,7 @@ def compare_gunicorn(args: argparse.Namespace) -> None:
                 "VOEK_FILES": str(folder / "files"),
                 "VOEK_OUTBOX": str(folder / "outbox"),
                 "VOEK_DEMO": "1",
+                "VOEK_LOG_LEVEL": "WARNING",  # as voek-server's --log-level below
             }
             quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
             if name == "voek-server":
@@ -255,7 +280,7 @@ def compare_gunicorn(args: argparse.Namespace) -> None:
                 command += ["--outbox", str(folder / "outbox"), "--log-level", "WARNING"]
                 procs = [subprocess.Popen(command, **quiet)]
             else:
-                command = [gunicorn, "-k", "gthread", "-w", "2", "--threads", "8"]
+                command = [gunicorn, "-k", "gthread", "-w", "2", "--threads", str(args.threads)]
                 command += ["-b", f"127.0.0.1:{port}", "--log-level", "warning"]
                 command += ["voek_desktop.api.server.wsgi:app"]
                 procs = [
@@ -269,6 +294,8 @@ def compare_gunicorn(args: argparse.Namespace) -> None:
             wait_up(base + "/health")
             scripts[name], count = wrk_script(base, tmp)
             run_wrk(f"http://127.0.0.1:{port}", 5, args.connections, scripts[name])  # warm-up
+        for _, procs in started.values():
+            wait_idle(procs)
         # Taken in turns, so that a machine whose load changes (other jobs) weighs on both.
         for _ in range(args.rounds):
             for name, (port, procs) in started.items():
@@ -313,6 +340,7 @@ def main() -> None:
     )
     parser.add_argument("--database", help="with --server gunicorn: a postgresql:// URL")
     parser.add_argument("--rounds", type=int, default=3, help="with --server gunicorn")
+    parser.add_argument("--threads", type=int, default=8, help="gunicorn --threads")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")

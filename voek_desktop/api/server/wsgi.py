@@ -14,12 +14,17 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 
 from voek_desktop.api.server.app import create_app
 from voek_desktop.api.server.environment import config_from_env
 
 if not logging.getLogger().handlers:  # gunicorn logs its own lines; ours go to stderr too
-    logging.basicConfig(level="INFO", format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # VOEK_LOG_LEVEL=WARNING drops the line per request (voek-server --log-level).
+    logging.basicConfig(
+        level=os.environ.get("VOEK_LOG_LEVEL", "INFO").upper(),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
 
 app = create_app(config_from_env())
 atexit.register(app.close)
