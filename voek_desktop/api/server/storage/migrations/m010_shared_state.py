@@ -9,6 +9,9 @@ and 4; docs/deploy.md).
 - ``attempt_keys``: one row per limited key, bumped first in every reservation; on engines
   whose transactions do not lock the whole database (PostgreSQL) the upsert's row lock makes
   the count-then-insert of parallel reservations of one key take turns.
+- The login lockout joins the generic limiter (core/limits.py): ``limited_attempts`` gains the
+  lockout's ``pending`` flag, the failures of the last window move over, and
+  ``login_failures`` goes.
 """
 
 SQL = """
@@ -32,5 +35,9 @@ CREATE TABLE attempt_keys (
     key TEXT NOT NULL,
     reservations INTEGER NOT NULL,
     PRIMARY KEY (purpose, key)
-)
+);
+ALTER TABLE limited_attempts ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
+INSERT INTO limited_attempts (purpose, key, at, pending)
+    SELECT 'login', login_key, at, pending FROM login_failures;
+DROP TABLE login_failures
 """
