@@ -12,6 +12,7 @@ VOEK_SIGNATORY     JSON file: who signs connection contracts (``voek-server --si
 VOEK_JOBS=0        run no background work here: the web processes of a deployment with a
                    ``voek-worker``
 VOEK_JOB_LEASE     seconds before a dead worker's job is taken again (default 30)
+VOEK_LOG_LEVEL     the WSGI entry point's log level (default INFO: a line per request)
 =================  ==================================================================
 """
 
