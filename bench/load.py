@@ -1,7 +1,7 @@
 """Load on the reference server: 50 concurrent clients reading meters, smart data and
 accounts, against the same load on a bare standard-library "hello" WSGI server.
 
-    python bench/load.py [--seconds 60] [--connections 50]
+    python bench/load.py [--seconds 60] [--connections 50] [--server gunicorn] [--database URL]
 
 Needs `wrk` (Debian package wrk). Starts `voek-server --demo` on a free port with a fresh
 database, logs in as the demo individual, and cycles wrk over
@@ -15,6 +15,14 @@ server (goal ≥ 0.5, docs/design.md "Targets": 0 errors, p99 ≤ 100 ms). Our s
 alive (HTTP/1.1) as wrk expects; wsgiref's bare server closes each one, which is part of what it
 costs. Finally it checks that slow clients (one byte a second on many sockets) do not starve a
 normal request: it answers within 2 s or gets a prompt 503.
+
+``--server gunicorn`` measures, in the same run and with the same wrk load, ``voek-server``
+and ``gunicorn -k gthread -w 2`` on ``voek_desktop.api.server.wsgi:app`` with a ``voek-worker``
+beside it (VOEK_JOBS=0 in the web processes, docs/deploy.md), each on its own fresh database
+(a --database URL is shared by both: the second finds the demo loaded), and prints
+them side by side (issue 15, item 8: on 2 cores gunicorn -w 2 ≥ 1.8× voek-server with
+p99 ≤ 50 ms and 0 errors). ``--database`` is a SQLite file by default (fresh per server); give a
+``postgresql://`` URL of an empty database to measure that engine.
 """
 
 from __future__ import annotations
@@ -100,6 +108,39 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def rss_tree_mb(pid: int) -> float:
+    """RSS of a process and its children (gunicorn's master and workers)."""
+    total = rss_mb(pid)
+    with contextlib.suppress(OSError):
+        for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+            total += rss_mb(int(child))
+    return total
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a process and its children, from /proc (utime + stime)."""
+    total = 0.0
+    pids = [pid]
+    with contextlib.suppress(OSError):
+        pids += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    for p in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def wait_idle(procs: list[subprocess.Popen], timeout: float = 300) -> None:
+    """Until the processes use under 5 % of a core: a fresh demo database backfills its
+    registers once (in voek-worker, beside gunicorn), which must not fall into the measurement."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        before = sum(cpu_seconds(p.pid) for p in procs)
+        time.sleep(2)
+        if sum(cpu_seconds(p.pid) for p in procs) - before < 0.1:
+            return
+
+
 def run_wrk(url: str, seconds: int, connections: int, script: str | None) -> dict:
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
     if script:
@@ -167,13 +208,145 @@ def slow_clients(host: str, port: int, sockets: int, seconds: float) -> tuple[st
     return outcome, elapsed
 
 
+def wrk_script(base: str, tmp: Path) -> tuple[str, int]:
+    """Log the demo individual in and write the wrk script cycling their read paths."""
+    token = call(
+        base,
+        "POST",
+        "/sessions",
+        {"consumer_type": "individual", "login": "11223344595", "password": "demo-Password-2026"},
+    )["token"]
+    accounts = call(base, "GET", "/personal-accounts", token=token)["items"]
+    paths = ["/api/v1/personal-accounts"]
+    for acc in accounts:
+        number = acc.get("number") or acc.get("personal_account", {}).get("number")
+        for meter in call(base, "GET", f"/personal-accounts/{number}/meters", token=token)["items"]:
+            paths.append(f"/api/v1/meters/{meter['id']}")
+            if meter.get("is_smart"):
+                paths.append(f"/api/v1/meters/{meter['id']}/smart-data")
+    script = tmp / f"paths-{free_port()}.lua"
+    script.write_text(LUA.format(PATHS="{" + ", ".join(f'"{p}"' for p in paths) + "}", TOKEN=token))
+    return str(script), len(paths)
+
+
+def line(label: str, r: dict) -> str:
+    return (
+        f"{label:<16}: {r['rps']:8.0f} req/s  p50 {r['p50']:6.1f} ms  "
+        f"p99 {r['p99']:6.1f} ms  errors {r['errors']} of {r['requests']}"
+    )
+
+
+def stop(*procs: subprocess.Popen) -> None:
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def compare_gunicorn(args: argparse.Namespace) -> None:
+    """voek-server and gunicorn -w 2 (+ voek-worker), one after the other, the same load."""
+    if not shutil.which("gunicorn") and not Path(sys.executable).with_name("gunicorn").exists():
+        sys.exit("gunicorn is needed: pip install 'voek-desktop[server]'")
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    if not Path(gunicorn).exists():
+        gunicorn = shutil.which("gunicorn") or "gunicorn"
+    worker = str(Path(sys.executable).with_name("voek-worker"))
+    tmp = Path(tempfile.mkdtemp(prefix="voek-load-"))
+    runs: dict[str, list[dict]] = {}
+    memory: dict[str, float] = {}
+    started: dict[str, tuple[int, list[subprocess.Popen]]] = {}
+    try:
+        for name in ("voek-server", "gunicorn -w 2"):
+            folder = tmp / name.replace(" ", "")
+            folder.mkdir()
+            database = args.database or str(folder / "db.sqlite3")
+            port = free_port()
+            env = {
+                **os.environ,
+                "VOEK_DATABASE": database,
+                "VOEK_FILES": str(folder / "files"),
+                "VOEK_OUTBOX": str(folder / "outbox"),
+                "VOEK_DEMO": "1",
+                "VOEK_LOG_LEVEL": "WARNING",  # as voek-server's --log-level below
+            }
+            quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+            if name == "voek-server":
+                command = [sys.executable, "-m", "voek_desktop.api.server", "--port", str(port)]
+                command += ["--demo", "--database", database, "--files", str(folder / "files")]
+                command += ["--outbox", str(folder / "outbox"), "--log-level", "WARNING"]
+                procs = [subprocess.Popen(command, **quiet)]
+            else:
+                command = [gunicorn, "-k", "gthread", "-w", "2", "--threads", str(args.threads)]
+                command += ["-b", f"127.0.0.1:{port}", "--log-level", "warning"]
+                command += ["voek_desktop.api.server.wsgi:app"]
+                procs = [
+                    subprocess.Popen(command, env={**env, "VOEK_JOBS": "0"}, **quiet),
+                    subprocess.Popen([worker, "--log-level", "WARNING"], env=env, **quiet),
+                ]
+            started[name] = (port, procs)
+        scripts: dict[str, str] = {}
+        for name, (port, _) in started.items():
+            base = f"http://127.0.0.1:{port}/api/v1"
+            wait_up(base + "/health")
+            scripts[name], count = wrk_script(base, tmp)
+            run_wrk(f"http://127.0.0.1:{port}", 5, args.connections, scripts[name])  # warm-up
+        for _, procs in started.values():
+            wait_idle(procs)
+        # Taken in turns, so that a machine whose load changes (other jobs) weighs on both.
+        for _ in range(args.rounds):
+            for name, (port, procs) in started.items():
+                runs.setdefault(name, []).append(
+                    run_wrk(
+                        f"http://127.0.0.1:{port}", args.seconds, args.connections, scripts[name]
+                    )
+                )
+                memory[name] = sum(rss_tree_mb(p.pid) for p in procs)
+    finally:
+        for _, procs in started.values():
+            stop(*procs)
+        shutil.rmtree(tmp, ignore_errors=True)
+    # The best round of each: what the server can do when the machine lets it.
+    results = {name: max(r, key=lambda x: x["rps"]) for name, r in runs.items()}
+    ours, multi = results["voek-server"], results["gunicorn -w 2"]
+    print(
+        f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
+        f"{args.connections} connections, best of {args.rounds} rounds of {args.seconds} s"
+        f" taken in turns; paths cycled: {count}; "
+        f"database: {'PostgreSQL' if args.database and '://' in args.database else 'SQLite'}"
+    )
+    for name, r in results.items():
+        print(line(name, r) + f"  RSS {memory[name]:.0f} MB")
+    ratio = multi["rps"] / ours["rps"]
+    met = ratio >= 1.8 and multi["p99"] <= 50 and multi["errors"] == 0
+    print(
+        f"gunicorn -w 2 / voek-server: {ratio:.2f}x (goal ≥ 1.8x with p99 ≤ 50 ms and 0 errors:"
+        f" {'met' if met else 'NOT met'})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument(
+        "--server",
+        choices=("voek-server", "gunicorn"),
+        default="voek-server",
+        help="gunicorn: voek-server and gunicorn -w 2 side by side",
+    )
+    parser.add_argument("--database", help="with --server gunicorn: a postgresql:// URL")
+    parser.add_argument("--rounds", type=int, default=3, help="with --server gunicorn")
+    parser.add_argument("--threads", type=int, default=8, help="gunicorn --threads")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
+    if args.server == "gunicorn":
+        compare_gunicorn(args)
+        return
 
     tmp = Path(tempfile.mkdtemp(prefix="voek-load-"))
     port = free_port()

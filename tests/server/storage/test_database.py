@@ -7,7 +7,7 @@ from contextlib import closing
 from pathlib import Path
 
 from voek_desktop.api.server import start_embedded
-from voek_desktop.api.server.storage.db import MIGRATIONS, Database
+from voek_desktop.api.server.storage.db import MIGRATIONS, Database, _statements
 
 
 def _pragma(path: Path, name: str):
@@ -54,7 +54,8 @@ def test_migrations_run_once(tmp_path):
     try:
         with db.write() as conn:
             conn.execute(
-                "INSERT INTO login_failures (login_key, at) VALUES ('individual:1', '2026-01-01')"
+                "INSERT INTO limited_attempts (purpose, key, at)"
+                " VALUES ('login', 'individual:1', '2026-01-01')"
             )
     finally:
         db.close()
@@ -62,7 +63,30 @@ def test_migrations_run_once(tmp_path):
         again = Database(path)
         try:
             assert again.schema_version() == len(MIGRATIONS)
-            assert again.query_one("SELECT count(*) FROM login_failures")[0] == 1
+            assert again.query_one("SELECT count(*) FROM limited_attempts")[0] == 1
         finally:
             again.close()
     assert _pragma(path, "journal_mode") == "wal"
+
+
+def test_an_upgrade_keeps_the_lockouts_under_way(tmp_path):
+    # A database of the release before migration 10, with a login locked out: the failures move
+    # into the generic limiter, so the upgrade does not give the guesser a fresh window.
+    path = tmp_path / "cabinet.sqlite3"
+    with closing(sqlite3.connect(path)) as conn:
+        for script in MIGRATIONS[:7]:
+            for statement in _statements(script):
+                conn.execute(statement)
+        conn.executemany(
+            "INSERT INTO login_failures (login_key, at, pending) VALUES (?, ?, 0)",
+            [("individual:11223344595", f"2026-03-10T09:0{n}:00+00:00") for n in range(5)],
+        )
+        conn.execute("PRAGMA user_version = 7")
+        conn.commit()
+    db = Database(path)
+    try:
+        rows = db.query("SELECT purpose, key, pending FROM limited_attempts")
+        assert [tuple(r) for r in rows] == [("login", "individual:11223344595", 0)] * 5
+        assert db.query_one("SELECT name FROM sqlite_master WHERE name = 'login_failures'") is None
+    finally:
+        db.close()

@@ -58,6 +58,9 @@ def start_embedded(
         dev=dev,
         demo=demo,
         outbox_dir=data_dir / "outbox",
+        # The /dev clock is kept in the database for servers of several processes; this one is
+        # alone on its folder and starts on the real time, as it always has.
+        fresh_clock=True,
     )
     return EmbeddedServer(create_app(config), port=port).start()
 

@@ -86,7 +86,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080)
-    p.add_argument("--db", type=Path, default=Path("voek-cabinet.sqlite3"), help="файл SQLite")
+    p.add_argument(
+        "--database",
+        "--db",
+        dest="db",
+        default="voek-cabinet.sqlite3",
+        help="файл SQLite или URL базы данных (как VOEK_DATABASE)",
+    )
+    p.add_argument("--files", type=Path, help="папка файлов (по умолчанию рядом с файлом SQLite)")
     p.add_argument("--demo", action="store_true", help="загрузить демонстрационные данные")
     p.add_argument("--dev", action="store_true", help="включить маршруты /api/v1/dev/*")
     p.add_argument("--smtp", type=_smtp, help="отправлять почту через HOST:PORT")
@@ -150,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         outbox_dir=None if args.smtp else args.outbox,
         smtp=args.smtp,
         company=requisites(args),
+        files_dir=args.files,
     )
     app = create_app(config)
     httpd = CabinetHTTPServer(

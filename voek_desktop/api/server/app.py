@@ -31,7 +31,7 @@ from voek_desktop.api.server.features.identity import login, profile, registrati
 from voek_desktop.api.server.features.metering import accounts, archives, meters, organizations
 from voek_desktop.api.server.features.metering import report as readings_report
 from voek_desktop.api.server.http.web import STATUS_TEXT, HttpError, Request, Response, Router
-from voek_desktop.api.server.storage.db import Database
+from voek_desktop.api.server.storage.db import open_database, sqlite_path
 from voek_desktop.domain.company import Requisites
 
 log = logging.getLogger("voek.server")
@@ -67,7 +67,9 @@ FEATURES = (
 
 @dataclass
 class ServerConfig:
-    db_path: Path
+    # A SQLite file (a path or sqlite:///path) or a database server's URL (storage/db.py
+    # ``open_database``).
+    db_path: Path | str
     public_url: str = "http://127.0.0.1:8080"
     dev: bool = False
     demo: bool = False
@@ -79,10 +81,31 @@ class ServerConfig:
     # code (--company FILE); --demo uses demo_data.DEMO_COMPANY, marked as a sample, when none
     # is given.
     company: Requisites | None = None
+    # Uploaded documents, contracts and archives; beside a SQLite file when not given.
+    files_dir: Path | None = None
+    # Run the background work here (job runner, register keeper). False in the web processes
+    # of a multi-process deployment, which leave it to ``voek-worker`` (docs/deploy.md).
+    jobs: bool = True
+    # Seconds a claimed job stays its runner's without a renewal (core/jobs.py): a dead worker's
+    # job waits this long before another takes it; a live one renews three times per lease, so
+    # a stalled disk or a loaded machine has two renewals of slack.
+    job_lease: float = 30.0
+    # With --dev: start the /dev clock on the real time instead of where the database has it
+    # (a server alone on its database, like the app's embedded demo).
+    fresh_clock: bool = False
 
     @property
     def signatory(self) -> Mapping[str, str] | None:
         return self.company.signatory if self.company else None
+
+    @property
+    def files_root(self) -> Path:
+        if self.files_dir is not None:
+            return Path(self.files_dir)
+        path = sqlite_path(self.db_path)
+        if path is None:
+            raise ValueError("files_dir is needed with a database server (VOEK_FILES)")
+        return path.parent / "files"
 
 
 class CabinetApp:
@@ -96,15 +119,24 @@ class CabinetApp:
         # The HTTP server's application slot once it shares it (share_slot); background work
         # takes turns in it with the requests (core/pacing.py).
         self.slot: pacing.Slot = pacing.Unshared()
-        data = Path(config.db_path).parent
-        data.mkdir(mode=0o700, parents=True, exist_ok=True)
-        files.warn_if_open(data)
-        self.db = Database(config.db_path)
-        files.make_tree_private(data / "files")
+        db_file = sqlite_path(config.db_path)
+        if db_file is not None:
+            db_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            files.warn_if_open(db_file.parent)
+        self.db = open_database(config.db_path)
+        root = config.files_root
+        files.make_tree_private(root)
         for folder in FILE_FOLDERS:
-            files.private_folder(data / "files" / folder)
-        _remove_half_written_files(data / "files")
+            files.private_folder(root / folder)
+        files.remove_orphaned_parts(root)
         self.mailer = Mailer(config.outbox_dir, config.smtp)
+        if config.dev:
+            # Several processes on one database share the /dev clock and outbox.
+            # (A test's own clock that stands still keeps its time: it has no ``share``.)
+            share = getattr(self.clock, "share", None)
+            if share is not None:
+                share(self.db, fresh=config.fresh_clock)
+            self.mailer.share(self.db)
         self.router = Router()
         self.route_tables = []
         for feature in FEATURES:
@@ -264,14 +296,6 @@ def _matches(if_none_match: str, etag: str) -> bool:
         if candidate == "*" or candidate.removeprefix("W/") == etag:
             return True
     return False
-
-
-def _remove_half_written_files(folder: Path) -> None:
-    """Every file is written as ``*.part`` and renamed when complete. Nothing is being written
-    while the server starts, so a ``.part`` now is what a crash (kill -9, power loss) left."""
-    if folder.is_dir():
-        for leftover in folder.rglob("*.part"):
-            leftover.unlink(missing_ok=True)
 
 
 def _as_sent(path: str) -> str:

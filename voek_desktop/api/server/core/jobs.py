@@ -1,19 +1,33 @@
-"""Background jobs kept in SQLite (table ``jobs``), so a restarted server picks up where the last
-one stopped. A thread checks for due jobs every few seconds; ``POST /dev/jobs/run`` runs them at
-once. "Due" is judged by the server's clock, so moving it with /dev/clock makes jobs due.
+"""Background jobs kept in the database (table ``jobs``), done exactly once by however many
+processes run them (issue 15, item 3; docs/deploy.md "Jobs").
 
-A job is claimed by an atomic ``pending → running`` update, and one lock per app serialises the
-runs, so the thread and a /dev call never produce the same job twice and a /dev call returns only
-after everything due has finished.
+A job is *claimed with a lease*: one statement turns the first due ``pending`` job (or a
+``running`` one whose lease expired) into ``running``, owned by this runner until
+``lease_until``. While the handler runs, a thread renews the lease every third of the lease
+(``ServerConfig.job_lease``, VOEK_JOB_LEASE);
+a worker that dies (SIGKILL, power loss) stops renewing, and after the lease expires any runner
+takes the job again. A graceful stop (SIGTERM) interrupts the handler at its next ``pace()``
+and gives the job back at once. Only runs that still own their lease record the result.
+
+Leases run on real time, not on the server clock: /dev/clock moves what is *due*, it must not
+make every running job look abandoned. "Due" is judged by the server clock, so moving it with
+/dev/clock makes jobs due. ``POST /dev/jobs/run`` runs the due jobs at once.
+
+Handlers must be idempotent (a job whose worker died after the result was written runs again
+and finds nothing to do) and write files under ``files.part_name`` (a dead writer's ``.part``
+is swept, a live sibling's is not).
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import sqlite3
 import threading
+import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from voek_desktop.api.server.core import pacing
@@ -21,6 +35,7 @@ from voek_desktop.api.server.core.clock import iso
 
 if TYPE_CHECKING:
     from voek_desktop.api.server.app import CabinetApp
+    from voek_desktop.api.server.storage.db import Database
 
 log = logging.getLogger("voek.jobs")
 
@@ -32,14 +47,97 @@ POLL_SECONDS = 2.0
 HANDLERS: dict[str, Callable[[CabinetApp, int, Callable[[], None]], None]] = {}
 
 
+class Interrupted(BaseException):
+    """Raised from ``pace()`` when the runner stops: a BaseException, so that a handler's
+    ``except Exception`` (which records a failure) lets it through and the job is given back
+    untouched."""
+
+
 def enqueue(
     conn: sqlite3.Connection, kind: str, ref_id: int, due_at: datetime, now: datetime
 ) -> int:
-    cur = conn.execute(
-        "INSERT INTO jobs (kind, ref_id, due_at, state, created_at) VALUES (?, ?, ?, 'pending', ?)",
+    row = conn.execute(
+        "INSERT INTO jobs (kind, ref_id, due_at, state, created_at) VALUES (?, ?, ?, 'pending', ?)"
+        " RETURNING id",
         (kind, ref_id, iso(due_at), iso(now)),
+    ).fetchone()
+    return int(row["id"])
+
+
+def _real_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _lease_until(seconds: float) -> str:
+    return iso(_real_now() + timedelta(seconds=seconds))
+
+
+# --- the job table's statements: every SQL of the lease life cycle is here -------------------
+
+
+def claim_next(db: Database, owner: str, due_by: datetime, lease: float) -> sqlite3.Row | None:
+    """Take the first due job, or one whose runner stopped renewing its lease; None if none.
+
+    One UPDATE … RETURNING picks and takes it. On SQLite it runs in an immediate transaction,
+    which holds the database's write lock, so two runners never take the same job."""
+    params = {
+        "owner": owner,
+        "until": _lease_until(lease),
+        "due_by": iso(due_by),
+        "expired_before": iso(_real_now()),
+        "started": iso(due_by),
+    }
+    pick = (
+        "SELECT id FROM jobs WHERE (state = 'pending' AND due_at <= :due_by)"
+        " OR (state = 'running' AND (lease_until IS NULL OR lease_until < :expired_before))"
+        " ORDER BY due_at, id LIMIT 1"
     )
-    return int(cur.lastrowid or 0)
+    # PostgreSQL: append " FOR UPDATE SKIP LOCKED" to ``pick`` (then the claim needs no
+    # table lock: parallel runners skip the rows their siblings are taking). The pg branch
+    # switches on the Database's engine here.
+    with db.write() as conn:
+        row: sqlite3.Row | None = conn.execute(
+            "UPDATE jobs SET state = 'running', lease_owner = :owner, lease_until = :until,"
+            f" started_at = :started, attempts = attempts + 1 WHERE id = ({pick})"
+            " RETURNING id, kind, ref_id, attempts",
+            params,
+        ).fetchone()
+    return row
+
+
+def renew(db: Database, job_id: int, owner: str, lease: float) -> bool:
+    """Push the lease on; False if it is no longer ours (it expired and was taken)."""
+    with db.write() as conn:
+        cur = conn.execute(
+            "UPDATE jobs SET lease_until = ? WHERE id = ? AND lease_owner = ?"
+            " AND state = 'running'",
+            (_lease_until(lease), job_id, owner),
+        )
+        return cur.rowcount == 1
+
+
+def finish(db: Database, job_id: int, owner: str, state: str, error: str | None, at: str) -> bool:
+    """Record the result if the lease is still ours; False when another runner took the job."""
+    with db.write() as conn:
+        cur = conn.execute(
+            "UPDATE jobs SET state = ?, finished_at = ?, last_error = ?, lease_owner = NULL,"
+            " lease_until = NULL WHERE id = ? AND lease_owner = ? AND state = 'running'",
+            (state, at, error, job_id, owner),
+        )
+        return cur.rowcount == 1
+
+
+def release(db: Database, job_id: int, owner: str) -> None:
+    """Give an interrupted job back for the next runner at once (a graceful stop)."""
+    with db.write() as conn:
+        conn.execute(
+            "UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_until = NULL"
+            " WHERE id = ? AND lease_owner = ? AND state = 'running'",
+            (job_id, owner),
+        )
+
+
+# --- the runner ------------------------------------------------------------------------------
 
 
 class Runner:
@@ -48,12 +146,13 @@ class Runner:
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.thread: threading.Thread | None = None
+        # Unique per runner, readable in the table: which host and process holds a job.
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.lease = app.config.job_lease
 
     def start(self) -> None:
-        with self.app.db.write() as conn:
-            # Jobs a stopped or crashed server was running start again from scratch; their
-            # handlers write to temporary files, so nothing half-done is visible.
-            conn.execute("UPDATE jobs SET state = 'pending' WHERE state = 'running'")
+        # Nothing is reset here: a ``running`` job is a live sibling's until its lease expires
+        # (the claim takes expired ones).
         self.thread = threading.Thread(target=self._loop, name="voek-jobs", daemon=True)
         self.thread.start()
 
@@ -73,48 +172,64 @@ class Runner:
         """Run every job due by the server clock; the jobs run, with their final state."""
         done: list[dict[str, Any]] = []
         with self.lock:
-            while not self.stopping.is_set() or threading.current_thread() is not self.thread:
-                job = self._claim()
+            while not self.stopping.is_set():
+                job = claim_next(self.app.db, self.owner, self.app.clock.now(), self.lease)
                 if job is None:
                     break
-                done.append(self._run(job))
+                result = self._run(job)
+                if result is not None:
+                    done.append(result)
         return done
 
-    def _claim(self) -> sqlite3.Row | None:
-        db = self.app.db
-        now = iso(self.app.clock.now())
-        with db.write() as conn:
-            job = conn.execute(
-                "SELECT * FROM jobs WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id"
-                " LIMIT 1",
-                (now,),
-            ).fetchone()
-            if job is None:
-                return None
-            conn.execute(
-                "UPDATE jobs SET state = 'running', started_at = ?, attempts = attempts + 1"
-                " WHERE id = ?",
-                (now, job["id"]),
-            )
-        return job
-
-    def _run(self, job: sqlite3.Row) -> dict[str, Any]:
+    def _run(self, job: sqlite3.Row) -> dict[str, Any] | None:
         handler = HANDLERS.get(job["kind"])
         state, error = "done", None
+        lost = threading.Event()
+        renewing = threading.Event()
+        renewer = threading.Thread(
+            target=self._renew, args=(job["id"], renewing, lost), name="voek-jobs-lease"
+        )
+        renewer.start()
+
+        def pace_or_stop(pace: Callable[[], None]) -> Callable[[], None]:
+            def step() -> None:
+                if self.stopping.is_set() or lost.is_set():
+                    raise Interrupted
+                pace()
+
+            return step
+
         try:
             if handler is None:
                 raise RuntimeError(f"no handler for job kind {job['kind']!r}")
             with pacing.Pacer(self.app.slot) as pace:
-                handler(self.app, job["ref_id"], pace)
+                handler(self.app, job["ref_id"], pace_or_stop(pace))
+        except Interrupted:
+            renewing.set()
+            renewer.join()
+            if not lost.is_set():
+                release(self.app.db, job["id"], self.owner)
+                log.info("job %s given back: the runner stops", job["id"])
+            return None
         except Exception as exc:
             log.exception("job %s (%s %s) failed", job["id"], job["kind"], job["ref_id"])
             state, error = "failed", f"{type(exc).__name__}: {exc}"
-        with self.app.db.write() as conn:
-            conn.execute(
-                "UPDATE jobs SET state = ?, finished_at = ?, last_error = ? WHERE id = ?",
-                (state, iso(self.app.clock.now()), error, job["id"]),
-            )
+        finally:
+            renewing.set()
+            renewer.join()
+        if not finish(self.app.db, job["id"], self.owner, state, error, iso(self.app.clock.now())):
+            log.warning("job %s: lease lost while it ran; its result was not recorded", job["id"])
+            return None
         return {"id": job["id"], "kind": job["kind"], "ref_id": job["ref_id"], "state": state}
+
+    def _renew(self, job_id: int, done: threading.Event, lost: threading.Event) -> None:
+        while not done.wait(self.lease / 3):
+            try:
+                if not renew(self.app.db, job_id, self.owner, self.lease):
+                    lost.set()
+                    return
+            except Exception:  # a busy database: try again at the next beat
+                log.exception("job %s: could not renew the lease", job_id)
 
 
 def runner(app: CabinetApp) -> Runner:
@@ -126,7 +241,8 @@ def runner(app: CabinetApp) -> Runner:
 
 
 def start(app: CabinetApp) -> None:
-    runner(app).start()
+    if app.config.jobs:  # VOEK_JOBS=0: a web process of several leaves jobs to voek-worker
+        runner(app).start()
 
 
 def stop(app: CabinetApp) -> None:

@@ -1,6 +1,6 @@
-"""One generic limiter of attempts: N per key per window, for guessing (personal-account pairs,
-supply-contract numbers) and for answers that reveal a taken identifier (docs/design.md
-"Rules the product follows").
+"""One generic limiter of attempts: N per key per window, for guessing (passwords: the login
+lockout, personal-account pairs, supply-contract numbers) and for answers that reveal a taken
+identifier (docs/design.md "Rules the product follows").
 
 An attempt is reserved before it is checked: the count and the insert run in one write
 transaction (BEGIN IMMEDIATE), so parallel requests and several server processes on one
@@ -11,13 +11,13 @@ count gives its reservation back with ``release``. Moments come from the app's c
 from __future__ import annotations
 
 import math
+import sqlite3
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from voek_desktop.api.server.core.clock import iso, parse_iso
 from voek_desktop.api.server.http.web import HttpError
-from voek_desktop.api.server.storage.db import inserted_id
 
 if TYPE_CHECKING:
     from voek_desktop.api.server.app import CabinetApp
@@ -31,12 +31,27 @@ class Limit:
     message: str  # Russian, what was refused; "Повторите через N мин." is added
 
 
-def reserve(app: CabinetApp, rule: Limit, key: str) -> int:
+def take_turn(conn: sqlite3.Connection, purpose: str, key: str) -> None:
+    """The first statement of every reservation: an atomic upsert on the key's own row. On
+    SQLite the immediate transaction already holds the database's write lock; on PostgreSQL
+    the upsert's row lock makes parallel reservations of one key wait for each other until
+    commit, so the count that follows can never be read by two of them at once (issue 15,
+    items 2 and 4)."""
+    conn.execute(
+        "INSERT INTO attempt_keys (purpose, key, reservations) VALUES (?, ?, 1)"
+        " ON CONFLICT (purpose, key) DO UPDATE SET reservations = attempt_keys.reservations + 1",
+        (purpose, key),
+    )
+
+
+def reserve(app: CabinetApp, rule: Limit, key: str, *, pending: bool = False) -> int:
     """Count one attempt of ``key`` and return its id, or raise 429 with ``Retry-After`` when
-    ``rule.limit`` attempts already fall within the window."""
+    ``rule.limit`` attempts already fall within the window. A ``pending`` reservation (the
+    login lockout's) is one whose check still runs: ``clear`` leaves it to its own request."""
     now = app.clock.now()
     since = iso(now - rule.window)
     with app.db.write() as conn:
+        take_turn(conn, rule.purpose, key)
         rows = conn.execute(
             "SELECT at FROM limited_attempts WHERE purpose = ? AND key = ? AND at > ? ORDER BY at",
             (rule.purpose, key, since),
@@ -51,19 +66,36 @@ def reserve(app: CabinetApp, rule: Limit, key: str) -> int:
                 f"{rule.message} Повторите через {math.ceil(seconds / 60)} мин.",
                 headers={"Retry-After": str(seconds)},
             )
-        cur = conn.execute(
-            "INSERT INTO limited_attempts (purpose, key, at) VALUES (?, ?, ?)",
-            (rule.purpose, key, iso(now)),
-        )
+        row = conn.execute(
+            "INSERT INTO limited_attempts (purpose, key, at, pending) VALUES (?, ?, ?, ?)"
+            " RETURNING id",
+            (rule.purpose, key, iso(now), int(pending)),
+        ).fetchone()
         # Old rows of this key are of no use to any window; keep the table small.
         conn.execute(
             "DELETE FROM limited_attempts WHERE purpose = ? AND key = ? AND at <= ?",
             (rule.purpose, key, since),
         )
-        return inserted_id(cur)
+        return int(row["id"])
 
 
 def release(app: CabinetApp, attempt_id: int) -> None:
     """Give back a reservation whose check succeeded: successes do not count."""
     with app.db.write() as conn:
         conn.execute("DELETE FROM limited_attempts WHERE id = ?", (attempt_id,))
+
+
+def settle(app: CabinetApp, attempt_id: int) -> None:
+    """A pending reservation whose check failed: it now counts like any attempt."""
+    with app.db.write() as conn:
+        conn.execute("UPDATE limited_attempts SET pending = 0 WHERE id = ?", (attempt_id,))
+
+
+def clear(conn: sqlite3.Connection, rule: Limit, key: str, attempt_id: int | None = None) -> None:
+    """Forget the settled attempts of ``key`` and this request's own reservation (a success
+    that proves the owner, e.g. the right password). Reservations still being checked by
+    parallel requests stay: a success must not open the window for them."""
+    conn.execute(
+        "DELETE FROM limited_attempts WHERE purpose = ? AND key = ? AND (pending = 0 OR id = ?)",
+        (rule.purpose, key, attempt_id),
+    )

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from voek_desktop.api.server.core.clock import iso
+from voek_desktop.api.server.core.files import part_prefix
 from voek_desktop.api.server.core.schemas import (
     BOOLEAN,
     DATE_TIME,
@@ -292,7 +293,7 @@ def _make_contract_pdf(app: CabinetApp, row: sqlite3.Row, number: str, now: str)
         **{f"grid_signatory_{k}": v for k, v in (app.config.signatory or {}).items()},
     }
     directory = files_dir(app, FOLDER)
-    fd, tmp = tempfile.mkstemp(dir=directory, suffix=".part")
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=part_prefix(), suffix=".part")
     os.close(fd)
     try:
         render_contract_pdf(contract, application, consumer, Path(tmp), app.config.company)

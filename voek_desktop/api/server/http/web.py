@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
+from voek_desktop.api.server.core.files import part_prefix
+
 JSON_TYPE = "application/json; charset=utf-8"
 JSON_BODY_LIMIT = 1024 * 1024
 # No request of the API nests deeper than a few levels; the parser's recursion ends at ~1000
@@ -197,7 +199,7 @@ class Request:
         renames the file into place, or deletes it."""
         length = self.declared_length(limit, "Файл слишком большой")
         stream = self.environ["wsgi.input"]
-        fd, path = tempfile.mkstemp(dir=directory, suffix=".part")
+        fd, path = tempfile.mkstemp(dir=directory, prefix=part_prefix(), suffix=".part")
         try:
             with os.fdopen(fd, "wb") as out:
                 remaining = length

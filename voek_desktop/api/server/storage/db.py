@@ -31,6 +31,26 @@ def inserted_id(cursor: sqlite3.Cursor) -> int:
     return rowid
 
 
+def sqlite_path(url: str | os.PathLike[str]) -> Path | None:
+    """The file of a SQLite database setting (a path, or ``sqlite:///path``); None for a server
+    URL such as ``postgresql://…``."""
+    text = os.fspath(url)
+    if text.startswith("sqlite:///"):
+        return Path(text.removeprefix("sqlite:///"))
+    if "://" in text:
+        return None
+    return Path(text)
+
+
+def open_database(url: str | os.PathLike[str]) -> Database:
+    """The one place a database setting (``--database``, ``VOEK_DATABASE``) becomes a Database:
+    a SQLite file today; the PostgreSQL engine plugs in here (issue 15, item 2)."""
+    path = sqlite_path(url)
+    if path is None:
+        raise ValueError(f"unsupported database URL {os.fspath(url)!r}: expected a SQLite path")
+    return Database(path)
+
+
 class Database:
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)

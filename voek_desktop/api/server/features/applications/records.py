@@ -57,7 +57,7 @@ def moscow_today(app: CabinetApp) -> date:
 
 def files_dir(app: CabinetApp, name: str) -> Path:
     """A folder beside the database, never under a served path."""
-    return private_folder(Path(app.config.db_path).parent / "files" / name)
+    return private_folder(app.config.files_root / name)
 
 
 def remove_quietly(path: str | os.PathLike[str]) -> None:

@@ -4,13 +4,12 @@ with their mail limits, and the HTML pages the links in mails open (docs/design.
 from __future__ import annotations
 
 import html
-import math
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from voek_desktop.api.server.core import security
+from voek_desktop.api.server.core import limits, security
 from voek_desktop.api.server.core.clock import iso
 from voek_desktop.api.server.core.security import (
     new_token,
@@ -22,7 +21,6 @@ from voek_desktop.api.server.http.web import (
     text_field,
     validation_failed,
 )
-from voek_desktop.api.server.storage.db import inserted_id
 from voek_desktop.domain import InvalidValue
 from voek_desktop.domain.consumers import CONSUMER_TYPES
 from voek_desktop.domain.contacts import (
@@ -239,63 +237,38 @@ def consumer_login_key(consumer: sqlite3.Row) -> str:
     return login_key(ctype, consumer[CONSUMER_TYPES[ctype].login.key])
 
 
-def _locked_out(now: datetime, last: str) -> HttpError:
-    until = datetime.fromisoformat(last) + LOCKOUT_WINDOW
-    seconds = max(1, math.ceil((until - now).total_seconds()))
-    minutes = math.ceil(seconds / 60)
-    return HttpError(
-        429,
-        "too_many_attempts",
-        f"Слишком много неудачных попыток входа. Повторите через {minutes} мин.",
-        headers={"Retry-After": str(seconds)},
-    )
+# The login lockout is a rule of the generic limiter (core/limits.py); its reservations are
+# pending while the password hash runs.
+LOCKOUT = limits.Limit(
+    "login", LOCKOUT_FAILURES, LOCKOUT_WINDOW, "Слишком много неудачных попыток входа."
+)
 
 
 def reserve_attempt(app: CabinetApp, key: str) -> int:
     """Count a password check before it runs; 429 when the window's attempts are used up.
 
-    The count and the reservation are one write transaction (BEGIN IMMEDIATE takes the
-    database's write lock), so parallel requests, also from several server processes on one
+    The count and the reservation are one write transaction after the key's own row is taken
+    (limits.take_turn), so parallel requests, also from several server processes on one
     database, never check more than ``LOCKOUT_FAILURES`` passwords per window
     (docs/design.md "Identity"). The reservation counts like a failure until it is settled by
     ``attempt_failed`` (it stays), ``attempt_succeeded`` (the failures are cleared) or
     ``attempt_released`` (the password was right but the login refused for another reason)."""
-    now = app.clock.now()
-    with app.db.write() as conn:
-        rows = conn.execute(
-            "SELECT at FROM login_failures WHERE login_key = ? AND at > ? ORDER BY at",
-            (key, iso(now - LOCKOUT_WINDOW)),
-        ).fetchall()
-        if len(rows) < LOCKOUT_FAILURES:
-            cur = conn.execute(
-                "INSERT INTO login_failures (login_key, at, pending) VALUES (?, ?, 1)",
-                (key, iso(now)),
-            )
-            conn.execute(
-                "DELETE FROM login_failures WHERE at < ?", (iso(now - 2 * LOCKOUT_WINDOW),)
-            )
-            return inserted_id(cur)
-    raise _locked_out(now, rows[-1]["at"])
+    return limits.reserve(app, LOCKOUT, key, pending=True)
 
 
 def attempt_failed(app: CabinetApp, attempt: int) -> None:
-    with app.db.write() as conn:
-        conn.execute("UPDATE login_failures SET pending = 0 WHERE rowid = ?", (attempt,))
+    limits.settle(app, attempt)
 
 
 def attempt_released(app: CabinetApp, attempt: int) -> None:
-    with app.db.write() as conn:
-        conn.execute("DELETE FROM login_failures WHERE rowid = ?", (attempt,))
+    limits.release(app, attempt)
 
 
 def clear_failures(conn: sqlite3.Connection, key: str, attempt: int | None = None) -> None:
     """Forget the settled failures of ``key`` and this request's own reservation. Attempts
     still being checked by parallel requests keep their reservations: a success must not
     open the window for them."""
-    conn.execute(
-        "DELETE FROM login_failures WHERE login_key = ? AND (pending = 0 OR rowid IS ?)",
-        (key, attempt),
-    )
+    limits.clear(conn, LOCKOUT, key, attempt)
 
 
 def attempt_succeeded(app: CabinetApp, key: str, attempt: int) -> None:

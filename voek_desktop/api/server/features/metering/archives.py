@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from voek_desktop.api.server.core import jobs, pacing
 from voek_desktop.api.server.core.clock import iso, parse_iso
+from voek_desktop.api.server.core.files import remove_part
 from voek_desktop.api.server.core.schemas import (
     DATE,
     DATE_TIME,
@@ -71,7 +72,7 @@ STATUS_LABELS = {
 
 
 def _archive_dir(app: CabinetApp) -> Path:
-    return Path(app.config.db_path).parent / "files" / "archives"
+    return app.config.files_root / "archives"
 
 
 def _status(row: sqlite3.Row, now: datetime) -> str:
@@ -460,6 +461,10 @@ def produce_archive(app: CabinetApp, request_id: int, pace: Callable[[], None]) 
         return
     first, last = date.fromisoformat(row["period_start"]), date.fromisoformat(row["period_end"])
     now = app.clock.now()
+    # The job holds its lease (core/jobs.py), so a file of this request that is being written
+    # is an earlier attempt's whose worker died: not a sibling's.
+    for leftover in _archive_dir(app).glob(f".w*-archive-{request_id}-*.part"):
+        remove_part(leftover)
     try:
         # In the try: a meter gone since the request fails the request like any other error.
         meter = app.db.query_row(f"{METER_SELECT} WHERE m.id = ?", (row["meter_id"],))
@@ -474,7 +479,7 @@ def produce_archive(app: CabinetApp, request_id: int, pace: Callable[[], None]) 
         model = meter_model(meter)
         start = registers.at_midnight(app.db, meter["id"], model, xlsx.first_day(model, info))
         path, size, etag = xlsx.produce(
-            _archive_dir(app), model, info, simulator.last_poll(now), start, pace
+            _archive_dir(app), model, info, simulator.last_poll(now), start, pace, str(request_id)
         )
     except Exception as exc:
         with app.db.write() as conn:
@@ -508,6 +513,11 @@ def produce_archive(app: CabinetApp, request_id: int, pace: Callable[[], None]) 
             request_id,
             iso(now),
         )
+    # An earlier attempt may have finished its file and died before recording it: one file
+    # per request.
+    for orphan in _archive_dir(app).glob(f"{request_id}-*.xlsx"):
+        if orphan != path:
+            orphan.unlink(missing_ok=True)
 
 
 jobs.HANDLERS["archive"] = produce_archive

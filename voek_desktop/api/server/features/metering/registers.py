@@ -273,6 +273,8 @@ class Keeper:
 
 
 def start(app: CabinetApp) -> None:
+    if not app.config.jobs:  # a web process of several: voek-worker keeps the days
+        return
     keeper = Keeper(app)
     app.register_keeper = keeper  # type: ignore[attr-defined]
     keeper.start()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from voek_desktop.api.server.core.files import part_prefix
 from voek_desktop.api.server.core.pacing import no_pace
 from voek_desktop.api.server.features.metering import simulator
 from voek_desktop.domain.tariffs import SLOT_ZONES, SLOTS_PER_DAY, schedule
@@ -69,6 +71,7 @@ def write_workbook(
     until: datetime,
     start_registers: list[list[int]],
     pace: Callable[[], None] = no_pace,
+    tmpdir: str | os.PathLike[str] | None = None,
 ) -> int:
     """Write the archive of ``info.period_start``..``info.period_end`` (Moscow days) from the
     poll at ``until`` to ``path`` (a new file); the number of profile rows.
@@ -85,8 +88,9 @@ def write_workbook(
         raise ValueError(
             f"period end {info.period_end} is after {complete}, the last day complete by {until}"
         )
-    tmpdir = os.path.dirname(os.path.abspath(path))
-    wb = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "tmpdir": tmpdir})
+    if tmpdir is None:
+        tmpdir = os.path.dirname(os.path.abspath(path))
+    wb = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "tmpdir": str(tmpdir)})
     try:
         bold = wb.add_format({"bold": True})
         header = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
@@ -256,22 +260,32 @@ def produce(
     until: datetime,
     start_registers: list[list[int]],
     pace: Callable[[], None] = no_pace,
+    tag: str = "",
 ) -> tuple[Path, int, str]:
     """Write the workbook under a temporary name in ``directory`` and rename it to a random
-    final name; (path, size, strong ETag). Nothing is left behind on failure."""
+    final name, which starts with ``tag-`` when a tag is given (the job finds the files of its
+    earlier, interrupted attempts by it); (path, size, strong ETag). Nothing is left behind on
+    failure."""
     directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".archive-", suffix=".xlsx.part")
+    fd, tmp = tempfile.mkstemp(
+        dir=directory, prefix=part_prefix(f"archive-{tag}-"), suffix=".xlsx.part"
+    )
     os.close(fd)
+    # xlsxwriter's row files (constant_memory) go into a folder of this attempt, named like
+    # the .part: a killed worker's are swept with it.
+    work = tempfile.mkdtemp(dir=directory, prefix=part_prefix(f"archive-{tag}-"), suffix=".part")
     try:
-        write_workbook(tmp, model, info, until, start_registers, pace)
+        write_workbook(tmp, model, info, until, start_registers, pace, work)
         digest = hashlib.sha256()
         with open(tmp, "rb") as fh:
             for chunk in iter(lambda: fh.read(1024 * 1024), b""):
                 digest.update(chunk)
-        final = directory / (os.urandom(16).hex() + ".xlsx")
+        final = directory / ((f"{tag}-" if tag else "") + os.urandom(16).hex() + ".xlsx")
         os.replace(tmp, final)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return final, final.stat().st_size, '"' + digest.hexdigest()[:40] + '"'

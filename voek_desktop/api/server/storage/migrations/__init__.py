@@ -9,6 +9,7 @@ from voek_desktop.api.server.storage.migrations import (
     m005_attempt_limits,
     m006_server_identity,
     m007_register_days,
+    m010_shared_state,
     m013_notifications,
 )
 
@@ -20,7 +21,7 @@ MIGRATIONS: list[str] = [
     m005_attempt_limits.SQL,
     m006_server_identity.SQL,
     m007_register_days.SQL,
-    # Numbered 13 by the lead's plan (m008–m012 are other branches'); its place in this list
-    # is its user_version, so at merge it goes after them.
+    m010_shared_state.SQL,
+    # m011 is the file store's (PostgreSQL work); m013 the notifications'.
     m013_notifications.SQL,
 ]
