@@ -220,7 +220,10 @@ BENEFIT_MAX_VOLTAGE_KV = Decimal("0.4")
 # what the paper says (docs/forms-861.md item 7). Instalments: п.104 of the Rules as amended in
 # 2022 — 90 % of the fee in equal quarterly parts over up to 3 years from the act of connection
 # (at 0,4 kV and below: from the notification placed in the cabinet); the rest is the first
-# payment of the invoice, due within 5 working days (п.103). The pre-2022 «5 % / 95 %» is gone.
+# payment of the invoice, due within 5 working days (п.103). The pre-2022 «5 % / 95 %» is gone:
+# it charged interest (the key rate + 4 pp), the 2022 quote names none, so neither does the form
+# (whether the current п.104 charges any is NOT verified). «standard» — the 15/30/35/20 % text of
+# the application forms, also in a grid company's ≤ 150 kW form (docs/forms-861.md item 7).
 PAYMENT_PLANS = (
     Choice(
         "standard",

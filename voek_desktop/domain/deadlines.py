@@ -134,8 +134,15 @@ _P13 = "p13"
 _ALL = frozenset({_P14, _P12, _P13})
 _SECTION_X = frozenset({_P14, _P12})  # раздел X «упрощённая схема» (п. 7(1) of the Rules)
 
-# Every term of docs/deadlines.md, with its point. The values were checked against the Rules'
-# text as quoted by the sources listed there; those marked «проверить» in that table were not.
+# Every term of docs/deadlines.md, with its point. No current consolidated text of the Rules
+# was at hand (2026-12-02): each value is as good as the source named in the «checked» column
+# of docs/deadlines.md. In short: «offer» 10 and «accept» 5 working days (раздел X) — the
+# Минэкономразвития/Минэнерго algorithm of 24.04.2023 № 271/269 (consultant.ru LAW_450794)
+# gives «10 рабочих дней (5 рабочих дней на оплату первого платежа счета …)» for ≤ 150 kW;
+# «add_missing» 20 working days with annulment — quoted by a grid company's cabinet; the 3-day
+# notice — regional pages only (an older text said 6 working days); the п.13 «offer» 20 and
+# «accept» 10 working days — not verified (ПП РФ от 18.03.2023 № 423 lengthened the term for
+# technical conditions; a lawyer must check п.15 before a release).
 TERMS: tuple[Term, ...] = (
     Term(
         "incomplete_notice",
