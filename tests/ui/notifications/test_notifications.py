@@ -174,6 +174,7 @@ def test_clerk_desk_tells_during_the_visit_only_and_keeps_nothing(
 
     monkeypatch.setattr(ui_notifications, "QSystemTrayIcon", RecordingTray)
     monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)  # «Завершить приём?» — да
+    monkeypatch.setattr(messages, "choose", lambda *a, **k: "Без расписки")
     RecordingTray.shown = []
     app_id = submitted_application(api, tmp_path)
     tasks = Tasks()

@@ -137,6 +137,10 @@ class Tasks(QObject):
         label: str = "",
     ) -> Transfer:
         transfer = Transfer(self, on_progress, owner)
+        if self._closed:  # as in run(): a chained job after shutdown starts nothing
+            transfer.future = Future()
+            transfer.future.cancel()
+            return transfer
         self._running.append(label)
         self.busy_changed.emit(label)
         future = self._long_pool.submit(fn, transfer)
