@@ -162,7 +162,8 @@ def _compute_smart_values(
     for quantity, value in simulator.instant_values(model, poll).items():
         name, unit = INSTANT_NAMES[quantity]
         instant.append({"quantity": quantity, "name": name, "value": value, "unit": unit})
-    found = simulator.events(model, poll)
+    memo = simulator.DayMemo()  # the events and the maximum power share their days
+    found = simulator.events(model, poll, memo=memo)
     relay = simulator.relay_state(model, poll, found)
     events = [
         {
@@ -176,7 +177,7 @@ def _compute_smart_values(
     return {
         "meter_id": meter_id,
         "polled_at": iso(poll),
-        "max_power": _max_power(model, poll),
+        "max_power": _max_power(model, poll, memo),
         "permitted_power": {"value": simulator.permitted_kw(model), "unit": "кВт"},
         "registers": register_items,
         "instant": instant,
@@ -187,7 +188,9 @@ def _compute_smart_values(
     }
 
 
-def _max_power(model: simulator.MeterModel, poll: datetime) -> list[dict[str, Any]]:
+def _max_power(
+    model: simulator.MeterModel, poll: datetime, memo: simulator.Days = simulator.PLAIN_DAYS
+) -> list[dict[str, Any]]:
     """The maximum 30-minute average power of the month of the poll (from 00:00 of the 1st,
     the billing period of the readings) and of the month before it: Decree 890's «максимальная
     мощность за период» (docs/decree-890.md). A month the meter has no interval of is left out."""
@@ -199,7 +202,7 @@ def _max_power(model: simulator.MeterModel, poll: datetime) -> list[dict[str, An
         (last_month, moscow_midnight(this_month)),
         (this_month, poll),
     ):
-        found = simulator.max_power(model, first, until)
+        found = simulator.max_power(model, first, until, memo)
         if found is None:
             continue
         value, start = found
