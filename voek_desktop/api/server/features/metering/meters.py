@@ -8,6 +8,7 @@ from collections import OrderedDict
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from voek_desktop.api.server.core import pacing
 from voek_desktop.api.server.core.clock import iso
 from voek_desktop.api.server.core.schemas import (
     DATE,
@@ -134,7 +135,7 @@ def _smart_values(
 def _compute_smart_values(
     app: CabinetApp, meter_id: int, model: simulator.MeterModel, poll: datetime
 ) -> dict:
-    regs = registers.at(app.db, meter_id, model, poll)
+    regs = registers.at(app.db, meter_id, model, poll, pacing.inside(app.slot))
     zones = schedule(model.zones)
     register_items = []
     for quantity, values in zip(simulator.QUANTITIES, regs, strict=True):
