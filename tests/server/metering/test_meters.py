@@ -218,3 +218,30 @@ def test_simulator_is_deterministic(model, day):
     has_b = "U_B" in values
     assert has_b == (model.phases == 3)
     assert ("U_AB" in values) == (model.phases == 3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    model=models,
+    offset=st.integers(0, 1400),
+    minutes=st.integers(0, 1439),
+    span=st.integers(0, 70),
+)
+def test_max_power_is_the_largest_interval_with_or_without_the_memo(model, offset, minutes, span):
+    # The maximum power skips the days whose bound is below the best found (issue 14): it must
+    # still be exactly the largest interval, the earliest of equal ones, and the events that
+    # share its memo must be the events computed alone.
+    until = datetime.combine(model.start + timedelta(days=offset), datetime.min.time(), MSK)
+    until += timedelta(minutes=minutes)
+    first = (until - timedelta(days=span)).date()
+    best = None
+    for start, values in simulator.intervals(model, first, until.date(), until):
+        if best is None or values[0] > best[0]:
+            best = (values[0], start)
+    expected = None if best is None else (best[0] * 2 / 1000.0, best[1])
+    memo = simulator.DayMemo()
+    assert simulator.events(model, until, memo=memo) == simulator.events(model, until)
+    assert simulator.max_power(model, first, until, memo) == expected
+    assert simulator.max_power(model, first, until) == expected
+    for day in (first, until.date()):
+        assert max(simulator.day_a_plus(model, day)) <= simulator.day_a_plus_bound(model, day)

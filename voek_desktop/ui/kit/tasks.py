@@ -27,7 +27,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from voek_desktop.api.errors import ApiError, TransferCancelled
 from voek_desktop.ui.kit import messages
@@ -82,11 +82,23 @@ class Tasks(QObject):
         self._closed = False  # shutdown() was called
         self._keyed: dict[Hashable, Future] = {}  # coalesce key → its queued or running job
         self._after: dict[Hashable, tuple] = {}  # coalesce key → the run() to do once it ends
-        # Always queued, also when emitted on the GUI thread: a job that ends before
-        # add_done_callback is reached (a quick refusal on a loaded machine) has its callback
-        # run by run() itself, and a direct call would then finish the job before the caller
-        # had stored what run() returns (the attachments row stayed busy for good).
-        self._deliver.connect(self._call, Qt.ConnectionType.QueuedConnection)
+        self._connected = False  # _deliver to _call: see _connect
+
+    def _connect(self) -> None:
+        """Always queued, also when emitted on the GUI thread: a job that ends before
+        add_done_callback is reached (a quick refusal on a loaded machine) has its callback
+        run by run() itself, and a direct call would then finish the job before the caller
+        had stored what run() returns (the attachments row stayed busy for good).
+
+        Connected at the first job, not in ``__init__`` (the window's start-up, issue 14): the
+        first touch of PySide's ``Qt`` namespace builds its ~90 Python enums, 15–50 ms, and the
+        login window paints without it. Every emit follows a ``run``/``run_long`` on the GUI
+        thread, so the connection is there before anything is delivered."""
+        if not self._connected:
+            from PySide6.QtCore import Qt
+
+            self._deliver.connect(self._call, Qt.ConnectionType.QueuedConnection)
+            self._connected = True
 
     @Slot(object)
     def _call(self, closure: Callable[[], object]) -> None:
@@ -114,6 +126,7 @@ class Tasks(QObject):
             future: Future = Future()
             future.cancel()
             return future
+        self._connect()
         self._running.append(label)
         self.busy_changed.emit(label)
         future = self._pool.submit(fn)
@@ -136,6 +149,7 @@ class Tasks(QObject):
         owner: QObject | None = None,
         label: str = "",
     ) -> Transfer:
+        self._connect()
         transfer = Transfer(self, on_progress, owner)
         if self._closed:  # as in run(): a chained job after shutdown starts nothing
             transfer.future = Future()

@@ -18,6 +18,7 @@ import sqlite3
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from voek_desktop.api.server.core import pacing
 from voek_desktop.api.server.core.clock import iso
 from voek_desktop.api.server.features.metering import registers, simulator
 from voek_desktop.api.server.http.web import (
@@ -180,7 +181,8 @@ def meter_json(app: CabinetApp, row: sqlite3.Row) -> dict[str, Any]:
     commissioned = date.fromisoformat(row["commissioned_at"])
     readings: list[dict[str, Any]] = []
     if readings_day is not None and readings_day >= commissioned:
-        regs = registers.at_midnight(app.db, row["id"], model, readings_day)[0]
+        pace = pacing.inside(app.slot)
+        regs = registers.at_midnight(app.db, row["id"], model, readings_day, pace)[0]
         readings = [
             {"zone": z.code, "name": z.name, "value": kwh(v)}
             for z, v in zip(schedule(model.zones), regs, strict=True)

@@ -8,6 +8,7 @@ from collections import OrderedDict
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from voek_desktop.api.server.core import pacing
 from voek_desktop.api.server.core.clock import iso
 from voek_desktop.api.server.core.schemas import (
     DATE,
@@ -134,7 +135,7 @@ def _smart_values(
 def _compute_smart_values(
     app: CabinetApp, meter_id: int, model: simulator.MeterModel, poll: datetime
 ) -> dict:
-    regs = registers.at(app.db, meter_id, model, poll)
+    regs = registers.at(app.db, meter_id, model, poll, pacing.inside(app.slot))
     zones = schedule(model.zones)
     register_items = []
     for quantity, values in zip(simulator.QUANTITIES, regs, strict=True):
@@ -162,7 +163,8 @@ def _compute_smart_values(
     for quantity, value in simulator.instant_values(model, poll).items():
         name, unit = INSTANT_NAMES[quantity]
         instant.append({"quantity": quantity, "name": name, "value": value, "unit": unit})
-    found = simulator.events(model, poll)
+    memo = simulator.DayMemo()  # the events and the maximum power share their days
+    found = simulator.events(model, poll, memo=memo)
     relay = simulator.relay_state(model, poll, found)
     events = [
         {
@@ -176,7 +178,7 @@ def _compute_smart_values(
     return {
         "meter_id": meter_id,
         "polled_at": iso(poll),
-        "max_power": _max_power(model, poll),
+        "max_power": _max_power(model, poll, memo),
         "permitted_power": {"value": simulator.permitted_kw(model), "unit": "кВт"},
         "registers": register_items,
         "instant": instant,
@@ -187,7 +189,9 @@ def _compute_smart_values(
     }
 
 
-def _max_power(model: simulator.MeterModel, poll: datetime) -> list[dict[str, Any]]:
+def _max_power(
+    model: simulator.MeterModel, poll: datetime, memo: simulator.Days = simulator.PLAIN_DAYS
+) -> list[dict[str, Any]]:
     """The maximum 30-minute average power of the month of the poll (from 00:00 of the 1st,
     the billing period of the readings) and of the month before it: Decree 890's «максимальная
     мощность за период» (docs/decree-890.md). A month the meter has no interval of is left out."""
@@ -199,7 +203,7 @@ def _max_power(model: simulator.MeterModel, poll: datetime) -> list[dict[str, An
         (last_month, moscow_midnight(this_month)),
         (this_month, poll),
     ):
-        found = simulator.max_power(model, first, until)
+        found = simulator.max_power(model, first, until, memo)
         if found is None:
             continue
         value, start = found

@@ -64,6 +64,7 @@ def _half_hours(hours: list[int]) -> list[float]:
 
 _WEEKDAY = _half_hours(_WEEKDAY_HOURS)
 _WEEKEND = _half_hours(_WEEKEND_HOURS)
+_SHAPE_MAX = {id(_WEEKDAY): max(_WEEKDAY), id(_WEEKEND): max(_WEEKEND)}
 # Export of a small plant by slot (10:00–16:30), Wh at full sun.
 _SOLAR = [0.0] * 20 + [8, 14, 20, 26, 30, 32, 32, 30, 26, 20, 14, 8, 4] + [0.0] * 15
 
@@ -82,23 +83,95 @@ def _jan1(year: int) -> int:
     return date(year, 1, 1).toordinal()
 
 
-def _day_a_plus(model: MeterModel, day: date) -> tuple[list[int], random.Random, int]:
-    """A+ of the day's 48 intervals, the day's generator as A+ left it, and the day of the
-    year: the start of ``day_profile``, alone for whoever needs A+ only (the maximum power)."""
+def _day_level(model: MeterModel, day: date) -> tuple[float, list[float], random.Random, int]:
+    """The day's scale, its shape, its generator after drawing the scale, the day of the year:
+    the part of ``_day_a_plus`` before its 48 draws."""
     p = _params(model.seed, model.phases)
     o = day.toordinal()
     rng = random.Random(model.seed * 1_000_003 + o)
-    r = rng.random
     doy = o - _jan1(day.year)
     season = 1.0 + 0.3 * math.cos(2.0 * math.pi * (doy - 15) / 365.25)  # winter is higher
-    daily = p.level * season * (0.85 + 0.3 * r())
+    daily = p.level * season * (0.85 + 0.3 * rng.random())
     shape = _WEEKEND if (o - 1) % 7 >= 5 else _WEEKDAY  # ordinal 1 was a Monday
-    return [int(s * daily * (0.75 + 0.5 * r())) for s in shape], rng, doy
+    return daily, shape, rng, doy
+
+
+def _day_a_plus(model: MeterModel, day: date) -> tuple[list[int], random.Random, int]:
+    """A+ of the day's 48 intervals, the day's generator as A+ left it, and the day of the
+    year: the start of ``day_profile``, alone for whoever needs A+ only (the maximum power)."""
+    daily, shape, rng, doy = _day_level(model, day)
+    return _draw_a_plus(daily, shape, rng), rng, doy
+
+
+def _draw_a_plus(daily: float, shape: list[float], rng: random.Random) -> list[int]:
+    r = rng.random
+    return [int(s * daily * (0.75 + 0.5 * r())) for s in shape]
+
+
+def day_a_plus_bound(model: MeterModel, day: date) -> float:
+    """No interval of ``day`` has more A+ than this (Wh): the day's largest slot at the
+    largest draw. A quarter of the cost of the day's A+ (one seeding, one draw instead of 49),
+    so the maximum power and the power-limit events look at the few days that can matter.
+    Exact, not approximate: each interval is ``int((s · daily) · (0.75 + 0.5 · x))`` with
+    0 ≤ x < 1, and IEEE products of non-negative numbers are monotonic, so it is at most
+    ``(max(s) · daily) · 1.25``."""
+    daily, shape, _, _ = _day_level(model, day)
+    return _bound(daily, shape)
+
+
+def _bound(daily: float, shape: list[float]) -> float:
+    return _SHAPE_MAX[id(shape)] * daily * 1.25
 
 
 def day_a_plus(model: MeterModel, day: date) -> list[int]:
     """A+ of the 48 intervals of ``day``: ``day_profile(model, day)[0]`` at half the cost."""
     return _day_a_plus(model, day)[0]
+
+
+class Days:
+    """Where the maximum power and the events get a day's A+ and its bound: computed each
+    time (this class), or remembered (:class:`DayMemo`)."""
+
+    def a_plus(self, model: MeterModel, day: date) -> list[int]:
+        return day_a_plus(model, day)
+
+    def bound(self, model: MeterModel, day: date) -> float:
+        return day_a_plus_bound(model, day)
+
+
+class DayMemo(Days):
+    """The days of one smart-data answer, remembered: its events and its two months' maximum
+    power look at the same ~30 days, and drawing them is what the answer costs (issue 14: the
+    first answers after a restart are all computed). A day's A+ goes on from the generator
+    its bound left, so a day is seeded once. For one answer only: it grows with every day."""
+
+    def __init__(self) -> None:
+        self._levels: dict[tuple[MeterModel, date], tuple[float, list[float], random.Random]] = {}
+        self._a_plus: dict[tuple[MeterModel, date], list[int]] = {}
+
+    def _level(self, model: MeterModel, day: date) -> tuple[float, list[float], random.Random]:
+        key = (model, day)
+        found = self._levels.get(key)
+        if found is None:
+            daily, shape, rng, _ = _day_level(model, day)
+            found = self._levels[key] = (daily, shape, rng)
+        return found
+
+    def bound(self, model: MeterModel, day: date) -> float:
+        daily, shape, _ = self._level(model, day)
+        return _bound(daily, shape)
+
+    def a_plus(self, model: MeterModel, day: date) -> list[int]:
+        key = (model, day)
+        found = self._a_plus.get(key)
+        if found is None:
+            # The generator is used here once: the day's A+ is remembered from now on.
+            daily, shape, rng = self._level(model, day)
+            found = self._a_plus[key] = _draw_a_plus(daily, shape, rng)
+        return found
+
+
+PLAIN_DAYS = Days()
 
 
 def day_profile(model: MeterModel, day: date) -> tuple[list[int], list[int], list[int], list[int]]:
@@ -362,8 +435,11 @@ RELAY_STATES = {
 EVENT_DAYS = 30
 
 
-def events(model: MeterModel, poll: datetime, days: int = EVENT_DAYS) -> list[tuple[datetime, str]]:
-    """(moment, code) of the events of the ``days`` before the poll, newest first."""
+def events(
+    model: MeterModel, poll: datetime, days: int = EVENT_DAYS, memo: Days = PLAIN_DAYS
+) -> list[tuple[datetime, str]]:
+    """(moment, code) of the events of the ``days`` before the poll, newest first; ``a_plus``:
+    where the days' A+ come from (a :class:`DayMemo` when the caller asks for them again)."""
     found: list[tuple[datetime, str]] = []
     poll_local = poll.astimezone(MSK)
     end_day = poll_local.date()
@@ -396,7 +472,7 @@ def events(model: MeterModel, poll: datetime, days: int = EVENT_DAYS) -> list[tu
                 (at(t + 30 + rng.random() * 90), "remote_reconnect"),
             ]
         _quality_events(found, rng, midnight)
-        _power_limit_events(found, model, day, midnight, poll_local)
+        _power_limit_events(found, model, day, midnight, poll_local, memo)
     found = [e for e in found if e[0] <= poll_local]
     found.sort(key=lambda e: e[0], reverse=True)
     return found
@@ -448,12 +524,15 @@ def _power_limit_events(
     day: date,
     midnight: datetime,
     until: datetime,
+    memo: Days = PLAIN_DAYS,
 ) -> None:
     """Each run of 30-minute intervals whose average power (A+ · 2) is above
     ``permitted_kw``: its start and its end, so the events agree with the profile. Only the
     intervals that ended by ``until`` count: the meter knows an interval's average at its end."""
     limit_wh = permitted_kw(model) * 1000 / 2  # the energy of 30 minutes at the limit
-    a_plus = day_a_plus(model, day)
+    if memo.bound(model, day) <= limit_wh:
+        return  # most days of most meters: not one interval can be over
+    a_plus = memo.a_plus(model, day)
     if max(a_plus) <= limit_wh:
         return
     ended = min(SLOTS_PER_DAY, max(0, int((until - midnight) / SLOT)))
@@ -468,27 +547,37 @@ def _power_limit_events(
         found.append((midnight + SLOT * SLOTS_PER_DAY, "power_limit_exceeded_end"))
 
 
-def max_power(model: MeterModel, first: date, until: datetime) -> tuple[float, datetime] | None:
+def max_power(
+    model: MeterModel, first: date, until: datetime, memo: Days = PLAIN_DAYS
+) -> tuple[float, datetime] | None:
     """The largest 30-minute average power (kW) of the intervals from 00:00 of ``first`` that
     ended by ``until``, and the start of its interval (the earliest of equal ones); None
-    without an interval. A day at a time with ``max`` (a request pays this once a poll, and
-    building the intervals' moments was most of the cost)."""
+    without an interval. A request pays this once a poll, for two months of days: the days are
+    looked at in the order of ``day_a_plus_bound``, and once the best peak found is above the
+    next day's bound no later day can beat or equal it, so only a few days' 48 intervals are
+    drawn (issue 14: the first answers after a restart are all computed)."""
     until_local = until.astimezone(MSK)
     day = max(first, model.start)
-    best_wh, best_day, best_slot = -1, day, 0
+    days: list[tuple[float, date, int]] = []
     while day <= until_local.date():
         ended = min(SLOTS_PER_DAY, int((until_local - moscow_midnight(day)) / SLOT))
         if ended <= 0:
             break
-        a_plus = day_a_plus(model, day)
+        days.append((memo.bound(model, day), day, ended))
+        day += timedelta(days=1)
+    if not days:
+        return None
+    days.sort(key=lambda d: d[0], reverse=True)  # stable: equal bounds stay in day order
+    best_wh, best_day, best_slot = -1, days[0][1], 0
+    for bound, day, ended in days:
+        if bound < best_wh:
+            break
+        a_plus = memo.a_plus(model, day)
         if ended < SLOTS_PER_DAY:
             a_plus = a_plus[:ended]
         peak = max(a_plus)
-        if peak > best_wh:
+        if peak > best_wh or (peak == best_wh and day < best_day):
             best_wh, best_day, best_slot = peak, day, a_plus.index(peak)
-        day += timedelta(days=1)
-    if best_wh < 0:
-        return None
     return best_wh * 2 / 1000.0, moscow_midnight(best_day) + SLOT * best_slot
 
 
