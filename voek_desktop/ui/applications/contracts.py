@@ -132,7 +132,8 @@ class ContractsPage(SectionPage):
             view.selectionModel().currentRowChanged.connect(
                 lambda cur, _prev, v=view: self.select(v.model().record(cur.row()))
             )
-        self.open_button.clicked.connect(self.open_document)
+        # clicked passes «checked»: it must not land in ``then``.
+        self.open_button.clicked.connect(lambda: self.open_document())
         self.print_button.clicked.connect(self.print_document)
         self.save_button.clicked.connect(self.save_document)
         self.upload_button.clicked.connect(self.pick_signed_copy)
