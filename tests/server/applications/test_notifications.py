@@ -205,7 +205,8 @@ def test_the_demo_overdue_application_is_told_from_the_rules(shared_cab):
     feed = _feed(shared_cab, after=0)
     passed = [n for n in feed["items"] if n["kind"] == "deadline_passed"]
     assert passed, [n["kind"] for n in feed["items"]]
-    assert "истёк" in passed[0]["text"] and "Правил" in passed[0]["text"]
+    assert "истёк" in passed[0]["text"] and "(п. 105 Правил)." in passed[0]["text"]
+    assert "ПП РФ" not in passed[0]["text"]  # short enough for two lines of the list
     assert passed[0]["object"]["type"] == "application"
     again = _feed(shared_cab, after=0)
     assert len([n for n in again["items"] if n["kind"] == "deadline_passed"]) == len(passed)

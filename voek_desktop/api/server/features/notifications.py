@@ -139,7 +139,8 @@ def _domain_deadlines() -> DeadlineSource:
                 "due": d.due.isoformat(),
                 "days_left": d.working_days_left,
                 "overdue": d.overdue,
-                "rule": d.rule,
+                # «п. 105 Правил»: a notification is one line or two; the act is on the page.
+                "rule": d.rule.replace(deadlines.RULES, "Правил").strip(),
             }
             for d in deadlines.deadline(application, history, today)
         ]
