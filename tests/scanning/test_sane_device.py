@@ -57,6 +57,33 @@ def test_the_feeder_gives_every_sheet_and_one_checked_pdf(backend, tmp_path) -> 
     uploads.check_structure(path, "application/pdf")  # what the server will ask of it
 
 
+def test_after_a_scan_a_broken_pipe_is_an_error_not_the_end_of_the_app(backend) -> None:
+    """libsane puts SIGPIPE back to its default when a scan starts; a write to a closed socket
+    then killed the process (the whole test run died in the next upload test)."""
+    import os
+
+    done: list[BaseException | None] = []
+
+    def scan_then_write() -> None:  # on a worker, as the dialog does
+        backend.scan(
+            scanning.Device("test:0", "test"), scanning.ScanSettings(150), scanning.Progress()
+        )
+        read, write = os.pipe()
+        os.close(read)
+        try:
+            os.write(write, b"x")
+            done.append(None)
+        except BrokenPipeError as exc:
+            done.append(exc)
+        finally:
+            os.close(write)
+
+    worker = threading.Thread(target=scan_then_write)
+    worker.start()
+    worker.join(60)
+    assert done and isinstance(done[0], BrokenPipeError)
+
+
 def test_stop_ends_a_running_scan(backend) -> None:
     device = scanning.Device("test:0", "test")
     stop = threading.Event()

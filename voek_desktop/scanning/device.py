@@ -199,6 +199,21 @@ class SaneBackend:
             raise ScannerError(f"Не удалось открыть сканер «{device.label}»: {exc}") from None
 
 
+def _ignore_sigpipe_again() -> None:
+    """libsane's reader (sanei_thread, used by the test backend and many real ones) puts
+    SIGPIPE back to its default on sane_start: the next write to a socket the server closed
+    would then kill the whole app instead of raising BrokenPipeError. Python ignores SIGPIPE
+    and ``signal.signal`` works only on the main thread, so restore it through libc, which
+    any thread may call (the scan runs on a worker)."""
+    import ctypes
+    import signal as signals
+
+    libc = ctypes.CDLL(None)
+    libc.signal.restype = ctypes.c_void_p
+    libc.signal.argtypes = [ctypes.c_int, ctypes.c_void_p]
+    libc.signal(int(signals.SIGPIPE), ctypes.c_void_p(1))  # SIG_IGN
+
+
 class _Closing:
     def __init__(self, dev: Any) -> None:
         self.dev = dev
@@ -207,7 +222,10 @@ class _Closing:
         return self.dev
 
     def __exit__(self, *exc: object) -> None:
-        self.dev.close()
+        try:
+            self.dev.close()
+        finally:
+            _ignore_sigpipe_again()
 
 
 def _is_feeder(source: str) -> bool:
