@@ -4,10 +4,18 @@
 ``shared_api`` is the same over one server per module, for tests that change nothing;
 ``make_server`` starts extra servers with other options; ``ids`` makes fresh valid identifiers
 with its own checksum code (independent from the product's).
+
+Every test here runs on SQLite and, when ``VOEK_TEST_POSTGRES`` holds a PostgreSQL URL (.ci/run
+and tools/test.sh set it from tools/pg_cluster.sh), again on PostgreSQL: ``engine`` (session,
+autouse) makes every server started in the PostgreSQL pass open a schema of its own in that
+database instead of its SQLite file, the same schema again for the same file (a restart).
+Tests about the SQLite file itself are marked ``sqlite_only``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import socket
 from collections.abc import Callable, Iterator
@@ -20,6 +28,60 @@ import requests
 
 from tests import demo
 from voek_desktop.api.server import EmbeddedServer, ServerConfig, create_app, start_embedded
+from voek_desktop.api.server import app as app_module
+from voek_desktop.api.server.storage.db import open_database
+
+POSTGRES = os.environ.get("VOEK_TEST_POSTGRES", "")
+ENGINES = ["sqlite", "postgresql"] if POSTGRES else ["sqlite"]
+_SCHEMA_PREFIX = "voektest_"
+
+
+def postgres_url(schema: str) -> str:
+    """The test database's URL with ``schema`` first on the search path."""
+    joiner = "&" if "?" in POSTGRES else "?"
+    return f"{POSTGRES}{joiner}options=-csearch_path%3D{schema}"
+
+
+def _drop_test_schemas() -> None:
+    import psycopg
+
+    with psycopg.connect(POSTGRES, autocommit=True) as conn:
+        names = conn.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (_SCHEMA_PREFIX + "%",)
+        ).fetchall()
+        for (name,) in names:
+            conn.execute(f'DROP SCHEMA "{name}" CASCADE')
+
+
+def open_on_postgres(target: Any, **options: Any) -> Any:
+    """``open_database`` for the PostgreSQL pass: a SQLite path becomes a schema of its own."""
+    import psycopg
+
+    if str(target).startswith("postgres"):
+        return open_database(target, **options)
+    schema = _SCHEMA_PREFIX + hashlib.sha1(str(Path(target).resolve()).encode()).hexdigest()[:20]
+    with psycopg.connect(POSTGRES, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+    return open_database(postgres_url(schema), **options)
+
+
+@pytest.fixture(scope="session", params=ENGINES, autouse=True)
+def engine(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The database engine under the servers of this pass: "sqlite" or "postgresql"."""
+    if request.param == "sqlite":
+        yield "sqlite"
+        return
+    _drop_test_schemas()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(app_module, "open_database", open_on_postgres)
+        yield "postgresql"
+    _drop_test_schemas()
+
+
+@pytest.fixture(autouse=True)
+def _sqlite_only(request: pytest.FixtureRequest, engine: str) -> None:
+    if engine != "sqlite" and request.node.get_closest_marker("sqlite_only"):
+        pytest.skip("about the SQLite file itself")
 
 JSON_TYPE = "application/json; charset=utf-8"
 CYRILLIC = re.compile("[А-Яа-яЁё]")

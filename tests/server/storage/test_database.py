@@ -1,13 +1,25 @@
-"""SQLite storage: WAL, schema version, data kept across restarts (docs/design.md "API")."""
+"""Storage: WAL, schema version, data kept across restarts, migrations tracked in
+schema_migrations on both engines (docs/design.md "API", issue 15)."""
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from contextlib import closing
 from pathlib import Path
 
+import pytest
+
+from tests.server.conftest import POSTGRES, open_on_postgres
 from voek_desktop.api.server import start_embedded
-from voek_desktop.api.server.storage.db import MIGRATIONS, Database
+from voek_desktop.api.server.storage import migrations
+from voek_desktop.api.server.storage.db import (
+    MIGRATIONS,
+    IntegrityError,
+    SqliteDatabase,
+    open_database,
+    statements,
+)
 
 
 def _pragma(path: Path, name: str):
@@ -15,6 +27,7 @@ def _pragma(path: Path, name: str):
         return conn.execute(f"PRAGMA {name}").fetchone()[0]
 
 
+@pytest.mark.sqlite_only
 def test_database_is_in_wal_mode_with_the_schema_version(server):
     path = Path(server.app.config.db_path)
     assert path.is_file()
@@ -22,6 +35,7 @@ def test_database_is_in_wal_mode_with_the_schema_version(server):
     assert _pragma(path, "user_version") == len(MIGRATIONS) >= 1
 
 
+@pytest.mark.sqlite_only
 def test_restart_keeps_accounts_and_pending_tokens(tmp_path, api_for):
     data_dir = tmp_path / "srv"
     first = start_embedded(data_dir, demo=True, dev=True)
@@ -48,9 +62,10 @@ def test_restart_keeps_accounts_and_pending_tokens(tmp_path, api_for):
         second.stop()
 
 
+@pytest.mark.sqlite_only
 def test_migrations_run_once(tmp_path):
     path = tmp_path / "cabinet.sqlite3"
-    db = Database(path)
+    db = SqliteDatabase(path)
     try:
         with db.write() as conn:
             conn.execute(
@@ -59,10 +74,146 @@ def test_migrations_run_once(tmp_path):
     finally:
         db.close()
     for _ in range(2):
-        again = Database(path)
+        again = SqliteDatabase(path)
         try:
             assert again.schema_version() == len(MIGRATIONS)
             assert again.query_one("SELECT count(*) FROM login_failures")[0] == 1
         finally:
             again.close()
     assert _pragma(path, "journal_mode") == "wal"
+
+
+@pytest.mark.sqlite_only
+def test_a_database_counted_in_user_version_upgrades_to_schema_migrations(tmp_path):
+    """A file made by the server before schema_migrations (only PRAGMA user_version said how
+    many migrations had run) keeps its data and gets only the migrations it lacks."""
+    path = tmp_path / "old.sqlite3"
+    older = 4
+    with closing(sqlite3.connect(path)) as conn:
+        for script in MIGRATIONS[:older]:
+            for statement in statements(script):
+                conn.execute(statement)
+        conn.execute(
+            "INSERT INTO login_failures (login_key, at, pending) VALUES ('individual:1', 'x', 0)"
+        )
+        conn.execute(f"PRAGMA user_version = {older}")
+        conn.commit()
+    db = open_database(path)
+    try:
+        assert db.schema_version() == len(MIGRATIONS)
+        numbers = [r["number"] for r in db.query("SELECT number FROM schema_migrations")]
+        assert numbers == list(range(1, len(MIGRATIONS) + 1))
+        assert db.query_row("SELECT count(*) AS n FROM login_failures")["n"] == 1
+        # Migration 5 ran (its table is there), migration 1 did not run twice (it would fail).
+        assert db.query("SELECT * FROM limited_attempts") == []
+    finally:
+        db.close()
+    assert _pragma(path, "user_version") == len(MIGRATIONS)
+    SqliteDatabase(path).close()  # a second start finds nothing to do
+
+
+def _each_engine(tmp_path: Path):
+    yield SqliteDatabase(tmp_path / "db.sqlite3")
+    if POSTGRES:
+        yield open_on_postgres(tmp_path / "pg")
+
+
+def test_both_engines_speak_the_same_statements(tmp_path):
+    """What the features rely on, on each engine: ``?`` and ``:name`` placeholders, rows by
+    name, RETURNING, ON CONFLICT, a refused unique value as IntegrityError, a failed
+    transaction rolled back, flags stored as 0/1."""
+    for db in _each_engine(tmp_path):
+        try:
+            assert db.schema_version() == len(MIGRATIONS)
+            with db.write() as conn:
+                row = conn.execute(
+                    "INSERT INTO organizations (kind, registry_number, inn, name)"
+                    " VALUES (?, ?, ?, ?) RETURNING id",
+                    ("company", "1", "7700000000", "ООО «100% свет»"),
+                ).fetchone()
+            first = row["id"]
+            found = db.query_row(
+                "SELECT id, name FROM organizations WHERE registry_number = :number"
+                " AND name LIKE '%свет%'",
+                {"number": "1"},
+            )
+            assert (found["id"], found["name"]) == (first, "ООО «100% свет»")
+            assert dict(found) == {"id": first, "name": "ООО «100% свет»"}
+            with pytest.raises(IntegrityError), db.write() as conn:
+                conn.execute(
+                    "INSERT INTO organizations (kind, registry_number, inn, name)"
+                    " VALUES ('company', 'rolled back', '1', '1')"
+                )
+                conn.execute(
+                    "INSERT INTO organizations (kind, registry_number, inn, name)"
+                    " VALUES ('company', '1', '1', '1')"
+                )
+            assert db.query_row("SELECT count(*) AS n FROM organizations")["n"] == 1
+            with db.write() as conn:
+                added = conn.execute(
+                    "INSERT INTO organizations (kind, registry_number, inn, name)"
+                    " VALUES ('company', '1', '1', '1') ON CONFLICT DO NOTHING"
+                )
+                assert added.rowcount == 0
+            with db.write() as conn:
+                conn.execute(
+                    "INSERT INTO login_failures (login_key, at, pending) VALUES (?, ?, ?)",
+                    ("k", "t", True),
+                )
+            stored = db.query_row("SELECT rowid, pending FROM login_failures")
+            assert stored["pending"] == 1 and stored["rowid"] >= 1
+            total = db.query_row("SELECT coalesce(sum(pending), 0) AS n FROM login_failures")
+            assert total["n"] == 1 and isinstance(total["n"], int)
+        finally:
+            db.close()
+
+
+@pytest.mark.skipif(not POSTGRES, reason="VOEK_TEST_POSTGRES is not set")
+def test_a_consumer_lock_makes_check_then_write_wait_on_postgresql(tmp_path):
+    """Two transactions that count a consumer's rows and insert below a cap: with the lock
+    the second counts after the first committed, as under SQLite's BEGIN IMMEDIATE."""
+    db = open_on_postgres(tmp_path / "pg")
+    try:
+        with db.write() as conn:
+            conn.execute(
+                "INSERT INTO consumers (id, consumer_type, email, email_key, phone,"
+                " password_hash, personal_data_consent_at, created_at)"
+                " VALUES (1, 'individual', 'a@b', 'a@b', '1', 'h', 't', 't')"
+            )
+        inside = threading.Event()
+        release = threading.Event()
+        counted: list[int] = []
+
+        def count_and_add(wait: bool) -> None:
+            with db.write(consumer=1) as conn:
+                n = conn.execute(
+                    "SELECT count(*) AS n FROM feedback_threads WHERE consumer_id = 1"
+                ).fetchone()["n"]
+                counted.append(n)
+                if wait:
+                    inside.set()
+                    release.wait(5)
+                conn.execute(
+                    "INSERT INTO feedback_threads (consumer_id, subject, created_at,"
+                    " updated_at) VALUES (1, 's', 't', 't')"
+                )
+
+        first = threading.Thread(target=count_and_add, args=(True,))
+        first.start()
+        assert inside.wait(5)
+        second = threading.Thread(target=count_and_add, args=(False,))
+        second.start()
+        second.join(0.5)
+        assert second.is_alive(), "the second transaction must wait for the consumer's lock"
+        release.set()
+        first.join(5)
+        second.join(5)
+        assert counted == [0, 1]
+    finally:
+        db.close()
+
+
+def test_every_migration_has_a_module_in_order():
+    assert len(MIGRATIONS) == len(
+        [n for n in dir(migrations) if n.startswith("m0") and n[1:4].isdigit()]
+    )

@@ -22,7 +22,12 @@ from voek_desktop.api.server.features.applications import routes as applications
 from voek_desktop.api.server.features.identity import login, profile, registration
 from voek_desktop.api.server.features.metering import accounts, archives, meters, organizations
 from voek_desktop.api.server.http.web import STATUS_TEXT, HttpError, Request, Response, Router
-from voek_desktop.api.server.storage.db import Database
+from voek_desktop.api.server.storage.db import (
+    Database,
+    IntegrityError,
+    Unavailable,
+    open_database,
+)
 
 log = logging.getLogger("voek.server")
 
@@ -54,7 +59,11 @@ FEATURES = (
 
 @dataclass
 class ServerConfig:
+    # The data folder's anchor: files/ and the default outbox sit beside it, and it is the
+    # SQLite file unless ``database`` names another (e.g. a postgresql:// URL).
     db_path: Path
+    # A SQLite path or a postgresql:// URL (storage/db.py open_database); None: ``db_path``.
+    database: str | None = None
     public_url: str = "http://127.0.0.1:8080"
     dev: bool = False
     demo: bool = False
@@ -81,7 +90,7 @@ class CabinetApp:
         data = Path(config.db_path).parent
         data.mkdir(mode=0o700, parents=True, exist_ok=True)
         files.warn_if_open(data)
-        self.db = Database(config.db_path)
+        self.db: Database = open_database(config.database or config.db_path)
         files.make_tree_private(data / "files")
         for folder in FILE_FOLDERS:
             files.private_folder(data / "files" / folder)
@@ -129,8 +138,10 @@ class CabinetApp:
             response = route.handler(self, req, **params)
         except HttpError as exc:
             response = Response.json(exc.body(), exc.status, exc.headers)
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
+        except (Unavailable, sqlite3.OperationalError) as exc:
+            # Busy or unreachable (a lock past the timeout, no free pooled connection,
+            # PostgreSQL restarting): the client tries again. Any other OperationalError is ours.
+            if isinstance(exc, sqlite3.OperationalError) and not _busy(exc):
                 response = self._internal_error(request_id)
             else:
                 response = Response.json(
@@ -138,6 +149,19 @@ class CabinetApp:
                     503,
                     {"Retry-After": "1"},
                 )
+        except IntegrityError:
+            # A unique value a parallel request took a moment ago, where the feature does not
+            # answer it itself: the same 409 on both engines, never a 500.
+            response = Response.json(
+                {
+                    "error": {
+                        "code": "conflict",
+                        "message": "Данные изменились одновременно с вашим запросом,"
+                        " повторите попытку",
+                    }
+                },
+                409,
+            )
         except Exception:
             response = self._internal_error(request_id)
         if _length(environ) > 0 and not connection.get("read"):
@@ -284,3 +308,7 @@ def _length(environ: dict[str, Any]) -> int:
 
 def create_app(config: ServerConfig) -> CabinetApp:
     return CabinetApp(config)
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)

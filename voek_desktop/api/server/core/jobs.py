@@ -10,7 +10,6 @@ after everything due has finished.
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from voek_desktop.api.server.core import pacing
 from voek_desktop.api.server.core.clock import iso
+from voek_desktop.api.server.storage.db import Connection, Row, inserted_id
 
 if TYPE_CHECKING:
     from voek_desktop.api.server.app import CabinetApp
@@ -32,14 +32,13 @@ POLL_SECONDS = 2.0
 HANDLERS: dict[str, Callable[[CabinetApp, int, Callable[[], None]], None]] = {}
 
 
-def enqueue(
-    conn: sqlite3.Connection, kind: str, ref_id: int, due_at: datetime, now: datetime
-) -> int:
+def enqueue(conn: Connection, kind: str, ref_id: int, due_at: datetime, now: datetime) -> int:
     cur = conn.execute(
-        "INSERT INTO jobs (kind, ref_id, due_at, state, created_at) VALUES (?, ?, ?, 'pending', ?)",
+        "INSERT INTO jobs (kind, ref_id, due_at, state, created_at) VALUES (?, ?, ?, 'pending', ?)"
+        " RETURNING id",
         (kind, ref_id, iso(due_at), iso(now)),
     )
-    return int(cur.lastrowid or 0)
+    return inserted_id(cur)
 
 
 class Runner:
@@ -80,7 +79,7 @@ class Runner:
                 done.append(self._run(job))
         return done
 
-    def _claim(self) -> sqlite3.Row | None:
+    def _claim(self) -> Row | None:
         db = self.app.db
         now = iso(self.app.clock.now())
         with db.write() as conn:
@@ -98,7 +97,7 @@ class Runner:
             )
         return job
 
-    def _run(self, job: sqlite3.Row) -> dict[str, Any]:
+    def _run(self, job: Row) -> dict[str, Any]:
         handler = HANDLERS.get(job["kind"])
         state, error = "done", None
         try:

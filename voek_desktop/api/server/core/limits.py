@@ -52,7 +52,7 @@ def reserve(app: CabinetApp, rule: Limit, key: str) -> int:
                 headers={"Retry-After": str(seconds)},
             )
         cur = conn.execute(
-            "INSERT INTO limited_attempts (purpose, key, at) VALUES (?, ?, ?)",
+            "INSERT INTO limited_attempts (purpose, key, at) VALUES (?, ?, ?) RETURNING id",
             (rule.purpose, key, iso(now)),
         )
         # Old rows of this key are of no use to any window; keep the table small.

@@ -13,12 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from voek_desktop.api.server.core.clock import iso
 from voek_desktop.api.server.features.applications.records import add_history, files_dir
-from voek_desktop.api.server.storage.db import inserted_id
+from voek_desktop.api.server.storage.db import Connection, inserted_id
 from voek_desktop.domain.time import moscow_date
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from voek_desktop.api.server.app import CabinetApp
 
 DEMO_SNILS = "11223344595"
@@ -88,7 +86,7 @@ def _form(now: datetime, complete: bool) -> dict[str, Any]:
 
 
 def _insert(
-    conn: sqlite3.Connection,
+    conn: Connection,
     consumer_id: int,
     status: str,
     form: dict[str, Any],
@@ -96,7 +94,7 @@ def _insert(
 ) -> int:
     cur = conn.execute(
         "INSERT INTO applications (consumer_id, number, category, status, form, created_at,"
-        " updated_at) VALUES (?, '', 'p14', ?, ?, ?, ?)",
+        " updated_at) VALUES (?, '', 'p14', ?, ?, ?, ?) RETURNING id",
         (consumer_id, status, json.dumps(form, ensure_ascii=False), iso(created), iso(created)),
     )
     app_id = inserted_id(cur)
@@ -172,9 +170,10 @@ def load(app: CabinetApp) -> None:
         asked = now - timedelta(days=5)
         cur = conn.execute(
             "INSERT INTO feedback_threads (consumer_id, subject, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?) RETURNING id",
             (cid, "Сроки подключения дома", iso(asked), iso(asked + timedelta(days=1))),
         )
+        thread_id = inserted_id(cur)
         for author, text, at in (
             (
                 "consumer",
@@ -192,5 +191,5 @@ def load(app: CabinetApp) -> None:
         ):
             conn.execute(
                 "INSERT INTO feedback_messages (thread_id, author, text, at) VALUES (?, ?, ?, ?)",
-                (cur.lastrowid, author, text, iso(at)),
+                (thread_id, author, text, iso(at)),
             )

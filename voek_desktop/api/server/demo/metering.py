@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from voek_desktop.api.server.core.clock import iso
+from voek_desktop.api.server.storage.db import inserted_id
 
 if TYPE_CHECKING:
     from voek_desktop.api.server.app import CabinetApp
@@ -249,14 +250,16 @@ def load(app: CabinetApp) -> None:
                 point_id += 1
         for kind, registry_number, inn, name, contracts in ORGANIZATIONS:
             cur = conn.execute(
-                "INSERT INTO organizations (kind, registry_number, inn, name) VALUES (?, ?, ?, ?)",
+                "INSERT INTO organizations (kind, registry_number, inn, name) VALUES (?, ?, ?, ?)"
+                " RETURNING id",
                 (kind, registry_number, inn, name),
             )
+            organization_id = inserted_id(cur)
             for contract, (signed_on, points) in contracts.items():
                 conn.execute(
                     "INSERT INTO supply_contracts (number, organization_id, signed_on)"
                     " VALUES (?, ?, ?)",
-                    (contract, cur.lastrowid, signed_on),
+                    (contract, organization_id, signed_on),
                 )
                 for point in points:
                     _insert_point(conn, point_id, point, contract=contract)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-import sqlite3
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +41,7 @@ from voek_desktop.api.server.http.web import (
     not_found,
     validation_failed,
 )
+from voek_desktop.api.server.storage.db import Connection, Row
 from voek_desktop.domain import applications as domain
 from voek_desktop.domain.uploads import content_disposition, safe_filename
 
@@ -89,7 +89,7 @@ def render_contract_pdf(
 # --- shapes ---------------------------------------------------------------------------------
 
 
-def contract_json(row: sqlite3.Row, application_number: str) -> dict[str, Any]:
+def contract_json(row: Row, application_number: str) -> dict[str, Any]:
     signed_copy = None
     if row["signed_copy_name"]:
         signed_copy = {
@@ -122,7 +122,7 @@ _CONTRACT_SQL = (
 )
 
 
-def _own_contract(app: CabinetApp, req: Request, id: str) -> sqlite3.Row:
+def _own_contract(app: CabinetApp, req: Request, id: str) -> Row:
     row = app.db.query_one(
         _CONTRACT_SQL + " WHERE c.id = ? AND c.consumer_id = ?",
         (parse_id(id), req.consumer["id"]),
@@ -270,7 +270,7 @@ def _consumer_dict(app: CabinetApp, consumer_id: int) -> dict[str, Any]:
     return profile_json(app.db.query_row("SELECT * FROM consumers WHERE id = ?", (consumer_id,)))
 
 
-def _make_contract_pdf(app: CabinetApp, row: sqlite3.Row, number: str, now: str) -> Path:
+def _make_contract_pdf(app: CabinetApp, row: Row, number: str, now: str) -> Path:
     """Render into a temporary file and move it under a random name (atomic)."""
     ctype = consumer_type_of(app, row["consumer_id"])
     application = application_json(app, row, ctype)
@@ -355,7 +355,7 @@ def set_application_status(app: CabinetApp, req: Request, id: str) -> Response:
 
 
 def _contract_follows(
-    conn: sqlite3.Connection, row: sqlite3.Row, new: str, number: str, pdf: Path | None, now: str
+    conn: Connection, row: Row, new: str, number: str, pdf: Path | None, now: str
 ) -> None:
     """The contract row mirrors its application's status."""
     if new == "contract_offered" and pdf is not None:
@@ -383,7 +383,7 @@ def _contract_follows(
         )
 
 
-def _notify(app: CabinetApp, row: sqlite3.Row, new: str, comment: str) -> None:
+def _notify(app: CabinetApp, row: Row, new: str, comment: str) -> None:
     consumer = app.db.query_one("SELECT email FROM consumers WHERE id = ?", (row["consumer_id"],))
     if consumer is None:
         return

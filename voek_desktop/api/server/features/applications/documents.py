@@ -25,6 +25,7 @@ from voek_desktop.api.server.http.web import (
     not_found,
     validation_failed,
 )
+from voek_desktop.api.server.storage.db import inserted_id
 from voek_desktop.domain import applications as domain
 from voek_desktop.domain.uploads import (
     MAX_FILE_BYTES,
@@ -44,7 +45,7 @@ CONSUMER_QUOTA_BYTES = 300 * 1024 * 1024
 
 
 _USED_SQL = (
-    "SELECT coalesce(sum(d.size), 0) FROM application_documents d"
+    "SELECT coalesce(sum(d.size), 0) AS used FROM application_documents d"
     " JOIN applications a ON a.id = d.application_id WHERE a.consumer_id = ?"
 )
 
@@ -138,13 +139,13 @@ def upload_document(app: CabinetApp, req: Request, id: str) -> Response:
                 raise _too_many()
             # Again inside the write transaction (BEGIN IMMEDIATE serialises writers): parallel
             # uploads all passed the early check against the same old total.
-            (used,) = conn.execute(_USED_SQL, (req.consumer["id"],)).fetchone()
+            used = conn.execute(_USED_SQL, (req.consumer["id"],)).fetchone()["used"]
             if used + size > CONSUMER_QUOTA_BYTES:
                 raise _over_quota()
             cur = conn.execute(
                 "INSERT INTO application_documents (application_id, kind, filename,"
                 " content_type, size, stored_name, sha256, uploaded_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     row["id"],
                     kind,
@@ -156,6 +157,7 @@ def upload_document(app: CabinetApp, req: Request, id: str) -> Response:
                     iso(app.clock.now()),
                 ),
             )
+            doc_id = inserted_id(cur)
             conn.execute(
                 "UPDATE applications SET updated_at = ? WHERE id = ?",
                 (iso(app.clock.now()), row["id"]),
@@ -163,7 +165,7 @@ def upload_document(app: CabinetApp, req: Request, id: str) -> Response:
     except BaseException:
         remove_quietly(path)
         raise
-    doc = app.db.query_row("SELECT * FROM application_documents WHERE id = ?", (cur.lastrowid,))
+    doc = app.db.query_row("SELECT * FROM application_documents WHERE id = ?", (doc_id,))
     return Response.json(document_json(doc), 201)
 
 

@@ -8,7 +8,6 @@ import hashlib
 import json
 import os
 import secrets
-import sqlite3
 import threading
 from datetime import date
 from pathlib import Path
@@ -23,6 +22,7 @@ from voek_desktop.api.server.core.schemas import (
     media,
 )
 from voek_desktop.api.server.http.web import HttpError, Request, not_found
+from voek_desktop.api.server.storage.db import Connection, Row
 from voek_desktop.domain import applications as domain
 from voek_desktop.domain.time import moscow_date
 from voek_desktop.domain.uploads import (
@@ -67,7 +67,7 @@ def remove_quietly(path: str | os.PathLike[str]) -> None:
 # --- records of the logged-in consumer ------------------------------------------------------
 
 
-def own_application(app: CabinetApp, req: Request, id: str) -> sqlite3.Row:
+def own_application(app: CabinetApp, req: Request, id: str) -> Row:
     row = app.db.query_one(
         "SELECT * FROM applications WHERE id = ? AND consumer_id = ?",
         (parse_id(id), req.consumer["id"]),
@@ -83,7 +83,7 @@ def consumer_type_of(app: CabinetApp, consumer_id: int) -> str:
 
 
 def add_history(
-    conn: sqlite3.Connection,
+    conn: Connection,
     application_id: int,
     status: str,
     at: str,
@@ -100,7 +100,7 @@ def add_history(
 # --- JSON shapes ----------------------------------------------------------------------------
 
 
-def document_json(row: sqlite3.Row) -> dict[str, Any]:
+def document_json(row: Row) -> dict[str, Any]:
     kind = domain.DOCUMENT_KINDS.get(row["kind"])
     return {
         "id": row["id"],
@@ -114,7 +114,7 @@ def document_json(row: sqlite3.Row) -> dict[str, Any]:
     }
 
 
-def application_json(app: CabinetApp, row: sqlite3.Row, consumer_type: str) -> dict[str, Any]:
+def application_json(app: CabinetApp, row: Row, consumer_type: str) -> dict[str, Any]:
     form = json.loads(row["form"])
     documents = app.db.query(
         "SELECT * FROM application_documents WHERE application_id = ? ORDER BY id", (row["id"],)

@@ -156,7 +156,7 @@ def create_application(app: CabinetApp, req: Request) -> Response:
             )
         cur = conn.execute(
             "INSERT INTO applications (consumer_id, number, category, status, form, created_at,"
-            " updated_at) VALUES (?, '', ?, 'draft', ?, ?, ?)",
+            " updated_at) VALUES (?, '', ?, 'draft', ?, ?, ?) RETURNING id",
             (consumer["id"], category, json.dumps(clean, ensure_ascii=False), iso(now), iso(now)),
         )
         app_id = inserted_id(cur)

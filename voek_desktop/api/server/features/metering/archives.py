@@ -5,7 +5,6 @@ produces the .xlsx (features/metering/xlsx.py) and its download with ranges (doc
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -41,6 +40,7 @@ from voek_desktop.api.server.http.web import (
     not_found,
     validation_failed,
 )
+from voek_desktop.api.server.storage.db import Connection, Row, inserted_id
 from voek_desktop.domain.time import (
     MSK,
     archive_editable_until,
@@ -73,13 +73,13 @@ def _archive_dir(app: CabinetApp) -> Path:
     return Path(app.config.db_path).parent / "files" / "archives"
 
 
-def _status(row: sqlite3.Row, now: datetime) -> str:
+def _status(row: Row, now: datetime) -> str:
     if row["status"] == "accepted" and now >= parse_iso(row["editable_until"]):
         return "locked"
     return row["status"]
 
 
-def _archive_json(row: sqlite3.Row, now: datetime) -> dict[str, Any]:
+def _archive_json(row: Row, now: datetime) -> dict[str, Any]:
     status = _status(row, now)
     return {
         "id": row["id"],
@@ -106,7 +106,7 @@ def _moment(moment: datetime) -> str:
     return moment.astimezone(MSK).strftime("%d.%m.%Y %H:%M") + " МСК"
 
 
-def _check_period(app: CabinetApp, meter: sqlite3.Row, start: Any, end: Any) -> tuple[date, date]:
+def _check_period(app: CabinetApp, meter: Row, start: Any, end: Any) -> tuple[date, date]:
     """The period rules of an archive request (SPEC §6.5, docs/design.md "Archives"), in Moscow
     dates: start ≥ today − 3 years, end ≤ the last day complete when the file is produced
     (domain/time.py ``archive_last_day``), start ≤ end; and no earlier than the meter's data."""
@@ -141,7 +141,7 @@ def _check_period(app: CabinetApp, meter: sqlite3.Row, start: Any, end: Any) -> 
     return first, last
 
 
-def _visible_request(app: CabinetApp, req: Request, id: str) -> sqlite3.Row:
+def _visible_request(app: CabinetApp, req: Request, id: str) -> Row:
     row = app.db.query_one(
         "SELECT * FROM archive_requests WHERE id = ? AND consumer_id = ?",
         (int_id(id), req.consumer["id"]),
@@ -151,7 +151,7 @@ def _visible_request(app: CabinetApp, req: Request, id: str) -> sqlite3.Row:
     return row
 
 
-def _check_open_requests(conn: sqlite3.Connection, consumer_id: int, meter_id: int) -> None:
+def _check_open_requests(conn: Connection, consumer_id: int, meter_id: int) -> None:
     per_meter, total = conn.execute(
         "SELECT coalesce(sum(meter_id = ?), 0), count(*) FROM archive_requests"
         " WHERE consumer_id = ? AND status = 'accepted'",
@@ -202,7 +202,7 @@ def create_archive_request(app: CabinetApp, req: Request, id: str) -> Response:
         cur = conn.execute(
             "INSERT INTO archive_requests (consumer_id, meter_id, period_start, period_end,"
             " status, created_at, updated_at, editable_until, produce_after)"
-            " VALUES (?, ?, ?, ?, 'accepted', ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, 'accepted', ?, ?, ?, ?) RETURNING id",
             (
                 req.consumer["id"],
                 meter["id"],
@@ -214,7 +214,7 @@ def create_archive_request(app: CabinetApp, req: Request, id: str) -> Response:
                 iso(produce_after),
             ),
         )
-        request_id = int(cur.lastrowid or 0)
+        request_id = inserted_id(cur)
         jobs.enqueue(conn, "archive", request_id, produce_after, now)
     row = app.db.query_row("SELECT * FROM archive_requests WHERE id = ?", (request_id,))
     return Response.json(_archive_json(row, now), 201)
@@ -317,7 +317,7 @@ def patch_archive_request(app: CabinetApp, req: Request, id: str) -> Response:
     return Response.json(_archive_json(row, now))
 
 
-def _locked(row: sqlite3.Row, now: datetime) -> HttpError:
+def _locked(row: Row, now: datetime) -> HttpError:
     # Names only what is still ahead: the file's time, not the deadline that has passed.
     return HttpError(
         409,
@@ -328,7 +328,7 @@ def _locked(row: sqlite3.Row, now: datetime) -> HttpError:
     )
 
 
-def _when_ready(row: sqlite3.Row, now: datetime) -> str:
+def _when_ready(row: Row, now: datetime) -> str:
     if row["status"] == "ready":
         return "Архив по нему уже сформирован."
     if row["status"] == "failed":
@@ -447,7 +447,7 @@ def download_archive(app: CabinetApp, req: Request, id: str) -> Response:
     return Response.file_part(path, XLSX_TYPE, 0, None, 200, headers)
 
 
-def _archive_file_name(meter: sqlite3.Row, first: date, last: date) -> str:
+def _archive_file_name(meter: Row, first: date, last: date) -> str:
     serial = re.sub(r"[^0-9A-Za-z]", "", meter["serial_number"])
     return f"Архив ПУ {serial} {ddmmyyyy(first)}–{ddmmyyyy(last)}.xlsx"
 
