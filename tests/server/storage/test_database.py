@@ -32,7 +32,7 @@ def test_database_is_in_wal_mode_with_the_schema_version(server):
     path = Path(server.app.config.db_path)
     assert path.is_file()
     assert _pragma(path, "journal_mode") == "wal"
-    assert _pragma(path, "user_version") == len(MIGRATIONS) >= 1
+    assert _pragma(path, "user_version") == max(MIGRATIONS) >= 1
 
 
 @pytest.mark.sqlite_only
@@ -54,7 +54,7 @@ def test_restart_keeps_accounts_and_pending_tokens(tmp_path, api_for):
         assert api.login_response(login=body["snils"], password=body["password"]).ok
         assert api.login_response("company").ok
         db = Path(second.app.config.db_path)
-        assert _pragma(db, "user_version") == len(MIGRATIONS)
+        assert _pragma(db, "user_version") == max(MIGRATIONS)
         with closing(sqlite3.connect(db)) as conn:
             (count,) = conn.execute("SELECT count(*) FROM consumers").fetchone()
         assert count == 4  # three demo consumers, not six, and the new one
@@ -90,7 +90,7 @@ def test_a_database_counted_in_user_version_upgrades_to_schema_migrations(tmp_pa
     path = tmp_path / "old.sqlite3"
     older = 4
     with closing(sqlite3.connect(path)) as conn:
-        for script in MIGRATIONS[:older]:
+        for script in [MIGRATIONS[n] for n in range(1, older + 1)]:
             for statement in statements(script):
                 conn.execute(statement)
         conn.execute(
@@ -102,13 +102,13 @@ def test_a_database_counted_in_user_version_upgrades_to_schema_migrations(tmp_pa
     try:
         assert db.schema_version() == len(MIGRATIONS)
         numbers = [r["number"] for r in db.query("SELECT number FROM schema_migrations")]
-        assert numbers == list(range(1, len(MIGRATIONS) + 1))
+        assert sorted(numbers) == sorted(MIGRATIONS)
         assert db.query_row("SELECT count(*) AS n FROM login_failures")["n"] == 1
         # Migration 5 ran (its table is there), migration 1 did not run twice (it would fail).
         assert db.query("SELECT * FROM limited_attempts") == []
     finally:
         db.close()
-    assert _pragma(path, "user_version") == len(MIGRATIONS)
+    assert _pragma(path, "user_version") == max(MIGRATIONS)
     SqliteDatabase(path).close()  # a second start finds nothing to do
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import logging
+import os
 import signal
 import sys
 import threading
@@ -50,6 +51,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080)
     p.add_argument("--db", type=Path, default=Path("voek-cabinet.sqlite3"), help="файл SQLite")
+    p.add_argument(
+        "--files",
+        choices=("folder", "db"),
+        default=os.environ.get("VOEK_FILES") or "folder",
+        help="где хранить файлы: folder — папка files/ рядом с базой, db — в самой базе"
+        " (несколько серверов с общей базой PostgreSQL); по умолчанию VOEK_FILES или folder",
+    )
     p.add_argument("--demo", action="store_true", help="загрузить демонстрационные данные")
     p.add_argument("--dev", action="store_true", help="включить маршруты /api/v1/dev/*")
     p.add_argument("--smtp", type=_smtp, help="отправлять почту через HOST:PORT")
@@ -106,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         outbox_dir=None if args.smtp else args.outbox,
         smtp=args.smtp,
         signatory=args.signatory,
+        files=args.files,
     )
     app = create_app(config)
     httpd = CabinetHTTPServer(

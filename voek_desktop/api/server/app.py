@@ -15,6 +15,7 @@ from typing import Any
 from voek_desktop.api.server import demo
 from voek_desktop.api.server.core import files, pacing, sessions
 from voek_desktop.api.server.core.clock import Clock
+from voek_desktop.api.server.core.filestore import FileStore, open_store
 from voek_desktop.api.server.core.mail import Mailer
 from voek_desktop.api.server.features import connection_contracts, dev, feedback, openapi, survey
 from voek_desktop.api.server.features.applications import documents as application_documents
@@ -64,6 +65,9 @@ class ServerConfig:
     db_path: Path
     # A SQLite path or a postgresql:// URL (storage/db.py open_database); None: ``db_path``.
     database: str | None = None
+    # Where scans, contracts and archives are kept (core/filestore.py): "folder" (files/ beside
+    # the database) or "db" (in the database: several hosts share nothing but it).
+    files: str = "folder"
     public_url: str = "http://127.0.0.1:8080"
     dev: bool = False
     demo: bool = False
@@ -91,6 +95,7 @@ class CabinetApp:
         data.mkdir(mode=0o700, parents=True, exist_ok=True)
         files.warn_if_open(data)
         self.db: Database = open_database(config.database or config.db_path)
+        self.files: FileStore = open_store(config.files, self.db, data / "files")
         files.make_tree_private(data / "files")
         for folder in FILE_FOLDERS:
             files.private_folder(data / "files" / folder)

@@ -36,7 +36,7 @@ def reserve(app: CabinetApp, rule: Limit, key: str) -> int:
     ``rule.limit`` attempts already fall within the window."""
     now = app.clock.now()
     since = iso(now - rule.window)
-    with app.db.write() as conn:
+    with app.db.write(lock=f"limit:{rule.purpose}:{key}") as conn:
         rows = conn.execute(
             "SELECT at FROM limited_attempts WHERE purpose = ? AND key = ? AND at > ? ORDER BY at",
             (rule.purpose, key, since),

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from voek_desktop.api.server.core.clock import iso
-from voek_desktop.api.server.features.applications.records import add_history, files_dir
+from voek_desktop.api.server.features.applications.records import add_history
 from voek_desktop.api.server.storage.db import Connection, inserted_id
 from voek_desktop.domain.time import moscow_date
 
@@ -113,7 +111,6 @@ def load(app: CabinetApp) -> None:
     if app.db.query_one("SELECT 1 FROM applications WHERE consumer_id = ?", (cid,)):
         return
     now = app.clock.now()
-    folder = files_dir(app, "applications")
     scans = []
     for kind, filename in (
         ("signed_application", "Заявка подписанная.pdf"),
@@ -121,12 +118,9 @@ def load(app: CabinetApp) -> None:
         ("site_plan", "План участка.pdf"),
     ):
         data = tiny_pdf(f"Demo scan: {kind}")
-        name = secrets.token_hex(16)
-        path = folder / name
-        path.write_bytes(data)
-        os.chmod(path, 0o600)
+        name = app.files.put_bytes("applications", data)
         scans.append((kind, filename, name, len(data), hashlib.sha256(data).hexdigest()))
-    with app.db.write() as conn:
+    with app.db.write(lock="demo") as conn:
         if conn.execute("SELECT 1 FROM applications WHERE consumer_id = ?", (cid,)).fetchone():
             return
         created = now - timedelta(days=10)

@@ -236,7 +236,7 @@ def load(app: CabinetApp) -> None:
     """Loading twice changes nothing: the registry is written once, and the demo individual's
     accounts are added only together with it (a later removal by the user stays removed)."""
     now = iso(app.clock.now())
-    with app.db.write() as conn:
+    with app.db.write(lock="demo") as conn:
         if conn.execute("SELECT 1 FROM personal_accounts LIMIT 1").fetchone():
             return
         point_id = 1

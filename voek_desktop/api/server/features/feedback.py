@@ -78,7 +78,7 @@ def _own_thread(app: CabinetApp, req: Request, id: str) -> Row:
 
 def add_message(app: CabinetApp, thread_id: int, author: str, text: str) -> None:
     now = iso(app.clock.now())
-    with app.db.write() as conn:
+    with app.db.write(lock=f"feedback-thread:{thread_id}") as conn:
         (count,) = conn.execute(
             "SELECT count(*) FROM feedback_messages WHERE thread_id = ?", (thread_id,)
         ).fetchone()
@@ -128,7 +128,7 @@ def create_feedback(app: CabinetApp, req: Request) -> Response:
         raise validation_failed(errors)
     subject = " ".join(subject.split())
     now = iso(app.clock.now())
-    with app.db.write() as conn:
+    with app.db.write(consumer=req.consumer["id"]) as conn:
         (count,) = conn.execute(
             "SELECT count(*) FROM feedback_threads WHERE consumer_id = ?", (req.consumer["id"],)
         ).fetchone()

@@ -125,7 +125,7 @@ class Database:
         raise NotImplementedError
 
     def _run_migrations(self, conn: Connection, done: set[int]) -> None:
-        for number, script in enumerate(MIGRATIONS, start=1):
+        for number, script in sorted(MIGRATIONS.items()):
             if number in done:
                 continue
             for statement in statements(script):
@@ -209,8 +209,9 @@ class SqliteDatabase(Database):
         with self.write() as conn:
             conn.execute(SCHEMA_MIGRATIONS)
             done = {row["number"] for row in conn.execute("SELECT number FROM schema_migrations")}
-            # Before schema_migrations the count of migrations run was PRAGMA user_version;
-            # such a database records them once, then only the table counts.
+            # Before schema_migrations the count of migrations run was PRAGMA user_version
+            # (they were numbered 1..N without gaps then); such a database records them once,
+            # then only the table counts.
             counted = conn.execute("PRAGMA user_version").fetchone()[0]
             if counted and not done:
                 conn.executemany(
@@ -221,7 +222,7 @@ class SqliteDatabase(Database):
             self._run_migrations(conn, done)
             # Kept in step for an older server started on this file: it sees the schema it
             # knows is there and does not run its migrations again.
-            conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+            conn.execute(f"PRAGMA user_version = {max(MIGRATIONS)}")
 
     def close(self) -> None:
         with self._all_lock:

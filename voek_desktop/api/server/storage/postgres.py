@@ -79,6 +79,10 @@ def _configure(conn: psycopg.Connection[Any]) -> None:
     conn.adapters.register_loader("numeric", _IntegralNumericLoader)
 
 
+# INSERT … VALUES (?, …) [ON CONFLICT …]: executemany sends such a statement's rows in one.
+_INSERT_VALUES = re.compile(r"^(\s*INSERT INTO [^;]*? VALUES )(\([?, ]+\))([^;]*)$", re.DOTALL)
+_BATCH_ROWS = 500
+
 _PLACEHOLDER = re.compile(r"'(?:[^']|'')*'|\?|(?<!:):([A-Za-z_]\w*)|%")
 
 
@@ -157,8 +161,21 @@ class PgConnection:
         return _run(self.raw, sql, params)
 
     def executemany(self, sql: str, params: Any) -> None:
+        rows = [_values(p) for p in params]
+        if not rows:
+            return
+        batched = _INSERT_VALUES.match(sql)
         with _mapped_errors(), self.raw.cursor() as cursor:
-            cursor.executemany(translate(sql), [_values(p) for p in params])
+            if batched is None or isinstance(rows[0], dict):
+                cursor.executemany(translate(sql), rows)
+                return
+            # One INSERT of many VALUES rows instead of a statement per row: the registers'
+            # snapshots are written hundreds of rows at a time (a round trip each, else).
+            head, one, tail = batched.groups()
+            for start in range(0, len(rows), _BATCH_ROWS):
+                chunk = rows[start : start + _BATCH_ROWS]
+                text = translate(head + ", ".join([one] * len(chunk)) + tail)
+                cursor.execute(text, [value for row in chunk for value in row])
 
 
 class _Reads:
@@ -265,8 +282,8 @@ def postgres_ddl(statement: str) -> str:
     - ``INTEGER`` is 64-bit in SQLite: BIGINT (sizes, seeds, Wh registers pass 2^31);
     - SQLite gives every table without an integer key a ``rowid``, which two tables' statements
       use (login_failures, email_change_undos): here such a table gets a ``rowid`` identity;
-    - ``WITHOUT ROWID`` is SQLite's storage choice; the server id's random bytes are spelled
-      with PostgreSQL's functions."""
+    - BLOB is bytea; ``WITHOUT ROWID`` is SQLite's storage choice; the server id's random
+      bytes are spelled with PostgreSQL's functions."""
     creates_rowid_table = (
         _CREATE.match(statement) is not None
         and "INTEGER PRIMARY KEY" not in statement
@@ -278,6 +295,7 @@ def postgres_ddl(statement: str) -> str:
         statement,
     )
     text = re.sub(r"\bINTEGER\b", "BIGINT", text)
+    text = re.sub(r"\bBLOB\b", "BYTEA", text)
     text = text.replace("WITHOUT ROWID", "").rstrip()
     text = text.replace("lower(hex(randomblob(16)))", "replace(gen_random_uuid()::text, '-', '')")
     if creates_rowid_table:

@@ -7,13 +7,11 @@ import contextlib
 import hashlib
 import json
 import os
-import secrets
 import threading
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from voek_desktop.api.server.core.files import private_folder
 from voek_desktop.api.server.core.schemas import (
     DATE_TIME,
     INTEGER,
@@ -55,8 +53,9 @@ def moscow_today(app: CabinetApp) -> date:
 
 
 def files_dir(app: CabinetApp, name: str) -> Path:
-    """A folder beside the database, never under a served path."""
-    return private_folder(Path(app.config.db_path).parent / "files" / name)
+    """The local folder for temporary files on their way into the store's ``name`` folder
+    (beside the database, never under a served path); core/filestore.py."""
+    return app.files.spool(name)
 
 
 def remove_quietly(path: str | os.PathLike[str]) -> None:
@@ -167,7 +166,7 @@ def application_json(app: CabinetApp, row: Row, consumer_type: str) -> dict[str,
 _PARSING = threading.BoundedSemaphore(2)
 
 
-def receive_file(app: CabinetApp, req: Request, folder: str) -> tuple[Path, str, int, str]:
+def receive_file(app: CabinetApp, req: Request, folder: str) -> tuple[str, str, int, str]:
     """Take a raw-body scan: declared type allowed, ≤ 20 MB (413 before reading a larger
     body), content sniffed and agreeing with the declared type (415), then parsed as that type:
     not readable, active PDF content, too many pixels are 422. The file lands under a random
@@ -206,13 +205,11 @@ def receive_file(app: CabinetApp, req: Request, folder: str) -> tuple[Path, str,
                 check_structure(tmp_path, content_type)
         except FileProblem as exc:
             raise HttpError(422, exc.code, exc.message, {"file": exc.message}) from None
-        final = directory / secrets.token_hex(16)
-        os.chmod(tmp_path, 0o600)
-        os.replace(tmp_path, final)
+        stored = app.files.put(folder, Path(tmp_path))
     except BaseException:
         remove_quietly(tmp_path)
         raise
-    return final, content_type, size, digest.hexdigest()
+    return stored, content_type, size, digest.hexdigest()
 
 
 # --- OpenAPI --------------------------------------------------------------------------------

@@ -253,14 +253,15 @@ def _locked_out(now: datetime, last: str) -> HttpError:
 def reserve_attempt(app: CabinetApp, key: str) -> int:
     """Count a password check before it runs; 429 when the window's attempts are used up.
 
-    The count and the reservation are one write transaction (BEGIN IMMEDIATE takes the
-    database's write lock), so parallel requests, also from several server processes on one
-    database, never check more than ``LOCKOUT_FAILURES`` passwords per window
-    (docs/design.md "Identity"). The reservation counts like a failure until it is settled by
-    ``attempt_failed`` (it stays), ``attempt_succeeded`` (the failures are cleared) or
-    ``attempt_released`` (the password was right but the login refused for another reason)."""
+    The count and the reservation are one write transaction (BEGIN IMMEDIATE takes SQLite's
+    write lock; on PostgreSQL an advisory lock on the login key), so parallel requests, also
+    from several server processes on one database, never check more than
+    ``LOCKOUT_FAILURES`` passwords per window (docs/design.md "Identity"). The reservation
+    counts like a failure until it is settled by ``attempt_failed`` (it stays),
+    ``attempt_succeeded`` (the failures are cleared) or ``attempt_released`` (the password
+    was right but the login refused for another reason)."""
     now = app.clock.now()
-    with app.db.write() as conn:
+    with app.db.write(lock="login:" + key) as conn:
         rows = conn.execute(
             "SELECT at FROM login_failures WHERE login_key = ? AND at > ? ORDER BY at",
             (key, iso(now - LOCKOUT_WINDOW)),

@@ -187,7 +187,7 @@ def confirm_password_reset(app: CabinetApp, req: Request) -> Response:
     row = use_token(app, token, "password_reset")
     password_hash = hash_password(text_field(body, "password"))
     now = app.clock.now()
-    with app.db.write() as conn:
+    with app.db.write(consumer=row["consumer_id"]) as conn:
         consume_token(conn, row, now)
         consumer = conn.execute(
             "SELECT * FROM consumers WHERE id = ?", (row["consumer_id"],)

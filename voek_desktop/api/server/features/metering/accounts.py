@@ -133,7 +133,7 @@ def add_personal_account(app: CabinetApp, req: Request) -> Response:
         )
     limits.release(app, attempt)
     now = iso(app.clock.now())
-    with app.db.write() as conn:
+    with app.db.write(consumer=req.consumer["id"]) as conn:
         cur = conn.execute(
             "INSERT INTO consumer_personal_accounts (consumer_id, number, added_at)"
             " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
@@ -160,7 +160,7 @@ def add_personal_account(app: CabinetApp, req: Request) -> Response:
 )
 def remove_personal_account(app: CabinetApp, req: Request, number: str) -> Response:
     require_individual(req)
-    with app.db.write() as conn:
+    with app.db.write(consumer=req.consumer["id"]) as conn:
         cur = conn.execute(
             "DELETE FROM consumer_personal_accounts WHERE consumer_id = ? AND number = ?",
             (req.consumer["id"], path_text(number)),

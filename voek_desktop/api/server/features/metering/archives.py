@@ -69,8 +69,12 @@ STATUS_LABELS = {
 }
 
 
+ARCHIVES = "archives"  # the store's folder (core/filestore.py)
+
+
 def _archive_dir(app: CabinetApp) -> Path:
-    return Path(app.config.db_path).parent / "files" / "archives"
+    """Where workbooks are written before they are stored."""
+    return app.files.spool(ARCHIVES)
 
 
 def _status(row: Row, now: datetime) -> str:
@@ -196,7 +200,7 @@ def create_archive_request(app: CabinetApp, req: Request, id: str) -> Response:
     # SPEC §6.5: after 21:00 МСК a request belongs to the next day, so its deadline is ahead.
     editable_until = archive_editable_until(now)
     produce_after = archive_produce_after(now)
-    with app.db.write() as conn:
+    with app.db.write(consumer=req.consumer["id"]) as conn:
         # Counted in the write transaction, so parallel requests cannot pass the cap together.
         _check_open_requests(conn, req.consumer["id"], meter["id"])
         cur = conn.execute(
@@ -305,7 +309,7 @@ def patch_archive_request(app: CabinetApp, req: Request, id: str) -> Response:
         body.get("period_start", row["period_start"]),
         body.get("period_end", row["period_end"]),
     )
-    with app.db.write() as conn:
+    with app.db.write(consumer=req.consumer["id"]) as conn:
         cur = conn.execute(
             "UPDATE archive_requests SET period_start = ?, period_end = ?, updated_at = ?"
             " WHERE id = ? AND status = 'accepted' AND editable_until > ?",
@@ -416,13 +420,13 @@ def download_archive(app: CabinetApp, req: Request, id: str) -> Response:
             )
         when = _when_ready(row, app.clock.now())
         raise HttpError(409, "archive_not_ready", "Архив еще не сформирован. " + when)
-    path = _archive_dir(app) / row["file_path"]
     try:
-        size = path.stat().st_size
+        stored = app.files.open(ARCHIVES, row["file_path"])
     except FileNotFoundError:
         raise HttpError(
             409, "archive_not_ready", "Файл архива недоступен. Создайте новый запрос"
         ) from None
+    size = stored.size
     headers = {
         "ETag": row["etag"],
         "Accept-Ranges": "bytes",
@@ -443,8 +447,8 @@ def download_archive(app: CabinetApp, req: Request, id: str) -> Response:
         if isinstance(parsed, tuple):
             first, last = parsed
             headers["Content-Range"] = f"bytes {first}-{last}/{size}"
-            return Response.file_part(path, XLSX_TYPE, first, last, 206, headers)
-    return Response.file_part(path, XLSX_TYPE, 0, None, 200, headers)
+            return Response.stored_part(stored, XLSX_TYPE, first, last, 206, headers)
+    return Response.stored_part(stored, XLSX_TYPE, 0, None, 200, headers)
 
 
 def _archive_file_name(meter: Row, first: date, last: date) -> str:
@@ -475,6 +479,7 @@ def produce_archive(app: CabinetApp, request_id: int, pace: Callable[[], None]) 
         path, size, etag = xlsx.produce(
             _archive_dir(app), model, info, simulator.last_poll(now), start, pace
         )
+        stored = app.files.put(ARCHIVES, path)
     except Exception as exc:
         with app.db.write() as conn:
             conn.execute(
@@ -491,7 +496,7 @@ def produce_archive(app: CabinetApp, request_id: int, pace: Callable[[], None]) 
                 iso(now),
                 iso(now),
                 _archive_file_name(meter, first, last),
-                path.name,
+                stored,
                 size,
                 etag,
                 request_id,
