@@ -83,6 +83,7 @@ def _sqlite_only(request: pytest.FixtureRequest, engine: str) -> None:
     if engine != "sqlite" and request.node.get_closest_marker("sqlite_only"):
         pytest.skip("about the SQLite file itself")
 
+
 JSON_TYPE = "application/json; charset=utf-8"
 CYRILLIC = re.compile("[А-Яа-яЁё]")
 TOKEN_LINE = re.compile(r"^([A-Za-z0-9_-]{32,})$", re.MULTILINE)
@@ -325,7 +326,7 @@ def make_server(tmp_path: Path) -> Iterator[Callable[..., EmbeddedServer]]:
         prepare: Callable[[Any], None] | None = None,
         **options: Any,
     ) -> EmbeddedServer:
-        config_keys = {"public_url", "dev", "demo", "clock"}
+        config_keys = {"public_url", "dev", "demo", "clock", "files"}
         config = ServerConfig(
             db_path=tmp_path / f"{name}.sqlite3",
             outbox_dir=tmp_path / f"{name}-outbox",

@@ -156,11 +156,12 @@ def _visible_request(app: CabinetApp, req: Request, id: str) -> Row:
 
 
 def _check_open_requests(conn: Connection, consumer_id: int, meter_id: int) -> None:
-    per_meter, total = conn.execute(
-        "SELECT coalesce(sum(meter_id = ?), 0), count(*) FROM archive_requests"
-        " WHERE consumer_id = ? AND status = 'accepted'",
+    counts = conn.execute(
+        "SELECT count(CASE WHEN meter_id = ? THEN 1 END) AS per_meter, count(*) AS total"
+        " FROM archive_requests WHERE consumer_id = ? AND status = 'accepted'",
         (meter_id, consumer_id),
     ).fetchone()
+    per_meter, total = counts["per_meter"], counts["total"]
     if total >= OPEN_PER_CONSUMER:
         raise HttpError(
             409,
