@@ -33,7 +33,9 @@ from voek_desktop.api.server.storage.db import open_database
 
 POSTGRES = os.environ.get("VOEK_TEST_POSTGRES", "")
 ENGINES = ["sqlite", "postgresql"] if POSTGRES else ["sqlite"]
-_SCHEMA_PREFIX = "voektest_"
+# Schemas of this test session: by process id, so two sessions on one cluster (a developer's
+# and CI's) never drop each other's; those of sessions that are gone are dropped at start.
+_SCHEMA_PREFIX = f"voektest_{os.getpid()}_"
 
 
 def postgres_url(schema: str) -> str:
@@ -42,14 +44,25 @@ def postgres_url(schema: str) -> str:
     return f"{POSTGRES}{joiner}options=-csearch_path%3D{schema}"
 
 
-def _drop_test_schemas() -> None:
+def _drop_test_schemas(*, stale: bool = False) -> None:
+    """Drop this session's schemas; ``stale``: those of sessions no longer running instead."""
     import psycopg
 
     with psycopg.connect(POSTGRES, autocommit=True) as conn:
-        names = conn.execute(
-            "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (_SCHEMA_PREFIX + "%",)
-        ).fetchall()
-        for (name,) in names:
+        names = [
+            name
+            for (name,) in conn.execute(
+                "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'voektest%%'"
+            ).fetchall()
+        ]
+        for name in names:
+            pid = name.split("_")[1]
+            if stale:
+                mine = not pid.isdigit() or Path(f"/proc/{pid}").exists()
+                if mine:  # a live session's (or this one's)
+                    continue
+            elif not name.startswith(_SCHEMA_PREFIX):
+                continue
             conn.execute(f'DROP SCHEMA "{name}" CASCADE')
 
 
@@ -71,7 +84,7 @@ def engine(request: pytest.FixtureRequest) -> Iterator[str]:
     if request.param == "sqlite":
         yield "sqlite"
         return
-    _drop_test_schemas()
+    _drop_test_schemas(stale=True)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(app_module, "open_database", open_on_postgres)
         yield "postgresql"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import demo
 from tests.server.conftest import POSTGRES, open_on_postgres
 from voek_desktop.api.server import start_embedded
 from voek_desktop.api.server.storage import migrations
@@ -17,6 +18,7 @@ from voek_desktop.api.server.storage.db import (
     MIGRATIONS,
     IntegrityError,
     SqliteDatabase,
+    Unavailable,
     open_database,
     statements,
 )
@@ -217,3 +219,52 @@ def test_every_migration_has_a_module_in_order():
     assert len(MIGRATIONS) == len(
         [n for n in dir(migrations) if n.startswith("m0") and n[1:4].isdigit()]
     )
+
+
+@pytest.mark.skipif(not POSTGRES, reason="VOEK_TEST_POSTGRES is not set")
+def test_no_free_connection_is_unavailable_not_a_hang(tmp_path):
+    """A pool whose connections are all in use answers Unavailable after its timeout (the HTTP
+    layer's 503), and serves again once one is back."""
+    db = open_on_postgres(tmp_path / "pg", max_size=1, timeout=0.5)
+    try:
+        with db.write():
+            other: list[BaseException] = []
+
+            def read() -> None:
+                try:
+                    db.query("SELECT 1 AS one")
+                except BaseException as exc:
+                    other.append(exc)
+
+            thread = threading.Thread(target=read)
+            thread.start()
+            thread.join(10)
+            assert len(other) == 1 and isinstance(other[0], Unavailable)
+        assert db.query_row("SELECT 1 AS one")["one"] == 1
+    finally:
+        db.close()
+
+
+def test_a_database_that_cannot_be_reached_is_503_in_the_error_format(engine, make_server):
+    """The database gone under a running server (PostgreSQL: its pool closed, as when the
+    server cannot reach it; SQLite: locked past the busy timeout is covered by the HTTP
+    tests): the JSON 503 with Retry-After, never a 500."""
+    if engine != "postgresql":
+        pytest.skip("PostgreSQL's pool")
+    import requests
+
+    srv = make_server(name="gone", demo=True, dev=True)
+    srv.app.db.pool.close()
+    resp = requests.post(
+        srv.url + "/api/v1/sessions",
+        json={
+            "consumer_type": "company",
+            "login": demo.LOGINS["company"],
+            "password": demo.PASSWORD,
+            "remember": False,
+        },
+        timeout=15,
+    )
+    assert resp.status_code == 503, resp.text
+    assert resp.json()["error"]["code"] == "busy"
+    assert resp.headers["Retry-After"] == "1"

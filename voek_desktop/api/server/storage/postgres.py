@@ -200,7 +200,9 @@ class _Reads:
 class PostgresDatabase(Database):
     engine = "postgresql"
 
-    def __init__(self, url: str, *, min_size: int = 1, max_size: int = 16) -> None:
+    def __init__(
+        self, url: str, *, min_size: int = 1, max_size: int = 16, timeout: float = POOL_TIMEOUT
+    ) -> None:
         self.url = url
         self._local = threading.local()
         self.pool = psycopg_pool.ConnectionPool(
@@ -209,7 +211,7 @@ class PostgresDatabase(Database):
             max_size=max_size,
             kwargs={"autocommit": True, "row_factory": _row_factory},
             configure=_configure,
-            timeout=POOL_TIMEOUT,
+            timeout=timeout,
             name="voek",
             open=False,
         )
