@@ -166,6 +166,18 @@ def test_both_engines_speak_the_same_statements(tmp_path):
             assert stored["pending"] == 1 and stored["rowid"] >= 1
             total = db.query_row("SELECT coalesce(sum(pending), 0) AS n FROM login_failures")
             assert total["n"] == 1 and isinstance(total["n"], int)
+            # Ids of our choosing (the demo's meters), then ones the database gives.
+            with db.write() as conn:
+                conn.execute(
+                    "INSERT INTO organizations (id, kind, registry_number, inn, name)"
+                    " VALUES (50, 'company', '50', '1', '1')"
+                )
+                db.ids_taken(conn, "organizations")
+                after = conn.execute(
+                    "INSERT INTO organizations (kind, registry_number, inn, name)"
+                    " VALUES ('company', '51', '1', '1') RETURNING id"
+                ).fetchone()["id"]
+            assert after == 51
         finally:
             db.close()
 

@@ -264,6 +264,9 @@ def load(app: CabinetApp) -> None:
                 for point in points:
                     _insert_point(conn, point_id, point, contract=contract)
                     point_id += 1
+        # Points and meters got their ids here (the demo's fixed ones): the next id given
+        # by the database must come after them.
+        app.db.ids_taken(conn, "metering_points", "meters")
         individual = conn.execute(
             "SELECT id FROM consumers WHERE snils = ?", (DEMO_INDIVIDUAL_SNILS,)
         ).fetchone()

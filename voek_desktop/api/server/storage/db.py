@@ -124,6 +124,11 @@ class Database:
     def close(self) -> None:
         raise NotImplementedError
 
+    def ids_taken(self, conn: Connection, *tables: str) -> None:
+        """Rows were inserted into ``tables`` with ids of the caller's choosing: ids the
+        database gives later must come after them. SQLite takes max(rowid) + 1 anyway;
+        PostgreSQL's identity sequence is moved on (storage/postgres.py)."""
+
     def _run_migrations(self, conn: Connection, done: set[int]) -> None:
         for number, script in sorted(MIGRATIONS.items()):
             if number in done:

@@ -271,6 +271,13 @@ class PostgresDatabase(Database):
     def ddl(self, statement: str) -> str:
         return postgres_ddl(statement)
 
+    def ids_taken(self, conn: Any, *tables: str) -> None:
+        for table in tables:
+            conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                f" (SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
+            )
+
 
 _CREATE = re.compile(r"^\s*CREATE TABLE (IF NOT EXISTS )?\w+ \(", re.IGNORECASE)
 
