@@ -258,9 +258,9 @@ def test_no_free_connection_is_unavailable_not_a_hang(tmp_path):
 
 
 def test_a_database_that_cannot_be_reached_is_503_in_the_error_format(engine, make_server):
-    """The database gone under a running server (PostgreSQL: its pool closed, as when the
-    server cannot reach it; SQLite: locked past the busy timeout is covered by the HTTP
-    tests): the JSON 503 with Retry-After, never a 500."""
+    """The database gone under a running server (its pool closed, as when the server cannot
+    reach PostgreSQL): the JSON 503 with Retry-After, never a 500. SQLite's "database is
+    locked" past the busy timeout becomes the same Unavailable (storage/db.py)."""
     if engine != "postgresql":
         pytest.skip("PostgreSQL's pool")
     import requests
