@@ -93,8 +93,8 @@ class Database:
         """A write transaction. A check-then-write transaction names what it checks: the
         ``consumer`` whose rows it counts or looks at, or a ``lock`` name (a login key) where no
         row stands for it. On PostgreSQL the transaction locks that first (the consumer's row
-        FOR UPDATE), so two of them on the same thing run one after the other; on SQLite BEGIN
-        IMMEDIATE already serialises every write transaction on the database."""
+        FOR NO KEY UPDATE), so two of them on the same thing run one after the other; on SQLite
+        BEGIN IMMEDIATE already serialises every write transaction on the database."""
         raise NotImplementedError
 
     def query(self, sql: str, params: Params = ()) -> list[Any]:

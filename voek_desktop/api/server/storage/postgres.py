@@ -237,8 +237,8 @@ class PostgresDatabase(Database):
     def write(
         self, *, consumer: int | None = None, lock: str | None = None
     ) -> Iterator[PgConnection]:
-        """A transaction on one pooled connection. ``consumer``: ``SELECT … FOR UPDATE`` on that
-        consumer's row first, so the check-then-write transactions of one consumer (how many
+        """A transaction on one pooled connection. ``consumer``: ``SELECT … FOR NO KEY UPDATE``
+        on that consumer's row first, so the check-then-write transactions of one consumer (how many
         open requests, is the e-mail free…) run one after the other, as under SQLite's BEGIN
         IMMEDIATE; ``lock``: the same with an advisory lock on a name (a login key, a limiter
         key) where no row stands for what is checked."""
@@ -247,7 +247,9 @@ class PostgresDatabase(Database):
         with _mapped_errors(), self.pool.connection() as raw, raw.transaction():
             conn = PgConnection(raw)
             if consumer is not None:
-                conn.execute("SELECT id FROM consumers WHERE id = ? FOR UPDATE", (consumer,))
+                # NO KEY UPDATE: two of these wait for each other, but the foreign-key checks
+                # of other writes (a session, a token for this consumer) do not wait for them.
+                conn.execute("SELECT id FROM consumers WHERE id = ? FOR NO KEY UPDATE", (consumer,))
             if lock is not None:
                 conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", (lock,))
             self._local.tx = conn
