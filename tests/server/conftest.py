@@ -7,9 +7,9 @@ with its own checksum code (independent from the product's).
 
 Every test here runs on SQLite and, when ``VOEK_TEST_POSTGRES`` holds a PostgreSQL URL (.ci/run
 and tools/test.sh set it from tools/pg_cluster.sh), again on PostgreSQL: ``engine`` (session,
-autouse) makes every server started in the PostgreSQL pass open a schema of its own in that
-database instead of its SQLite file, the same schema again for the same file (a restart).
-Tests about the SQLite file itself are marked ``sqlite_only``.
+autouse) makes every server started in the PostgreSQL pass open a schema of its own (in a
+database of this session's) instead of its SQLite file, the same schema again for the same
+file (a restart). Tests about the SQLite file itself are marked ``sqlite_only``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
@@ -33,37 +34,43 @@ from voek_desktop.api.server.storage.db import open_database
 
 POSTGRES = os.environ.get("VOEK_TEST_POSTGRES", "")
 ENGINES = ["sqlite", "postgresql"] if POSTGRES else ["sqlite"]
-# Schemas of this test session: by process id, so two sessions on one cluster (a developer's
-# and CI's) never drop each other's; those of sessions that are gone are dropped at start.
-_SCHEMA_PREFIX = f"voektest_{os.getpid()}_"
+# This test session's own database in that cluster (by process id, so two sessions on one
+# cluster, a developer's and CI's, never touch each other's), a schema per test server in it.
+# Dropping the database at the end is one quick step; those of sessions that are gone are
+# dropped at the start.
+_SESSION_DB = f"voektest_{os.getpid()}"
+
+
+def _session_url() -> str:
+    parts = urlsplit(POSTGRES)
+    return urlunsplit(parts._replace(path="/" + _SESSION_DB))
 
 
 def postgres_url(schema: str) -> str:
-    """The test database's URL with ``schema`` first on the search path."""
-    joiner = "&" if "?" in POSTGRES else "?"
-    return f"{POSTGRES}{joiner}options=-csearch_path%3D{schema}"
+    """The session database's URL with ``schema`` first on the search path."""
+    url = _session_url()
+    joiner = "&" if "?" in url else "?"
+    return f"{url}{joiner}options=-csearch_path%3D{schema}"
 
 
-def _drop_test_schemas(*, stale: bool = False) -> None:
-    """Drop this session's schemas; ``stale``: those of sessions no longer running instead."""
+def _admin(sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
     import psycopg
 
     with psycopg.connect(POSTGRES, autocommit=True) as conn:
-        names = [
-            name
-            for (name,) in conn.execute(
-                "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'voektest%%'"
-            ).fetchall()
-        ]
-        for name in names:
-            pid = name.split("_")[1]
-            if stale:
-                mine = not pid.isdigit() or Path(f"/proc/{pid}").exists()
-                if mine:  # a live session's (or this one's)
-                    continue
-            elif not name.startswith(_SCHEMA_PREFIX):
-                continue
-            conn.execute(f'DROP SCHEMA "{name}" CASCADE')
+        cur = conn.execute(sql, params)
+        return cur.fetchall() if cur.description else []
+
+
+def _drop_stale_databases() -> None:
+    for (name,) in _admin("SELECT datname FROM pg_database WHERE datname LIKE 'voektest%%'"):
+        pid = name.removeprefix("voektest_")
+        if not pid.isdigit() or not Path(f"/proc/{pid}").exists():
+            _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _ensure_session_database() -> None:
+    if not _admin("SELECT 1 FROM pg_database WHERE datname = %s", (_SESSION_DB,)):
+        _admin(f'CREATE DATABASE "{_SESSION_DB}"')
 
 
 def open_on_postgres(target: Any, **options: Any) -> Any:
@@ -72,8 +79,9 @@ def open_on_postgres(target: Any, **options: Any) -> Any:
 
     if str(target).startswith("postgres"):
         return open_database(target, **options)
-    schema = _SCHEMA_PREFIX + hashlib.sha1(str(Path(target).resolve()).encode()).hexdigest()[:20]
-    with psycopg.connect(POSTGRES, autocommit=True) as conn:
+    _ensure_session_database()
+    schema = "s_" + hashlib.sha1(str(Path(target).resolve()).encode()).hexdigest()[:20]
+    with psycopg.connect(_session_url(), autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
     return open_database(postgres_url(schema), **options)
 
@@ -84,11 +92,12 @@ def engine(request: pytest.FixtureRequest) -> Iterator[str]:
     if request.param == "sqlite":
         yield "sqlite"
         return
-    _drop_test_schemas(stale=True)
+    _drop_stale_databases()
+    _ensure_session_database()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(app_module, "open_database", open_on_postgres)
         yield "postgresql"
-    _drop_test_schemas()
+    _admin(f'DROP DATABASE IF EXISTS "{_SESSION_DB}" WITH (FORCE)')
 
 
 @pytest.fixture(autouse=True)

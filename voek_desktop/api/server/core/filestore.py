@@ -57,8 +57,11 @@ class FileStore(Protocol):
         ...
 
 
-def _new_name() -> str:
-    return secrets.token_hex(16)
+def _new_name(source: Path | None = None) -> str:
+    """A random name; a finished file's extension stays (an archive is .xlsx, as it is
+    served), a temporary one's .part does not."""
+    suffix = source.suffix if source is not None and source.suffix != ".part" else ""
+    return secrets.token_hex(16) + suffix
 
 
 class _LocalFile:
@@ -90,7 +93,7 @@ class FolderStore:
         return private_folder(self.root / folder)
 
     def put(self, folder: str, source: Path) -> str:
-        name = _new_name()
+        name = _new_name(source)
         os.chmod(source, FILE_MODE)
         os.replace(source, self.spool(folder) / name)
         return name
@@ -155,17 +158,17 @@ class DatabaseStore:
     def put(self, folder: str, source: Path) -> str:
         try:
             with open(source, "rb") as fh:
-                return self._insert(folder, iter(lambda: fh.read(CHUNK_BYTES), b""))
+                pieces = iter(lambda: fh.read(CHUNK_BYTES), b"")
+                return self._insert(folder, pieces, _new_name(source))
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(source)
 
     def put_bytes(self, folder: str, data: bytes) -> str:
         pieces = (data[i : i + CHUNK_BYTES] for i in range(0, len(data), CHUNK_BYTES))
-        return self._insert(folder, pieces)
+        return self._insert(folder, pieces, _new_name())
 
-    def _insert(self, folder: str, pieces: Iterator[bytes]) -> str:
-        name = _new_name()
+    def _insert(self, folder: str, pieces: Iterator[bytes], name: str) -> str:
         size = 0
         # One transaction: a file is there whole or not at all (no .part rows to sweep).
         with self.db.write() as conn:
