@@ -27,7 +27,8 @@ fi
 
 as_owner() {
     if [[ "$(id -u)" == 0 ]]; then
-        runuser -u voekpg -- "$@"
+        # From / : the clone CI runs in may be a folder the cluster's user cannot enter.
+        (cd / && runuser -u voekpg -- "$@")
     else
         "$@"
     fi
