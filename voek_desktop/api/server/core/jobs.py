@@ -82,7 +82,9 @@ class Runner:
     def _claim(self) -> Row | None:
         db = self.app.db
         now = iso(self.app.clock.now())
-        with db.write() as conn:
+        # Runners of several processes on one PostgreSQL claim one at a time (SQLite's BEGIN
+        # IMMEDIATE does that already): none takes a job another has just taken.
+        with db.write(lock="jobs:claim") as conn:
             job = conn.execute(
                 "SELECT * FROM jobs WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id"
                 " LIMIT 1",
