@@ -73,17 +73,23 @@ def _ensure_session_database() -> None:
         _admin(f'CREATE DATABASE "{_SESSION_DB}"')
 
 
-def open_on_postgres(target: Any, **options: Any) -> Any:
-    """``open_database`` for the PostgreSQL pass: a SQLite path becomes a schema of its own."""
+def postgres_target(target: Any) -> str:
+    """The URL that stands for the SQLite path ``target`` in the PostgreSQL pass: a schema of
+    its own in the session's database (created when missing), the same one for the same path."""
     import psycopg
 
-    if str(target).startswith("postgres"):
-        return open_database(target, **options)
     _ensure_session_database()
     schema = "s_" + hashlib.sha1(str(Path(target).resolve()).encode()).hexdigest()[:20]
     with psycopg.connect(_session_url(), autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-    return open_database(postgres_url(schema), **options)
+    return postgres_url(schema)
+
+
+def open_on_postgres(target: Any, **options: Any) -> Any:
+    """``open_database`` for the PostgreSQL pass: a SQLite path becomes a schema of its own."""
+    if str(target).startswith("postgres"):
+        return open_database(target, **options)
+    return open_database(postgres_target(target), **options)
 
 
 @pytest.fixture(scope="session", params=ENGINES, autouse=True)

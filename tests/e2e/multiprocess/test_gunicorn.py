@@ -5,7 +5,8 @@ What a user would notice if the processes did not share their state: a lockout t
 worker check five more passwords, a /dev clock and outbox that differ by which worker answers,
 an archive produced twice (or never) when a worker is killed, an upload lost because another
 process started. The database is a parameter: ``VOEK_TEST_DATABASE`` (e.g. a ``postgresql://``
-URL of a fresh, empty database) or, by default, a SQLite file of the test.
+URL of a fresh, empty database) or, by default, a SQLite file of the test and, when
+``VOEK_TEST_POSTGRES`` names a cluster (.ci/run), a fresh database in it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
@@ -44,9 +46,32 @@ def _bin(name: str) -> str:
     return str(found) if found.exists() else shutil.which(name) or name
 
 
-@pytest.fixture
-def database(tmp_path: Path) -> str:
-    return os.environ.get("VOEK_TEST_DATABASE") or str(tmp_path / "cabinet.sqlite3")
+_POSTGRES = os.environ.get("VOEK_TEST_POSTGRES", "")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"] if _POSTGRES else ["sqlite"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """VOEK_TEST_DATABASE when set; else a SQLite file of the test and, when
+    VOEK_TEST_POSTGRES names a cluster (.ci/run), a fresh database in it, dropped after."""
+    given = os.environ.get("VOEK_TEST_DATABASE")
+    if given:
+        if request.param != "sqlite":
+            pytest.skip("VOEK_TEST_DATABASE names the one database")
+        yield given
+        return
+    if request.param == "sqlite":
+        yield str(tmp_path / "cabinet.sqlite3")
+        return
+    import psycopg
+
+    name = f"voekmp_{os.getpid()}"
+    with psycopg.connect(_POSTGRES, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    parts = urlsplit(_POSTGRES)
+    yield urlunsplit(parts._replace(path="/" + name))
+    with psycopg.connect(_POSTGRES, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 class Deployment:

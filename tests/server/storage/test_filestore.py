@@ -74,3 +74,20 @@ def test_the_database_store_writes_nothing_into_the_files_folder(database, tmp_p
 def test_an_unknown_store_is_refused(database, tmp_path):
     with pytest.raises(ValueError, match="folder, db"):
         open_store("s3", database, tmp_path)
+
+
+@pytest.mark.parametrize("kind", ["folder", "db"])
+def test_an_archive_attempt_finds_what_an_earlier_one_stored(kind, database, tmp_path):
+    """The archive job stores its workbook as ``<request id>-<random>.xlsx`` and lists the
+    request's stored files by that prefix (features/metering/archives.py): a retry deletes what
+    an attempt that died before recording its file had stored, in either store."""
+    store = open_store(kind, database, tmp_path / "files")
+    spool = store.spool("archives")
+    (spool / ".w1.00000000-archive-7-x.xlsx.part").write_bytes(b"half")  # still being written
+    for name in ("7-aaaa.xlsx", "7-bbbb.xlsx", "17-cccc.xlsx"):
+        (spool / name).write_bytes(b"PK")
+        assert store.put("archives", spool / name, name) == name
+    assert store.names("archives", "7-") == ["7-aaaa.xlsx", "7-bbbb.xlsx"]
+    store.delete("archives", "7-aaaa.xlsx")
+    assert store.names("archives", "7-") == ["7-bbbb.xlsx"]
+    assert store.names("applications", "7-") == []
