@@ -10,6 +10,12 @@ if [[ "${1:-}" == "--quick" ]]; then
     marks=(-m "not slow")
 fi
 tools/bootstrap.sh --test
+# tests/server runs a second time on PostgreSQL when VOEK_TEST_POSTGRES names one: the
+# throw-away cluster of tools/pg_cluster.sh is used when it runs (start it with
+# `tools/pg_cluster.sh start`; .ci/run does).
+if [[ -z "${VOEK_TEST_POSTGRES:-}" ]] && url="$(tools/pg_cluster.sh url 2>/dev/null)"; then
+    export VOEK_TEST_POSTGRES="$url"
+fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/lint-imports --no-logo  # the layer contracts of pyproject.toml

@@ -4,22 +4,113 @@
 ``shared_api`` is the same over one server per module, for tests that change nothing;
 ``make_server`` starts extra servers with other options; ``ids`` makes fresh valid identifiers
 with its own checksum code (independent from the product's).
+
+Every test here runs on SQLite and, when ``VOEK_TEST_POSTGRES`` holds a PostgreSQL URL (.ci/run
+and tools/test.sh set it from tools/pg_cluster.sh), again on PostgreSQL: ``engine`` (session,
+autouse) makes every server started in the PostgreSQL pass open a schema of its own (in a
+database of this session's) instead of its SQLite file, the same schema again for the same
+file (a restart). Tests about the SQLite file itself are marked ``sqlite_only``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import socket
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
 
 from tests import demo
 from voek_desktop.api.server import EmbeddedServer, ServerConfig, create_app, start_embedded
+from voek_desktop.api.server import app as app_module
+from voek_desktop.api.server.storage.db import open_database
+
+POSTGRES = os.environ.get("VOEK_TEST_POSTGRES", "")
+ENGINES = ["sqlite", "postgresql"] if POSTGRES else ["sqlite"]
+# This test session's own database in that cluster (by process id, so two sessions on one
+# cluster, a developer's and CI's, never touch each other's), a schema per test server in it.
+# Dropping the database at the end is one quick step; those of sessions that are gone are
+# dropped at the start.
+_SESSION_DB = f"voektest_{os.getpid()}"
+
+
+def _session_url() -> str:
+    parts = urlsplit(POSTGRES)
+    return urlunsplit(parts._replace(path="/" + _SESSION_DB))
+
+
+def postgres_url(schema: str) -> str:
+    """The session database's URL with ``schema`` first on the search path."""
+    url = _session_url()
+    joiner = "&" if "?" in url else "?"
+    return f"{url}{joiner}options=-csearch_path%3D{schema}"
+
+
+def _admin(sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+    import psycopg
+
+    with psycopg.connect(POSTGRES, autocommit=True) as conn:
+        cur = conn.execute(sql, params)
+        return cur.fetchall() if cur.description else []
+
+
+def _drop_stale_databases() -> None:
+    for (name,) in _admin("SELECT datname FROM pg_database WHERE datname LIKE 'voektest%%'"):
+        pid = name.removeprefix("voektest_")
+        if not pid.isdigit() or not Path(f"/proc/{pid}").exists():
+            _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _ensure_session_database() -> None:
+    if not _admin("SELECT 1 FROM pg_database WHERE datname = %s", (_SESSION_DB,)):
+        _admin(f'CREATE DATABASE "{_SESSION_DB}"')
+
+
+def postgres_target(target: Any) -> str:
+    """The URL that stands for the SQLite path ``target`` in the PostgreSQL pass: a schema of
+    its own in the session's database (created when missing), the same one for the same path."""
+    import psycopg
+
+    _ensure_session_database()
+    schema = "s_" + hashlib.sha1(str(Path(target).resolve()).encode()).hexdigest()[:20]
+    with psycopg.connect(_session_url(), autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+    return postgres_url(schema)
+
+
+def open_on_postgres(target: Any, **options: Any) -> Any:
+    """``open_database`` for the PostgreSQL pass: a SQLite path becomes a schema of its own."""
+    if str(target).startswith("postgres"):
+        return open_database(target, **options)
+    return open_database(postgres_target(target), **options)
+
+
+@pytest.fixture(scope="session", params=ENGINES, autouse=True)
+def engine(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The database engine under the servers of this pass: "sqlite" or "postgresql"."""
+    if request.param == "sqlite":
+        yield "sqlite"
+        return
+    _drop_stale_databases()
+    _ensure_session_database()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(app_module, "open_database", open_on_postgres)
+        yield "postgresql"
+    _admin(f'DROP DATABASE IF EXISTS "{_SESSION_DB}" WITH (FORCE)')
+
+
+@pytest.fixture(autouse=True)
+def _sqlite_only(request: pytest.FixtureRequest, engine: str) -> None:
+    if engine != "sqlite" and request.node.get_closest_marker("sqlite_only"):
+        pytest.skip("about the SQLite file itself")
+
 
 JSON_TYPE = "application/json; charset=utf-8"
 CYRILLIC = re.compile("[А-Яа-яЁё]")
@@ -263,7 +354,7 @@ def make_server(tmp_path: Path) -> Iterator[Callable[..., EmbeddedServer]]:
         prepare: Callable[[Any], None] | None = None,
         **options: Any,
     ) -> EmbeddedServer:
-        config_keys = {"public_url", "dev", "demo", "clock", "company"}
+        config_keys = {"public_url", "dev", "demo", "clock", "company", "files"}
         config = ServerConfig(
             db_path=tmp_path / f"{name}.sqlite3",
             outbox_dir=tmp_path / f"{name}-outbox",

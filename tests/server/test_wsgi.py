@@ -17,6 +17,7 @@ import pytest
 import requests
 
 from tests import demo
+from tests.server.conftest import postgres_target
 from voek_desktop.api.server.environment import SettingError, config_from_env
 
 
@@ -51,15 +52,32 @@ def test_the_settings_come_from_the_environment(tmp_path: Path) -> None:
         config_from_env({"VOEK_SMTP": "mail.voek33.example"})
 
 
+def test_a_postgresql_url_and_the_database_file_store(tmp_path: Path) -> None:
+    url = "postgresql://voek@db.internal:5432/voek"
+    config = config_from_env({"VOEK_DATABASE": url, "VOEK_FILES": "db"})
+    assert (config.db_path, config.files, config.files_dir) == (url, "db", None)
+    # Only the spool of files on their way into the database is local: this host's own.
+    assert config.files_root.is_absolute()
+    shared = config_from_env({"VOEK_DATABASE": url, "VOEK_FILES": str(tmp_path / "nfs")})
+    assert (shared.files, shared.files_root) == ("folder", tmp_path / "nfs")
+    with pytest.raises(ValueError, match="VOEK_FILES"):
+        _ = config_from_env({"VOEK_DATABASE": url}).files_root
+
+
 def test_waitress_serves_the_wsgi_entry_point_and_the_worker_stops_in_order(
-    tmp_path: Path,
+    tmp_path: Path, engine: str
 ) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    database = str(tmp_path / "cabinet.sqlite3")
+    if engine == "postgresql":
+        # The processes read VOEK_DATABASE themselves: the pass's schema by its URL.
+        database = postgres_target(database)
     env = {
         **os.environ,
-        "VOEK_DATABASE": str(tmp_path / "cabinet.sqlite3"),
+        "VOEK_DATABASE": database,
+        "VOEK_FILES": str(tmp_path / "files"),
         "VOEK_OUTBOX": str(tmp_path / "outbox"),
         "VOEK_DEMO": "1",
         "VOEK_JOBS": "0",

@@ -234,3 +234,30 @@ def test_a_consumer_has_a_storage_quota(shared_cab, draft, forms, monkeypatch):
     assert shared_cab.upload(draft["id"], "site_plan", forms.PDF).status_code == 201
     resp = shared_cab.upload(draft["id"], "site_plan", forms.PDF)
     shared_cab.error(resp, 409, "storage_quota_exceeded")
+
+
+def test_with_files_in_the_database_a_scan_is_kept_there_and_read_back(make_server, forms):
+    """``--files db``: the scan is a row of the database, none in files/ (several hosts need
+    nothing but the database); the download gives the same bytes, deleting removes it."""
+    from tests.server.applications.conftest import Cabinet
+
+    srv = make_server(name="dbfiles", demo=True, dev=True, files="db")
+    cab = Cabinet(srv)
+    try:
+        draft = cab.create("p14", {"applicant_name": "Иванов Иван"})
+        resp = cab.upload(draft["id"], "site_plan", forms.PNG, "image/png", "план.png")
+        assert resp.status_code == 201, resp.text
+        doc = resp.json()
+        assert _stored(cab) == []
+        got = cab.get(f"/applications/{draft['id']}/documents/{doc['id']}")
+        assert got.status_code == 200 and got.content == forms.PNG
+        assert got.headers["Content-Length"] == str(len(forms.PNG))
+        db = srv.app.db
+        assert db.query_row("SELECT count(*) AS n FROM stored_files")["n"] >= 1
+        cab.delete(f"/applications/{draft['id']}/documents/{doc['id']}")
+        gone = cab.get(f"/applications/{draft['id']}/documents/{doc['id']}")
+        cab.error(gone, 404, "not_found")
+        name = doc.get("stored_name")
+        assert name is None  # the stored name never leaves the server
+    finally:
+        cab.close()

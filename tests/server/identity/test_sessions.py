@@ -219,3 +219,34 @@ def _holds(value: object, secret: str) -> bool:
     if isinstance(value, dict):
         return any(isinstance(v, str) and v == secret for v in value.values())
     return False
+
+
+def test_parallel_guesses_through_two_servers_check_at_most_five_passwords(make_server):
+    """Twelve wrong passwords at once through two servers on one database: the count and the
+    reservation of an attempt are one transaction locked per login (SQLite's BEGIN IMMEDIATE,
+    an advisory lock on PostgreSQL), so five are checked (401) and the rest refused (429)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    servers = [make_server(name="shared", demo=True, dev=True) for _ in range(2)]
+    barrier = threading.Barrier(12)
+
+    def guess(n: int) -> int:
+        with requests.Session() as http:
+            barrier.wait(10)
+            return http.post(
+                servers[n % 2].url + "/api/v1/sessions",
+                json={
+                    "consumer_type": "individual",
+                    "login": demo.LOGINS["individual"],
+                    "password": f"wrong-password-{n}",
+                    "remember": False,
+                },
+                timeout=60,
+            ).status_code
+
+    with ThreadPoolExecutor(12) as pool:
+        codes = list(pool.map(guess, range(12)))
+    assert sorted(codes) == [401] * 5 + [429] * 7, codes

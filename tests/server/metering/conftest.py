@@ -67,8 +67,9 @@ class ExactClock(Clock):
             self._moment += timedelta(seconds=seconds)
 
 
-def start_exact(data_dir: Path) -> EmbeddedServer:
-    """Like ``start_embedded(data_dir, demo=True, dev=True)`` with an :class:`ExactClock`."""
+def start_exact(data_dir: Path, files: str = "folder") -> EmbeddedServer:
+    """Like ``start_embedded(data_dir, demo=True, dev=True)`` with an :class:`ExactClock`;
+    ``files``: the file store (core/filestore.py)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     config = ServerConfig(
         db_path=data_dir / "cabinet.sqlite3",
@@ -76,13 +77,15 @@ def start_exact(data_dir: Path) -> EmbeddedServer:
         demo=True,
         outbox_dir=data_dir / "outbox",
         clock=ExactClock(),
+        files=files,
     )
     return EmbeddedServer(create_app(config)).start()
 
 
 @pytest.fixture
-def metering_server(tmp_path: Path) -> Iterator[EmbeddedServer]:
-    srv = start_exact(tmp_path / "server")
+def metering_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[EmbeddedServer]:
+    """Files in the folder unless a test parametrises it (indirect) with another store."""
+    srv = start_exact(tmp_path / "server", getattr(request, "param", "folder"))
     yield srv
     srv.stop()
 

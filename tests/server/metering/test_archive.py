@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import io
 import re
-import sqlite3
-from contextlib import closing
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import unquote
 
 import openpyxl
 import pytest
+
+from voek_desktop.api.server import app as app_module
 
 MSK = timezone(timedelta(hours=3))
 METER = 1  # demo individual, 3300000001: Милур 107, two zones, smart since 2022-03-14
@@ -333,6 +333,7 @@ def test_text_cannot_become_a_formula(tmp_path):
 # --- downloads ------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("metering_server", ["folder", "db"], indirect=True)
 def test_download_headers_ranges_and_etag(mapi):
     body = _ready(mapi)
     path = f"/archive-requests/{body['id']}/file"
@@ -390,8 +391,13 @@ def test_restart_resumes_a_pending_job(tmp_path, restartable):
     finally:
         first.stop()
     # As if the server died while producing it.
-    with closing(sqlite3.connect(data_dir / "cabinet.sqlite3")) as conn, conn:
-        conn.execute("UPDATE jobs SET state = 'running' WHERE ref_id = ?", (rid,))
+    # (app_module.open_database: this pass's engine, tests/server/conftest.py.)
+    db = app_module.open_database(data_dir / "cabinet.sqlite3")
+    try:
+        with db.write() as conn:
+            conn.execute("UPDATE jobs SET state = 'running' WHERE ref_id = ?", (rid,))
+    finally:
+        db.close()
 
     second = start(data_dir)
     try:

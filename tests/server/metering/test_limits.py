@@ -3,6 +3,13 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+
+from tests import demo
+
 
 def _snils(body: str) -> str:
     total = sum(int(d) * w for d, w in zip(body, range(9, 0, -1), strict=True))
@@ -84,6 +91,42 @@ def test_open_archive_requests_are_capped(mapi):
     resp = mapi.post("/meters/1/archive-requests", json=body)
     mapi.error(resp, 409, "too_many_open_archive_requests")
     assert "(5)" in resp.json()["error"]["message"]
+
+
+def test_parallel_archive_requests_cannot_pass_the_cap_together(make_server):
+    """Twelve requests at once through two servers on one database (two processes' worth: one
+    server runs one request at a time in its application slot): each counts the open ones and
+    inserts in one transaction, which runs alone per consumer on either engine (BEGIN
+    IMMEDIATE; the consumer's row FOR UPDATE on PostgreSQL), so exactly five are accepted."""
+    servers = [make_server(name="shared", demo=True, dev=True) for _ in range(2)]
+    login = requests.post(
+        servers[0].url + "/api/v1/sessions",
+        json={
+            "consumer_type": "individual",
+            "login": demo.LOGINS["individual"],
+            "password": demo.PASSWORD,
+            "remember": False,
+        },
+        timeout=30,
+    )
+    assert login.status_code == 201, login.text
+    token = login.json()["token"]
+    body = {"period_start": "2026-10-01", "period_end": "2026-10-02"}
+    barrier = threading.Barrier(12)
+
+    def one(n: int) -> int:
+        with requests.Session() as http:
+            barrier.wait(10)
+            return http.post(
+                servers[n % 2].url + "/api/v1/meters/1/archive-requests",
+                json=body,
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=30,
+            ).status_code
+
+    with ThreadPoolExecutor(12) as pool:
+        codes = list(pool.map(one, range(12)))
+    assert sorted(codes) == [201] * 5 + [409] * 7, codes
 
 
 def test_taken_identifier_answers_are_limited_by_address(mapi):

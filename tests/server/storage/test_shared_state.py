@@ -7,15 +7,14 @@ multi-process run is tests/e2e/multiprocess."""
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -70,14 +69,13 @@ def _enqueue(app: CabinetApp) -> int:
         return jobs.enqueue(conn, "test", 7, now - timedelta(minutes=1), now)
 
 
-def _job(folder: Path, job_id: int) -> sqlite3.Row:
-    with closing(sqlite3.connect(folder / "cabinet.sqlite3")) as conn:
-        conn.row_factory = sqlite3.Row
-        return conn.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+def _job(app: CabinetApp, job_id: int) -> Any:
+    # Through the app's database: the same file, or in the PostgreSQL pass the same schema.
+    return app.db.query_row("SELECT * FROM jobs WHERE id = ?", (job_id,))
 
 
-def _set(folder: Path, job_id: int, **values: object) -> None:
-    with closing(sqlite3.connect(folder / "cabinet.sqlite3")) as conn, conn:
+def _set(app: CabinetApp, job_id: int, **values: object) -> None:
+    with app.db.write() as conn:
         for column, value in values.items():
             conn.execute(f"UPDATE jobs SET {column} = ? WHERE id = ?", (value, job_id))
 
@@ -89,16 +87,16 @@ def test_a_running_job_is_left_to_its_live_runner_and_taken_when_its_lease_expir
     job = _enqueue(app)
     # As a sibling process that claimed it and renews its lease.
     soon = iso(datetime.now(UTC) + timedelta(seconds=30))
-    _set(folder, job, state="running", lease_owner="other-host:1:x", lease_until=soon, attempts=1)
+    _set(app, job, state="running", lease_owner="other-host:1:x", lease_until=soon, attempts=1)
 
     second = apps()  # a restarted worker: it must not reset the sibling's job
     assert jobs.runner(second).run_due() == []
-    assert _job(folder, job)["state"] == "running" and handler["runs"] == 0
+    assert _job(app, job)["state"] == "running" and handler["runs"] == 0
 
     # The sibling died: nobody renewed, the lease ran out.
-    _set(folder, job, lease_until=iso(datetime.now(UTC) - timedelta(seconds=1)))
+    _set(app, job, lease_until=iso(datetime.now(UTC) - timedelta(seconds=1)))
     assert [j["state"] for j in jobs.runner(second).run_due()] == ["done"]
-    row = _job(folder, job)
+    row = _job(app, job)
     assert row["state"] == "done" and row["attempts"] == 2 and row["lease_owner"] is None
     assert handler["runs"] == 1
 
@@ -116,7 +114,7 @@ def test_the_lease_is_renewed_while_the_job_runs(apps, folder, handler) -> None:
         time.sleep(0.1)
     handler["hold"].set()
     running.join(30)
-    assert handler["runs"] == 1 and _job(folder, job)["state"] == "done"
+    assert handler["runs"] == 1 and _job(second, job)["state"] == "done"
 
 
 def test_a_graceful_stop_gives_the_running_job_back_at_once(apps, folder, handler) -> None:
@@ -128,7 +126,7 @@ def test_a_graceful_stop_gives_the_running_job_back_at_once(apps, folder, handle
     assert handler["started"].wait(30)
     first.stop_background()  # SIGTERM: the handler is interrupted at its next pace()
     running.join(30)
-    row = _job(folder, job)
+    row = _job(first, job)
     assert row["state"] == "pending" and row["lease_owner"] is None
 
     handler["hold"].set()

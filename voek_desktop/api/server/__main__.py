@@ -93,7 +93,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default="voek-cabinet.sqlite3",
         help="файл SQLite или URL базы данных (как VOEK_DATABASE)",
     )
-    p.add_argument("--files", type=Path, help="папка файлов (по умолчанию рядом с файлом SQLite)")
+    p.add_argument(
+        "--files",
+        help="где хранить файлы: папка (по умолчанию files/ рядом с файлом SQLite) или db — в"
+        " самой базе (несколько серверов с общей базой PostgreSQL); как VOEK_FILES",
+    )
     p.add_argument("--demo", action="store_true", help="загрузить демонстрационные данные")
     p.add_argument("--dev", action="store_true", help="включить маршруты /api/v1/dev/*")
     p.add_argument("--smtp", type=_smtp, help="отправлять почту через HOST:PORT")
@@ -140,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, on_signal)
     args = parse_args(argv)
     from voek_desktop.api.server.app import ServerConfig, create_app
+    from voek_desktop.api.server.core.filestore import files_setting
     from voek_desktop.api.server.http.httpd import CabinetHTTPServer, close_app
 
     # The log is UTF-8 wherever it goes (a Windows console's code page or a file redirected
@@ -157,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         outbox_dir=None if args.smtp else args.outbox,
         smtp=args.smtp,
         company=requisites(args),
-        files_dir=args.files,
+        **files_setting(args.files),
     )
     app = create_app(config)
     httpd = CabinetHTTPServer(

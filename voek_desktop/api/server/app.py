@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import sqlite3
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -15,6 +17,7 @@ from typing import Any
 from voek_desktop.api.server import demo
 from voek_desktop.api.server.core import files, pacing, sessions
 from voek_desktop.api.server.core.clock import Clock
+from voek_desktop.api.server.core.filestore import FileStore, open_store
 from voek_desktop.api.server.core.mail import Mailer
 from voek_desktop.api.server.features import (
     company,
@@ -31,7 +34,13 @@ from voek_desktop.api.server.features.identity import login, profile, registrati
 from voek_desktop.api.server.features.metering import accounts, archives, meters, organizations
 from voek_desktop.api.server.features.metering import report as readings_report
 from voek_desktop.api.server.http.web import STATUS_TEXT, HttpError, Request, Response, Router
-from voek_desktop.api.server.storage.db import open_database, sqlite_path
+from voek_desktop.api.server.storage.db import (
+    Database,
+    IntegrityError,
+    Unavailable,
+    open_database,
+    sqlite_path,
+)
 from voek_desktop.domain.company import Requisites
 
 log = logging.getLogger("voek.server")
@@ -81,7 +90,12 @@ class ServerConfig:
     # code (--company FILE); --demo uses demo_data.DEMO_COMPANY, marked as a sample, when none
     # is given.
     company: Requisites | None = None
-    # Uploaded documents, contracts and archives; beside a SQLite file when not given.
+    # Where scans, contracts and archives are kept (core/filestore.py): "folder" (in
+    # ``files_root``) or "db" (in the database itself: several hosts share nothing but it; the
+    # files on their way in are still spooled in ``files_root``, on this host's disk).
+    files: str = "folder"
+    # The local folder of the files (``--files DIR``, VOEK_FILES=DIR); beside a SQLite file
+    # when not given.
     files_dir: Path | None = None
     # Run the background work here (job runner, register keeper). False in the web processes
     # of a multi-process deployment, which leave it to ``voek-worker`` (docs/deploy.md).
@@ -103,9 +117,12 @@ class ServerConfig:
         if self.files_dir is not None:
             return Path(self.files_dir)
         path = sqlite_path(self.db_path)
-        if path is None:
-            raise ValueError("files_dir is needed with a database server (VOEK_FILES)")
-        return path.parent / "files"
+        if path is not None:
+            return path.parent / "files"
+        if self.files == "db":
+            # Only the spool of files on their way into the database: this host's own.
+            return Path(tempfile.gettempdir()) / f"voek-files-{os.getuid()}"
+        raise ValueError("a folder for the files is needed with a database server (VOEK_FILES)")
 
 
 class CabinetApp:
@@ -123,8 +140,9 @@ class CabinetApp:
         if db_file is not None:
             db_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             files.warn_if_open(db_file.parent)
-        self.db = open_database(config.db_path)
+        self.db: Database = open_database(config.db_path)
         root = config.files_root
+        self.files: FileStore = open_store(config.files, self.db, root)
         files.make_tree_private(root)
         for folder in FILE_FOLDERS:
             files.private_folder(root / folder)
@@ -179,8 +197,10 @@ class CabinetApp:
             response = route.handler(self, req, **params)
         except HttpError as exc:
             response = Response.json(exc.body(), exc.status, exc.headers)
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
+        except (Unavailable, sqlite3.OperationalError) as exc:
+            # Busy or unreachable (a lock past the timeout, no free pooled connection,
+            # PostgreSQL restarting): the client tries again. Any other OperationalError is ours.
+            if isinstance(exc, sqlite3.OperationalError) and not _busy(exc):
                 response = self._internal_error(request_id)
             else:
                 response = Response.json(
@@ -188,6 +208,19 @@ class CabinetApp:
                     503,
                     {"Retry-After": "1"},
                 )
+        except IntegrityError:
+            # A unique value a parallel request took a moment ago, where the feature does not
+            # answer it itself: the same 409 on both engines, never a 500.
+            response = Response.json(
+                {
+                    "error": {
+                        "code": "conflict",
+                        "message": "Данные изменились одновременно с вашим запросом,"
+                        " повторите попытку",
+                    }
+                },
+                409,
+            )
         except Exception:
             response = self._internal_error(request_id)
         if _length(environ) > 0 and not connection.get("read"):
@@ -326,3 +359,7 @@ def _length(environ: dict[str, Any]) -> int:
 
 def create_app(config: ServerConfig) -> CabinetApp:
     return CabinetApp(config)
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)

@@ -4,7 +4,8 @@
 
 =================  ==================================================================
 VOEK_DATABASE      a SQLite file (default ``voek-cabinet.sqlite3``) or a server's URL
-VOEK_FILES         folder of uploads, contracts and archives (default: beside the file)
+VOEK_FILES         folder of uploads, contracts and archives (default: beside the file), or
+                   ``db``: kept in the database itself (core/filestore.py)
 VOEK_PUBLIC_URL    the address users reach, for links in mails
 VOEK_DEMO=1        load the demo data; VOEK_DEV=1 mounts /api/v1/dev/*
 VOEK_OUTBOX        folder of .eml files (default ``outbox``); VOEK_SMTP=HOST:PORT sends
@@ -25,6 +26,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from voek_desktop.api.server.app import ServerConfig
+from voek_desktop.api.server.core.filestore import files_setting
 from voek_desktop.domain.company import SIGNATORY_KEYS, Requisites
 
 
@@ -107,7 +109,6 @@ def config_from_env(env: Mapping[str, str] | None = None) -> ServerConfig:
             smtp = smtp_address(env["VOEK_SMTP"])
         except SettingError as exc:
             raise SettingError(f"VOEK_SMTP: {exc}") from None
-    files = env.get("VOEK_FILES")
     return ServerConfig(
         db_path=env.get("VOEK_DATABASE") or "voek-cabinet.sqlite3",
         public_url=env.get("VOEK_PUBLIC_URL") or "http://127.0.0.1:8080",
@@ -116,7 +117,7 @@ def config_from_env(env: Mapping[str, str] | None = None) -> ServerConfig:
         outbox_dir=None if smtp else Path(env.get("VOEK_OUTBOX") or "outbox"),
         smtp=smtp,
         company=company(env),
-        files_dir=Path(files) if files else None,
+        **files_setting(env.get("VOEK_FILES")),
         jobs=_flag(env, "VOEK_JOBS", True),
         job_lease=_seconds(env, "VOEK_JOB_LEASE", 30.0),
     )

@@ -23,7 +23,6 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import sqlite3
 import threading
 import uuid
 from collections.abc import Callable
@@ -32,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from voek_desktop.api.server.core import pacing
 from voek_desktop.api.server.core.clock import iso
+from voek_desktop.api.server.storage.db import Connection, Row, inserted_id
 
 if TYPE_CHECKING:
     from voek_desktop.api.server.app import CabinetApp
@@ -53,15 +53,13 @@ class Interrupted(BaseException):
     untouched."""
 
 
-def enqueue(
-    conn: sqlite3.Connection, kind: str, ref_id: int, due_at: datetime, now: datetime
-) -> int:
-    row = conn.execute(
+def enqueue(conn: Connection, kind: str, ref_id: int, due_at: datetime, now: datetime) -> int:
+    cur = conn.execute(
         "INSERT INTO jobs (kind, ref_id, due_at, state, created_at) VALUES (?, ?, ?, 'pending', ?)"
         " RETURNING id",
         (kind, ref_id, iso(due_at), iso(now)),
-    ).fetchone()
-    return int(row["id"])
+    )
+    return inserted_id(cur)
 
 
 def _real_now() -> datetime:
@@ -75,11 +73,12 @@ def _lease_until(seconds: float) -> str:
 # --- the job table's statements: every SQL of the lease life cycle is here -------------------
 
 
-def claim_next(db: Database, owner: str, due_by: datetime, lease: float) -> sqlite3.Row | None:
+def claim_next(db: Database, owner: str, due_by: datetime, lease: float) -> Row | None:
     """Take the first due job, or one whose runner stopped renewing its lease; None if none.
 
     One UPDATE … RETURNING picks and takes it. On SQLite it runs in an immediate transaction,
-    which holds the database's write lock, so two runners never take the same job."""
+    which holds the database's write lock, so two runners never take the same job; on
+    PostgreSQL the pick is FOR UPDATE SKIP LOCKED."""
     params = {
         "owner": owner,
         "until": _lease_until(lease),
@@ -92,11 +91,13 @@ def claim_next(db: Database, owner: str, due_by: datetime, lease: float) -> sqli
         " OR (state = 'running' AND (lease_until IS NULL OR lease_until < :expired_before))"
         " ORDER BY due_at, id LIMIT 1"
     )
-    # PostgreSQL: append " FOR UPDATE SKIP LOCKED" to ``pick`` (then the claim needs no
-    # table lock: parallel runners skip the rows their siblings are taking). The pg branch
-    # switches on the Database's engine here.
+    if db.engine == "postgresql":
+        # PostgreSQL's writers run at once: the pick locks the row it picks and skips rows a
+        # sibling runner is taking this moment, so two runners never take the same job and
+        # neither waits for the other (no lock on the table or on a name is needed).
+        pick += " FOR UPDATE SKIP LOCKED"
     with db.write() as conn:
-        row: sqlite3.Row | None = conn.execute(
+        row: Row | None = conn.execute(
             "UPDATE jobs SET state = 'running', lease_owner = :owner, lease_until = :until,"
             f" started_at = :started, attempts = attempts + 1 WHERE id = ({pick})"
             " RETURNING id, kind, ref_id, attempts",
@@ -181,7 +182,7 @@ class Runner:
                     done.append(result)
         return done
 
-    def _run(self, job: sqlite3.Row) -> dict[str, Any] | None:
+    def _run(self, job: Row) -> dict[str, Any] | None:
         handler = HANDLERS.get(job["kind"])
         state, error = "done", None
         lost = threading.Event()

@@ -3,21 +3,21 @@ lockout, personal-account pairs, supply-contract numbers) and for answers that r
 identifier (docs/design.md "Rules the product follows").
 
 An attempt is reserved before it is checked: the count and the insert run in one write
-transaction (BEGIN IMMEDIATE), so parallel requests and several server processes on one
-database never check more than ``limit`` per window. A check that succeeds and should not
-count gives its reservation back with ``release``. Moments come from the app's clock, so
-``/dev/clock`` moves the window too."""
+transaction (BEGIN IMMEDIATE on SQLite; on PostgreSQL one that first locks the key), so
+parallel requests and several server processes on one database never check more than
+``limit`` per window. A check that succeeds and should not count gives its reservation back
+with ``release``. Moments come from the app's clock, so ``/dev/clock`` moves the window too."""
 
 from __future__ import annotations
 
 import math
-import sqlite3
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from voek_desktop.api.server.core.clock import iso, parse_iso
 from voek_desktop.api.server.http.web import HttpError
+from voek_desktop.api.server.storage.db import Connection
 
 if TYPE_CHECKING:
     from voek_desktop.api.server.app import CabinetApp
@@ -31,7 +31,7 @@ class Limit:
     message: str  # Russian, what was refused; "Повторите через N мин." is added
 
 
-def take_turn(conn: sqlite3.Connection, purpose: str, key: str) -> None:
+def take_turn(conn: Connection, purpose: str, key: str) -> None:
     """The first statement of every reservation: an atomic upsert on the key's own row. On
     SQLite the immediate transaction already holds the database's write lock; on PostgreSQL
     the upsert's row lock makes parallel reservations of one key wait for each other until
@@ -50,7 +50,9 @@ def reserve(app: CabinetApp, rule: Limit, key: str, *, pending: bool = False) ->
     login lockout's) is one whose check still runs: ``clear`` leaves it to its own request."""
     now = app.clock.now()
     since = iso(now - rule.window)
-    with app.db.write() as conn:
+    # On PostgreSQL the transaction first takes an advisory lock on the key (write(lock=…)), so
+    # parallel reservations of one key, in any process, count one after the other.
+    with app.db.write(lock=f"limit:{rule.purpose}:{key}") as conn:
         take_turn(conn, rule.purpose, key)
         rows = conn.execute(
             "SELECT at FROM limited_attempts WHERE purpose = ? AND key = ? AND at > ? ORDER BY at",
@@ -91,7 +93,7 @@ def settle(app: CabinetApp, attempt_id: int) -> None:
         conn.execute("UPDATE limited_attempts SET pending = 0 WHERE id = ?", (attempt_id,))
 
 
-def clear(conn: sqlite3.Connection, rule: Limit, key: str, attempt_id: int | None = None) -> None:
+def clear(conn: Connection, rule: Limit, key: str, attempt_id: int | None = None) -> None:
     """Forget the settled attempts of ``key`` and this request's own reservation (a success
     that proves the owner, e.g. the right password). Reservations still being checked by
     parallel requests stay: a success must not open the window for them."""

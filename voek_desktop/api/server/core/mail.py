@@ -120,10 +120,9 @@ def _record(db: Database, mail: SentMail) -> None:
         "at": mail.sent_at.isoformat(),
     }
     trim = "DELETE FROM dev_outbox WHERE seq <= (SELECT max(seq) FROM dev_outbox) - :keep"
-    conn = db.connection()
-    if conn.in_transaction:
+    if db.in_transaction():
         # Sent from within a request's transaction: recorded with it (a nested BEGIN fails).
-        conn.execute(sql, params)
+        db.connection().execute(sql, params)
         return
     with db.write() as write:
         write.execute(sql, params)

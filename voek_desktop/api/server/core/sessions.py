@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from voek_desktop.api.server.core.clock import iso
 from voek_desktop.api.server.core.security import new_token, token_hash
 from voek_desktop.api.server.http.web import HttpError
-from voek_desktop.api.server.storage.db import Database
+from voek_desktop.api.server.storage.db import Connection, Database, Row
 
 IDLE = timedelta(minutes=30)
 ABSOLUTE = timedelta(hours=12)
@@ -26,7 +25,7 @@ class NewSession:
     expires_at: datetime
 
 
-def create(conn: sqlite3.Connection, consumer_id: int, remember: bool, now: datetime) -> NewSession:
+def create(conn: Connection, consumer_id: int, remember: bool, now: datetime) -> NewSession:
     token, hashed = new_token()
     idle, absolute = (REMEMBER_IDLE, REMEMBER_ABSOLUTE) if remember else (IDLE, ABSOLUTE)
     idle_expires, absolute_expires = now + idle, now + absolute
@@ -46,7 +45,7 @@ def create(conn: sqlite3.Connection, consumer_id: int, remember: bool, now: date
     return NewSession(token, min(idle_expires, absolute_expires))
 
 
-def authenticate(db: Database, authorization: str, now: datetime) -> tuple[sqlite3.Row, int]:
+def authenticate(db: Database, authorization: str, now: datetime) -> tuple[Row, int]:
     """The consumer and session id behind an ``Authorization: Bearer`` header, or 401."""
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -75,9 +74,11 @@ def authenticate(db: Database, authorization: str, now: datetime) -> tuple[sqlit
     return consumer, session["id"]
 
 
-def end(conn: sqlite3.Connection, session_id: int) -> None:
+def end(conn: Connection, session_id: int) -> None:
     conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
 
 
-def end_all(conn: sqlite3.Connection, consumer_id: int, keep: int | None = None) -> None:
-    conn.execute("DELETE FROM sessions WHERE consumer_id = ? AND id IS NOT ?", (consumer_id, keep))
+def end_all(conn: Connection, consumer_id: int, keep: int | None = None) -> None:
+    conn.execute(
+        "DELETE FROM sessions WHERE consumer_id = ? AND id IS DISTINCT FROM ?", (consumer_id, keep)
+    )

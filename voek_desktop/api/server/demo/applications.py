@@ -6,19 +6,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from voek_desktop.api.server.core.clock import iso
-from voek_desktop.api.server.features.applications.records import add_history, files_dir
-from voek_desktop.api.server.storage.db import inserted_id
+from voek_desktop.api.server.features.applications.records import add_history
+from voek_desktop.api.server.storage.db import Connection, inserted_id
 from voek_desktop.domain.time import moscow_date
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from voek_desktop.api.server.app import CabinetApp
 
 DEMO_SNILS = "11223344595"
@@ -88,7 +84,7 @@ def _form(now: datetime, complete: bool) -> dict[str, Any]:
 
 
 def _insert(
-    conn: sqlite3.Connection,
+    conn: Connection,
     consumer_id: int,
     status: str,
     form: dict[str, Any],
@@ -96,7 +92,7 @@ def _insert(
 ) -> int:
     cur = conn.execute(
         "INSERT INTO applications (consumer_id, number, category, status, form, created_at,"
-        " updated_at) VALUES (?, '', 'p14', ?, ?, ?, ?)",
+        " updated_at) VALUES (?, '', 'p14', ?, ?, ?, ?) RETURNING id",
         (consumer_id, status, json.dumps(form, ensure_ascii=False), iso(created), iso(created)),
     )
     app_id = inserted_id(cur)
@@ -115,7 +111,6 @@ def load(app: CabinetApp) -> None:
     if app.db.query_one("SELECT 1 FROM applications WHERE consumer_id = ?", (cid,)):
         return
     now = app.clock.now()
-    folder = files_dir(app, "applications")
     scans = []
     for kind, filename in (
         ("signed_application", "Заявка подписанная.pdf"),
@@ -123,12 +118,9 @@ def load(app: CabinetApp) -> None:
         ("site_plan", "План участка.pdf"),
     ):
         data = tiny_pdf(f"Demo scan: {kind}")
-        name = secrets.token_hex(16)
-        path = folder / name
-        path.write_bytes(data)
-        os.chmod(path, 0o600)
+        name = app.files.put_bytes("applications", data)
         scans.append((kind, filename, name, len(data), hashlib.sha256(data).hexdigest()))
-    with app.db.write() as conn:
+    with app.db.write(lock="demo") as conn:
         if conn.execute("SELECT 1 FROM applications WHERE consumer_id = ?", (cid,)).fetchone():
             return
         created = now - timedelta(days=10)
@@ -173,9 +165,10 @@ def load(app: CabinetApp) -> None:
         asked = now - timedelta(days=5)
         cur = conn.execute(
             "INSERT INTO feedback_threads (consumer_id, subject, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?) RETURNING id",
             (cid, "Сроки подключения дома", iso(asked), iso(asked + timedelta(days=1))),
         )
+        thread_id = inserted_id(cur)
         for author, text, at in (
             (
                 "consumer",
@@ -193,11 +186,11 @@ def load(app: CabinetApp) -> None:
         ):
             conn.execute(
                 "INSERT INTO feedback_messages (thread_id, author, text, at) VALUES (?, ?, ?, ?)",
-                (cur.lastrowid, author, text, iso(at)),
+                (thread_id, author, text, iso(at)),
             )
 
 
-def _overdue_application(conn: sqlite3.Connection, consumer_id: int, now: datetime) -> None:
+def _overdue_application(conn: Connection, consumer_id: int, now: datetime) -> None:
     """An application the company has not answered for five weeks: its 10-working-day term
     (п. 105 of the Rules) has passed, so the deadline, the overdue mark and the претензия show
     at once in the demo (docs/deadlines.md). The need_info one has a running term."""

@@ -24,7 +24,7 @@ def _demo_hash() -> str:
 def load(app: CabinetApp) -> None:
     now = iso(app.clock.now())
     password_hash = _demo_hash()
-    with app.db.write() as conn:
+    with app.db.write(lock="demo") as conn:
         for c in DEMO_CONSUMERS:
             login_key = CONSUMER_TYPES[c["consumer_type"]].login.key
             if conn.execute(

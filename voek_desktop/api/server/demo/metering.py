@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from voek_desktop.api.server.core.clock import iso
+from voek_desktop.api.server.storage.db import inserted_id
 
 if TYPE_CHECKING:
     from voek_desktop.api.server.app import CabinetApp
@@ -235,7 +236,7 @@ def load(app: CabinetApp) -> None:
     """Loading twice changes nothing: the registry is written once, and the demo individual's
     accounts are added only together with it (a later removal by the user stays removed)."""
     now = iso(app.clock.now())
-    with app.db.write() as conn:
+    with app.db.write(lock="demo") as conn:
         if conn.execute("SELECT 1 FROM personal_accounts LIMIT 1").fetchone():
             return
         point_id = 1
@@ -249,18 +250,23 @@ def load(app: CabinetApp) -> None:
                 point_id += 1
         for kind, registry_number, inn, name, contracts in ORGANIZATIONS:
             cur = conn.execute(
-                "INSERT INTO organizations (kind, registry_number, inn, name) VALUES (?, ?, ?, ?)",
+                "INSERT INTO organizations (kind, registry_number, inn, name) VALUES (?, ?, ?, ?)"
+                " RETURNING id",
                 (kind, registry_number, inn, name),
             )
+            organization_id = inserted_id(cur)
             for contract, (signed_on, points) in contracts.items():
                 conn.execute(
                     "INSERT INTO supply_contracts (number, organization_id, signed_on)"
                     " VALUES (?, ?, ?)",
-                    (contract, cur.lastrowid, signed_on),
+                    (contract, organization_id, signed_on),
                 )
                 for point in points:
                     _insert_point(conn, point_id, point, contract=contract)
                     point_id += 1
+        # Points and meters got their ids here (the demo's fixed ones): the next id given
+        # by the database must come after them.
+        app.db.ids_taken(conn, "metering_points", "meters")
         individual = conn.execute(
             "SELECT id FROM consumers WHERE snils = ?", (DEMO_INDIVIDUAL_SNILS,)
         ).fetchone()

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
-import sqlite3
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,6 +42,7 @@ from voek_desktop.api.server.http.web import (
     not_found,
     validation_failed,
 )
+from voek_desktop.api.server.storage.db import Connection, Row
 from voek_desktop.domain import applications as domain
 from voek_desktop.domain.uploads import content_disposition, safe_filename
 
@@ -96,7 +95,7 @@ def render_contract_pdf(
 # --- shapes ---------------------------------------------------------------------------------
 
 
-def contract_json(row: sqlite3.Row, application_number: str) -> dict[str, Any]:
+def contract_json(row: Row, application_number: str) -> dict[str, Any]:
     signed_copy = None
     if row["signed_copy_name"]:
         signed_copy = {
@@ -129,7 +128,7 @@ _CONTRACT_SQL = (
 )
 
 
-def _own_contract(app: CabinetApp, req: Request, id: str) -> sqlite3.Row:
+def _own_contract(app: CabinetApp, req: Request, id: str) -> Row:
     row = app.db.query_one(
         _CONTRACT_SQL + " WHERE c.id = ? AND c.consumer_id = ?",
         (parse_id(id), req.consumer["id"]),
@@ -192,12 +191,13 @@ def get_connection_contract(app: CabinetApp, req: Request, id: str) -> Response:
 )
 def download_connection_contract(app: CabinetApp, req: Request, id: str) -> Response:
     row = _own_contract(app, req, id)
-    path = files_dir(app, FOLDER) / row["document_name"]
-    if not path.is_file():
-        raise not_found()
+    try:
+        stored = app.files.open(FOLDER, row["document_name"])
+    except FileNotFoundError:
+        raise not_found() from None
     name = f"Договор {row['number']}.pdf"
-    return Response.file_part(
-        path, "application/pdf", headers={"Content-Disposition": content_disposition(name)}
+    return Response.stored_part(
+        stored, "application/pdf", headers={"Content-Disposition": content_disposition(name)}
     )
 
 
@@ -228,17 +228,17 @@ def upload_signed_copy(app: CabinetApp, req: Request, id: str) -> Response:
     row = _own_contract(app, req, id)
     if row["status"] != "offered":
         raise _not_awaiting()
-    path, content_type, size, _ = receive_file(app, req, FOLDER)
+    stored, content_type, size, _ = receive_file(app, req, FOLDER)
     filename = safe_filename(req.query.get("filename"), content_type)
     now = iso(app.clock.now())
     try:
-        with app.db.write() as conn:
+        with app.db.write(consumer=req.consumer["id"]) as conn:
             cur = conn.execute(
                 "UPDATE connection_contracts SET status = 'signed', signed_at = ?,"
                 " signed_copy_name = ?, signed_copy_filename = ?, signed_copy_content_type = ?,"
                 " signed_copy_size = ?, signed_copy_uploaded_at = ? WHERE id = ?"
                 " AND status = 'offered'",
-                (now, path.name, filename, content_type, size, now, row["id"]),
+                (now, stored, filename, content_type, size, now, row["id"]),
             )
             if cur.rowcount == 0:
                 raise _not_awaiting()
@@ -256,7 +256,7 @@ def upload_signed_copy(app: CabinetApp, req: Request, id: str) -> Response:
                 "consumer",
             )
     except BaseException:
-        remove_quietly(path)
+        app.files.delete(FOLDER, stored)
         raise
     row = _own_contract(app, req, id)
     return Response.json(contract_json(row, row["application_number"]))
@@ -277,8 +277,8 @@ def _consumer_dict(app: CabinetApp, consumer_id: int) -> dict[str, Any]:
     return profile_json(app.db.query_row("SELECT * FROM consumers WHERE id = ?", (consumer_id,)))
 
 
-def _make_contract_pdf(app: CabinetApp, row: sqlite3.Row, number: str, now: str) -> Path:
-    """Render into a temporary file and move it under a random name (atomic)."""
+def _make_contract_pdf(app: CabinetApp, row: Row, number: str, now: str) -> tuple[str, int]:
+    """Render into a temporary file and store it under a random name; (name, size)."""
     ctype = consumer_type_of(app, row["consumer_id"])
     application = application_json(app, row, ctype)
     consumer = _consumer_dict(app, row["consumer_id"])
@@ -298,12 +298,11 @@ def _make_contract_pdf(app: CabinetApp, row: sqlite3.Row, number: str, now: str)
     try:
         render_contract_pdf(contract, application, consumer, Path(tmp), app.config.company)
         os.chmod(tmp, 0o600)  # reportlab writes a new file with the umask's mode: passport data
-        final = directory / secrets.token_hex(16)
-        os.replace(tmp, final)
+        size = os.path.getsize(tmp)
+        return app.files.put(FOLDER, Path(tmp)), size
     except BaseException:
         remove_quietly(tmp)
         raise
-    return final
 
 
 @dev_route(
@@ -338,12 +337,12 @@ def set_application_status(app: CabinetApp, req: Request, id: str) -> Response:
         )
     comment = comment.strip() or DEFAULT_COMMENTS.get(new, "")
     now = app.clock.now()
-    pdf: Path | None = None
+    pdf: tuple[str, int] | None = None
     number = f"ДТП-{now.year}-{row['id']:06d}"
     if new == "contract_offered":
         pdf = _make_contract_pdf(app, row, number, iso(now))  # slow work: outside the write
     try:
-        with app.db.write() as conn:
+        with app.db.write(consumer=row["consumer_id"]) as conn:
             cur = conn.execute(
                 "UPDATE applications SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
                 (new, iso(now), row["id"], current),
@@ -356,7 +355,7 @@ def set_application_status(app: CabinetApp, req: Request, id: str) -> Response:
             notifications.add_status_change(conn, row, new, comment, iso(now))
     except BaseException:
         if pdf is not None:
-            remove_quietly(pdf)
+            app.files.delete(FOLDER, pdf[0])
         raise
     _notify(app, row, new, comment)
     row = app.db.query_row("SELECT * FROM applications WHERE id = ?", (row["id"],))
@@ -364,14 +363,14 @@ def set_application_status(app: CabinetApp, req: Request, id: str) -> Response:
 
 
 def _contract_follows(
-    conn: sqlite3.Connection, row: sqlite3.Row, new: str, number: str, pdf: Path | None, now: str
+    conn: Connection, row: Row, new: str, number: str, pdf: tuple[str, int] | None, now: str
 ) -> None:
     """The contract row mirrors its application's status."""
     if new == "contract_offered" and pdf is not None:
         conn.execute(
             "INSERT INTO connection_contracts (application_id, consumer_id, number, status,"
             " document_name, document_size, created_at) VALUES (?, ?, ?, 'offered', ?, ?, ?)",
-            (row["id"], row["consumer_id"], number, pdf.name, pdf.stat().st_size, now),
+            (row["id"], row["consumer_id"], number, pdf[0], pdf[1], now),
         )
     elif new == "contract_signed":
         conn.execute(
@@ -392,7 +391,7 @@ def _contract_follows(
         )
 
 
-def _notify(app: CabinetApp, row: sqlite3.Row, new: str, comment: str) -> None:
+def _notify(app: CabinetApp, row: Row, new: str, comment: str) -> None:
     consumer = app.db.query_one("SELECT email FROM consumers WHERE id = ?", (row["consumer_id"],))
     if consumer is None:
         return

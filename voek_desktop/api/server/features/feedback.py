@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from voek_desktop.api.server.core.clock import iso
@@ -24,6 +23,7 @@ from voek_desktop.api.server.http.web import (
     not_found,
     validation_failed,
 )
+from voek_desktop.api.server.storage.db import Row, inserted_id
 
 if TYPE_CHECKING:
     from voek_desktop.api.server.app import CabinetApp
@@ -49,7 +49,7 @@ def _text(body: dict[str, Any], key: str, limit: int, empty: str) -> tuple[str, 
     return text, None
 
 
-def thread_json(app: CabinetApp, row: sqlite3.Row) -> dict[str, Any]:
+def thread_json(app: CabinetApp, row: Row) -> dict[str, Any]:
     messages = app.db.query(
         "SELECT * FROM feedback_messages WHERE thread_id = ? ORDER BY id", (row["id"],)
     )
@@ -67,7 +67,7 @@ def thread_json(app: CabinetApp, row: sqlite3.Row) -> dict[str, Any]:
     }
 
 
-def _own_thread(app: CabinetApp, req: Request, id: str) -> sqlite3.Row:
+def _own_thread(app: CabinetApp, req: Request, id: str) -> Row:
     row = app.db.query_one(
         "SELECT * FROM feedback_threads WHERE id = ? AND consumer_id = ?",
         (parse_id(id), req.consumer["id"]),
@@ -78,11 +78,11 @@ def _own_thread(app: CabinetApp, req: Request, id: str) -> sqlite3.Row:
 
 
 def add_message(
-    app: CabinetApp, thread_id: int, author: str, text: str, notify: sqlite3.Row | None = None
+    app: CabinetApp, thread_id: int, author: str, text: str, notify: Row | None = None
 ) -> None:
     """``notify``: the thread, whose consumer is told of the reply in the same transaction."""
     now = iso(app.clock.now())
-    with app.db.write() as conn:
+    with app.db.write(lock=f"feedback-thread:{thread_id}") as conn:
         (count,) = conn.execute(
             "SELECT count(*) FROM feedback_messages WHERE thread_id = ?", (thread_id,)
         ).fetchone()
@@ -142,7 +142,7 @@ def create_feedback(app: CabinetApp, req: Request) -> Response:
         raise validation_failed(errors)
     subject = " ".join(subject.split())
     now = iso(app.clock.now())
-    with app.db.write() as conn:
+    with app.db.write(consumer=req.consumer["id"]) as conn:
         (count,) = conn.execute(
             "SELECT count(*) FROM feedback_threads WHERE consumer_id = ?", (req.consumer["id"],)
         ).fetchone()
@@ -150,15 +150,16 @@ def create_feedback(app: CabinetApp, req: Request) -> Response:
             raise HttpError(409, "too_many_threads", "Слишком много обращений")
         cur = conn.execute(
             "INSERT INTO feedback_threads (consumer_id, subject, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?) RETURNING id",
             (req.consumer["id"], subject, now, now),
         )
+        thread_id = inserted_id(cur)
         conn.execute(
             "INSERT INTO feedback_messages (thread_id, author, text, at)"
             " VALUES (?, 'consumer', ?, ?)",
-            (cur.lastrowid, message, now),
+            (thread_id, message, now),
         )
-    row = app.db.query_row("SELECT * FROM feedback_threads WHERE id = ?", (cur.lastrowid,))
+    row = app.db.query_row("SELECT * FROM feedback_threads WHERE id = ?", (thread_id,))
     return Response.json(thread_json(app, row), 201)
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -22,6 +21,7 @@ from voek_desktop.api.server.core.clock import iso
 from voek_desktop.api.server.core.schemas import BOOLEAN, DATE_TIME, INTEGER, STR, obj, ref
 from voek_desktop.api.server.features.applications.records import moscow_today
 from voek_desktop.api.server.http.web import Request, Response, RouteTable, validation_failed
+from voek_desktop.api.server.storage.db import Connection, Row
 from voek_desktop.domain import applications as domain
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ SOON_DAYS = 2
 
 
 def add(
-    conn: sqlite3.Connection,
+    conn: Connection,
     consumer_id: int,
     kind: str,
     text: str,
@@ -83,9 +83,7 @@ def status_kind(new: str) -> str:
     )
 
 
-def add_status_change(
-    conn: sqlite3.Connection, row: sqlite3.Row, new: str, comment: str, at: str
-) -> None:
+def add_status_change(conn: Connection, row: Row, new: str, comment: str, at: str) -> None:
     """The notification of the operator's change of application ``row`` to ``new``; for an
     offered contract it points at the contract (inserted just before in ``conn``)."""
     kind = status_kind(new)
@@ -148,7 +146,7 @@ def _domain_deadlines() -> DeadlineSource:
     return source
 
 
-def deadline_steps(app: CabinetApp, row: sqlite3.Row) -> list[dict[str, Any]]:
+def deadline_steps(app: CabinetApp, row: Row) -> list[dict[str, Any]]:
     """The terms of application ``row`` by the server's Moscow date; [] without a source."""
     source = deadline_source or _domain_deadlines()
     application = dict(row)
@@ -169,7 +167,7 @@ def deadline_steps(app: CabinetApp, row: sqlite3.Row) -> list[dict[str, Any]]:
         return []
 
 
-def _deadline_text(row: sqlite3.Row, step: dict[str, Any], due: date) -> tuple[str, str]:
+def _deadline_text(row: Row, step: dict[str, Any], due: date) -> tuple[str, str]:
     what = str(step.get("title") or step.get("label") or step.get("step") or "")
     rule = f" ({step['rule']})" if step.get("rule") else ""
     if step.get("overdue"):
@@ -225,7 +223,7 @@ def produce_deadlines(app: CabinetApp, consumer_id: int) -> None:
 # --- routes -------------------------------------------------------------------------------------
 
 
-def _item(row: sqlite3.Row) -> dict[str, Any]:
+def _item(row: Row) -> dict[str, Any]:
     return {
         "id": row["id"],
         "at": row["at"],

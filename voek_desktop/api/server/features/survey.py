@@ -4,7 +4,6 @@ reached a contract (docs/design.md "Cabinet sections", "Survey")."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from voek_desktop.api.server.core.clock import iso
@@ -21,6 +20,7 @@ from voek_desktop.api.server.http.web import (
     not_found,
     validation_failed,
 )
+from voek_desktop.api.server.storage.db import IntegrityError, Row, inserted_id
 from voek_desktop.domain import applications as domain
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ COMMENT_MAX = 1000
 SUGGESTION_MAX = 2000
 
 
-def response_json(row: sqlite3.Row) -> dict[str, Any]:
+def response_json(row: Row) -> dict[str, Any]:
     return {
         "id": row["id"],
         "application_id": row["application_id"],
@@ -159,7 +159,7 @@ def create_survey_response(app: CabinetApp, req: Request) -> Response:
         with app.db.write() as conn:
             cur = conn.execute(
                 "INSERT INTO survey_responses (consumer_id, application_id, answers, suggestion,"
-                " created_at) VALUES (?, ?, ?, ?, ?)",
+                " created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
                 (
                     req.consumer["id"],
                     row["id"],
@@ -168,11 +168,12 @@ def create_survey_response(app: CabinetApp, req: Request) -> Response:
                     iso(app.clock.now()),
                 ),
             )
-    except sqlite3.IntegrityError:
+            saved_id = inserted_id(cur)
+    except IntegrityError:
         raise HttpError(
             409, "survey_already_answered", "Вы уже ответили на опрос по этой заявке"
         ) from None
-    saved = app.db.query_row(_SELECT + " WHERE s.id = ?", (cur.lastrowid,))
+    saved = app.db.query_row(_SELECT + " WHERE s.id = ?", (saved_id,))
     return Response.json(response_json(saved), 201)
 
 

@@ -122,6 +122,28 @@ class Response:
         )
 
     @classmethod
+    def stored_part(
+        cls,
+        stored: Any,
+        content_type: str,
+        start: int = 0,
+        end: int | None = None,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """Bytes ``start``..``end`` (inclusive; default: to the end) of a stored file (anything
+        with ``size`` and ``chunks(start, length)``: core/filestore.py), streamed."""
+        last = stored.size - 1 if end is None else min(end, stored.size - 1)
+        length = max(0, last - start + 1)
+        return cls(
+            status,
+            b"",
+            {"Content-Type": content_type, **(headers or {})},
+            stream=stored.chunks(start, length),
+            length=length,
+        )
+
+    @classmethod
     def json(cls, data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
         return cls(status, payload, {"Content-Type": JSON_TYPE, **(headers or {})})

@@ -11,11 +11,9 @@ from voek_desktop.api.server.features.applications.records import (
     FILE_RESPONSE,
     UPLOAD_BODY,
     document_json,
-    files_dir,
     own_application,
     parse_id,
     receive_file,
-    remove_quietly,
 )
 from voek_desktop.api.server.http.web import (
     HttpError,
@@ -25,6 +23,7 @@ from voek_desktop.api.server.http.web import (
     not_found,
     validation_failed,
 )
+from voek_desktop.api.server.storage.db import inserted_id
 from voek_desktop.domain import applications as domain
 from voek_desktop.domain.uploads import (
     MAX_FILE_BYTES,
@@ -44,7 +43,7 @@ CONSUMER_QUOTA_BYTES = 300 * 1024 * 1024
 
 
 _USED_SQL = (
-    "SELECT coalesce(sum(d.size), 0) FROM application_documents d"
+    "SELECT coalesce(sum(d.size), 0) AS used FROM application_documents d"
     " JOIN applications a ON a.id = d.application_id WHERE a.consumer_id = ?"
 )
 
@@ -122,10 +121,10 @@ def upload_document(app: CabinetApp, req: Request, id: str) -> Response:
     (used,) = app.db.query_row(_USED_SQL, (req.consumer["id"],))
     if used + req.content_length() > CONSUMER_QUOTA_BYTES:
         raise _over_quota()  # early, so a body that cannot fit is not even read
-    path, content_type, size, sha256 = receive_file(app, req, FOLDER)
+    stored, content_type, size, sha256 = receive_file(app, req, FOLDER)
     filename = safe_filename(req.query.get("filename"), content_type)
     try:
-        with app.db.write() as conn:
+        with app.db.write(consumer=req.consumer["id"]) as conn:
             current = conn.execute(
                 "SELECT status, (SELECT count(*) FROM application_documents"
                 " WHERE application_id = applications.id) AS files"
@@ -136,34 +135,36 @@ def upload_document(app: CabinetApp, req: Request, id: str) -> Response:
                 raise _not_editable()
             if current["files"] >= MAX_FILES_PER_APPLICATION:
                 raise _too_many()
-            # Again inside the write transaction (BEGIN IMMEDIATE serialises writers): parallel
-            # uploads all passed the early check against the same old total.
-            (used,) = conn.execute(_USED_SQL, (req.consumer["id"],)).fetchone()
+            # Again inside the write transaction (SQLite's BEGIN IMMEDIATE, PostgreSQL's lock on
+            # the consumer's row serialise them): parallel uploads all passed the early check
+            # against the same old total.
+            used = conn.execute(_USED_SQL, (req.consumer["id"],)).fetchone()["used"]
             if used + size > CONSUMER_QUOTA_BYTES:
                 raise _over_quota()
             cur = conn.execute(
                 "INSERT INTO application_documents (application_id, kind, filename,"
                 " content_type, size, stored_name, sha256, uploaded_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     row["id"],
                     kind,
                     filename,
                     content_type,
                     size,
-                    path.name,
+                    stored,
                     sha256,
                     iso(app.clock.now()),
                 ),
             )
+            doc_id = inserted_id(cur)
             conn.execute(
                 "UPDATE applications SET updated_at = ? WHERE id = ?",
                 (iso(app.clock.now()), row["id"]),
             )
     except BaseException:
-        remove_quietly(path)
+        app.files.delete(FOLDER, stored)
         raise
-    doc = app.db.query_row("SELECT * FROM application_documents WHERE id = ?", (cur.lastrowid,))
+    doc = app.db.query_row("SELECT * FROM application_documents WHERE id = ?", (doc_id,))
     return Response.json(document_json(doc), 201)
 
 
@@ -186,11 +187,12 @@ def _own_document(app: CabinetApp, req: Request, id: str, doc_id: str):
 )
 def download_document(app: CabinetApp, req: Request, id: str, doc_id: str) -> Response:
     _, doc = _own_document(app, req, id, doc_id)
-    path = files_dir(app, FOLDER) / doc["stored_name"]
-    if not path.is_file():
-        raise not_found()
-    return Response.file_part(
-        path,
+    try:
+        stored = app.files.open(FOLDER, doc["stored_name"])
+    except FileNotFoundError:
+        raise not_found() from None
+    return Response.stored_part(
+        stored,
         doc["content_type"],
         headers={"Content-Disposition": content_disposition(doc["filename"])},
     )
@@ -206,7 +208,7 @@ def delete_document(app: CabinetApp, req: Request, id: str, doc_id: str) -> Resp
     row, doc = _own_document(app, req, id, doc_id)
     if row["status"] not in domain.EDITABLE:
         raise _not_editable()
-    with app.db.write() as conn:
+    with app.db.write(consumer=req.consumer["id"]) as conn:
         status = conn.execute(
             "SELECT status FROM applications WHERE id = ?", (row["id"],)
         ).fetchone()["status"]
@@ -217,5 +219,5 @@ def delete_document(app: CabinetApp, req: Request, id: str, doc_id: str) -> Resp
             "UPDATE applications SET updated_at = ? WHERE id = ?",
             (iso(app.clock.now()), row["id"]),
         )
-    remove_quietly(files_dir(app, FOLDER) / doc["stored_name"])
+    app.files.delete(FOLDER, doc["stored_name"])
     return Response.empty()

@@ -7,14 +7,11 @@ import contextlib
 import hashlib
 import json
 import os
-import secrets
-import sqlite3
 import threading
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from voek_desktop.api.server.core.files import private_folder
 from voek_desktop.api.server.core.schemas import (
     DATE_TIME,
     INTEGER,
@@ -23,6 +20,7 @@ from voek_desktop.api.server.core.schemas import (
     media,
 )
 from voek_desktop.api.server.http.web import HttpError, Request, not_found
+from voek_desktop.api.server.storage.db import Connection, Row
 from voek_desktop.domain import applications as domain
 from voek_desktop.domain import deadlines
 from voek_desktop.domain.time import moscow_date
@@ -56,8 +54,9 @@ def moscow_today(app: CabinetApp) -> date:
 
 
 def files_dir(app: CabinetApp, name: str) -> Path:
-    """A folder beside the database, never under a served path."""
-    return private_folder(app.config.files_root / name)
+    """The local folder for temporary files on their way into the store's ``name`` folder
+    (beside the database, never under a served path); core/filestore.py."""
+    return app.files.spool(name)
 
 
 def remove_quietly(path: str | os.PathLike[str]) -> None:
@@ -68,7 +67,7 @@ def remove_quietly(path: str | os.PathLike[str]) -> None:
 # --- records of the logged-in consumer ------------------------------------------------------
 
 
-def own_application(app: CabinetApp, req: Request, id: str) -> sqlite3.Row:
+def own_application(app: CabinetApp, req: Request, id: str) -> Row:
     row = app.db.query_one(
         "SELECT * FROM applications WHERE id = ? AND consumer_id = ?",
         (parse_id(id), req.consumer["id"]),
@@ -84,7 +83,7 @@ def consumer_type_of(app: CabinetApp, consumer_id: int) -> str:
 
 
 def add_history(
-    conn: sqlite3.Connection,
+    conn: Connection,
     application_id: int,
     status: str,
     at: str,
@@ -101,7 +100,7 @@ def add_history(
 # --- JSON shapes ----------------------------------------------------------------------------
 
 
-def document_json(row: sqlite3.Row) -> dict[str, Any]:
+def document_json(row: Row) -> dict[str, Any]:
     kind = domain.DOCUMENT_KINDS.get(row["kind"])
     return {
         "id": row["id"],
@@ -115,7 +114,7 @@ def document_json(row: sqlite3.Row) -> dict[str, Any]:
     }
 
 
-def application_json(app: CabinetApp, row: sqlite3.Row, consumer_type: str) -> dict[str, Any]:
+def application_json(app: CabinetApp, row: Row, consumer_type: str) -> dict[str, Any]:
     form = json.loads(row["form"])
     documents = app.db.query(
         "SELECT * FROM application_documents WHERE application_id = ? ORDER BY id", (row["id"],)
@@ -176,7 +175,7 @@ def application_json(app: CabinetApp, row: sqlite3.Row, consumer_type: str) -> d
 _PARSING = threading.BoundedSemaphore(2)
 
 
-def receive_file(app: CabinetApp, req: Request, folder: str) -> tuple[Path, str, int, str]:
+def receive_file(app: CabinetApp, req: Request, folder: str) -> tuple[str, str, int, str]:
     """Take a raw-body scan: declared type allowed, ≤ 20 MB (413 before reading a larger
     body), content sniffed and agreeing with the declared type (415), then parsed as that type:
     not readable, active PDF content, too many pixels are 422. The file lands under a random
@@ -215,13 +214,11 @@ def receive_file(app: CabinetApp, req: Request, folder: str) -> tuple[Path, str,
                 check_structure(tmp_path, content_type)
         except FileProblem as exc:
             raise HttpError(422, exc.code, exc.message, {"file": exc.message}) from None
-        final = directory / secrets.token_hex(16)
-        os.chmod(tmp_path, 0o600)
-        os.replace(tmp_path, final)
+        stored = app.files.put(folder, Path(tmp_path))
     except BaseException:
         remove_quietly(tmp_path)
         raise
-    return final, content_type, size, digest.hexdigest()
+    return stored, content_type, size, digest.hexdigest()
 
 
 # --- OpenAPI --------------------------------------------------------------------------------

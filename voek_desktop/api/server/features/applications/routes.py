@@ -136,7 +136,7 @@ def create_application(app: CabinetApp, req: Request) -> Response:
     if errors:
         raise validation_failed(errors)
     now = app.clock.now()
-    with app.db.write() as conn:
+    with app.db.write(consumer=consumer["id"]) as conn:
         (drafts,) = conn.execute(
             "SELECT count(*) FROM applications WHERE consumer_id = ? AND status = 'draft'",
             (consumer["id"],),
@@ -156,7 +156,7 @@ def create_application(app: CabinetApp, req: Request) -> Response:
             )
         cur = conn.execute(
             "INSERT INTO applications (consumer_id, number, category, status, form, created_at,"
-            " updated_at) VALUES (?, '', ?, 'draft', ?, ?, ?)",
+            " updated_at) VALUES (?, '', ?, 'draft', ?, ?, ?) RETURNING id",
             (consumer["id"], category, json.dumps(clean, ensure_ascii=False), iso(now), iso(now)),
         )
         app_id = inserted_id(cur)
@@ -203,7 +203,7 @@ def patch_application(app: CabinetApp, req: Request, id: str) -> Response:
     if errors:
         raise validation_failed(errors)
     now = iso(app.clock.now())
-    with app.db.write() as conn:
+    with app.db.write(consumer=req.consumer["id"]) as conn:
         # The status may have moved since we read it (an operator, another window).
         cur = conn.execute(
             "UPDATE applications SET form = ?, updated_at = ? WHERE id = ? AND status IN"
@@ -254,7 +254,7 @@ def submit_application(app: CabinetApp, req: Request, id: str) -> Response:
         comment = f"Заявка зарегистрирована, номер {row['number']}"
     else:
         comment = "Заявка дополнена и снова передана на рассмотрение"
-    with app.db.write() as conn:
+    with app.db.write(consumer=req.consumer["id"]) as conn:
         cur = conn.execute(
             "UPDATE applications SET status = ?, form = ?, updated_at = ?,"
             " submitted_at = coalesce(submitted_at, ?) WHERE id = ? AND status = ?",
@@ -282,7 +282,7 @@ def withdraw_application(app: CabinetApp, req: Request, id: str) -> Response:
             "Отозвать можно только заявку, по которой ещё не направлен договор",
         )
     now = iso(app.clock.now())
-    with app.db.write() as conn:
+    with app.db.write(consumer=req.consumer["id"]) as conn:
         cur = conn.execute(
             "UPDATE applications SET status = 'withdrawn', updated_at = ? WHERE id = ?"
             " AND status IN ('draft', 'registered', 'review', 'need_info')",

@@ -4,7 +4,6 @@ with their mail limits, and the HTML pages the links in mails open (docs/design.
 from __future__ import annotations
 
 import html
-import sqlite3
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -21,6 +20,7 @@ from voek_desktop.api.server.http.web import (
     text_field,
     validation_failed,
 )
+from voek_desktop.api.server.storage.db import Connection, Row
 from voek_desktop.domain import InvalidValue
 from voek_desktop.domain.consumers import CONSUMER_TYPES
 from voek_desktop.domain.contacts import (
@@ -43,7 +43,7 @@ def invalid_credentials() -> HttpError:
     return HttpError(401, "invalid_credentials", "Неверный логин или пароль")
 
 
-def profile_json(row: sqlite3.Row) -> dict[str, Any]:
+def profile_json(row: Row) -> dict[str, Any]:
     ctype = CONSUMER_TYPES[row["consumer_type"]]
     data: dict[str, Any] = {
         "id": row["id"],
@@ -68,7 +68,7 @@ def email_key(email: str) -> str:
 
 
 def issue_token(
-    app: CabinetApp, conn: sqlite3.Connection, consumer_id: int, purpose: str, payload: str | None
+    app: CabinetApp, conn: Connection, consumer_id: int, purpose: str, payload: str | None
 ) -> str:
     """A new code of ``purpose``; it supersedes the consumer's older codes of that purpose, so
     only the latest mail works (docs/design.md "Identity")."""
@@ -87,7 +87,7 @@ def issue_token(
     return token
 
 
-def retire_codes(conn: sqlite3.Connection, consumer_id: int, now: datetime) -> None:
+def retire_codes(conn: Connection, consumer_id: int, now: datetime) -> None:
     """Every outstanding activation, reset and e-mail change code of the consumer stops
     working, and the pending address is dropped. Called when the password changes, is reset,
     or the e-mail moves: a code mailed before that (maybe asked for through a stolen session)
@@ -102,15 +102,15 @@ def retire_codes(conn: sqlite3.Connection, consumer_id: int, now: datetime) -> N
 def mail_allowed(app: CabinetApp, consumer_id: int, purpose: str) -> bool:
     since = iso(app.clock.now() - MAIL_WINDOW)
     row = app.db.query_row(
-        "SELECT count(*) FROM email_tokens"
+        "SELECT count(*) AS n FROM email_tokens"
         " WHERE consumer_id = ? AND purpose = ? AND created_at > ?",
         (consumer_id, purpose, since),
     )
-    sent: int = row[0]
+    sent: int = row["n"]
     return sent < MAIL_LIMIT
 
 
-def use_token(app: CabinetApp, token: str, purpose: str) -> sqlite3.Row:
+def use_token(app: CabinetApp, token: str, purpose: str) -> Row:
     """The unused, unexpired token row; 422 ``token_invalid`` otherwise. Does not consume it."""
     row = app.db.query_one(
         "SELECT * FROM email_tokens WHERE token_hash = ? AND purpose = ?",
@@ -126,7 +126,7 @@ def use_token(app: CabinetApp, token: str, purpose: str) -> sqlite3.Row:
     return row
 
 
-def consume_token(conn: sqlite3.Connection, row: sqlite3.Row, now: datetime) -> None:
+def consume_token(conn: Connection, row: Row, now: datetime) -> None:
     cur = conn.execute(
         "UPDATE email_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL",
         (iso(now), row["token_hash"]),
@@ -232,7 +232,7 @@ def login_key(ctype: str, login: str) -> str:
     return f"{ctype}:{login}"
 
 
-def consumer_login_key(consumer: sqlite3.Row) -> str:
+def consumer_login_key(consumer: Row) -> str:
     ctype = consumer["consumer_type"]
     return login_key(ctype, consumer[CONSUMER_TYPES[ctype].login.key])
 
@@ -264,7 +264,7 @@ def attempt_released(app: CabinetApp, attempt: int) -> None:
     limits.release(app, attempt)
 
 
-def clear_failures(conn: sqlite3.Connection, key: str, attempt: int | None = None) -> None:
+def clear_failures(conn: Connection, key: str, attempt: int | None = None) -> None:
     """Forget the settled failures of ``key`` and this request's own reservation. Attempts
     still being checked by parallel requests keep their reservations: a success must not
     open the window for them."""
@@ -298,7 +298,7 @@ def guarded_check(app: CabinetApp, key: str, check: Callable[[], bool]) -> int |
     return attempt
 
 
-def check_password(app: CabinetApp, consumer: sqlite3.Row, password: str) -> bool:
+def check_password(app: CabinetApp, consumer: Row, password: str) -> bool:
     """The current password of a logged-in consumer (before changing the password or the
     e-mail), checked within the login's lockout: a stolen session cannot guess it faster
     than the login form (docs/design.md "Identity")."""

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import TYPE_CHECKING
 
 from voek_desktop.api.server.core import security, sessions
@@ -38,6 +37,7 @@ from voek_desktop.api.server.http.web import (
     text_field,
     validation_failed,
 )
+from voek_desktop.api.server.storage.db import Row
 from voek_desktop.domain import InvalidValue
 from voek_desktop.domain.consumers import consumer_type
 from voek_desktop.domain.contacts import (
@@ -87,7 +87,7 @@ def log_in(app: CabinetApp, req: Request) -> Response:
     if errors:
         raise validation_failed(errors)
     key = login_key(ctype.key, login)
-    found: list[sqlite3.Row] = []
+    found: list[Row] = []
 
     def check() -> bool:
         row = app.db.query_one(
@@ -187,7 +187,7 @@ def confirm_password_reset(app: CabinetApp, req: Request) -> Response:
     row = use_token(app, token, "password_reset")
     password_hash = hash_password(text_field(body, "password"))
     now = app.clock.now()
-    with app.db.write() as conn:
+    with app.db.write(consumer=row["consumer_id"]) as conn:
         consume_token(conn, row, now)
         consumer = conn.execute(
             "SELECT * FROM consumers WHERE id = ?", (row["consumer_id"],)

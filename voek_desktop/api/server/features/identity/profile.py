@@ -212,7 +212,7 @@ def _confirm_email(app: CabinetApp, token: str) -> None:
     email = row["payload"]
     now = app.clock.now()
     undo, undo_hash = new_token()
-    with app.db.write() as conn:
+    with app.db.write(consumer=row["consumer_id"]) as conn:
         other = conn.execute(
             "SELECT 1 FROM consumers WHERE email_key = ? AND id != ?",
             (email_key(email), row["consumer_id"]),
@@ -315,7 +315,7 @@ def _undo_email_change(app: CabinetApp, token: str) -> str:
     consumer_id, old = row["consumer_id"], row["old_email"]
     unusable = hash_password(new_token()[0])  # slow: outside the transaction
     now = app.clock.now()
-    with app.db.write() as conn:
+    with app.db.write(consumer=consumer_id) as conn:
         if conn.execute(
             "SELECT 1 FROM consumers WHERE email_key = ? AND id != ?", (email_key(old), consumer_id)
         ).fetchone():

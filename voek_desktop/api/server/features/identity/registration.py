@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 from functools import cache
 from importlib import metadata
@@ -32,7 +31,7 @@ from voek_desktop.api.server.http.web import (
     text_field,
     validation_failed,
 )
-from voek_desktop.api.server.storage.db import inserted_id
+from voek_desktop.api.server.storage.db import IntegrityError, inserted_id
 from voek_desktop.domain.consumers import CONSUMER_TYPES, validate_registration
 
 if TYPE_CHECKING:
@@ -122,7 +121,7 @@ def register(app: CabinetApp, req: Request) -> Response:
             cur = conn.execute(
                 "INSERT INTO consumers (consumer_type, snils, inn, ogrn, ogrnip, email, email_key,"
                 " phone, password_hash, personal_data_consent_at, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     ctype.key,
                     clean.get("snils"),
@@ -139,7 +138,7 @@ def register(app: CabinetApp, req: Request) -> Response:
             )
             consumer_id = inserted_id(cur)
             token = issue_token(app, conn, consumer_id, "activation", None)
-    except sqlite3.IntegrityError:  # registered by a parallel request a moment ago
+    except IntegrityError:  # registered by a parallel request a moment ago
         raise HttpError(
             409, "already_registered", "Такой потребитель уже зарегистрирован"
         ) from None

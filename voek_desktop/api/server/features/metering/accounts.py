@@ -3,7 +3,6 @@ the bill, remove, their meters (docs/design.md "Metering")."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +30,7 @@ from voek_desktop.api.server.http.web import (
     text_field,
     validation_failed,
 )
+from voek_desktop.api.server.storage.db import Row
 
 if TYPE_CHECKING:
     from voek_desktop.api.server.app import CabinetApp
@@ -50,12 +50,12 @@ ACCOUNT_GUESSES = limits.Limit(
 )
 
 
-def _account_json(app: CabinetApp, row: sqlite3.Row) -> dict[str, Any]:
+def _account_json(app: CabinetApp, row: Row) -> dict[str, Any]:
     count = app.db.query_row(
-        "SELECT count(*) FROM meters m JOIN metering_points p ON p.id = m.metering_point_id"
+        "SELECT count(*) AS n FROM meters m JOIN metering_points p ON p.id = m.metering_point_id"
         " WHERE p.personal_account_number = ?",
         (row["number"],),
-    )[0]
+    )["n"]
     return {
         "number": row["number"],
         "address": row["address"],
@@ -64,7 +64,7 @@ def _account_json(app: CabinetApp, row: sqlite3.Row) -> dict[str, Any]:
     }
 
 
-def _consumer_accounts(app: CabinetApp, consumer_id: int) -> list[sqlite3.Row]:
+def _consumer_accounts(app: CabinetApp, consumer_id: int) -> list[Row]:
     return app.db.query(
         "SELECT pa.number, pa.address, cpa.added_at FROM consumer_personal_accounts cpa"
         " JOIN personal_accounts pa ON pa.number = cpa.number"
@@ -133,10 +133,10 @@ def add_personal_account(app: CabinetApp, req: Request) -> Response:
         )
     limits.release(app, attempt)
     now = iso(app.clock.now())
-    with app.db.write() as conn:
+    with app.db.write(consumer=req.consumer["id"]) as conn:
         cur = conn.execute(
-            "INSERT OR IGNORE INTO consumer_personal_accounts (consumer_id, number, added_at)"
-            " VALUES (?, ?, ?)",
+            "INSERT INTO consumer_personal_accounts (consumer_id, number, added_at)"
+            " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             (req.consumer["id"], raw, now),
         )
         if cur.rowcount == 0:
@@ -160,7 +160,7 @@ def add_personal_account(app: CabinetApp, req: Request) -> Response:
 )
 def remove_personal_account(app: CabinetApp, req: Request, number: str) -> Response:
     require_individual(req)
-    with app.db.write() as conn:
+    with app.db.write(consumer=req.consumer["id"]) as conn:
         cur = conn.execute(
             "DELETE FROM consumer_personal_accounts WHERE consumer_id = ? AND number = ?",
             (req.consumer["id"], path_text(number)),

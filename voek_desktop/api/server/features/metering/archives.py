@@ -5,7 +5,6 @@ produces the .xlsx (features/metering/xlsx.py) and its download with ranges (doc
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -43,6 +42,7 @@ from voek_desktop.api.server.http.web import (
     not_found,
     validation_failed,
 )
+from voek_desktop.api.server.storage.db import Connection, Row, inserted_id
 from voek_desktop.domain.time import (
     MSK,
     archive_editable_until,
@@ -71,17 +71,21 @@ STATUS_LABELS = {
 }
 
 
+ARCHIVES = "archives"  # the store's folder (core/filestore.py)
+
+
 def _archive_dir(app: CabinetApp) -> Path:
-    return app.config.files_root / "archives"
+    """Where workbooks are written before they are stored."""
+    return app.files.spool(ARCHIVES)
 
 
-def _status(row: sqlite3.Row, now: datetime) -> str:
+def _status(row: Row, now: datetime) -> str:
     if row["status"] == "accepted" and now >= parse_iso(row["editable_until"]):
         return "locked"
     return row["status"]
 
 
-def _archive_json(row: sqlite3.Row, now: datetime) -> dict[str, Any]:
+def _archive_json(row: Row, now: datetime) -> dict[str, Any]:
     status = _status(row, now)
     return {
         "id": row["id"],
@@ -108,7 +112,7 @@ def _moment(moment: datetime) -> str:
     return moment.astimezone(MSK).strftime("%d.%m.%Y %H:%M") + " МСК"
 
 
-def _check_period(app: CabinetApp, meter: sqlite3.Row, start: Any, end: Any) -> tuple[date, date]:
+def _check_period(app: CabinetApp, meter: Row, start: Any, end: Any) -> tuple[date, date]:
     """The period rules of an archive request (SPEC §6.5, docs/design.md "Archives"), in Moscow
     dates: start ≥ today − 3 years, end ≤ the last day complete when the file is produced
     (domain/time.py ``archive_last_day``), start ≤ end; and no earlier than the meter's data."""
@@ -143,7 +147,7 @@ def _check_period(app: CabinetApp, meter: sqlite3.Row, start: Any, end: Any) -> 
     return first, last
 
 
-def _visible_request(app: CabinetApp, req: Request, id: str) -> sqlite3.Row:
+def _visible_request(app: CabinetApp, req: Request, id: str) -> Row:
     row = app.db.query_one(
         "SELECT * FROM archive_requests WHERE id = ? AND consumer_id = ?",
         (int_id(id), req.consumer["id"]),
@@ -153,12 +157,13 @@ def _visible_request(app: CabinetApp, req: Request, id: str) -> sqlite3.Row:
     return row
 
 
-def _check_open_requests(conn: sqlite3.Connection, consumer_id: int, meter_id: int) -> None:
-    per_meter, total = conn.execute(
-        "SELECT coalesce(sum(meter_id = ?), 0), count(*) FROM archive_requests"
-        " WHERE consumer_id = ? AND status = 'accepted'",
+def _check_open_requests(conn: Connection, consumer_id: int, meter_id: int) -> None:
+    counts = conn.execute(
+        "SELECT count(CASE WHEN meter_id = ? THEN 1 END) AS per_meter, count(*) AS total"
+        " FROM archive_requests WHERE consumer_id = ? AND status = 'accepted'",
         (meter_id, consumer_id),
     ).fetchone()
+    per_meter, total = counts["per_meter"], counts["total"]
     if total >= OPEN_PER_CONSUMER:
         raise HttpError(
             409,
@@ -198,13 +203,13 @@ def create_archive_request(app: CabinetApp, req: Request, id: str) -> Response:
     # SPEC §6.5: after 21:00 МСК a request belongs to the next day, so its deadline is ahead.
     editable_until = archive_editable_until(now)
     produce_after = archive_produce_after(now)
-    with app.db.write() as conn:
+    with app.db.write(consumer=req.consumer["id"]) as conn:
         # Counted in the write transaction, so parallel requests cannot pass the cap together.
         _check_open_requests(conn, req.consumer["id"], meter["id"])
         cur = conn.execute(
             "INSERT INTO archive_requests (consumer_id, meter_id, period_start, period_end,"
             " status, created_at, updated_at, editable_until, produce_after)"
-            " VALUES (?, ?, ?, ?, 'accepted', ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, 'accepted', ?, ?, ?, ?) RETURNING id",
             (
                 req.consumer["id"],
                 meter["id"],
@@ -216,7 +221,7 @@ def create_archive_request(app: CabinetApp, req: Request, id: str) -> Response:
                 iso(produce_after),
             ),
         )
-        request_id = int(cur.lastrowid or 0)
+        request_id = inserted_id(cur)
         jobs.enqueue(conn, "archive", request_id, produce_after, now)
     row = app.db.query_row("SELECT * FROM archive_requests WHERE id = ?", (request_id,))
     return Response.json(_archive_json(row, now), 201)
@@ -307,7 +312,7 @@ def patch_archive_request(app: CabinetApp, req: Request, id: str) -> Response:
         body.get("period_start", row["period_start"]),
         body.get("period_end", row["period_end"]),
     )
-    with app.db.write() as conn:
+    with app.db.write(consumer=req.consumer["id"]) as conn:
         cur = conn.execute(
             "UPDATE archive_requests SET period_start = ?, period_end = ?, updated_at = ?"
             " WHERE id = ? AND status = 'accepted' AND editable_until > ?",
@@ -319,7 +324,7 @@ def patch_archive_request(app: CabinetApp, req: Request, id: str) -> Response:
     return Response.json(_archive_json(row, now))
 
 
-def _locked(row: sqlite3.Row, now: datetime) -> HttpError:
+def _locked(row: Row, now: datetime) -> HttpError:
     # Names only what is still ahead: the file's time, not the deadline that has passed.
     return HttpError(
         409,
@@ -330,7 +335,7 @@ def _locked(row: sqlite3.Row, now: datetime) -> HttpError:
     )
 
 
-def _when_ready(row: sqlite3.Row, now: datetime) -> str:
+def _when_ready(row: Row, now: datetime) -> str:
     if row["status"] == "ready":
         return "Архив по нему уже сформирован."
     if row["status"] == "failed":
@@ -418,13 +423,13 @@ def download_archive(app: CabinetApp, req: Request, id: str) -> Response:
             )
         when = _when_ready(row, app.clock.now())
         raise HttpError(409, "archive_not_ready", "Архив еще не сформирован. " + when)
-    path = _archive_dir(app) / row["file_path"]
     try:
-        size = path.stat().st_size
+        stored = app.files.open(ARCHIVES, row["file_path"])
     except FileNotFoundError:
         raise HttpError(
             409, "archive_not_ready", "Файл архива недоступен. Создайте новый запрос"
         ) from None
+    size = stored.size
     headers = {
         "ETag": row["etag"],
         "Accept-Ranges": "bytes",
@@ -445,11 +450,11 @@ def download_archive(app: CabinetApp, req: Request, id: str) -> Response:
         if isinstance(parsed, tuple):
             first, last = parsed
             headers["Content-Range"] = f"bytes {first}-{last}/{size}"
-            return Response.file_part(path, XLSX_TYPE, first, last, 206, headers)
-    return Response.file_part(path, XLSX_TYPE, 0, None, 200, headers)
+            return Response.stored_part(stored, XLSX_TYPE, first, last, 206, headers)
+    return Response.stored_part(stored, XLSX_TYPE, 0, None, 200, headers)
 
 
-def _archive_file_name(meter: sqlite3.Row, first: date, last: date) -> str:
+def _archive_file_name(meter: Row, first: date, last: date) -> str:
     serial = re.sub(r"[^0-9A-Za-z]", "", meter["serial_number"])
     return f"Архив ПУ {serial} {ddmmyyyy(first)}–{ddmmyyyy(last)}.xlsx"
 
@@ -481,6 +486,9 @@ def produce_archive(app: CabinetApp, request_id: int, pace: Callable[[], None]) 
         path, size, etag = xlsx.produce(
             _archive_dir(app), model, info, simulator.last_poll(now), start, pace, str(request_id)
         )
+        # Stored under the final's own name, ``<request id>-<random>.xlsx``: what an earlier
+        # attempt stored is found by it below.
+        stored = app.files.put(ARCHIVES, path, path.name)
     except Exception as exc:
         with app.db.write() as conn:
             conn.execute(
@@ -497,7 +505,7 @@ def produce_archive(app: CabinetApp, request_id: int, pace: Callable[[], None]) 
                 iso(now),
                 iso(now),
                 _archive_file_name(meter, first, last),
-                path.name,
+                stored,
                 size,
                 etag,
                 request_id,
@@ -513,11 +521,14 @@ def produce_archive(app: CabinetApp, request_id: int, pace: Callable[[], None]) 
             request_id,
             iso(now),
         )
-    # An earlier attempt may have finished its file and died before recording it: one file
-    # per request.
+    # An earlier attempt may have finished its file (written here, or stored) and died before
+    # recording it: one file per request.
     for orphan in _archive_dir(app).glob(f"{request_id}-*.xlsx"):
-        if orphan != path:
+        if orphan.name != stored:
             orphan.unlink(missing_ok=True)
+    for name in app.files.names(ARCHIVES, f"{request_id}-"):
+        if name != stored:
+            app.files.delete(ARCHIVES, name)
 
 
 jobs.HANDLERS["archive"] = produce_archive

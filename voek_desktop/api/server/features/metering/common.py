@@ -14,7 +14,6 @@ dates) are Moscow dates, since every metering rule counts in Moscow time (docs/d
 from __future__ import annotations
 
 import re
-import sqlite3
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +25,7 @@ from voek_desktop.api.server.http.web import (
     Request,
     not_found,
 )
+from voek_desktop.api.server.storage.db import Row
 from voek_desktop.domain.tariffs import schedule
 
 if TYPE_CHECKING:
@@ -80,18 +80,18 @@ def require_organization_consumer(req: Request) -> None:
         )
 
 
-def consumer_registry_number(consumer: sqlite3.Row) -> str | None:
+def consumer_registry_number(consumer: Row) -> str | None:
     return consumer["ogrn"] if consumer["consumer_type"] == "company" else consumer["ogrnip"]
 
 
-def find_organization(app: CabinetApp, consumer: sqlite3.Row) -> sqlite3.Row | None:
+def find_organization(app: CabinetApp, consumer: Row) -> Row | None:
     number = consumer_registry_number(consumer)
     if not number:
         return None
     return app.db.query_one("SELECT * FROM organizations WHERE registry_number = ?", (number,))
 
 
-def registry_details(app: CabinetApp, consumer: sqlite3.Row) -> dict[str, Any]:
+def registry_details(app: CabinetApp, consumer: Row) -> dict[str, Any]:
     """What the registry knows of this consumer, for forms to start from: the organisation's
     registered name, and the addresses of the metering points the consumer has access to
     (an individual's personal accounts, a confirmed organisation's supply contracts)."""
@@ -117,7 +117,7 @@ def registry_details(app: CabinetApp, consumer: sqlite3.Row) -> dict[str, Any]:
     return {"name": org["name"] if org is not None else None, "addresses": addresses}
 
 
-def confirmed_organization(app: CabinetApp, req: Request) -> sqlite3.Row:
+def confirmed_organization(app: CabinetApp, req: Request) -> Row:
     require_organization_consumer(req)
     org = find_organization(app, req.consumer)
     if org is None or not app.db.query_one(
@@ -146,7 +146,7 @@ _VISIBLE = (
 )
 
 
-def visible_meter(app: CabinetApp, req: Request, meter_id: str | int) -> sqlite3.Row:
+def visible_meter(app: CabinetApp, req: Request, meter_id: str | int) -> Row:
     mid = meter_id if isinstance(meter_id, int) else int_id(meter_id)
     row = app.db.query_one(
         f"{METER_SELECT} WHERE m.id = :id AND {_VISIBLE}",
@@ -157,7 +157,7 @@ def visible_meter(app: CabinetApp, req: Request, meter_id: str | int) -> sqlite3
     return row
 
 
-def meter_model(row: sqlite3.Row) -> simulator.MeterModel:
+def meter_model(row: Row) -> simulator.MeterModel:
     return registers.model_of(row)
 
 
@@ -165,7 +165,7 @@ def kwh(wh: int) -> float:
     return wh / 1000
 
 
-def _readings_date(row: sqlite3.Row, poll_day: date) -> date:
+def _readings_date(row: Row, poll_day: date) -> date:
     """Readings used in billing: smart meters — 00:00 on the 1st of the month of the last poll;
     others — what the consumer handed in by the 25th of the previous month."""
     first = poll_day.replace(day=1)
@@ -174,7 +174,7 @@ def _readings_date(row: sqlite3.Row, poll_day: date) -> date:
     return (first - timedelta(days=1)).replace(day=25)
 
 
-def meter_json(app: CabinetApp, row: sqlite3.Row) -> dict[str, Any]:
+def meter_json(app: CabinetApp, row: Row) -> dict[str, Any]:
     model = meter_model(row)
     poll = simulator.last_poll(app.clock.now())
     readings_day: date | None = _readings_date(row, poll.date())
@@ -214,7 +214,7 @@ def meter_json(app: CabinetApp, row: sqlite3.Row) -> dict[str, Any]:
     }
 
 
-def require_smart(row: sqlite3.Row) -> None:
+def require_smart(row: Row) -> None:
     if not row["is_smart"]:
         raise HttpError(
             409,

@@ -5,7 +5,6 @@ organisation with the number of any of its supply contracts, then sees the contr
 from __future__ import annotations
 
 import re
-import sqlite3
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +36,7 @@ from voek_desktop.api.server.http.web import (
     text_field,
     validation_failed,
 )
+from voek_desktop.api.server.storage.db import Row
 
 if TYPE_CHECKING:
     from voek_desktop.api.server.app import CabinetApp
@@ -133,14 +133,14 @@ def confirm_organization(app: CabinetApp, req: Request) -> Response:
     limits.release(app, attempt)
     with app.db.write() as conn:
         conn.execute(
-            "INSERT OR IGNORE INTO organization_confirmations (consumer_id, organization_id,"
-            " supply_contract_number, confirmed_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO organization_confirmations (consumer_id, organization_id,"
+            " supply_contract_number, confirmed_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (req.consumer["id"], org["id"], number, iso(app.clock.now())),
         )
     return Response.json({**_organization_json(app, req), "message": "Организация подтверждена"})
 
 
-def _contract_json(app: CabinetApp, row: sqlite3.Row) -> dict[str, Any]:
+def _contract_json(app: CabinetApp, row: Row) -> dict[str, Any]:
     points = app.db.query(
         "SELECT p.id, p.name, p.address, m.id AS meter_id, m.brand, m.model, m.serial_number,"
         " m.is_smart FROM metering_points p JOIN meters m ON m.metering_point_id = p.id"

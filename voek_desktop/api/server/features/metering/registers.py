@@ -31,12 +31,11 @@ from typing import TYPE_CHECKING
 
 from voek_desktop.api.server.core import pacing
 from voek_desktop.api.server.features.metering import simulator
-from voek_desktop.api.server.storage.db import Database
+from voek_desktop.api.server.storage.db import Connection, Database
+from voek_desktop.api.server.storage.db import Row as DbRow
 from voek_desktop.domain.time import MSK
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from voek_desktop.api.server.app import CabinetApp
 
 log = logging.getLogger("voek.registers")
@@ -51,8 +50,9 @@ FLUSH_ROWS = 600
 POLL_SECONDS = 2.0
 
 _INSERT = (
-    "INSERT OR IGNORE INTO meter_register_days"
+    "INSERT INTO meter_register_days"
     " (meter_id, day, zone, a_plus, a_minus, r_plus, r_minus) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT DO NOTHING"
 )
 _LATEST = (
     "SELECT day FROM meter_register_days WHERE meter_id = ? AND day <= ? ORDER BY day DESC LIMIT 1"
@@ -95,7 +95,7 @@ def _rows(meter_id: int, day: date, regs: Registers) -> list[Row]:
     ]
 
 
-def _stored(conn: sqlite3.Connection, meter_id: int, zones: int, day: str) -> Registers | None:
+def _stored(conn: Connection, meter_id: int, zones: int, day: str) -> Registers | None:
     rows = conn.execute(
         "SELECT a_plus, a_minus, r_plus, r_minus FROM meter_register_days"
         " WHERE meter_id = ? AND day = ? ORDER BY zone",
@@ -103,18 +103,18 @@ def _stored(conn: sqlite3.Connection, meter_id: int, zones: int, day: str) -> Re
     ).fetchall()
     if len(rows) != zones:
         return None
-    return [[row[q] for row in rows] for q in range(4)]
+    return [[row[name] for row in rows] for name in ("a_plus", "a_minus", "r_plus", "r_minus")]
 
 
 def _latest(
-    conn: sqlite3.Connection, meter_id: int, model: simulator.MeterModel, day: date
+    conn: Connection, meter_id: int, model: simulator.MeterModel, day: date
 ) -> tuple[date, Registers]:
     """The latest stored snapshot at or before ``day``; the start's reading when none is."""
     found = conn.execute(_LATEST, (meter_id, day.isoformat())).fetchone()
     if found is not None:
-        regs = _stored(conn, meter_id, model.zones, found[0])
+        regs = _stored(conn, meter_id, model.zones, found["day"])
         if regs is not None:
-            return date.fromisoformat(found[0]), regs
+            return date.fromisoformat(found["day"]), regs
     return model.start, simulator.initial_registers(model)
 
 
@@ -175,7 +175,7 @@ def at(
 # --- the background work ------------------------------------------------------------------------
 
 
-def model_of(row: sqlite3.Row) -> simulator.MeterModel:
+def model_of(row: DbRow) -> simulator.MeterModel:
     return simulator.MeterModel(
         seed=row["sim_seed"],
         phases=row["phases"],
@@ -197,7 +197,7 @@ def catch_up(
     that was written and the next run starts from it."""
     done = 0
     through_text = through.isoformat()
-    after, top = 0, db.query_row("SELECT coalesce(max(id), 0) FROM meters")[0]
+    after, top = 0, db.query_row("SELECT coalesce(max(id), 0) AS top FROM meters")["top"]
     while after < top and (stop is None or not stop.is_set()):
         with turn() as pace:
             # Only the meters that lack the day: after a restart that is an index probe each.
@@ -215,7 +215,7 @@ def catch_up(
 
 def _catch_up_page(
     db: Database,
-    page: list[sqlite3.Row],
+    page: list[DbRow],
     through: date,
     pace: Callable[[], None],
     stop: threading.Event | None,
