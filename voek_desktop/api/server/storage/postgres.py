@@ -297,6 +297,8 @@ def postgres_ddl(statement: str) -> str:
     - ``INTEGER`` is 64-bit in SQLite: BIGINT (sizes, seeds, Wh registers pass 2^31);
     - SQLite gives every table without an integer key a ``rowid``, which two tables' statements
       use (login_failures, email_change_undos): here such a table gets a ``rowid`` identity;
+    - REAL is an 8-byte float in SQLite, a 4-byte one here: DOUBLE PRECISION (the dev clock's
+      offset of months lost seconds in float4);
     - BLOB is bytea; ``WITHOUT ROWID`` is SQLite's storage choice; the server id's random
       bytes are spelled with PostgreSQL's functions."""
     creates_rowid_table = (
@@ -311,6 +313,7 @@ def postgres_ddl(statement: str) -> str:
     )
     text = re.sub(r"\bINTEGER\b", "BIGINT", text)
     text = re.sub(r"\bBLOB\b", "BYTEA", text)
+    text = re.sub(r"\bREAL\b", "DOUBLE PRECISION", text)
     text = text.replace("WITHOUT ROWID", "").rstrip()
     text = text.replace("lower(hex(randomblob(16)))", "replace(gen_random_uuid()::text, '-', '')")
     if creates_rowid_table:
