@@ -26,7 +26,9 @@ from voek_desktop.printing.common import (
     Output,
     Styles,
     Table,
+    blank,
     build_pdf,
+    field_text,
     short_name,
     text,
 )
@@ -51,14 +53,6 @@ _DEMANDS = {
 _DEMANDS["execute_far"] = _DEMANDS["execute"]
 
 
-def _str(value: Any) -> str:
-    return "" if value is None else str(value).strip()
-
-
-def _blank(value: str, width: int = 40) -> str:
-    return text(value) if value else "_" * width
-
-
 def render_claim(
     application: Mapping[str, Any],
     deadline: Deadline,
@@ -73,12 +67,12 @@ def render_claim(
     req = company or UNKNOWN
     form = application.get("form")
     f: Mapping[str, Any] = form if isinstance(form, Mapping) else {}
-    number = _str(application.get("number")) or "________"
-    name = _str(f.get("applicant_name"))
-    address = _str(f.get("postal_address")) or _str(f.get("registered_address"))
-    contacts = ", ".join(x for x in (_str(f.get("phone")), _str(f.get("email"))) if x)
+    number = field_text(application.get("number")) or "________"
+    name = field_text(f.get("applicant_name"))
+    address = field_text(f.get("postal_address")) or field_text(f.get("registered_address"))
+    contacts = ", ".join(x for x in (field_text(f.get("phone")), field_text(f.get("email"))) if x)
     submitted = format_date(application.get("submitted_at") or application.get("created_at"))
-    category = domain.CATEGORIES.get(_str(application.get("category")))
+    category = domain.CATEGORIES.get(field_text(application.get("category")))
     failed, demand = _DEMANDS.get(
         deadline.step, (deadline.what, f"незамедлительно {deadline.what}")
     )
@@ -90,9 +84,9 @@ def render_claim(
                 "",
                 Paragraph(
                     f"{text(req.name)} ({req.short_name})<br/>"
-                    f"{_blank(marked(req.address, req))}<br/><br/>"
-                    f"от: {_blank(name)}<br/>адрес: {_blank(address)}<br/>"
-                    f"телефон, e-mail: {_blank(contacts)}",
+                    f"{blank(marked(req.address, req), 40)}<br/><br/>"
+                    f"от: {blank(name, 40)}<br/>адрес: {blank(address, 40)}<br/>"
+                    f"телефон, e-mail: {blank(contacts, 40)}",
                     s.address,
                 ),
             ]
@@ -110,12 +104,12 @@ def render_claim(
     )
     story.append(Spacer(1, 6 * mm))
     devices = ", ".join(
-        x for x in (_str(f.get("devices_name")), _str(f.get("devices_address"))) if x
+        x for x in (field_text(f.get("devices_name")), field_text(f.get("devices_address"))) if x
     )
     paragraphs = [
-        f"{_blank(submitted, 12)} я подал(а) в {req.short_name} через личный кабинет заявку "
+        f"{blank(submitted, 12)} я подал(а) в {req.short_name} через личный кабинет заявку "
         f"№ {text(number)} на технологическое присоединение энергопринимающих устройств "
-        f"({_blank(devices)})"
+        f"({blank(devices, 40)})"
         + (f" по {text(category.short_title)} {text(RULES)}" if category else "")
         + " (далее — Правила).",
         f"Согласно {text(deadline.rule.replace(RULES, 'Правил').strip())} сетевая организация "
@@ -137,7 +131,7 @@ def render_claim(
         [
             [
                 Paragraph(f"{today:%d.%m.%Y}", s.left),
-                Paragraph("_______________ / " + _blank(short_name(name), 20), s.right),
+                Paragraph("_______________ / " + blank(short_name(name), 20), s.right),
             ],
             ["", Paragraph("(подпись)", s.caption)],
         ],

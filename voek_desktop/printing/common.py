@@ -193,3 +193,13 @@ class Table(_Table):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), SERIF)]))
+
+
+def field_text(value: object) -> str:
+    """A value from an application or a receipt's mapping as text: None is empty."""
+    return "" if value is None else str(value).strip()
+
+
+def blank(value: str, width: int = 30) -> str:
+    """``value`` escaped for a Paragraph, or a line of ``width`` underscores to write on."""
+    return text(value) if value else "_" * width

@@ -32,21 +32,15 @@ from voek_desktop.printing.common import (
     Output,
     Styles,
     Table,
+    blank,
     build_pdf,
+    field_text,
     short_name,
     text,
 )
 
 RECEIPT_TITLE = "Расписка в получении документов"
 SUMMARY_TITLE = "Сводка поданных документов"
-
-
-def _str(value: Any) -> str:
-    return "" if value is None else str(value).strip()
-
-
-def _blank(value: str, width: int = 30) -> str:
-    return text(value) if value else "_" * width
 
 
 def pages_text(pages: Any) -> str:
@@ -63,7 +57,7 @@ def render_receipt(
     req = company or UNKNOWN
     clerk_mode = bool(receipt.get("clerk_mode"))
     title = RECEIPT_TITLE if clerk_mode else SUMMARY_TITLE
-    number = _str(receipt.get("number")) or "—"
+    number = field_text(receipt.get("number")) or "—"
     at = receipt.get("accepted_at")
     moment = at if isinstance(at, datetime) else datetime.now(UTC)
     local = moment.astimezone(MSK)
@@ -77,20 +71,20 @@ def render_receipt(
     ]
     facts = [
         ("Заявка", f"№ {number}"),
-        ("Вид заявки", _str(receipt.get("category_title"))),
-        ("Заявитель", _str(receipt.get("applicant_name"))),
-        ("Статус", _str(receipt.get("status_label"))),
+        ("Вид заявки", field_text(receipt.get("category_title"))),
+        ("Заявитель", field_text(receipt.get("applicant_name"))),
+        ("Статус", field_text(receipt.get("status_label"))),
         ("Дата и время", when),
     ]
     if clerk_mode:
         facts += [
-            ("Центр обслуживания", _str(receipt.get("centre"))),
-            ("Рабочее место", _str(receipt.get("desk"))),
-            ("Сотрудник", _str(receipt.get("clerk"))),
+            ("Центр обслуживания", field_text(receipt.get("centre"))),
+            ("Рабочее место", field_text(receipt.get("desk"))),
+            ("Сотрудник", field_text(receipt.get("clerk"))),
         ]
     head = Table(
         [
-            [Paragraph(text(k), s.label), Paragraph(_blank(v), s.value)]
+            [Paragraph(text(k), s.label), Paragraph(blank(v), s.value)]
             for k, v in facts
             if v or clerk_mode
         ],
@@ -118,8 +112,8 @@ def render_receipt(
         rows.append(
             [
                 Paragraph(str(i), s.cell),
-                Paragraph(text(_str(doc.get("kind"))), s.cell_left),
-                Paragraph(text(_str(doc.get("filename"))), s.cell_left),
+                Paragraph(text(field_text(doc.get("kind"))), s.cell_left),
+                Paragraph(text(field_text(doc.get("filename"))), s.cell_left),
                 Paragraph(pages_text(pages), s.cell),
             ]
         )
@@ -150,7 +144,7 @@ def render_receipt(
     )
     story += [grid, Spacer(1, 5 * mm)]
 
-    steps = [_str(x) for x in receipt.get("next_step") or () if _str(x)]
+    steps = [field_text(x) for x in receipt.get("next_step") or () if field_text(x)]
     story.append(Paragraph("Следующий шаг и срок:", s.item))
     if steps:
         for line in steps:
@@ -167,20 +161,20 @@ def render_receipt(
         )
     )
     if clerk_mode:
-        clerk = _str(receipt.get("clerk"))
-        applicant = _str(receipt.get("applicant_name"))
+        clerk = field_text(receipt.get("clerk"))
+        applicant = field_text(receipt.get("applicant_name"))
         story.append(Spacer(1, 12 * mm))
         sign = Table(
             [
                 [
                     Paragraph("Документы принял(а)", s.left),
-                    Paragraph("_______________ / " + _blank(short_name(clerk), 20), s.right),
+                    Paragraph("_______________ / " + blank(short_name(clerk), 20), s.right),
                 ],
                 ["", Paragraph("(подпись сотрудника, расшифровка)", s.caption)],
                 [Spacer(1, 8 * mm), ""],
                 [
                     Paragraph("Расписку получил(а)", s.left),
-                    Paragraph("_______________ / " + _blank(short_name(applicant), 20), s.right),
+                    Paragraph("_______________ / " + blank(short_name(applicant), 20), s.right),
                 ],
                 ["", Paragraph("(подпись заявителя, расшифровка)", s.caption)],
             ],

@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication, QDate, QEvent, QSize, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
+    QDateEdit,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -141,6 +142,18 @@ class CurrentPageStack(QStackedWidget):
     def heightForWidth(self, width: int) -> int:
         page = self.currentWidget()
         return super().heightForWidth(width) if page is None else page.heightForWidth(width)
+
+
+def date_edit(name: str, parent: QWidget) -> QDateEdit:
+    """A period's day (ДД.ММ.ГГГГ, with the calendar). Its range is wide on purpose: a day the
+    dialog does not allow gets a message next to the field, not a silent clamp."""
+    edit = QDateEdit(parent)
+    edit.setDisplayFormat("dd.MM.yyyy")
+    edit.setCalendarPopup(True)
+    edit.setAccessibleName(name)
+    edit.setMinimumWidth(130)
+    edit.setDateRange(QDate(2000, 1, 1), QDate(2100, 12, 31))
+    return edit
 
 
 def qdate(day: date) -> QDate:

@@ -8,10 +8,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QUrl, Signal
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDateEdit,
     QDialog,
     QFileDialog,
     QFrame,
@@ -40,7 +39,14 @@ from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import ErrorLabel
-from voek_desktop.ui.kit.widgets import fit_to_screen, primary_button, pydate, qdate, section_title
+from voek_desktop.ui.kit.widgets import (
+    date_edit,
+    fit_to_screen,
+    primary_button,
+    pydate,
+    qdate,
+    section_title,
+)
 from voek_desktop.ui.metering.models import ArchiveRequestsModel
 
 NOTICE = "До 21:00 МСК текущих суток возможно обновить запрос, указав иные даты."
@@ -153,8 +159,9 @@ class ArchiveDialog(QDialog):
         grid = QGridLayout(pick)
         grid.setContentsMargins(14, 10, 14, 10)
         grid.setHorizontalSpacing(14)
-        self.start = self._date_edit("Начало периода")
-        self.end = self._date_edit("Конец периода")
+        # The maximum is the last complete day (_set_limits): no later day is in an archive.
+        self.start = date_edit("Начало периода", self)
+        self.end = date_edit("Конец периода", self)
         start_label = QLabel(tr("Начало периода:"), pick)
         start_label.setBuddy(self.start)
         end_label = QLabel(tr("Конец периода:"), pick)
@@ -256,18 +263,6 @@ class ArchiveDialog(QDialog):
         self.load_requests()
         if last_poll is None:
             self._fetch_last_poll()
-
-    def _date_edit(self, name: str) -> QDateEdit:
-        edit = QDateEdit(self)
-        edit.setDisplayFormat("dd.MM.yyyy")
-        edit.setCalendarPopup(True)
-        edit.setAccessibleName(name)
-        edit.setMinimumWidth(130)
-        # A wide minimum on purpose: an early start gets a message about the 3 years, not a
-        # silent clamp. The maximum is the last complete day (_set_limits): no later day exists
-        # in an archive at all.
-        edit.setDateRange(QDate(2000, 1, 1), QDate(2100, 12, 31))
-        return edit
 
     def earliest(self) -> date:
         if self.terms is not None:

@@ -13,9 +13,7 @@ import io
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QFileDialog,
     QFrame,
@@ -50,7 +48,7 @@ from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.dialogs import EnterRuns, tr
 from voek_desktop.ui.kit.forms import ErrorLabel
-from voek_desktop.ui.kit.widgets import fit_to_screen, primary_button, pydate, qdate
+from voek_desktop.ui.kit.widgets import date_edit, fit_to_screen, primary_button, pydate, qdate
 from voek_desktop.ui.metering.labels import offline_note
 
 NOT_SMART = "прибор учёта не подключен к интеллектуальной системе учёта"
@@ -137,8 +135,8 @@ class ReadingsReportDialog(QDialog):
         grid = QGridLayout(pick)
         grid.setContentsMargins(14, 8, 14, 8)
         grid.setHorizontalSpacing(14)
-        self.start = self._date_edit(tr("Начало периода"))
-        self.end = self._date_edit(tr("Конец периода"))
+        self.start = date_edit(tr("Начало периода"), self)
+        self.end = date_edit(tr("Конец периода"), self)
         start_label = QLabel(tr("Начало периода:"), pick)
         start_label.setBuddy(self.start)
         end_label = QLabel(tr("Конец периода:"), pick)
@@ -205,17 +203,6 @@ class ReadingsReportDialog(QDialog):
             self._load_contract_meters()
 
     # --- the period -----------------------------------------------------------------------
-
-    def _date_edit(self, name: str) -> QDateEdit:
-        edit = QDateEdit(self)
-        edit.setDisplayFormat("dd.MM.yyyy")
-        edit.setCalendarPopup(True)
-        edit.setAccessibleName(name)
-        edit.setMinimumWidth(130)
-        # Wide on purpose: a day without data gets a message next to the field, not a silent
-        # clamp to the nearest day that has some.
-        edit.setDateRange(QDate(2000, 1, 1), QDate(2100, 12, 31))
-        return edit
 
     def _set_limits(self) -> None:
         smart = [m for m in self.meters if m.is_smart]
