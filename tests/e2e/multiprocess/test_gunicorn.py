@@ -4,7 +4,8 @@
 What a user would notice if the processes did not share their state: a lockout that lets every
 worker check five more passwords, a /dev clock and outbox that differ by which worker answers,
 an archive produced twice (or never) when a worker is killed, an upload lost because another
-process started, and with VOEK_FILES=db a file one process stored that another cannot serve. The database is a parameter: a SQLite file of the test and, when
+process started, and with VOEK_FILES=db a file one process stored that another cannot serve.
+The database is a parameter: a SQLite file of the test and, when
 ``VOEK_TEST_POSTGRES`` names a cluster (.ci/run), a fresh database in it; ``VOEK_TEST_DATABASE``
 (a ``postgresql://`` URL) runs only PostgreSQL, a fresh database per test beside that one.
 """
