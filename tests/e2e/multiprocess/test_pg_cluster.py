@@ -76,12 +76,14 @@ def root() -> Iterator[Path]:
 
 
 @pytest.fixture
-def user() -> Iterator[str]:
+def user(root: Path) -> Iterator[str]:
     name = f"voekpgt{os.getpid() % 100000}"
     assert not _exists(name)
     yield name
-    if _exists(name):  # a failed test: leave nothing behind either
-        subprocess.run(["pkill", "-u", name], check=False)
+    # A failed test leaves nothing behind either: its clusters stopped, the user gone.
+    for folder in root.iterdir():
+        Cluster(root, name, folder.name).run("stop")
+    if _exists(name):
         subprocess.run(["userdel", name], check=False)
 
 
