@@ -4,6 +4,7 @@ and on PostgreSQL (the engine pass of tests/server)."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 from tests import demo
@@ -104,3 +105,49 @@ def test_the_job_runner_prunes_soon_after_it_starts(make_server, ids: Ids) -> No
         assert time.monotonic() < deadline, "the runner did not prune"
         time.sleep(0.1)
     assert _count(again.app, "limited_attempts") == 0
+
+
+def test_pruning_while_guesses_run_in_parallel_keeps_the_lockout(make_server) -> None:  # type: ignore[no-untyped-def]
+    """The prune deletes in the same tables the lockout counts in, while 40 guesses of one
+    login run at once: still at most five passwords checked, no error but the documented."""
+    srv = make_server(name="prune", dev=True, demo=True, jobs=False)
+    api = Api(srv.url)
+    # A backlog for the prune: expired attempts of 3000 made-up keys.
+    old = "2000-01-01T00:00:00+00:00"
+    with srv.app.db.write() as conn:
+        for n in range(3000):
+            conn.execute(
+                "INSERT INTO attempt_keys (purpose, key, reservations) VALUES ('login', ?, 1)",
+                (f"individual:x{n}",),
+            )
+            conn.execute(
+                "INSERT INTO limited_attempts (purpose, key, at) VALUES ('login', ?, ?)",
+                (f"individual:x{n}", old),
+            )
+    stop = threading.Event()
+    passes: list[dict[str, int]] = []
+
+    def prune() -> None:
+        while not stop.is_set():
+            passes.append(housekeeping.run(srv.app))
+
+    pruner = threading.Thread(target=prune)
+    pruner.start()
+    statuses: list[int] = []
+
+    def guess() -> None:
+        statuses.append(api.login_response(password="Не-тот-1").status_code)
+
+    guesses = [threading.Thread(target=guess) for _ in range(40)]
+    for t in guesses:
+        t.start()
+    for t in guesses:
+        t.join()
+    stop.set()
+    pruner.join()
+    assert 1 <= statuses.count(401) <= 5, statuses
+    assert set(statuses) <= {401, 429, 503}, statuses
+    api.error(api.login_response(), 429, "too_many_attempts")
+    assert sum(p["limited attempts"] for p in passes) >= 6000, passes[:3]
+    assert _count(srv.app, "attempt_keys") == 1
+    api.close()

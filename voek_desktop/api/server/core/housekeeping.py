@@ -58,10 +58,14 @@ def delete_expired(
 ) -> int:
     """``DELETE FROM table WHERE where`` in batches of BATCH rows picked by ``key`` (a column or
     a row value like ``(purpose, key)``); the same statement on SQLite and PostgreSQL."""
-    statement = (
-        f"DELETE FROM {table} WHERE {key} IN"
-        f" (SELECT {key.strip('()')} FROM {table} WHERE {where} LIMIT {BATCH})"
-    )
+    pick = f"SELECT {key.strip('()')} FROM {table} WHERE {where} LIMIT {BATCH}"
+    if db.engine == "postgresql":
+        # Rows a request holds this moment (a reservation trimming its key's old attempts, or
+        # bumping the key's row) are left for the next pass: the prune never waits for a
+        # request, so the two can never deadlock, and a key being reserved keeps its row.
+        # (SQLite runs one write transaction at a time: nothing is held there.)
+        pick += " FOR UPDATE SKIP LOCKED"
+    statement = f"DELETE FROM {table} WHERE {key} IN ({pick})"
     total = 0
     while True:
         with db.write() as conn:

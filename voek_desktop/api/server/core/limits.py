@@ -122,11 +122,13 @@ def prune(db: Database, now: datetime, pace: Callable[[], None]) -> int:
 
     The lockout stays atomic: an attempt is deleted only when it is older than its rule's
     window (and a margin), which no count reads. A key's ``attempt_keys`` row is only where
-    reservations take turns, its count is not read: deleting it takes its row lock, so it waits
-    for a reservation holding it; a reservation that comes after finds no row and makes it
-    anew (the upsert waits for the delete's commit); on PostgreSQL the key's advisory lock
-    orders reservations whatever happens to the row. A key deleted just as an attempt of it
-    was recorded loses only its ``reservations`` number; the attempt counts as before."""
+    reservations take turns, its number is not read: on PostgreSQL the prune skips a row a
+    reservation holds (housekeeping.delete_expired), and a reservation that comes after the
+    delete finds no row and makes it anew (its upsert waits for the delete's commit); the key's
+    advisory lock orders reservations whatever happens to the row. On SQLite each transaction
+    has the database to itself. A key deleted just after an attempt of it was recorded by a
+    transaction the prune's snapshot did not see loses only its ``reservations`` number; the
+    attempt counts as before."""
     deleted = 0
     for purpose, rule in RULES.items():
         deleted += housekeeping.delete_expired(
