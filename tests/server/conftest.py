@@ -354,7 +354,16 @@ def make_server(tmp_path: Path) -> Iterator[Callable[..., EmbeddedServer]]:
         prepare: Callable[[Any], None] | None = None,
         **options: Any,
     ) -> EmbeddedServer:
-        config_keys = {"public_url", "dev", "demo", "clock", "company", "files"}
+        config_keys = {
+            "public_url",
+            "dev",
+            "demo",
+            "clock",
+            "company",
+            "files",
+            "trusted_proxies",
+            "jobs",
+        }
         config = ServerConfig(
             db_path=tmp_path / f"{name}.sqlite3",
             outbox_dir=tmp_path / f"{name}-outbox",

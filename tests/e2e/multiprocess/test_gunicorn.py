@@ -4,13 +4,15 @@
 What a user would notice if the processes did not share their state: a lockout that lets every
 worker check five more passwords, a /dev clock and outbox that differ by which worker answers,
 an archive produced twice (or never) when a worker is killed, an upload lost because another
-process started. The database is a parameter: a SQLite file of the test and, when
+process started, and with VOEK_FILES=db a file one process stored that another cannot serve.
+The database is a parameter: a SQLite file of the test and, when
 ``VOEK_TEST_POSTGRES`` names a cluster (.ci/run), a fresh database in it; ``VOEK_TEST_DATABASE``
 (a ``postgresql://`` URL) runs only PostgreSQL, a fresh database per test beside that one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -74,8 +76,9 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 class Deployment:
-    def __init__(self, folder: Path, database: str) -> None:
+    def __init__(self, folder: Path, database: str, files: str | None = None) -> None:
         self.folder = folder
+        self.database = database
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
@@ -83,7 +86,8 @@ class Deployment:
         self.env = {
             **os.environ,
             "VOEK_DATABASE": database,
-            "VOEK_FILES": str(folder / "files"),
+            # A folder every process of the host shares, or "db": in the database itself.
+            "VOEK_FILES": files or str(folder / "files"),
             "VOEK_OUTBOX": str(folder / "outbox"),
             "VOEK_PUBLIC_URL": f"http://127.0.0.1:{self.port}",
             "VOEK_DEMO": "1",
@@ -186,14 +190,16 @@ class Deployment:
         lines = self.access_log.read_text().splitlines()
         return [line.split()[0] for line in lines if f" {method} {path} " in line]
 
-    def from_every_worker(self, path: str) -> list[requests.Response]:
+    def from_every_worker(self, path: str, **kwargs: object) -> list[requests.Response]:
         """GET ``path`` in bursts of parallel connections until each of the three workers has
         answered (sequential ones all go to the worker that accepts first)."""
         answers: list[requests.Response] = []
         for _ in range(30):
             burst: list[requests.Response] = []
             threads = [
-                threading.Thread(target=lambda got=burst: got.append(self.call("GET", path)))
+                threading.Thread(
+                    target=lambda got=burst: got.append(self.call("GET", path, **kwargs))
+                )
                 for _ in range(16)
             ]
             for t in threads:
@@ -209,6 +215,16 @@ class Deployment:
 @pytest.fixture
 def deployment(tmp_path: Path, database: str) -> Iterator[Deployment]:
     found = Deployment(tmp_path, database)
+    try:
+        yield found
+    finally:
+        found.stop()
+
+
+@pytest.fixture
+def db_files_deployment(tmp_path: Path, database: str) -> Iterator[Deployment]:
+    """The same with VOEK_FILES=db: the files in the database, nothing shared on disk."""
+    found = Deployment(tmp_path, database, files="db")
     try:
         yield found
     finally:
@@ -380,3 +396,109 @@ def test_archive_jobs_are_done_once_while_workers_are_killed_and_uploads_survive
 
     documents = deployment.call("GET", f"/applications/{app_id}", headers=auth).json()
     assert [d["filename"] for d in documents["documents"]] == ["plan.pdf"]
+
+
+def _stored_files(database: str) -> dict[str, list[int]]:
+    """The sizes of the files kept in the database, by folder (core/filestore.py)."""
+    sql = "SELECT folder, size FROM stored_files ORDER BY folder, size"
+    if database.startswith("postgresql"):
+        import psycopg
+
+        with psycopg.connect(database) as conn:
+            rows = conn.execute(sql).fetchall()
+    else:
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(database)) as conn:
+            rows = conn.execute(sql).fetchall()
+    found: dict[str, list[int]] = {}
+    for folder, size in rows:
+        found.setdefault(folder, []).append(size)
+    return found
+
+
+def test_with_the_files_in_the_database_every_process_serves_every_file(
+    db_files_deployment: Deployment,
+) -> None:
+    """VOEK_FILES=db (several hosts, no shared disk): an upload taken by one web worker and an
+    archive written by voek-worker are downloaded, whole and by ranges, through every worker."""
+    deployment = db_files_deployment
+    deployment.start_worker()
+    auth = deployment.auth()
+    # A scan of three chunks (256 KiB each): a ranged read crosses chunk boundaries.
+    scan = files.pdf(600_000)
+    app_id = deployment.call(
+        "POST", "/applications", headers=auth, json={"category": "p14", "form": {}}
+    ).json()["id"]
+    uploaded = deployment.call(
+        "POST",
+        f"/applications/{app_id}/documents?kind=site_plan&filename=plan.pdf",
+        headers={**auth, "Content-Type": "application/pdf"},
+        data=scan,
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    doc_id = uploaded.json()["id"]
+    for answer in deployment.from_every_worker(
+        f"/applications/{app_id}/documents/{doc_id}", headers=auth
+    ):
+        assert answer.status_code == 200 and answer.content == scan
+
+    # An archive of some 300 KB (over one 256 KiB chunk), made by voek-worker once the next
+    # Moscow day begins.
+    now = datetime.fromisoformat(deployment.call("GET", "/dev/clock").json()["now"])
+    moscow = now.astimezone(MSK).date()
+    meter = next(
+        m
+        for a in deployment.call("GET", "/personal-accounts", headers=auth).json()["items"]
+        for m in deployment.call(
+            "GET", f"/personal-accounts/{a['number']}/meters", headers=auth
+        ).json()["items"]
+        if m["is_smart"]
+    )
+    asked = deployment.call(
+        "POST",
+        f"/meters/{meter['id']}/archive-requests",
+        headers=auth,
+        json={
+            "period_start": max(
+                moscow - timedelta(days=200), date.fromisoformat(meter["commissioned_at"])
+            ).isoformat(),
+            "period_end": (moscow - timedelta(days=1)).isoformat(),
+        },
+    )
+    assert asked.status_code == 201, asked.text
+    rid = asked.json()["id"]
+    deployment.at(datetime.combine(moscow + timedelta(days=1), datetime.min.time(), MSK))
+    auth = deployment.auth()  # the moved clock ended the idle session
+    deadline = time.monotonic() + 120
+    while (body := deployment.call("GET", f"/archive-requests/{rid}", headers=auth).json())[
+        "status"
+    ] != "ready":
+        assert body["status"] != "failed" and time.monotonic() < deadline, body
+        time.sleep(0.3)
+    whole = deployment.call("GET", f"/archive-requests/{rid}/file", headers=auth)
+    assert whole.status_code == 200 and len(whole.content) == body["file_size"]
+    assert whole.content[:2] == b"PK"
+    assert len(whole.content) > 256 * 1024, len(whole.content)
+    # A resumed download, the rest from byte 1000 (two chunks), and a range across the chunk
+    # boundary, from whichever worker answers.
+    for answer in deployment.from_every_worker(
+        f"/archive-requests/{rid}/file", headers={**auth, "Range": "bytes=1000-"}
+    ):
+        assert answer.status_code == 206, answer.text
+        assert answer.content == whole.content[1000:]
+    boundary = 256 * 1024
+    for answer in deployment.from_every_worker(
+        f"/archive-requests/{rid}/file",
+        headers={**auth, "Range": f"bytes={boundary - 10}-{boundary + 9}"},
+    ):
+        assert answer.status_code == 206, answer.text
+        assert answer.content == whole.content[boundary - 10 : boundary + 10]
+
+    # Both files are rows of the database (beside the demo's scans); no process kept one on
+    # its disk.
+    stored = _stored_files(deployment.database)
+    assert len(scan) in stored["applications"], stored
+    assert stored["archives"] == [len(whole.content)], stored
+    spool = deployment.folder / "files"  # beside the SQLite file (PostgreSQL: a temp folder)
+    assert not [p for p in spool.rglob("*") if p.is_file()], list(spool.rglob("*"))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from voek_desktop.domain.cli import RussianArgumentParser
 
 if TYPE_CHECKING:
+    from voek_desktop.api.server.http.clients import Network
     from voek_desktop.api.server.http.httpd import CabinetHTTPServer
     from voek_desktop.domain.company import Requisites
 
@@ -61,6 +62,15 @@ def _company(value: str) -> dict[str, object]:
         raise argparse.ArgumentTypeError(exc.message) from None
     assert isinstance(data, dict)  # requisites_from_json refuses anything else
     return data
+
+
+def _networks(value: str) -> tuple[Network, ...]:
+    from voek_desktop.api.server.http.clients import trusted_networks
+
+    try:
+        return trusted_networks([value])
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def requisites(args: argparse.Namespace) -> Requisites | None:
@@ -115,6 +125,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="JSON-файл: кто подписывает договоры (position, name, position_genitive,"
         " name_genitive, basis); то же, что signatory в --company",
     )
+    p.add_argument(
+        "--trusted-proxy",
+        dest="trusted_proxies",
+        type=_networks,
+        action="append",
+        default=[],
+        metavar="АДРЕС",
+        help="адрес или сеть (10.0.0.0/8) обратного прокси, чьему X-Forwarded-For верить;"
+        " можно через запятую и несколько раз; как VOEK_TRUSTED_PROXIES",
+    )
     p.add_argument("--workers", type=int, default=64)
     p.add_argument("--socket-timeout", type=float, default=30.0)
     p.add_argument(
@@ -163,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         smtp=args.smtp,
         company=requisites(args),
         **files_setting(args.files),
+        trusted_proxies=tuple(net for nets in args.trusted_proxies for net in nets),
     )
     app = create_app(config)
     httpd = CabinetHTTPServer(

@@ -33,6 +33,7 @@ from voek_desktop.api.server.features.applications import routes as applications
 from voek_desktop.api.server.features.identity import login, profile, registration
 from voek_desktop.api.server.features.metering import accounts, archives, meters, organizations
 from voek_desktop.api.server.features.metering import report as readings_report
+from voek_desktop.api.server.http.clients import Network, client_address
 from voek_desktop.api.server.http.web import STATUS_TEXT, HttpError, Request, Response, Router
 from voek_desktop.api.server.storage.db import (
     Database,
@@ -107,6 +108,9 @@ class ServerConfig:
     # With --dev: start the /dev clock on the real time instead of where the database has it
     # (a server alone on its database, like the app's embedded demo).
     fresh_clock: bool = False
+    # The reverse proxies whose X-Forwarded-For is believed (http/clients.py; VOEK_TRUSTED_PROXIES,
+    # --trusted-proxy). None by default: the header is then the client's word and ignored.
+    trusted_proxies: tuple[Network, ...] = ()
 
     @property
     def signatory(self) -> Mapping[str, str] | None:
@@ -180,6 +184,7 @@ class CabinetApp:
         connection = environ.setdefault("voek.connection", {})
         method = environ.get("REQUEST_METHOD", "GET")
         path = environ.get("PATH_INFO", "")
+        client = client_address(environ, self.config.trusted_proxies)
         authenticated = False
         try:
             if not path.startswith(API_PREFIX + "/"):
@@ -188,7 +193,7 @@ class CabinetApp:
             route, params = self.router.match(
                 "GET" if method == "HEAD" else method, path[len(API_PREFIX) :]
             )
-            req = Request(environ, params)
+            req = Request(environ, params, client)
             if route.auth:
                 req.consumer, req.session_id = sessions.authenticate(
                     self.db, req.header("Authorization"), self.clock.now()
@@ -245,7 +250,8 @@ class CabinetApp:
             list(headers.items()),
         )
         log.info(
-            "%s %s %d %.1fms id=%s",
+            "%s %s %s %d %.1fms id=%s",
+            _loggable(client),
             _loggable(method),
             _loggable(_as_sent(path)),  # never the query string: it may carry a token
             response.status,

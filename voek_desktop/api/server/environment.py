@@ -2,20 +2,23 @@
 ``gunicorn voek_desktop.api.server.wsgi:app``, ``waitress-serve``, ``voek-worker``
 (docs/deploy.md "Settings"). ``voek-server`` takes the same settings as options.
 
-=================  ==================================================================
-VOEK_DATABASE      a SQLite file (default ``voek-cabinet.sqlite3``) or a server's URL
-VOEK_FILES         folder of uploads, contracts and archives (default: beside the file), or
-                   ``db``: kept in the database itself (core/filestore.py)
-VOEK_PUBLIC_URL    the address users reach, for links in mails
-VOEK_DEMO=1        load the demo data; VOEK_DEV=1 mounts /api/v1/dev/*
-VOEK_OUTBOX        folder of .eml files (default ``outbox``); VOEK_SMTP=HOST:PORT sends
-VOEK_COMPANY       JSON file: the grid company's requisites (``voek-server --company``)
-VOEK_SIGNATORY     JSON file: who signs connection contracts (``voek-server --signatory``)
-VOEK_JOBS=0        run no background work here: the web processes of a deployment with a
-                   ``voek-worker``
-VOEK_JOB_LEASE     seconds before a dead worker's job is taken again (default 30)
-VOEK_LOG_LEVEL     the WSGI entry point's log level (default INFO: a line per request)
-=================  ==================================================================
+====================  ==================================================================
+VOEK_DATABASE         a SQLite file (default ``voek-cabinet.sqlite3``) or a server's URL
+VOEK_FILES            folder of uploads, contracts and archives (default: beside the file), or
+                      ``db``: kept in the database itself (core/filestore.py)
+VOEK_PUBLIC_URL       the address users reach, for links in mails
+VOEK_DEMO=1           load the demo data; VOEK_DEV=1 mounts /api/v1/dev/*
+VOEK_OUTBOX           folder of .eml files (default ``outbox``); VOEK_SMTP=HOST:PORT sends
+VOEK_COMPANY          JSON file: the grid company's requisites (``voek-server --company``)
+VOEK_SIGNATORY        JSON file: who signs connection contracts (``voek-server --signatory``)
+VOEK_JOBS=0           run no background work here: the web processes of a deployment with a
+                      ``voek-worker``
+VOEK_JOB_LEASE        seconds before a dead worker's job is taken again (default 30)
+VOEK_TRUSTED_PROXIES  addresses/networks of the reverse proxies in front (``127.0.0.1``,
+                      ``10.0.0.0/8``, comma-separated) whose X-Forwarded-For names the client
+                      (http/clients.py); none by default: the header is ignored
+VOEK_LOG_LEVEL        the WSGI entry point's log level (default INFO: a line per request)
+====================  ==================================================================
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from pathlib import Path
 
 from voek_desktop.api.server.app import ServerConfig
 from voek_desktop.api.server.core.filestore import files_setting
+from voek_desktop.api.server.http.clients import Network, trusted_networks
 from voek_desktop.domain.company import SIGNATORY_KEYS, Requisites
 
 
@@ -101,6 +105,13 @@ def company(env: Mapping[str, str]) -> Requisites | None:
         raise SettingError(f"VOEK_COMPANY: {exc.message}") from None
 
 
+def trusted_proxies(env: Mapping[str, str]) -> tuple[Network, ...]:
+    try:
+        return trusted_networks([env.get("VOEK_TRUSTED_PROXIES", "")])
+    except ValueError as exc:
+        raise SettingError(f"VOEK_TRUSTED_PROXIES: {exc}") from None
+
+
 def config_from_env(env: Mapping[str, str] | None = None) -> ServerConfig:
     env = os.environ if env is None else env
     smtp = None
@@ -120,4 +131,5 @@ def config_from_env(env: Mapping[str, str] | None = None) -> ServerConfig:
         **files_setting(env.get("VOEK_FILES")),
         jobs=_flag(env, "VOEK_JOBS", True),
         job_lease=_seconds(env, "VOEK_JOB_LEASE", 30.0),
+        trusted_proxies=trusted_proxies(env),
     )

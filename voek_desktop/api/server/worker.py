@@ -55,7 +55,9 @@ def main(argv: list[str] | None = None) -> int:
         from voek_desktop.api.server.storage.db import open_database
 
         db = open_database(config.db_path)
-        logging.getLogger("voek.worker").info("schema version %d", db.schema_version())
+        logging.getLogger("voek.worker").info(
+            "schema up to date: %d migrations applied", db.schema_version()
+        )
         db.close()
         return 0
     config.jobs = True  # this process is where the jobs run, whatever VOEK_JOBS says

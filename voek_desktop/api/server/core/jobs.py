@@ -24,12 +24,13 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from voek_desktop.api.server.core import pacing
+from voek_desktop.api.server.core import housekeeping, pacing
 from voek_desktop.api.server.core.clock import iso
 from voek_desktop.api.server.storage.db import Connection, Row, inserted_id
 
@@ -163,11 +164,19 @@ class Runner:
             self.thread.join(timeout=60)
 
     def _loop(self) -> None:
+        pruned_at: float | None = None
         while not self.stopping.wait(POLL_SECONDS):
             try:
                 self.run_due()
             except Exception:
                 log.exception("job runner pass failed")
+            # Expired rows (core/housekeeping.py): soon after the start, then every EVERY s.
+            if pruned_at is None or time.monotonic() - pruned_at >= housekeeping.EVERY:
+                pruned_at = time.monotonic()
+                try:
+                    housekeeping.run(self.app)
+                except Exception:
+                    log.exception("pruning pass failed")
 
     def run_due(self) -> list[dict[str, Any]]:
         """Run every job due by the server clock; the jobs run, with their final state."""

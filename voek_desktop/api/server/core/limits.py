@@ -11,16 +11,24 @@ with ``release``. Moments come from the app's clock, so ``/dev/clock`` moves the
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from voek_desktop.api.server.core import housekeeping
 from voek_desktop.api.server.core.clock import iso, parse_iso
 from voek_desktop.api.server.http.web import HttpError
 from voek_desktop.api.server.storage.db import Connection
 
 if TYPE_CHECKING:
     from voek_desktop.api.server.app import CabinetApp
+    from voek_desktop.api.server.storage.db import Database
+
+# Every rule by its purpose, for pruning each purpose's rows by its own window.
+RULES: dict[str, Limit] = {}
+# Rows of a purpose no rule has any more (an older version's): kept this long.
+UNKNOWN_PURPOSE_KEPT = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,9 @@ class Limit:
     limit: int  # attempts allowed per key per window
     window: timedelta
     message: str  # Russian, what was refused; "Повторите через N мин." is added
+
+    def __post_init__(self) -> None:
+        RULES[self.purpose] = self
 
 
 def take_turn(conn: Connection, purpose: str, key: str) -> None:
@@ -101,3 +112,49 @@ def clear(conn: Connection, rule: Limit, key: str, attempt_id: int | None = None
         "DELETE FROM limited_attempts WHERE purpose = ? AND key = ? AND (pending = 0 OR id = ?)",
         (rule.purpose, key, attempt_id),
     )
+
+
+@housekeeping.register("limited attempts")
+def prune(db: Database, now: datetime, pace: Callable[[], None]) -> int:
+    """Delete the attempts no window counts any more, then the keys left without attempts
+    (core/housekeeping.py). ``reserve`` already trims the key it counts; this is for the keys
+    never tried again — one per made-up login a stranger tried.
+
+    The lockout stays atomic: an attempt is deleted only when it is older than its rule's
+    window (and a margin), which no count reads. A key's ``attempt_keys`` row is only where
+    reservations take turns, its number is not read: on PostgreSQL the prune skips a row a
+    reservation holds (housekeeping.delete_expired), and a reservation that comes after the
+    delete finds no row and makes it anew (its upsert waits for the delete's commit); the key's
+    advisory lock orders reservations whatever happens to the row. On SQLite each transaction
+    has the database to itself. A key deleted just after an attempt of it was recorded by a
+    transaction the prune's snapshot did not see loses only its ``reservations`` number; the
+    attempt counts as before."""
+    deleted = 0
+    for purpose, rule in RULES.items():
+        deleted += housekeeping.delete_expired(
+            db,
+            "limited_attempts",
+            "id",
+            "purpose = ? AND at <= ?",
+            (purpose, iso(now - rule.window - housekeeping.MARGIN)),
+            pace,
+        )
+    known = list(RULES)
+    deleted += housekeeping.delete_expired(
+        db,
+        "limited_attempts",
+        "id",
+        f"purpose NOT IN ({', '.join('?' * len(known))}) AND at <= ?" if known else "at <= ?",
+        (*known, iso(now - UNKNOWN_PURPOSE_KEPT)),
+        pace,
+    )
+    deleted += housekeeping.delete_expired(
+        db,
+        "attempt_keys",
+        "(purpose, key)",
+        "NOT EXISTS (SELECT 1 FROM limited_attempts a"
+        " WHERE a.purpose = attempt_keys.purpose AND a.key = attempt_keys.key)",
+        (),
+        pace,
+    )
+    return deleted

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from voek_desktop.api.server.core import housekeeping
 from voek_desktop.api.server.core.clock import iso
 from voek_desktop.api.server.core.security import new_token, token_hash
 from voek_desktop.api.server.http.web import HttpError
@@ -81,4 +83,20 @@ def end(conn: Connection, session_id: int) -> None:
 def end_all(conn: Connection, consumer_id: int, keep: int | None = None) -> None:
     conn.execute(
         "DELETE FROM sessions WHERE consumer_id = ? AND id IS DISTINCT FROM ?", (consumer_id, keep)
+    )
+
+
+@housekeeping.register("sessions")
+def prune(db: Database, now: datetime, pace: Callable[[], None]) -> int:
+    """Sessions expired a day ago: ``authenticate`` deletes an expired one when its token comes
+    back, but most never come back (a closed laptop, a wiped keyring). A day of grace keeps
+    the answer «Сеанс истёк» for a token that returns soon after its expiry."""
+    stamp = iso(now - timedelta(days=1))
+    return housekeeping.delete_expired(
+        db,
+        "sessions",
+        "id",
+        "idle_expires_at <= ? OR absolute_expires_at <= ?",
+        (stamp, stamp),
+        pace,
     )

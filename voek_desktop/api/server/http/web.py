@@ -162,8 +162,11 @@ class Response:
 
 
 class Request:
-    def __init__(self, environ: dict[str, Any], params: dict[str, str]) -> None:
+    def __init__(self, environ: dict[str, Any], params: dict[str, str], client: str = "") -> None:
         self.environ = environ
+        # The client's address as http/clients.py finds it (behind a trusted proxy, the
+        # address the proxy was connected from): the key of every per-address limit.
+        self.client = client
         self.method: str = environ["REQUEST_METHOD"]
         self.path: str = environ.get("PATH_INFO", "")
         self.params = params

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from voek_desktop.api.server.core import limits, security
+from voek_desktop.api.server.core import housekeeping, limits, security
 from voek_desktop.api.server.core.clock import iso
 from voek_desktop.api.server.core.security import (
     new_token,
@@ -20,7 +20,7 @@ from voek_desktop.api.server.http.web import (
     text_field,
     validation_failed,
 )
-from voek_desktop.api.server.storage.db import Connection, Row
+from voek_desktop.api.server.storage.db import Connection, Database, Row
 from voek_desktop.domain import InvalidValue
 from voek_desktop.domain.consumers import CONSUMER_TYPES
 from voek_desktop.domain.contacts import (
@@ -310,3 +310,16 @@ def check_password(app: CabinetApp, consumer: Row, password: str) -> bool:
         return False
     attempt_succeeded(app, key, attempt)
     return True
+
+
+@housekeeping.register("e-mail codes")
+def prune_codes(db: Database, now: datetime, pace: Callable[[], None]) -> int:
+    """Activation, reset and e-mail change codes, and undo links, a day past their expiry:
+    used or not, they only answer «Ссылка недействительна или устарела», as a missing one
+    does. (Mail limits count codes of the last 15 minutes, long before they expire.)"""
+    stamp = iso(now - timedelta(days=1))
+    return housekeeping.delete_expired(
+        db, "email_tokens", "token_hash", "expires_at <= ?", (stamp,), pace
+    ) + housekeeping.delete_expired(
+        db, "email_change_undos", "token_hash", "expires_at <= ?", (stamp,), pace
+    )

@@ -112,7 +112,7 @@ def register(app: CabinetApp, req: Request) -> Response:
     ):
         taken["email"] = "Этот адрес электронной почты уже используется"
     if taken:
-        limits.reserve(app, TAKEN_LOOKUPS, req.environ.get("REMOTE_ADDR", ""))
+        limits.reserve(app, TAKEN_LOOKUPS, req.client)
         raise HttpError(409, "already_registered", "Такой потребитель уже зарегистрирован", taken)
     password_hash = hash_password(clean["password"])  # slow: outside the transaction
     now = iso(app.clock.now())
