@@ -55,6 +55,21 @@ def test_without_trusted_proxies_x_forwarded_for_is_ignored(api: Api) -> None:
     )
 
 
+def test_an_ipv6_client_cannot_rotate_addresses_within_its_64(proxied: Api) -> None:
+    body = proxied.registration("individual", 3)
+    assert proxied.register(body).status_code == 201
+    # A home line gets a whole /64: a fresh address per request must not be a fresh limit.
+    for n in range(TAKEN_LOOKUPS):
+        assert _taken(proxied, body, f"2001:db8:1:2::{n + 1:x}") == 409
+    proxied.error(
+        proxied.register(body, headers={"X-Forwarded-For": "2001:db8:1:2:ffff::9"}),
+        429,
+        "too_many_attempts",
+    )
+    # The neighbouring /64 is another subscriber.
+    assert _taken(proxied, body, "2001:db8:1:3::1") == 409
+
+
 def test_the_log_line_names_the_client(proxied: Api, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="voek.server")
     proxied.get("/health", headers={"X-Forwarded-For": "203.0.113.9"})

@@ -80,3 +80,16 @@ def client_address(environ: Mapping[str, Any], trusted: tuple[Network, ...] = ()
         if not _trusted(found, trusted):
             break
     return str(client)
+
+
+def limit_key(client: str) -> str:
+    """The key a per-address limit counts under: the address itself for IPv4, its /64 for
+    IPv6 — one subscriber's line is given a whole /64 and can pick a new address in it for
+    every request, so keying by the full address would give an attacker 2**64 fresh limits."""
+    try:
+        found = ipaddress.ip_address(client)
+    except ValueError:
+        return client
+    if isinstance(found, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network((found, 64), strict=False))
+    return str(found)

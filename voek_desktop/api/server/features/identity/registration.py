@@ -23,6 +23,7 @@ from voek_desktop.api.server.features.identity.common import (
     use_token,
     valid_email,
 )
+from voek_desktop.api.server.http.clients import limit_key
 from voek_desktop.api.server.http.web import (
     HttpError,
     Request,
@@ -112,7 +113,7 @@ def register(app: CabinetApp, req: Request) -> Response:
     ):
         taken["email"] = "Этот адрес электронной почты уже используется"
     if taken:
-        limits.reserve(app, TAKEN_LOOKUPS, req.client)
+        limits.reserve(app, TAKEN_LOOKUPS, limit_key(req.client))
         raise HttpError(409, "already_registered", "Такой потребитель уже зарегистрирован", taken)
     password_hash = hash_password(clean["password"])  # slow: outside the transaction
     now = iso(app.clock.now())
