@@ -151,3 +151,32 @@ def test_pruning_while_guesses_run_in_parallel_keeps_the_lockout(make_server) ->
     assert sum(p["limited attempts"] for p in passes) >= 6000, passes[:3]
     assert _count(srv.app, "attempt_keys") == 1
     api.close()
+
+
+def test_an_account_never_activated_frees_its_identifiers_after_a_week(make_server) -> None:  # type: ignore[no-untyped-def]
+    # Someone registers another person's СНИЛС with an address of their own and never
+    # activates: the owner must be able to register after a while, not never.
+    srv = make_server(name="prune", dev=True, demo=True, jobs=False)
+    api = Api(srv.url)
+    squatter = api.registration("individual", 4)
+    assert api.register(squatter).status_code == 201
+    kept = api.registration("individual", 5)
+    assert api.register(kept).status_code == 201
+    consumers = _count(srv.app, "consumers")
+
+    api.advance(6 * 86400 + 12 * 3600)
+    # The second one asked for a new link at 6½ days: a live code (24 h), it stays.
+    resent = api.post("/activations/resend", json={"email": kept["email"]})
+    assert resent.status_code in (200, 202), resent.text
+    assert housekeeping.run(srv.app)["unactivated accounts"] == 0  # a week has not passed
+
+    api.advance(12 * 3600 + 3600)  # a week and an hour after both registrations
+    assert housekeeping.run(srv.app)["unactivated accounts"] == 1
+    assert _count(srv.app, "consumers") == consumers - 1
+    # The owner registers with the same СНИЛС and their own address.
+    owner = dict(squatter, email="owner@example.ru")
+    assert api.register(owner).status_code == 201, api.register(owner).text
+    # The demo consumers (activated) and the one with a live code are untouched.
+    assert api.register(kept).status_code == 409
+    api.login()
+    api.close()

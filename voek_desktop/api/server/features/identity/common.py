@@ -31,6 +31,11 @@ if TYPE_CHECKING:
     from voek_desktop.api.server.app import CabinetApp
 
 TOKEN_LIFETIME = timedelta(hours=24)
+# An account nobody activated is deleted this long after its registration, once no activation
+# code of it is live: until then its СНИЛС, ИНН, ОГРН(ИП) and e-mail are taken, so someone who
+# registered another person's identifiers with an address of their own would otherwise lock
+# the owner out of registration for ever.
+UNACTIVATED_KEPT = timedelta(days=7)
 LOCKOUT_WINDOW = timedelta(minutes=15)
 LOCKOUT_FAILURES = 5
 # Mails a person can trigger for one account per window: stops mailbox flooding.
@@ -322,4 +327,20 @@ def prune_codes(db: Database, now: datetime, pace: Callable[[], None]) -> int:
         db, "email_tokens", "token_hash", "expires_at <= ?", (stamp,), pace
     ) + housekeeping.delete_expired(
         db, "email_change_undos", "token_hash", "expires_at <= ?", (stamp,), pace
+    )
+
+
+@housekeeping.register("unactivated accounts")
+def prune_unactivated(db: Database, now: datetime, pace: Callable[[], None]) -> int:
+    """Registrations never activated, UNACTIVATED_KEPT after they were made and with no live
+    activation code (a resent one keeps the account): their identifiers are free again, and
+    their rows (codes, nothing else can exist before a login) go with them (ON DELETE CASCADE)."""
+    return housekeeping.delete_expired(
+        db,
+        "consumers",
+        "id",
+        "activated_at IS NULL AND created_at <= ? AND NOT EXISTS (SELECT 1 FROM email_tokens t"
+        " WHERE t.consumer_id = consumers.id AND t.purpose = 'activation' AND t.expires_at > ?)",
+        (iso(now - UNACTIVATED_KEPT), iso(now)),
+        pace,
     )
