@@ -15,7 +15,9 @@ with ``--connections`` wrk clients cycling GET /personal-accounts, /meters/{id} 
   ≤ 60 s) and the clients' p99 (target ≤ 100 ms). Run twice: the second wrk window is sized to
   the first rollover, so the rollover is most of what it measures;
 * restart: the server is stopped and started on the same database, and wrk runs for the first
-  second it answers (target p99 ≤ 100 ms), then another second as the reference.
+  second it answers (target p99 ≤ 100 ms), then another second as the reference. The same two
+  seconds of a bare standard-library "hello" server just started are printed too: what wrk's
+  own start of 50 connections costs on this machine now (it closes each connection).
 
 Every latency line gives its ratio to the steady state of the same run, and the load average of
 the machine is printed at the start and the end (the figures are only comparable on a quiet one).
@@ -41,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from load import LUA, call, free_port, run_wrk, wait_up  # noqa: E402
+from load import HELLO, LUA, call, free_port, run_wrk, wait_up  # noqa: E402
 
 from voek_desktop.api.server import ServerConfig, create_app  # noqa: E402
 from voek_desktop.api.server.features.metering import registers, simulator  # noqa: E402
@@ -230,6 +232,15 @@ def main() -> None:
         later = run_wrk(url, 1, n, str(script))
         print(line("restart: the first second", fresh, steady) + " (target p99 ≤ 100 ms)")
         print(line("restart: the second after", later, steady))
+        ratio = fresh["p99"] / later["p99"]
+        print(f"restart: the first second's p99 ×{ratio:.2f} the second after's")
+        stop(server)
+        server = subprocess.Popen([sys.executable, "-c", HELLO, str(port)])
+        wait_up(url)
+        bare = [run_wrk(url, 1, n, None) for _ in range(2)]
+        ratio = bare[0]["p99"] / bare[1]["p99"]
+        print(line("bare hello, its first second", bare[0]) + f"  (p99 ×{ratio:.2f} its next)")
+        print(line("bare hello, the second after", bare[1]))
     finally:
         if server is not None:
             stop(server)

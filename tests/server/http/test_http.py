@@ -470,3 +470,34 @@ def test_401_names_the_auth_scheme(shared_api):
     resp = shared_api.get("/profile")
     assert resp.status_code == 401
     assert resp.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_worker_opens_its_database_connection_before_its_first_request(make_server):
+    """Each worker thread's SQLite connection is made when the thread starts, outside the
+    application slot (CabinetApp.worker_started): a request then finds it made."""
+    seen: list[bool] = []
+
+    def prepare(app) -> None:
+        def probe(app_, req):
+            seen.append(getattr(app_.db._local, "conn", None) is not None)
+            return Response.json({"ok": True})
+
+        app.router.routes.append(Route("GET", "/test/connection", probe, False, {"summary": "x"}))
+
+    srv = make_server(prepare=prepare)
+    resp = requests.get(srv.url + "/api/v1/test/connection", timeout=10)
+    assert resp.status_code == 200 and seen == [True]
+
+
+def test_a_failed_worker_preparation_leaves_the_server_answering(make_server, caplog):
+    def prepare(app) -> None:
+        def broken() -> None:
+            raise RuntimeError("no database")
+
+        app.worker_started = broken
+
+    srv = make_server(prepare=prepare)
+    with caplog.at_level(logging.ERROR):
+        resp = requests.get(srv.url + "/api/v1/health", timeout=10)
+    assert resp.status_code == 200
+    assert "worker preparation failed" in caplog.text

@@ -414,7 +414,9 @@ class CabinetHTTPServer(WSGIServer):
         share = getattr(app, "share_slot", None)
         if share is not None:
             share(self.app_slot)
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="voek-http")
+        self._pool = ThreadPoolExecutor(
+            max_workers=workers, thread_name_prefix="voek-http", initializer=self._worker_started
+        )
         self._capacity = threading.BoundedSemaphore(workers + backlog)
         self._workers = workers
         self._open = 0  # connections accepted and not yet closed; past ``workers`` they wait
@@ -430,6 +432,17 @@ class CabinetHTTPServer(WSGIServer):
         if app is None:  # set in __init__: wsgiref's type allows a server without one
             raise RuntimeError("the server has no WSGI application")
         return app
+
+    def _worker_started(self) -> None:
+        """A new worker's preparation the app asks for (``CabinetApp.worker_started``). Never
+        raises: a failed initializer would break the pool, and the first request will meet
+        the same cause and answer it."""
+        started = getattr(self.get_app(), "worker_started", None)
+        if started is not None:
+            try:
+                started()
+            except Exception:
+                log.exception("worker preparation failed")
 
     def crowded(self) -> bool:
         """Whether a connection waits for a worker (every worker holds one already)."""
