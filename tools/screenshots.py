@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
 
     app = make_application(sys.argv[:1])
     ctx, start_server = build_context(argparse.Namespace(demo=True, server=None), Settings())
-    server = start_server().result(timeout=30)
+    server = started(ctx, start_server)
     args.out.mkdir(parents=True, exist_ok=True)
     shots = Shots(app, args.out, home)
     try:
@@ -98,6 +98,23 @@ def main(argv: list[str] | None = None) -> int:
     for line in shots.problems:
         print(line, file=sys.stderr)
     return 1 if shots.problems else 0
+
+
+def started(ctx: Any, start_server: Any) -> Any:
+    """The demo server, started as the app starts it; waits for its ready (or failed) signal."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    start = ctx.server_start
+    loop = QEventLoop()
+    start.ready.connect(loop.quit)
+    start.failed.connect(loop.quit)
+    QTimer.singleShot(120_000, loop.quit)
+    start_server()
+    if start.state == "starting":
+        loop.exec()
+    if not start.is_ready():
+        raise SystemExit(start.error or "Демо-сервер не запустился за 2 минуты")
+    return start.server
 
 
 def culprits(widget: Any, area: Any, depth: int = 1) -> list[str]:
