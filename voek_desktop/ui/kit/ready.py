@@ -59,7 +59,7 @@ class ServerStart(QObject):
             # screen with «Повторить», never as a crash box over it.
             try:
                 return start(), None
-            except Exception as exc:  # noqa: BLE001 — any reason the server did not start
+            except Exception as exc:  # any reason the server did not start
                 return None, exc
 
         self._tasks.run(job, self._started, label=tr("Запуск демо-сервера…"))
