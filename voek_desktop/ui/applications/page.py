@@ -137,6 +137,11 @@ class ApplicationsPage(SectionPage):
         self.done_view = table(self.tabs, self.done_model, "doneApplications", stretch=1)
         self.tabs.addTab(self.active_view, tr("Исполняемые"))
         self.tabs.addTab(self.done_view, tr("Выполненные"))
+        # At least three rows of the list when the window is low (960×540 at 200 %): the page
+        # scrolls then anyway, and a row and a half was all the splitter left of it.
+        row = self.active_view.verticalHeader().defaultSectionSize()
+        header = self.active_view.horizontalHeader().sizeHint().height()
+        self.tabs.setMinimumHeight(self.tabs.tabBar().sizeHint().height() + header + 3 * row + 8)
 
         details = min_height_follows_width(QWidget(splitter))
         d = QVBoxLayout(details)
