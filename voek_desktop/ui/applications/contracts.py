@@ -121,10 +121,11 @@ class ContractsPage(SectionPage):
         self.preview_layout.addWidget(self.preview_label)
         splitter.addWidget(left)
         splitter.addWidget(self.preview_holder)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        # The contract is read here: most of the width goes to it (scaled to the window).
-        splitter.setSizes([400, 600])
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        # Half each (scaled to the window): with 2:3 the list's four columns did not fit at
+        # 1024×600 and «Дата» was cut behind a sideways scroll bar; the preview fits its width.
+        splitter.setSizes([500, 500])
         layout.addWidget(splitter, 1)
 
         self.refresh_button.clicked.connect(self.refresh)
