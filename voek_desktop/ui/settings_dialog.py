@@ -19,6 +19,7 @@ from voek_desktop.settings import Settings, desk_text_problem, server_url_proble
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import Field, Form
+from voek_desktop.ui.kit.widgets import min_height_follows_width
 
 
 def _check_url(text: str) -> str | None:
@@ -129,6 +130,9 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        # Tall enough for its wrapped hints at the width it has: opened at its size hint, the
+        # desk fields were drawn over «Печатаются в расписке…» (1920×1080 at 200 %).
+        min_height_follows_width(self)
 
     def _pick_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Папка, куда сканер сохраняет файлы")
