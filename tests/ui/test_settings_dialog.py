@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from voek_desktop.settings import Settings
 from voek_desktop.ui.settings_dialog import SettingsDialog
 
@@ -95,5 +97,5 @@ def test_every_hint_of_the_dialog_is_shown_in_full(qtbot) -> None:
         if label.isVisible() and label.wordWrap() and label.text():
             assert label.height() >= label.heightForWidth(label.width()), label.text()[:40]
     fields = [dialog.centre, dialog.desk, dialog.clerk_name]
-    for upper, lower in zip(fields, fields[1:], strict=False):
+    for upper, lower in pairwise(fields):
         assert upper.geometry().bottom() < lower.geometry().top(), "fields do not overlap"
