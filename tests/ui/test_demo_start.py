@@ -78,3 +78,46 @@ def test_a_server_that_did_not_start_is_said_with_retry(qtbot, demo_window, monk
     qtbot.waitUntil(lambda: numbers_shown(demo_window), timeout=START)
     assert len(calls) == 2
     assert box.demo_retry.isHidden()
+
+
+def test_a_remembered_login_waits_for_a_start_that_works(qtbot, monkeypatch) -> None:
+    """«Запомнить меня» from the last run: the cabinet opens once the demo server listens —
+    also when its first start failed and «Повторить» started it."""
+    from tests import demo
+
+    args = argparse.Namespace(demo=True, server=None, clerk=False)
+    ctx, start = build_context(args, Settings())
+    window = make_window(ctx, start)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: numbers_shown(window), timeout=START)
+    demo.log_in(ctx.session, remember=True)  # the worker is idle: the test may use it
+    ctx.tasks.shutdown()
+    assert ctx.server_start is not None
+    ctx.server_start.server.stop()
+    window.close()
+
+    real_start = demo_ui.start
+    calls: list[int] = []
+
+    def start_once_refused(data_dir, port):
+        calls.append(port)
+        if len(calls) == 1:
+            raise OSError(98, "Адрес уже используется")
+        return real_start(data_dir, port)
+
+    monkeypatch.setattr(demo_ui, "start", start_once_refused)
+    ctx, start = build_context(args, Settings())
+    again = make_window(ctx, start)
+    qtbot.addWidget(again)
+    again.show()
+    box = again.login_view
+    qtbot.waitUntil(lambda: box.demo_retry.isVisibleTo(again), timeout=START)
+    assert again.cabinet is None
+    qtbot.mouseClick(box.demo_retry, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: again.cabinet is not None, timeout=START)
+    assert demo.SNILS_TYPED in again.cabinet.who_label.text()
+    qtbot.waitUntil(lambda: not ctx.tasks.is_busy(), timeout=START)
+    ctx.tasks.shutdown()
+    assert ctx.server_start is not None
+    ctx.server_start.server.stop()

@@ -352,7 +352,8 @@ class MainWindow(QMainWindow):
                 label="Проверка сохранённого входа…",
             )
 
-        self.ctx.when_server_ready(resume, lambda _why: None, owner=self)
+        # No on_failed: after a failed start it waits for the start «Повторить» makes.
+        self.ctx.when_server_ready(resume, owner=self)
 
     def _resume_failed(self, exc: BaseException) -> None:
         from voek_desktop.api.errors import ApiError
