@@ -502,3 +502,30 @@ def test_the_running_term_and_its_buttons_are_on_screen_in_full(qtbot, ctx, serv
     bottom = label.mapTo(window, label.rect().bottomLeft()).y()
     assert bottom <= box.claim_button.mapTo(window, box.claim_button.rect().topLeft()).y()
     assert box.claim_button.mapTo(window, box.claim_button.rect().bottomLeft()).y() < size.height()
+
+
+def test_the_contracts_list_shows_every_column_on_a_narrow_window(
+    qtbot, ctx, server, tmp_path
+) -> None:
+    """960 px wide (1920×1080 at 200 %): the list's pane is as wide as its four columns and
+    the preview beside it gives way; «Дата» was cut behind a sideways scroll bar."""
+    from tests.ui.applications.test_fresh import open_cabinet, page_of
+    from tests.ui.applications.test_sections import offered_contract
+    from voek_desktop.api.client import CabinetClient
+    from voek_desktop.ui.applications.contracts import ContractsPage
+
+    api = CabinetClient(server.url, retries=0)
+    demo.log_in(api)
+    offered_contract(server, api, tmp_path)
+    api.close()
+    cabinet = open_cabinet(qtbot, ctx)
+    cabinet.resize(960, 540)
+    page = page_of(cabinet, ContractsPage)
+    cabinet.open_section("Договоры")
+    pump(lambda: page.active_model.rowCount() > 0)
+    settle(qtbot)
+    view = page.active_view
+    assert view.horizontalScrollBar().maximum() == 0, "every column in view"
+    header = view.horizontalHeader()
+    for column in range(header.count()):
+        assert header.sectionSize(column) >= header.sectionSizeHint(column) - 1

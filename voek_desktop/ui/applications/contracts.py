@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
+    QHeaderView,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
     QSplitter,
+    QStyle,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -177,6 +179,7 @@ class ContractsPage(SectionPage):
         keep = wanted or (self.current.id if self.current else None)
         self.active_model.set_records(active)
         self.done_model.set_records(done)
+        self._fit_list_pane()
         self.tabs.setTabText(0, tr("Исполняемые ({})").format(len(active)))
         self.tabs.setTabText(1, tr("Выполненные ({})").format(len(done)))
         for index, model in ((0, self.active_model), (1, self.done_model)):
@@ -187,6 +190,23 @@ class ContractsPage(SectionPage):
                     self.select(contract)
                     return
         self.select(None)
+
+    def _fit_list_pane(self) -> None:
+        """The list's pane at least as wide as its columns (values of the stretched one
+        elided): the preview beside it gives way, and no column hides behind a sideways
+        scroll bar («Дата» at 200 % on 1920×1080)."""
+        view = self.active_view
+        header = view.horizontalHeader()
+        need = 0
+        for column in range(header.count()):
+            if header.sectionResizeMode(column) == QHeaderView.ResizeMode.Stretch:
+                need += header.minimumSectionSize()
+            else:
+                need += max(view.sizeHintForColumn(column), header.sectionSizeHint(column))
+        frame = 2 * view.frameWidth() + view.verticalScrollBar().sizeHint().width()
+        pane = self.tabs.parentWidget()
+        margins = 2 * self.tabs.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth) + 8
+        pane.setMinimumWidth(need + frame + margins)
 
     def select(self, contract: ConnectionContract | None) -> None:
         self.current = contract
