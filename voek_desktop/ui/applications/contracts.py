@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHeaderView,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -204,7 +204,8 @@ class ContractsPage(SectionPage):
             else:
                 need += max(view.sizeHintForColumn(column), header.sectionSizeHint(column))
         frame = 2 * view.frameWidth() + view.verticalScrollBar().sizeHint().width()
-        pane = self.tabs.parentWidget()
+        pane = self.tabs.parentWidget()  # the list's side of the splitter
+        assert pane is not None
         margins = 2 * self.tabs.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth) + 8
         pane.setMinimumWidth(need + frame + margins)
 
