@@ -111,7 +111,7 @@ def test_polls_refreshes_and_autosave_do_not_keep_the_desk_unlocked(
     started = time.monotonic()
     qtbot.waitUntil(window.is_locked, timeout=IDLE_MS + 5_000)
     locked_after = time.monotonic() - started
-    assert locked_after >= IDLE_MS / 1000 - 0.1
+    assert locked_after >= IDLE_MS / 1000 * 0.9  # a coarse QTimer may fire 5 % early
     assert len(polls) >= 3, "the feed was polled (and changed) while the desk sat idle"
     assert len(refreshes) >= 3 and len(saves) >= 3
     assert not wizard.isVisible(), "the visitor's wizard went behind the lock"
