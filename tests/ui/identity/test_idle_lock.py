@@ -142,9 +142,9 @@ def test_keys_and_a_moving_mouse_postpone_the_lock(qtbot, busy_desk) -> None:
     window = busy_desk
     serve(qtbot, window, "individual", demo.SNILS_TYPED)
     assert window.cabinet is not None
-    window.idle.set_interval_ms(800)
+    window.idle.set_interval_ms(1500)
     window.idle.start()
-    for i in range(6):  # 6 × 0.4 s: three idle limits with the visitor at work
+    for i in range(10):  # 10 × 0.4 s: over two idle limits with the visitor at work
         qtbot.wait(200)
         QTest.mouseMove(window, QPoint(300 + 7 * i, 300))
         qtbot.wait(200)
@@ -167,9 +167,9 @@ def test_text_from_an_input_method_postpones_the_lock(qtbot, busy_desk) -> None:
     from voek_desktop.ui.applications.feedback import FeedbackPage
 
     [page] = cabinet.findChildren(FeedbackPage)
-    window.idle.set_interval_ms(800)
+    window.idle.set_interval_ms(1500)
     window.idle.start()
-    for letter in "Опора упала":  # 11 × 0.2 s: almost three idle limits of typing
+    for letter in "Опора упала у дома":  # 18 × 0.2 s: over two idle limits of typing
         qtbot.wait(200)
         event = QInputMethodEvent()
         event.setCommitString(letter)
