@@ -75,6 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["VOEK_DATA_DIR"] = str(home / "data")
     os.environ["VOEK_CONFIG_DIR"] = str(home / "config")
     configure_platform(args.width, args.height, args.scale, home)
+    # The scan dialog's scanner: SANE's own test device, never this machine's real scanners
+    # or the network backends' timeouts (as in the tests: tests/sane_device.py).
+    (home / "sane").mkdir()
+    (home / "sane" / "dll.conf").write_text("test\n", encoding="ascii")
+    os.environ["SANE_CONFIG_DIR"] = str(home / "sane")
     sys.path.insert(0, str(ROOT))
     import keyring
     from keyring.backends import null
@@ -86,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
 
     app = make_application(sys.argv[:1])
     ctx, start_server = build_context(argparse.Namespace(demo=True, server=None), Settings())
-    server = start_server().result(timeout=30)
+    server = started(ctx, start_server)
     args.out.mkdir(parents=True, exist_ok=True)
     shots = Shots(app, args.out, home)
     try:
@@ -98,6 +103,23 @@ def main(argv: list[str] | None = None) -> int:
     for line in shots.problems:
         print(line, file=sys.stderr)
     return 1 if shots.problems else 0
+
+
+def started(ctx: Any, start_server: Any) -> Any:
+    """The demo server, started as the app starts it; waits for its ready (or failed) signal."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    start = ctx.server_start
+    loop = QEventLoop()
+    start.ready.connect(loop.quit)
+    start.failed.connect(loop.quit)
+    QTimer.singleShot(120_000, loop.quit)
+    start_server()
+    if start.state == "starting":
+        loop.exec()
+    if not start.is_ready():
+        raise SystemExit(start.error or "Демо-сервер не запустился за 2 минуты")
+    return start.server
 
 
 def culprits(widget: Any, area: Any, depth: int = 1) -> list[str]:
@@ -128,6 +150,12 @@ def sideways(widget: Any) -> list[str]:
             if need > area.viewport().width():
                 out.append(f"  {type(content).__name__} {need} > {area.viewport().width()}")
     return out
+
+
+def kind_of(name: Callable[[str], str]) -> str:
+    """Which consumer a shot's ``name`` function is for: the individual's names are bare."""
+    named = name("x")
+    return "individual" if named == "x" else named.rsplit("-", 1)[-1]
 
 
 class Shots:
@@ -222,7 +250,8 @@ class Shots:
         from voek_desktop.ui.settings_dialog import SettingsDialog
 
         login = window.login_view
-        self.wait(lambda: login.demo_numbers.isVisible())  # filled after the first paint
+        # Filled once the demo server listens: «Загрузка демо-данных…» first, then the numbers.
+        self.wait(lambda: "Демо-данные" in login.demo_numbers.text())
         self.save(window, "login")
         for kind in ("entrepreneur", "company"):
             login.picker.set_value(kind)
@@ -351,6 +380,58 @@ class Shots:
         self.settle()
         self.save(window, "contract-zoomed")
 
+    def scan_dialog(self, ctx: Any, wizard: Any) -> None:
+        """«Сканировать…» of a document: SANE's own test scanner where python-sane is
+        installed (the system's scanners are never asked: see main())."""
+        from voek_desktop.ui.applications.scan_dialog import ScanDialog
+
+        dialog = ScanDialog(ctx, "Скан подписанной заявки", wizard)
+        dialog.show()
+        self.wait(lambda: dialog.status.text() != "" and not ctx.tasks.is_busy(), 60)
+        self.settle()
+        self.save(dialog, "scan-dialog")
+        dialog.reject()
+
+    def deadline_dialogs(self, ctx: Any, window: Any, page: Any) -> None:
+        """The overdue term's «Претензия…» and the «Сводка поданных документов…» of the
+        application chosen in «Заявки»."""
+        from PySide6.QtWidgets import QPushButton
+
+        box = page.deadline_box
+        claim = next((b for b in box.findChildren(QPushButton) if "Претензия" in b.text()), None)
+        if claim is not None and claim.isVisible():
+            before = set(self.app.topLevelWidgets())
+            claim.click()
+            dialog = self.new_dialog(before)
+            self.wait(lambda: not ctx.tasks.is_busy(), 60)
+            self.settle(60)
+            self.save(dialog, "claim")
+            dialog.reject()
+        if page.receipt_button.isVisible():
+            before = set(self.app.topLevelWidgets())
+            page.receipt_button.click()
+            dialog = self.new_dialog(before)
+            self.wait(lambda: not ctx.tasks.is_busy(), 60)
+            self.settle(60)
+            self.save(dialog, "receipt-summary")
+            dialog.reject()
+
+    def new_dialog(self, before: set) -> Any:
+        from PySide6.QtWidgets import QDialog
+
+        found: list = []
+
+        def opened() -> bool:
+            found[:] = [
+                w
+                for w in self.app.topLevelWidgets()
+                if w not in before and isinstance(w, QDialog) and w.isVisible()
+            ]
+            return bool(found)
+
+        self.wait(opened)
+        return found[0]
+
     def wizard_prefilled(self, ctx: Any, window: Any) -> None:
         """A sole proprietor's new application starts from the registry's name and identifiers."""
         from voek_desktop.drafts import DraftStore
@@ -410,6 +491,7 @@ class Shots:
 
     def section(self, ctx: Any, window: Any, page: Any, base: str, name: Callable) -> None:
         from voek_desktop.ui.applications.contracts import ContractsPage
+        from voek_desktop.ui.applications.page import ApplicationsPage
         from voek_desktop.ui.metering.accounts import AccountsPage
         from voek_desktop.ui.metering.organization import OrganizationPage
 
@@ -434,6 +516,8 @@ class Shots:
             self.metering(ctx, window, page.meters, name)
             return
         self.save(window, name(base))
+        if isinstance(page, ApplicationsPage) and kind_of(name) == "individual":
+            self.attempt("deadline dialogs", lambda: self.deadline_dialogs(ctx, window, page))
         if isinstance(page, ContractsPage) and page.active_model.rowCount():
             page.open_button.click()
             self.wait(lambda: page.preview is not None and page.preview.is_ready())
@@ -577,6 +661,8 @@ class Shots:
         wizard.go(2)
         self.idle(ctx)
         self.save(wizard, name("wizard-attachments"))
+        if kind_of(name) == "individual":
+            self.attempt("scan dialog", lambda: self.scan_dialog(ctx, wizard))
         wizard.go(3)
         self.idle(ctx)
         self.save(wizard, name("wizard-submit"))

@@ -52,6 +52,7 @@ def test_the_claim_names_the_application_the_point_the_due_date_and_the_delay():
     assert "просрочка составляет 14 рабочих дней" in text
     assert "Иванов Иван Иванович" in text and "Иванов И. И." in text
     assert "ч. 1 ст. 9.21 КоАП РФ" in text
+    assert "+7 (920) 123-45-67" in text, "the phone as the app shows it, not +79201234567"
 
 
 def test_the_claim_is_addressed_with_the_company_s_requisites():

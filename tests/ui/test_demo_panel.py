@@ -140,7 +140,8 @@ def test_the_panel_answers_feedback_and_moves_the_clock(qtbot, server, window, d
 
 def test_the_login_hint_and_the_demo_data_list_the_numbers(qtbot, window, demo_ctx) -> None:
     hint = window.login_view.demo_numbers
-    qtbot.waitUntil(hint.isVisible, timeout=10_000)
+    # «Загрузка демо-данных…» first, then the numbers (test_demo_start.py: the server's start).
+    qtbot.waitUntil(lambda: hint.isVisible() and "3300" in hint.text(), timeout=10_000)
     text = hint.text()
     # A spare personal account with its meter, the supply contracts by whose they are (their
     # ОГРН are in the logins above; «Демо-данные…» has ОГРН and ИНН beside them).

@@ -463,3 +463,69 @@ def test_a_page_scrolls_only_for_its_own_content(qtbot, ctx, server) -> None:
     [area] = [a for a in cabinet.findChildren(QScrollArea) if a.widget() is cabinet.pages]
     assert _needs(cabinet.pages).height() <= area.viewport().height()
     assert not area.verticalScrollBar().isVisible()
+
+
+@pytest.mark.parametrize("size", [QSize(1024, 600), QSize(1366, 768)], ids=["1024", "1366"])
+def test_the_running_term_and_its_buttons_are_on_screen_in_full(qtbot, ctx, server, size) -> None:
+    """«Заявки» with the demo's overdue application chosen: the page fits the window without
+    scrolling (it always scrolled: the scroll area took the page's preferred height, not its
+    least), and the term's two lines are not squeezed under its buttons (a splitter's pane)."""
+    import requests
+
+    from voek_desktop.ui.applications.page import ApplicationsPage
+    from voek_desktop.ui.main_window import MainWindow
+
+    requests.post(
+        f"{server.url}/api/v1/dev/clock", json={"now": "2026-11-27T10:00:00+03:00"}, timeout=30
+    ).raise_for_status()
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(size)
+    show_painted(window)
+    window.show_cabinet(demo.log_in(ctx.session).profile)
+    cabinet = window.cabinet
+    assert cabinet is not None
+    page = next(p for p in cabinet.findChildren(ApplicationsPage))
+    cabinet.open_section("Заявки")
+    pump(lambda: page.active_model.rowCount() > 0)
+    row = next(
+        i for i, a in enumerate(page.active_model.records) if any(d.overdue for d in a.deadlines)
+    )
+    page.active_view.selectRow(row)
+    box = page.deadline_box
+    pump(lambda: box.isVisible() and box.claim_button.isVisible())
+    settle(qtbot)
+    area = cabinet.pages.parentWidget().parentWidget()
+    assert area.verticalScrollBar().maximum() == 0, "the page fits: nothing below the window"
+    label = box.label
+    assert label.height() >= label.heightForWidth(label.width()), "the term's text in full"
+    bottom = label.mapTo(window, label.rect().bottomLeft()).y()
+    assert bottom <= box.claim_button.mapTo(window, box.claim_button.rect().topLeft()).y()
+    assert box.claim_button.mapTo(window, box.claim_button.rect().bottomLeft()).y() < size.height()
+
+
+def test_the_contracts_list_shows_every_column_on_a_narrow_window(
+    qtbot, ctx, server, tmp_path
+) -> None:
+    """960 px wide (1920×1080 at 200 %): the list's pane is as wide as its four columns and
+    the preview beside it gives way; «Дата» was cut behind a sideways scroll bar."""
+    from tests.ui.applications.test_fresh import open_cabinet, page_of
+    from tests.ui.applications.test_sections import offered_contract
+    from voek_desktop.api.client import CabinetClient
+    from voek_desktop.ui.applications.contracts import ContractsPage
+
+    api = CabinetClient(server.url, retries=0)
+    demo.log_in(api)
+    offered_contract(server, api, tmp_path)
+    api.close()
+    cabinet = open_cabinet(qtbot, ctx)
+    cabinet.resize(960, 540)
+    page = page_of(cabinet, ContractsPage)
+    cabinet.open_section("Договоры")
+    pump(lambda: page.active_model.rowCount() > 0)
+    settle(qtbot)
+    view = page.active_view
+    assert view.horizontalScrollBar().maximum() == 0, "every column in view"
+    header = view.horizontalHeader()
+    for column in range(header.count()):
+        assert header.sectionSize(column) >= header.sectionSizeHint(column) - 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from voek_desktop.settings import Settings
 from voek_desktop.ui.settings_dialog import SettingsDialog
 
@@ -73,3 +75,27 @@ def test_the_desk_and_its_clerk_are_saved_for_the_receipt(qtbot, boxes) -> None:
     assert saved.clerk_name == "Петрова Мария Сергеевна"
     assert saved.desk_name == "Окно 3"
     assert saved.service_centre == "Центр обслуживания на ул. Мира, 15"
+
+
+def test_every_hint_of_the_dialog_is_shown_in_full(qtbot) -> None:
+    """Opened on a low screen the dialog was lower than its wrapped hints need at its width
+    (its minimum counted them at a narrower one): the desk's fields were drawn over each other
+    and over «Печатаются в расписке…»."""
+    from PySide6.QtWidgets import QLabel
+
+    from voek_desktop.ui.kit.style import STYLE_SHEET
+
+    dialog = SettingsDialog(Settings(clerk_mode=True, scanner_folder="/srv/scans"))
+    dialog.setStyleSheet(STYLE_SHEET)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    # What Qt opens it at on a 1920×1080 screen at 200 % (960×540): two thirds of its height.
+    dialog.resize(560, 360)
+    qtbot.wait(50)
+    for label in dialog.findChildren(QLabel):
+        if label.isVisible() and label.wordWrap() and label.text():
+            assert label.height() >= label.heightForWidth(label.width()), label.text()[:40]
+    fields = [dialog.centre, dialog.desk, dialog.clerk_name]
+    for upper, lower in pairwise(fields):
+        assert upper.geometry().bottom() < lower.geometry().top(), "fields do not overlap"

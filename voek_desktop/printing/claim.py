@@ -20,7 +20,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, TableStyle
 from voek_desktop.domain import applications as domain
 from voek_desktop.domain.company import UNKNOWN, Requisites, marked
 from voek_desktop.domain.deadlines import COMPLAINT_BODIES, RULES, Deadline
-from voek_desktop.domain.formats import format_date
+from voek_desktop.domain.formats import format_date, format_phone
 from voek_desktop.printing.common import (
     CONTENT_WIDTH,
     Output,
@@ -70,7 +70,9 @@ def render_claim(
     number = field_text(application.get("number")) or "________"
     name = field_text(f.get("applicant_name"))
     address = field_text(f.get("postal_address")) or field_text(f.get("registered_address"))
-    contacts = ", ".join(x for x in (field_text(f.get("phone")), field_text(f.get("email"))) if x)
+    # The phone as the app shows it everywhere (+7 (920) 123-45-67), not as it is stored.
+    phone = format_phone(field_text(f.get("phone")))
+    contacts = ", ".join(x for x in (phone, field_text(f.get("email"))) if x)
     submitted = format_date(application.get("submitted_at") or application.get("created_at"))
     category = domain.CATEGORIES.get(field_text(application.get("category")))
     failed, demand = _DEMANDS.get(

@@ -62,13 +62,16 @@ class AboutDialog(_HelpDialog):
         self.server_version = ""
         self.setMinimumWidth(460)
         self.text.setText(self._html())
-        client = ctx.session.client
-        ctx.tasks.run(
-            client.health,
-            self._answered,
-            lambda _exc: None,  # offline: the version stays «—»
+        ctx.when_server_ready(
+            lambda: ctx.tasks.run(
+                ctx.session.client.health,
+                self._answered,
+                lambda _exc: None,  # offline: the version stays «—»
+                owner=self,
+                label=tr("Версия сервера…"),
+            ),
+            lambda _why: None,  # the demo server did not start: «—» too
             owner=self,
-            label=tr("Версия сервера…"),
         )
 
     def _answered(self, health: dict) -> None:

@@ -6,7 +6,6 @@ import argparse
 import contextlib
 import sys
 from collections.abc import Callable
-from concurrent.futures import Future
 from typing import TypedDict, cast
 
 from PySide6.QtCore import QLocale
@@ -48,10 +47,11 @@ def make_application(argv: list[str]) -> QApplication:
 
 def build_context(
     args: argparse.Namespace, settings: Settings
-) -> tuple[Context, Callable[[], Future] | None]:
+) -> tuple[Context, Callable[[], None] | None]:
     """The session and worker, and in demo mode how to start the bundled server.
 
-    The server starts on the worker, so any call queued after it waits until it answers."""
+    The server starts on the worker; what is asked at start-up waits for it through
+    ``ctx.when_server_ready`` (ui/kit/ready.py), not by its place in the worker's queue."""
     tasks = Tasks()
     clerk = bool(getattr(args, "clerk", False) or settings.clerk_mode)
     desk: _DeskOptions = {
@@ -63,6 +63,7 @@ def build_context(
     }
     if args.demo:
         from voek_desktop.ui import demo
+        from voek_desktop.ui.kit.ready import ServerStart
 
         port = demo.pick_port()
         session = Session(
@@ -71,14 +72,11 @@ def build_context(
             clerk=clerk,
             scanner_folder=settings.scanner_folder,
         )
-        ctx = Context(session, tasks, demo=True, demo_logins=demo.logins(), **desk)
-
-        def start_server() -> Future:
-            return tasks.run(
-                lambda: demo.start(data_dir() / "demo-server", port), label="Запуск демо-сервера…"
-            )
-
-        return ctx, start_server
+        start = ServerStart(tasks, lambda: demo.start(data_dir() / "demo-server", port), tasks)
+        ctx = Context(
+            session, tasks, demo=True, demo_logins=demo.logins(), server_start=start, **desk
+        )
+        return ctx, start.begin
     url = args.server or settings.server_url or DEFAULT_SERVER
     session = Session(url, clerk=clerk, scanner_folder=settings.scanner_folder)
     return Context(session, tasks, **desk), None
@@ -90,24 +88,31 @@ def _configure_logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
 
+def make_window(ctx: Context, start_server: Callable[[], None] | None) -> MainWindow:
+    """The window as a user gets it: the demo server started once the window has settled
+    (its imports and scrypt would compete with the first paint), then a remembered login
+    tried — which, like every request made at start-up, waits for the server to listen."""
+    window = MainWindow(ctx)
+    if start_server is not None:
+        window.settled.connect(start_server)
+    window.settled.connect(window.try_resume)
+    return window
+
+
 def run(args: argparse.Namespace) -> int:
     app = make_application(sys.argv[:1])
     messages.install_excepthook()
     settings = Settings.load()
     ctx, start_server = build_context(args, settings)
-    server: list[Future] = []
-    window = MainWindow(ctx)
     if args.exit_when_ready:
+        window = MainWindow(ctx)
         # The start-up benchmark reads these lines: the first paint (the moment a bare Qt window
         # prints "ready" too), and when the work put off until after it is done.
         window.first_painted.connect(lambda: print("ready", flush=True))
         window.settled.connect(lambda: print("settled", flush=True))
         window.settled.connect(app.quit)
     else:
-        # The demo server's imports and scrypt would compete with the first paint: start after.
-        if start_server is not None:
-            window.settled.connect(lambda: server.append(start_server()))
-        window.settled.connect(window.try_resume)
+        window = make_window(ctx, start_server)
     # logging costs start-up time (docs/design.md "Targets")
     window.settled.connect(_configure_logging)
     window.login_view.picker.set_value(settings.consumer_type)
@@ -121,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
     window.show()
     code = app.exec()
     ctx.tasks.shutdown()
-    for future in server:
-        if future.done() and not future.exception():
-            future.result().stop()
+    started = ctx.server_start.server if ctx.server_start is not None else None
+    if started is not None:
+        started.stop()
     return code

@@ -186,12 +186,16 @@ class DemoActionsDialog(QDialog):
                 return [], [], client.dev_clock()
             return client.applications("active"), client.feedback_threads(), client.dev_clock()
 
-        self.ctx.tasks.run(
-            work,
-            lambda lists: self._show_lists(*lists),
-            lambda exc: messages.notice(messages.describe(exc), near=self.close_button),
+        self.ctx.when_server_ready(
+            lambda: self.ctx.tasks.run(
+                work,
+                lambda lists: self._show_lists(*lists),
+                lambda exc: messages.notice(messages.describe(exc), near=self.close_button),
+                owner=self,
+                label="Демо: загрузка…",
+            ),
+            lambda why: messages.notice(why, near=self.close_button),
             owner=self,
-            label="Демо: загрузка…",
         )
 
     def consumer_changed(self, *_: object) -> None:
@@ -422,11 +426,14 @@ class DemoDataDialog(QDialog):
         row.addStretch(1)
         row.addWidget(close)
         layout.addLayout(row)
-        client = ctx.session.client
-        ctx.tasks.run(
-            client.dev_registry,
-            lambda registry: self.text.setHtml(registry_html(registry)),
-            lambda exc: self.text.setPlainText(messages.describe(exc)),
+        ctx.when_server_ready(
+            lambda: ctx.tasks.run(
+                ctx.session.client.dev_registry,
+                lambda registry: self.text.setHtml(registry_html(registry)),
+                lambda exc: self.text.setPlainText(messages.describe(exc)),
+                owner=self,
+                label="Демо-данные…",
+            ),
+            self.text.setPlainText,  # why the demo server did not start
             owner=self,
-            label="Демо-данные…",
         )

@@ -338,14 +338,22 @@ class MainWindow(QMainWindow):
         ActivationDialog(self.ctx, self).exec()
 
     def try_resume(self) -> None:
-        """«Запомнить меня» from an earlier run: go straight to the cabinet if still valid."""
-        self.ctx.tasks.run(
-            self.ctx.session.resume,
-            lambda profile: None if profile is None else self.show_cabinet(profile),
-            self._resume_failed,
-            owner=self,
-            label="Проверка сохранённого входа…",
-        )
+        """«Запомнить меня» from an earlier run: go straight to the cabinet if still valid
+        (in demo mode once its server listens; the login's demo box says if it did not)."""
+
+        def resume() -> None:
+            if self.cabinet is not None:
+                return  # logged in by hand while the demo server was starting
+            self.ctx.tasks.run(
+                self.ctx.session.resume,
+                lambda profile: None if profile is None else self.show_cabinet(profile),
+                self._resume_failed,
+                owner=self,
+                label="Проверка сохранённого входа…",
+            )
+
+        # No on_failed: after a failed start it waits for the start «Повторить» makes.
+        self.ctx.when_server_ready(resume, owner=self)
 
     def _resume_failed(self, exc: BaseException) -> None:
         from voek_desktop.api.errors import ApiError

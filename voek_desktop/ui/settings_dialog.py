@@ -19,6 +19,7 @@ from voek_desktop.settings import Settings, desk_text_problem, server_url_proble
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import Field, Form
+from voek_desktop.ui.kit.widgets import min_height_follows_width
 
 
 def _check_url(text: str) -> str | None:
@@ -72,13 +73,26 @@ class SettingsDialog(QDialog):
         layout.addLayout(lock_row)
         scan_row = QHBoxLayout()
         scan_row.addWidget(QLabel(tr("Папка сканера:"), self))
-        self.scanner = QLabel(settings.scanner_folder or "не выбрана", self)
+        self.scanner = QLabel(settings.scanner_folder or tr("не выбрана"), self)
         self.scanner.setWordWrap(True)
         scan_row.addWidget(self.scanner, 1)
         pick = QPushButton(tr("Выбрать…"), self)
         pick.clicked.connect(self._pick_folder)
         scan_row.addWidget(pick)
         layout.addLayout(scan_row)
+        # Since «Сканировать…» drives the scanner itself the folder is the way in only for a
+        # scanner the app cannot see (a network scanner saving to a share).
+        scan_hint = QLabel(
+            tr(
+                "Папка, куда сетевой сканер сохраняет файлы: его сканы предлагаются на шаге"
+                " «Документы». Сканер, подключённый к компьютеру, работает и без неё — кнопка"
+                " «Сканировать…»."
+            ),
+            self,
+        )
+        scan_hint.setObjectName("fieldHint")
+        scan_hint.setWordWrap(True)
+        layout.addWidget(scan_hint)
         self.scanner_folder = settings.scanner_folder
         # Printed on «Расписка в получении документов» at «Завершить приём».
         self.desk_form = Form(self)
@@ -116,6 +130,9 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        # Tall enough for its wrapped hints at the width it has: opened at its size hint, the
+        # desk fields were drawn over «Печатаются в расписке…» (1920×1080 at 200 %).
+        min_height_follows_width(self)
 
     def _pick_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Папка, куда сканер сохраняет файлы")

@@ -286,11 +286,14 @@ class DocumentRow(QFrame):
         self.attach_button = QPushButton(tr("Прикрепить…"), self)
         self.attach_button.setObjectName(f"attach_{kind}")
         self.attach_button.setAutoDefault(False)
+        # The ways in side by side at the top right (Прикрепить…, Сканировать…), «Из сканера»
+        # under the first, «Удалить» under the second once something is attached: a hidden
+        # «Удалить» between them left the two buttons in different columns and rows.
         grid.addWidget(self.attach_button, 0, 1)
         self.remove_button = QPushButton(tr("Удалить"), self)
         self.remove_button.setAutoDefault(False)
         self.remove_button.hide()
-        grid.addWidget(self.remove_button, 0, 2)
+        grid.addWidget(self.remove_button, 2, 2)
         self.progress = QProgressBar(self)
         self.progress.setObjectName(f"progress_{kind}")
         self.progress.hide()
@@ -305,7 +308,7 @@ class DocumentRow(QFrame):
         self.scan_button.setToolTip(
             tr("Отсканировать документ сканером, подключённым к компьютеру")
         )
-        grid.addWidget(self.scan_button, 2, 2)
+        grid.addWidget(self.scan_button, 0, 2)
         grid.setColumnStretch(0, 1)
         self.documents: list[Document] = []
         self.remove_button.clicked.connect(self._remove_last)

@@ -89,10 +89,15 @@ class BlankFormsDialog(QDialog):
         self._category_changed()
         # The grid company's address and requisites: asked for once, kept for offline use; the
         # blank printed meanwhile (or without a network) carries the kept copy.
-        ctx.tasks.run(
-            ctx.session.fetch_requisites,
-            lambda _r: self.refresh_preview(),
-            lambda _exc: None,
+        # In demo mode not before its server listens: asked earlier, the request is refused.
+        ctx.when_server_ready(
+            lambda: ctx.tasks.run(
+                ctx.session.fetch_requisites,
+                lambda _r: self.refresh_preview(),
+                lambda _exc: None,
+                owner=self,
+            ),
+            lambda _why: None,  # the kept copy or the name alone, as offline
             owner=self,
         )
 

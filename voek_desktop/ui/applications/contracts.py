@@ -14,10 +14,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
     QSplitter,
+    QStyle,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -121,10 +123,11 @@ class ContractsPage(SectionPage):
         self.preview_layout.addWidget(self.preview_label)
         splitter.addWidget(left)
         splitter.addWidget(self.preview_holder)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        # The contract is read here: most of the width goes to it (scaled to the window).
-        splitter.setSizes([400, 600])
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        # Half each (scaled to the window): with 2:3 the list's four columns did not fit at
+        # 1024×600 and «Дата» was cut behind a sideways scroll bar; the preview fits its width.
+        splitter.setSizes([500, 500])
         layout.addWidget(splitter, 1)
 
         self.refresh_button.clicked.connect(self.refresh)
@@ -176,6 +179,7 @@ class ContractsPage(SectionPage):
         keep = wanted or (self.current.id if self.current else None)
         self.active_model.set_records(active)
         self.done_model.set_records(done)
+        self._fit_list_pane()
         self.tabs.setTabText(0, tr("Исполняемые ({})").format(len(active)))
         self.tabs.setTabText(1, tr("Выполненные ({})").format(len(done)))
         for index, model in ((0, self.active_model), (1, self.done_model)):
@@ -186,6 +190,24 @@ class ContractsPage(SectionPage):
                     self.select(contract)
                     return
         self.select(None)
+
+    def _fit_list_pane(self) -> None:
+        """The list's pane at least as wide as its columns (values of the stretched one
+        elided): the preview beside it gives way, and no column hides behind a sideways
+        scroll bar («Дата» at 200 % on 1920×1080)."""
+        view = self.active_view
+        header = view.horizontalHeader()
+        need = 0
+        for column in range(header.count()):
+            if header.sectionResizeMode(column) == QHeaderView.ResizeMode.Stretch:
+                need += header.minimumSectionSize()
+            else:
+                need += max(view.sizeHintForColumn(column), header.sectionSizeHint(column))
+        frame = 2 * view.frameWidth() + view.verticalScrollBar().sizeHint().width()
+        pane = self.tabs.parentWidget()  # the list's side of the splitter
+        assert pane is not None
+        margins = 2 * self.tabs.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth) + 8
+        pane.setMinimumWidth(need + frame + margins)
 
     def select(self, contract: ConnectionContract | None) -> None:
         self.current = contract

@@ -37,7 +37,7 @@ from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.models import RecordsModel
 from voek_desktop.ui.kit.page import SectionPage
-from voek_desktop.ui.kit.widgets import primary_button
+from voek_desktop.ui.kit.widgets import min_height_follows_width, primary_button
 
 if TYPE_CHECKING:
     from voek_desktop.ui.applications.wizard import ApplicationWizard
@@ -73,6 +73,11 @@ def table(
     header.setStretchLastSection(stretch is None)
     if stretch is not None:
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        # Elided values, never an elided title: «Статус» read «гату» in «Договоры» at 1024×600
+        # (the meters' table does the same, metering/meters.py).
+        title = str(model.headerData(stretch, Qt.Orientation.Horizontal) or "")
+        room = header.fontMetrics().horizontalAdvance(f"  {title}  ")
+        header.setMinimumSectionSize(max(header.minimumSectionSize(), room))
         view.setWordWrap(False)
         view.setTextElideMode(Qt.TextElideMode.ElideRight)
     return view
@@ -132,8 +137,13 @@ class ApplicationsPage(SectionPage):
         self.done_view = table(self.tabs, self.done_model, "doneApplications", stretch=1)
         self.tabs.addTab(self.active_view, tr("Исполняемые"))
         self.tabs.addTab(self.done_view, tr("Выполненные"))
+        # At least three rows of the list when the window is low (960×540 at 200 %): the page
+        # scrolls then anyway, and a row and a half was all the splitter left of it.
+        row = self.active_view.verticalHeader().defaultSectionSize()
+        header = self.active_view.horizontalHeader().sizeHint().height()
+        self.tabs.setMinimumHeight(self.tabs.tabBar().sizeHint().height() + header + 3 * row + 8)
 
-        details = QWidget(splitter)
+        details = min_height_follows_width(QWidget(splitter))
         d = QVBoxLayout(details)
         d.setContentsMargins(0, 8, 0, 0)
         self.details_title = QLabel(tr("Выберите заявку в списке"), details)

@@ -64,9 +64,9 @@ class ScanDialog(QDialog):
         devices_row = QHBoxLayout()
         devices_row.addWidget(self.device, 1)
         devices_row.addWidget(self.reload_button)
-        form.addRow(tr("Сканер"), devices_row)
+        form.addRow(tr("Сканер:"), devices_row)
         self.resolution = QComboBox(self)
-        form.addRow(tr("Разрешение"), self.resolution)
+        form.addRow(tr("Разрешение:"), self.resolution)
         self.colour = QCheckBox(tr("Цветной (иначе — оттенки серого, файл меньше)"), self)
         form.addRow("", self.colour)
         self.feeder = QCheckBox(tr("Все листы из автоподатчика"), self)
@@ -80,6 +80,9 @@ class ScanDialog(QDialog):
         self.error = ErrorLabel(self)
         self.error.setObjectName("fieldError")
         layout.addWidget(self.error)
+        # The status under the options it is about, the spare height below it (it sat alone
+        # in the middle of the dialog).
+        layout.addStretch(1)
 
         buttons = QDialogButtonBox(self)
         self.scan_button = buttons.addButton(

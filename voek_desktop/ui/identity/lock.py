@@ -13,12 +13,18 @@ from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import ErrorLabel, Field, Form
 from voek_desktop.ui.kit.widgets import primary_button, scrolling
 
+# What a person at the desk does. Timers (the notification poll, the section refresh, the
+# wizard's autosave) and what they repaint send none of these: tests/ui/identity/
+# test_idle_lock.py lets them run under a resting pointer and the lock still comes. Qt itself
+# drops a pointer reported again at the same place (Windows does that after a repaint).
 _ACTIVITY = (
     QEvent.Type.KeyPress,
+    QEvent.Type.InputMethod,  # text committed by an input method (ibus, fcitx, dead keys)
     QEvent.Type.MouseButtonPress,
     QEvent.Type.MouseMove,
     QEvent.Type.Wheel,
     QEvent.Type.TouchBegin,
+    QEvent.Type.TouchUpdate,  # a finger dragging a list on a touch screen
 )
 
 

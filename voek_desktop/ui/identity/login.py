@@ -164,9 +164,10 @@ class LoginView(QWidget):
         self.mail_button.setAutoDefault(False)
         row = len(self.ctx.demo_logins) + 2
         self.demo_layout.addWidget(self.mail_button, row - 1, 1)
-        # Filled from the demo server's registry after the first paint (load_demo_numbers):
-        # two short lines with the link inside; not wrapped, so the window's minimum height
-        # counts them and nothing is clipped on a small screen.
+        # Filled from the demo server's registry once it listens (load_demo_numbers): two
+        # short lines with the link inside; not wrapped, so the window's minimum height counts
+        # them and nothing is clipped on a small screen. Until then it says the server is
+        # starting; if the server or the registry cannot be reached it says so, with «Повторить».
         self.demo_numbers = QLabel(self.demo_box)
         self.demo_numbers.setObjectName("demoNumbers")
         self.demo_numbers.setToolTip(
@@ -177,27 +178,67 @@ class LoginView(QWidget):
         )
         self.demo_numbers.linkActivated.connect(lambda _link: self.show_demo_data())
         self.demo_numbers.hide()
-        self.demo_layout.addWidget(self.demo_numbers, row, 0, 1, 3)
+        self.demo_layout.addWidget(self.demo_numbers, row, 0, 1, 2)
+        self.demo_retry = link_button(tr("Повторить"), self.demo_box)
+        self.demo_retry.setObjectName("demoRetry")
+        self.demo_retry.setAutoDefault(False)
+        self.demo_retry.clicked.connect(self.load_demo_numbers)
+        self.demo_retry.hide()
+        self.demo_layout.addWidget(self.demo_retry, row, 2)
         # Tab follows the screen top to bottom: the demo box comes before «Настройки…».
         chain = [self.blank_forms_button, *self.demo_box.findChildren(QPushButton)]
         for first, second in zip(chain, [*chain[1:], self.settings_button], strict=True):
             QWidget.setTabOrder(first, second)
 
     def load_demo_numbers(self) -> None:
-        """The registry's numbers to try (a spare personal account, the supply contracts)."""
+        """The registry's numbers to try (a spare personal account, the supply contracts),
+        asked once the demo server listens (ui/kit/ready.py); «Повторить» asks again, and
+        starts the server again if it did not start."""
+        if not self.ctx.demo:
+            return
+        self.demo_retry.hide()
+        start = self.ctx.server_start
+        if start is not None and start.state == "failed":
+            start.begin()
+        if start is not None and not start.is_ready():
+            self._demo_status(tr("Демо-сервер запускается…"))
+        else:
+            self._demo_status(tr("Загрузка демо-данных…"))
+        self.ctx.when_server_ready(self._ask_registry, self._demo_failed, owner=self)
+
+    def _ask_registry(self) -> None:
         from voek_desktop.ui.demo_panel import registry_summary
 
         def shown(lines: list[str]) -> None:
-            link = '<a href="#demo-data">Демо-данные…</a>'
+            from PySide6.QtCore import Qt
+
+            link = '<a href="#demo-data">{}</a>'.format(tr("Демо-данные…"))
+            self.demo_numbers.setTextFormat(Qt.TextFormat.RichText)
             self.demo_numbers.setText("<br>".join(escape(line) for line in lines) + f" {link}")
             self.demo_numbers.show()
 
+        self._demo_status(tr("Загрузка демо-данных…"))
         self.ctx.tasks.run(
             self.ctx.session.client.dev_registry,
             lambda registry: shown(registry_summary(registry)),
-            lambda _exc: None,  # the dialog says why, if it is opened
+            lambda exc: self._demo_failed(
+                tr("Не удалось получить демо-данные: {}").format(messages.describe(exc))
+            ),
             owner=self,
+            label=tr("Демо-данные…"),
         )
+
+    def _demo_status(self, text: str) -> None:
+        # Here, not at the top: the Qt namespace costs the first paint (ui/kit/tasks.py).
+        from PySide6.QtCore import Qt
+
+        self.demo_numbers.setTextFormat(Qt.TextFormat.PlainText)
+        self.demo_numbers.setText(text)
+        self.demo_numbers.show()
+
+    def _demo_failed(self, why: str) -> None:
+        self._demo_status(why)
+        self.demo_retry.show()
 
     def show_demo_data(self) -> None:
         from voek_desktop.ui.demo_panel import DemoDataDialog

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import cast
 
-from PySide6.QtCore import QCoreApplication, QDate, QEvent, QSize, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QEvent, QObject, QSize, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -115,6 +115,35 @@ def scrolling(content: QWidget, parent: QWidget | None = None) -> QScrollArea:
     return area
 
 
+class _MinimumFollowsWidth(QObject):
+    def __init__(self, pane: QWidget) -> None:
+        super().__init__(pane)
+        self.pane = pane
+        pane.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # A new width, or new content (a label's text, a row shown): measured again.
+        if watched is self.pane and event.type() in (
+            QEvent.Type.Resize,
+            QEvent.Type.LayoutRequest,
+        ):
+            layout = self.pane.layout()
+            if layout is not None and layout.hasHeightForWidth():
+                need = layout.totalMinimumHeightForWidth(self.pane.width())
+                if need != self.pane.minimumHeight():
+                    self.pane.setMinimumHeight(need)
+        return False
+
+
+def min_height_follows_width(pane: QWidget) -> QWidget:
+    """A splitter's pane with wrapped text: its minimum height is what the text needs at the
+    pane's width now. QSplitter knows no height-for-width and squeezed such a pane to the
+    height of one line per label, the lines drawn over each other (the running term of the
+    Rules under its buttons in «Заявки» at 1024×600)."""
+    _MinimumFollowsWidth(pane)
+    return pane
+
+
 class CurrentPageStack(QStackedWidget):
     """A stack that asks for the room of the page it shows, not of its largest one: a chart
     seen once must not make «Профиль» scroll on a small screen (issue 12 "Fit")."""
@@ -140,8 +169,18 @@ class CurrentPageStack(QStackedWidget):
         return super().sizeHint() if page is None else page.sizeHint()
 
     def heightForWidth(self, width: int) -> int:
+        """The least height the page needs at ``width`` (wrapped text in full, lists at their
+        smallest), not the height it would like: a scroll area gives its content at least this
+        height, and with the preferred one a page with wrapped labels always scrolled — the
+        applications list kept its 3 rows in 300 px and pushed the running term of the Rules
+        and its buttons below the window at 1366×768."""
         page = self.currentWidget()
-        return super().heightForWidth(width) if page is None else page.heightForWidth(width)
+        if page is None:
+            return super().heightForWidth(width)
+        layout = page.layout()
+        if layout is None or not page.hasHeightForWidth():
+            return page.heightForWidth(width)
+        return max(layout.totalMinimumHeightForWidth(width), page.minimumHeight())
 
 
 def date_edit(name: str, parent: QWidget) -> QDateEdit:
