@@ -124,7 +124,7 @@ def test_the_open_section_catches_up_by_itself_and_costs_a_304_when_unchanged(
         return [
             r.getMessage()
             for r in caplog.records
-            if r.getMessage().startswith("GET /api/v1/applications 304")
+            if " GET /api/v1/applications 304" in r.getMessage()
         ]
 
     qtbot.waitUntil(lambda: len(unchanged_polls()) >= 2, timeout=WAIT)
