@@ -59,7 +59,8 @@ def test_a_blank_form_opened_at_once_gets_the_company_requisites(qtbot, demo_win
     assert session.requisites().inn
 
 
-def test_a_server_that_did_not_start_is_said_with_retry(qtbot, demo_window, monkeypatch) -> None:
+def refuse_first_start(monkeypatch) -> list[int]:
+    """The demo server's first start fails as if its port were taken; the ports tried."""
     real_start = demo_ui.start
     calls: list[int] = []
 
@@ -70,6 +71,11 @@ def test_a_server_that_did_not_start_is_said_with_retry(qtbot, demo_window, monk
         return real_start(data_dir, port)
 
     monkeypatch.setattr(demo_ui, "start", start_once_refused)
+    return calls
+
+
+def test_a_server_that_did_not_start_is_said_with_retry(qtbot, demo_window, monkeypatch) -> None:
+    calls = refuse_first_start(monkeypatch)
     box = demo_window.login_view
     demo_window.show()
     qtbot.waitUntil(lambda: box.demo_retry.isVisibleTo(demo_window), timeout=START)
@@ -97,16 +103,7 @@ def test_a_remembered_login_waits_for_a_start_that_works(qtbot, monkeypatch) -> 
     ctx.server_start.server.stop()
     window.close()
 
-    real_start = demo_ui.start
-    calls: list[int] = []
-
-    def start_once_refused(data_dir, port):
-        calls.append(port)
-        if len(calls) == 1:
-            raise OSError(98, "Адрес уже используется")
-        return real_start(data_dir, port)
-
-    monkeypatch.setattr(demo_ui, "start", start_once_refused)
+    refuse_first_start(monkeypatch)
     ctx, start = build_context(args, Settings())
     again = make_window(ctx, start)
     qtbot.addWidget(again)
