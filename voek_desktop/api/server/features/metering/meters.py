@@ -42,6 +42,7 @@ from voek_desktop.api.server.http.web import (
     RouteTable,
     validation_failed,
 )
+from voek_desktop.api.server.storage.db import Unavailable
 from voek_desktop.domain.tariffs import schedule
 from voek_desktop.domain.time import MSK, moscow_midnight
 
@@ -364,7 +365,12 @@ def _answers_path(app: CabinetApp) -> Path:
 
 def save_answers(app: CabinetApp) -> int:
     """The current poll's answers in memory to the file; how many (never fails a stop)."""
-    poll = simulator.last_poll(app.clock.now())
+    try:
+        # The dev clock's offset is in the database, which may be gone by the stop.
+        poll = simulator.last_poll(app.clock.now())
+    except Unavailable as exc:
+        log.warning("smart-data answers not kept for the next start: %s", exc)
+        return 0
     with _SMART_LOCK:
         kept = [(key, value) for key, value in _SMART_CACHE.items() if key[2] == poll]
     entries = [
