@@ -1,7 +1,8 @@
 """Load on the reference server: 50 concurrent clients reading meters, smart data and
 accounts, against the same load on a bare standard-library "hello" WSGI server.
 
-    python bench/load.py [--seconds 60] [--connections 50] [--server gunicorn] [--database URL]
+    python bench/load.py [--seconds 60] [--connections 50]
+    python bench/load.py --server gunicorn [--database postgres|URL] [--rounds 3] [--threads 8]
 
 Needs `wrk` (Debian package wrk). Starts `voek-server --demo` on a free port with a fresh
 database, logs in as the demo individual, and cycles wrk over
@@ -17,12 +18,17 @@ costs. Finally it checks that slow clients (one byte a second on many sockets) d
 normal request: it answers within 2 s or gets a prompt 503.
 
 ``--server gunicorn`` measures, in the same run and with the same wrk load, ``voek-server``
-and ``gunicorn -k gthread -w 2`` on ``voek_desktop.api.server.wsgi:app`` with a ``voek-worker``
-beside it (VOEK_JOBS=0 in the web processes, docs/deploy.md), each on its own fresh database
-(a --database URL is shared by both: the second finds the demo loaded), and prints
-them side by side (issue 15, item 8: on 2 cores gunicorn -w 2 ≥ 1.8× voek-server with
-p99 ≤ 50 ms and 0 errors). ``--database`` is a SQLite file by default (fresh per server); give a
-``postgresql://`` URL of an empty database to measure that engine.
+and gunicorn as docs/deploy.md runs it (``-k gthread --workers 2 --threads 8 --reuse-port``) on
+``voek_desktop.api.server.wsgi:app`` with a ``voek-worker`` beside it (VOEK_JOBS=0 in the web
+processes), each on its own fresh database, and prints them side by side (issue 15, item 8: on
+2 cores gunicorn -w 2 ≥ 1.8× voek-server with p99 ≤ 50 ms and 0 errors). Each round also
+prints the mean latency by Little's law (connections / requests per second: with every client
+waiting on its answer, the latency is mostly queueing), where the two cores went (the server's
+processes, wrk, the rest: PostgreSQL, other work on the machine) and how the connections
+spread over gunicorn's workers. ``--database`` is SQLite by default (a file per server);
+``--database postgres`` starts a throw-away cluster (tools/pg_cluster.sh) for the run, a
+``postgresql://`` URL names a server on which the bench creates (and drops) a database per
+server measured.
 """
 
 from __future__ import annotations

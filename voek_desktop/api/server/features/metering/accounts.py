@@ -146,9 +146,7 @@ def add_personal_account(app: CabinetApp, req: Request) -> Response:
                 {"number": "Этот лицевой счет уже добавлен"},
             )
     row = next(r for r in _consumer_accounts(app, req.consumer["id"]) if r["number"] == raw)
-    return Response.json(
-        {"personal_account": _account_json(row), "message": ACCOUNT_ADDED}, 201
-    )
+    return Response.json({"personal_account": _account_json(row), "message": ACCOUNT_ADDED}, 201)
 
 
 @route(
