@@ -307,11 +307,14 @@ def postgres_server(setting: str, tmp: Path) -> Iterator[str]:
     if setting != "postgres":
         yield setting
         return
+    # As root the cluster runs as another user, who must be able to enter the folder.
+    tmp.chmod(0o711)
     env = {**os.environ, "VOEK_PG_DIR": str(tmp / "pg"), "VOEK_PG_PORT": str(free_port())}
     script = str(ROOT / "tools" / "pg_cluster.sh")
-    url = subprocess.run(
-        [script, "start"], env=env, capture_output=True, text=True, check=True
-    ).stdout.split()[-1]
+    started = subprocess.run([script, "start"], env=env, capture_output=True, text=True)
+    if started.returncode != 0:
+        sys.exit(f"tools/pg_cluster.sh start failed: {started.stderr.strip()}")
+    url = started.stdout.split()[-1]
     try:
         yield url
     finally:
