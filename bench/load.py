@@ -1,7 +1,8 @@
 """Load on the reference server: 50 concurrent clients reading meters, smart data and
 accounts, against the same load on a bare standard-library "hello" WSGI server.
 
-    python bench/load.py [--seconds 60] [--connections 50] [--server gunicorn] [--database URL]
+    python bench/load.py [--seconds 60] [--connections 50]
+    python bench/load.py --server gunicorn [--database postgres|URL] [--rounds 3] [--threads 8]
 
 Needs `wrk` (Debian package wrk). Starts `voek-server --demo` on a free port with a fresh
 database, logs in as the demo individual, and cycles wrk over
@@ -17,12 +18,17 @@ costs. Finally it checks that slow clients (one byte a second on many sockets) d
 normal request: it answers within 2 s or gets a prompt 503.
 
 ``--server gunicorn`` measures, in the same run and with the same wrk load, ``voek-server``
-and ``gunicorn -k gthread -w 2`` on ``voek_desktop.api.server.wsgi:app`` with a ``voek-worker``
-beside it (VOEK_JOBS=0 in the web processes, docs/deploy.md), each on its own fresh database
-(a --database URL is shared by both: the second finds the demo loaded), and prints
-them side by side (issue 15, item 8: on 2 cores gunicorn -w 2 ≥ 1.8× voek-server with
-p99 ≤ 50 ms and 0 errors). ``--database`` is a SQLite file by default (fresh per server); give a
-``postgresql://`` URL of an empty database to measure that engine.
+and gunicorn as docs/deploy.md runs it (``-k gthread --workers 2 --threads 8 --reuse-port``) on
+``voek_desktop.api.server.wsgi:app`` with a ``voek-worker`` beside it (VOEK_JOBS=0 in the web
+processes), each on its own fresh database, and prints them side by side (issue 15, item 8: on
+2 cores gunicorn -w 2 ≥ 1.8× voek-server with p99 ≤ 50 ms and 0 errors). Each round also
+prints the mean latency by Little's law (connections / requests per second: with every client
+waiting on its answer, the latency is mostly queueing), where the two cores went (the server's
+processes, wrk, the rest: PostgreSQL, other work on the machine) and how the connections
+spread over gunicorn's workers. ``--database`` is SQLite by default (a file per server);
+``--database postgres`` starts a throw-away cluster (tools/pg_cluster.sh) for the run, a
+``postgresql://`` URL names a server on which the bench creates (and drops) a database per
+server measured.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ import contextlib
 import json
 import os
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -40,7 +47,9 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 HELLO = """
 import sys
@@ -141,11 +150,42 @@ def wait_idle(procs: list[subprocess.Popen], timeout: float = 300) -> None:
             return
 
 
-def run_wrk(url: str, seconds: int, connections: int, script: str | None) -> dict:
-    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    tick = os.sysconf("SC_CLK_TCK")
+    return (sum(fields[:8]) - idle) / tick, sum(fields[:8]) / tick
+
+
+def run_wrk(
+    url: str,
+    seconds: int,
+    connections: int,
+    script: str | None,
+    threads: int = 2,
+    watch: list[subprocess.Popen] | None = None,
+) -> dict:
+    """One wrk run; with ``watch`` also where the machine's CPU went meanwhile, in cores: the
+    server's processes, wrk itself (it shares the cores), and everything else (PostgreSQL,
+    other work on the machine)."""
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    cmd += ["--timeout", "5s"]
     if script:
         cmd += ["-s", script]
+    procs = watch or []
+    server_before = sum(cpu_seconds(p.pid) for p in procs)
+    busy_before, total_before = machine_busy()
+    wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
     out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    wall = time.monotonic() - started
+    wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    busy_after, total_after = machine_busy()
+    server_cpu = sum(cpu_seconds(p.pid) for p in procs) - server_before
+    wrk_cpu = (wrk_after.ru_utime - wrk_before.ru_utime) + (
+        wrk_after.ru_stime - wrk_before.ru_stime
+    )
 
     def latency(label: str) -> float:
         m = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)", out, re.M)
@@ -161,12 +201,21 @@ def run_wrk(url: str, seconds: int, connections: int, script: str | None) -> dic
     errors = (int(non2xx.group(1)) if non2xx else 0) + (
         sum(int(x) for x in sock.groups()) if sock else 0
     )
+    busy = busy_after - busy_before
     return {
         "rps": rps,
         "p50": latency("50"),
+        "p90": latency("90"),
         "p99": latency("99"),
         "requests": total,
         "errors": errors,
+        # Cores in use over the run (CPU seconds per second of wall time).
+        "cpu_server": server_cpu / wall,
+        "cpu_wrk": wrk_cpu / wall,
+        "cpu_other": max(0.0, busy - server_cpu - wrk_cpu) / wall,
+        "cpu_idle": max(0.0, (total_after - total_before) - busy) / wall,
+        # CPU of the server per request, all its processes together (µs).
+        "us_per_request": server_cpu / max(1, total) * 1e6,
     }
 
 
@@ -247,76 +296,198 @@ def stop(*procs: subprocess.Popen) -> None:
             proc.kill()
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@contextlib.contextmanager
+def postgres_server(setting: str, tmp: Path) -> Iterator[str]:
+    """The URL of a PostgreSQL server to make the bench's databases on: ``postgres`` starts a
+    throw-away cluster of tools/pg_cluster.sh (its own folder and port, stopped at the end);
+    a ``postgresql://`` URL is a server the bench may CREATE DATABASE on."""
+    if setting != "postgres":
+        yield setting
+        return
+    # As root the cluster runs as another user, who must be able to enter the folder.
+    tmp.chmod(0o711)
+    env = {**os.environ, "VOEK_PG_DIR": str(tmp / "pg"), "VOEK_PG_PORT": str(free_port())}
+    script = str(ROOT / "tools" / "pg_cluster.sh")
+    started = subprocess.run([script, "start"], env=env, capture_output=True, text=True)
+    if started.returncode != 0:
+        sys.exit(f"tools/pg_cluster.sh start failed: {started.stderr.strip()}")
+    url = started.stdout.split()[-1]
+    try:
+        yield url
+    finally:
+        subprocess.run([script, "stop"], env=env, check=False)
+
+
+def fresh_database(server_url: str, name: str) -> str:
+    """A new empty database on that server (dropped first if a killed run left it): each
+    server measured gets its own, so neither finds the other's demo data and sessions."""
+    import psycopg
+
+    parts = urlsplit(server_url)
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def drop_database(server_url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def connections_per_process(port: int, pids: list[int]) -> list[int]:
+    """How the client connections to ``port`` are spread over the given processes (gunicorn's
+    workers): each accepts its own, and a worker with more has more clients waiting on it."""
+    out = subprocess.run(
+        ["ss", "-Htnp", "state", "established", f"( sport = :{port} )"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    return [len(re.findall(rf"pid={pid},", out)) for pid in pids]
+
+
+def worker_pids(master: int) -> list[int]:
+    with contextlib.suppress(OSError):
+        return sorted(
+            int(c) for c in Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        )
+    return []
+
+
+def round_line(label: str, r: dict, connections: int) -> str:
+    spread = f"  conns/worker {'/'.join(map(str, r['spread']))}" if r.get("spread") else ""
+    return (
+        f"{label:<16}: {r['rps']:6.0f} req/s  p50 {r['p50']:5.1f}  p90 {r['p90']:5.1f}"
+        f"  p99 {r['p99']:6.1f} ms  (mean {connections / r['rps'] * 1000:5.1f} ms)"
+        f"  errors {r['errors']}  cores: server {r['cpu_server']:.2f} wrk {r['cpu_wrk']:.2f}"
+        f" other {r['cpu_other']:.2f} idle {r['cpu_idle']:.2f}"
+        f"  {r['us_per_request']:.0f} µs CPU/req{spread}"
+    )
+
+
 def compare_gunicorn(args: argparse.Namespace) -> None:
     """voek-server and gunicorn -w 2 (+ voek-worker), one after the other, the same load."""
-    if not shutil.which("gunicorn") and not Path(sys.executable).with_name("gunicorn").exists():
-        sys.exit("gunicorn is needed: pip install 'voek-desktop[server]'")
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     if not Path(gunicorn).exists():
-        gunicorn = shutil.which("gunicorn") or "gunicorn"
+        gunicorn = shutil.which("gunicorn") or ""
+    if not gunicorn:
+        sys.exit("gunicorn is needed: pip install 'voek-desktop[server]'")
     worker = str(Path(sys.executable).with_name("voek-worker"))
     tmp = Path(tempfile.mkdtemp(prefix="voek-load-"))
     runs: dict[str, list[dict]] = {}
     memory: dict[str, float] = {}
     started: dict[str, tuple[int, list[subprocess.Popen]]] = {}
-    try:
-        for name in ("voek-server", "gunicorn -w 2"):
-            folder = tmp / name.replace(" ", "")
-            folder.mkdir()
-            database = args.database or str(folder / "db.sqlite3")
-            port = free_port()
-            env = {
-                **os.environ,
-                "VOEK_DATABASE": database,
-                "VOEK_FILES": str(folder / "files"),
-                "VOEK_OUTBOX": str(folder / "outbox"),
-                "VOEK_DEMO": "1",
-                "VOEK_LOG_LEVEL": "WARNING",  # as voek-server's --log-level below
-            }
-            quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-            if name == "voek-server":
-                command = [sys.executable, "-m", "voek_desktop.api.server", "--port", str(port)]
-                command += ["--demo", "--database", database, "--files", str(folder / "files")]
-                command += ["--outbox", str(folder / "outbox"), "--log-level", "WARNING"]
-                procs = [subprocess.Popen(command, **quiet)]
-            else:
-                command = [gunicorn, "-k", "gthread", "-w", "2", "--threads", str(args.threads)]
-                command += ["-b", f"127.0.0.1:{port}", "--log-level", "warning"]
-                command += ["voek_desktop.api.server.wsgi:app"]
-                procs = [
-                    subprocess.Popen(command, env={**env, "VOEK_JOBS": "0"}, **quiet),
-                    subprocess.Popen([worker, "--log-level", "WARNING"], env=env, **quiet),
-                ]
-            started[name] = (port, procs)
-        scripts: dict[str, str] = {}
-        for name, (port, _) in started.items():
-            base = f"http://127.0.0.1:{port}/api/v1"
-            wait_up(base + "/health")
-            scripts[name], count = wrk_script(base, tmp)
-            run_wrk(f"http://127.0.0.1:{port}", 5, args.connections, scripts[name])  # warm-up
-        for _, procs in started.values():
-            wait_idle(procs)
-        # Taken in turns, so that a machine whose load changes (other jobs) weighs on both.
-        for _ in range(args.rounds):
-            for name, (port, procs) in started.items():
-                runs.setdefault(name, []).append(
-                    run_wrk(
-                        f"http://127.0.0.1:{port}", args.seconds, args.connections, scripts[name]
+    made: list[str] = []
+    engine = "SQLite"
+    load_before = os.getloadavg()
+    with contextlib.ExitStack() as stack:
+        server_url = None
+        if args.database:
+            engine = "PostgreSQL"
+            server_url = stack.enter_context(postgres_server(args.database, tmp))
+        try:
+            for name in ("voek-server", "gunicorn -w 2"):
+                folder = tmp / name.replace(" ", "")
+                folder.mkdir()
+                database = str(folder / "db.sqlite3")
+                if server_url:
+                    db_name = f"voek_load_{os.getpid()}_{len(made)}"
+                    database = fresh_database(server_url, db_name)
+                    made.append(db_name)
+                port = free_port()
+                env = {
+                    **os.environ,
+                    "VOEK_DATABASE": database,
+                    "VOEK_FILES": str(folder / "files"),
+                    "VOEK_OUTBOX": str(folder / "outbox"),
+                    "VOEK_DEMO": "1",
+                    "VOEK_LOG_LEVEL": "WARNING",  # as voek-server's --log-level below
+                }
+                quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+                if name == "voek-server":
+                    command = [sys.executable, "-m", "voek_desktop.api.server"]
+                    command += ["--port", str(port), "--demo", "--database", database]
+                    command += [
+                        "--files",
+                        str(folder / "files"),
+                        "--outbox",
+                        str(folder / "outbox"),
+                    ]
+                    command += ["--log-level", "WARNING"]
+                    procs = [subprocess.Popen(command, **quiet)]
+                else:
+                    # docs/deploy.md's command, on a port of the bench's own.
+                    command = [gunicorn, "voek_desktop.api.server.wsgi:app", "-k", "gthread"]
+                    command += ["--workers", "2", "--threads", str(args.threads)]
+                    command += ["--bind", f"127.0.0.1:{port}", "--keep-alive", "75"]
+                    command += ["--worker-tmp-dir", "/dev/shm", "--reuse-port"]
+                    command += ["--log-level", "warning"]
+                    procs = [
+                        subprocess.Popen(command, env={**env, "VOEK_JOBS": "0"}, **quiet),
+                        subprocess.Popen([worker, "--log-level", "WARNING"], env=env, **quiet),
+                    ]
+                started[name] = (port, procs)
+            scripts: dict[str, str] = {}
+            for name, (port, _) in started.items():
+                base = f"http://127.0.0.1:{port}/api/v1"
+                wait_up(base + "/health")
+                scripts[name], count = wrk_script(base, tmp)
+                url = f"http://127.0.0.1:{port}"
+                run_wrk(url, 5, args.connections, scripts[name], args.wrk_threads)  # warm-up
+            for _, procs in started.values():
+                wait_idle(procs)
+            # Taken in turns, so that a machine whose load changes (other jobs) weighs on both.
+            for n in range(args.rounds):
+                for name, (port, procs) in started.items():
+                    workers = worker_pids(procs[0].pid) if name != "voek-server" else []
+                    spread: list[int] = []
+                    if workers:
+                        sampler = threading.Timer(
+                            args.seconds / 2,
+                            lambda w=workers, p=port, s=spread: s.extend(
+                                connections_per_process(p, w)
+                            ),
+                        )
+                        sampler.start()
+                    result = run_wrk(
+                        f"http://127.0.0.1:{port}",
+                        args.seconds,
+                        args.connections,
+                        scripts[name],
+                        args.wrk_threads,
+                        procs,
                     )
-                )
-                memory[name] = sum(rss_tree_mb(p.pid) for p in procs)
-    finally:
-        for _, procs in started.values():
-            stop(*procs)
-        shutil.rmtree(tmp, ignore_errors=True)
+                    if workers:
+                        sampler.join()
+                    result["spread"] = spread
+                    runs.setdefault(name, []).append(result)
+                    memory[name] = sum(rss_tree_mb(p.pid) for p in procs)
+                    print(
+                        f"round {n + 1} " + round_line(name, result, args.connections), flush=True
+                    )
+        finally:
+            for _, procs in started.values():
+                stop(*procs)
+            for db_name in made:
+                with contextlib.suppress(Exception):
+                    drop_database(server_url or "", db_name)
+            shutil.rmtree(tmp, ignore_errors=True)
     # The best round of each: what the server can do when the machine lets it.
     results = {name: max(r, key=lambda x: x["rps"]) for name, r in runs.items()}
     ours, multi = results["voek-server"], results["gunicorn -w 2"]
+    load_after = os.getloadavg()
     print(
-        f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
-        f"{args.connections} connections, best of {args.rounds} rounds of {args.seconds} s"
-        f" taken in turns; paths cycled: {count}; "
-        f"database: {'PostgreSQL' if args.database and '://' in args.database else 'SQLite'}"
+        f"machine: {os.cpu_count()} cores, load average {load_before[0]:.1f} before,"
+        f" {load_after[0]:.1f} after (the servers' own threads count in it);"
+        f" {args.connections} connections, wrk -t{args.wrk_threads},"
+        f" best of {args.rounds} rounds of {args.seconds} s taken in turns;"
+        f" paths cycled: {count}; database: {engine}; gunicorn --threads {args.threads}"
     )
     for name, r in results.items():
         print(line(name, r) + f"  RSS {memory[name]:.0f} MB")
@@ -338,9 +509,19 @@ def main() -> None:
         default="voek-server",
         help="gunicorn: voek-server and gunicorn -w 2 side by side",
     )
-    parser.add_argument("--database", help="with --server gunicorn: a postgresql:// URL")
+    parser.add_argument(
+        "--database",
+        help="with --server gunicorn: postgres (a throw-away cluster of tools/pg_cluster.sh)"
+        " or the postgresql:// URL of a server to create the databases on; default SQLite",
+    )
     parser.add_argument("--rounds", type=int, default=3, help="with --server gunicorn")
     parser.add_argument("--threads", type=int, default=8, help="gunicorn --threads")
+    parser.add_argument(
+        "--wrk-threads",
+        type=int,
+        default=1,
+        help="wrk -t (one thread drives 50 connections at ~0.1 core; it shares the cores)",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")

@@ -21,6 +21,7 @@ from typing import Any
 
 import psycopg
 import psycopg_pool
+from psycopg import pq
 from psycopg.adapt import Loader
 
 from voek_desktop.api.server.storage.db import (
@@ -56,11 +57,27 @@ class PgRow(tuple[Any, ...]):
         return list(self._index)
 
 
+def _returns_rows(cursor: Any) -> bool:
+    """Whether the statement gave a result set (psycopg's ``description is not None``, without
+    building a Column object per column: that took a sixth of a request's time)."""
+    res = cursor.pgresult
+    return bool(res is not None and (res.nfields or res.status in _ROW_STATUSES))
+
+
+_ROW_STATUSES = (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.SINGLE_TUPLE)
+
+
+@lru_cache(maxsize=1024)
+def _index(names: tuple[bytes, ...]) -> dict[str, int]:
+    # Column names are ASCII identifiers in our statements; one index per distinct column list.
+    return {name.decode(): i for i, name in enumerate(names)}
+
+
 def _row_factory(cursor: Any) -> Any:
-    description = cursor.description
-    if description is None:
+    if not _returns_rows(cursor):
         return tuple
-    index = {column.name: i for i, column in enumerate(description)}
+    res = cursor.pgresult
+    index = _index(tuple(res.fname(i) for i in range(res.nfields)))
     return lambda values: PgRow(values, index)
 
 
@@ -147,7 +164,7 @@ class _Result:
 def _run(conn: psycopg.Connection[Any], sql: str, params: Params) -> _Result:
     with _mapped_errors():
         cursor = conn.execute(translate(sql), _values(params))
-        rows = cursor.fetchall() if cursor.description is not None else []
+        rows = cursor.fetchall() if _returns_rows(cursor) else []
         return _Result(rows, cursor.rowcount)
 
 
