@@ -69,3 +69,41 @@ def test_the_login_window_paints_before_the_rest_is_imported(app_dirs: Path, mod
     # PySide builds the ~90 enums of its ``Qt`` namespace at the first touch (15–50 ms, issue
     # 14): the login window paints without it (ui/kit/tasks.py connects at the first job).
     assert "QT_NAMESPACE False" in result.stdout.splitlines()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--demo"],
+        ["--clerk"],
+        ["--exit-when-ready"],
+        ["--demo", "--clerk", "--exit-when-ready"],
+        ["--demo", "--demo"],
+    ],
+)
+def test_the_usual_switches_are_read_as_argparse_reads_them(argv: list[str]) -> None:
+    """A command line of plain switches skips argparse at start-up (its first parse is ~3 ms):
+    it must come out the same as the parser's own reading."""
+    from voek_desktop.__main__ import parse_args, parser
+
+    assert parse_args(argv) == parser().parse_args(argv)
+
+
+@pytest.mark.parametrize("argv", [["--dem"], ["--help"], ["--nonsense"], ["extra"]])
+def test_anything_else_still_goes_to_argparse(argv: list[str], capsys) -> None:
+    """Abbreviations, help and mistakes get argparse's own answer, in Russian."""
+    from voek_desktop.__main__ import parse_args
+
+    if argv == ["--dem"]:
+        assert parse_args(argv).demo is True
+        return
+    with pytest.raises(SystemExit) as exited:
+        parse_args(argv)
+    out = capsys.readouterr()
+    if argv == ["--help"]:
+        assert exited.value.code == 0
+        assert "использование:" in out.out
+    else:
+        assert exited.value.code == 2
+        assert "ошибка:" in out.err
