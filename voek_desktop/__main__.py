@@ -8,8 +8,31 @@ import sys
 from voek_desktop.domain.cli import RussianArgumentParser
 from voek_desktop.subcommands import BLANK_FORM
 
+# The switches a shortcut, the installer's menu entry or the start-up bench gives. A command line
+# of these only is read without argparse: its first parse costs ~3 ms of start-up (gettext looks
+# for its translations, a help formatter per option, issue 14); anything else, a mistake or
+# ``--help`` included, goes to the parser. tests/ui/test_startup_imports.py checks both read alike.
+SWITCHES = {"--demo": "demo", "--clerk": "clerk", "--exit-when-ready": "exit_when_ready"}
+
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    argv = sys.argv[1:] if argv is None else argv
+    if all(arg in SWITCHES for arg in argv):
+        given = {SWITCHES[arg] for arg in argv}
+        flags = {name: name in given for name in SWITCHES.values()}
+        return argparse.Namespace(**flags, server=None)
+    p = parser()
+    args = p.parse_args(argv)
+    if args.server:
+        from voek_desktop.settings import server_url_problem
+
+        problem = server_url_problem(args.server)
+        if problem:
+            p.error(f"--server {args.server}: {problem}")
+    return args
+
+
+def parser() -> argparse.ArgumentParser:
     p = RussianArgumentParser(
         prog="voek-desktop",
         description="Личный кабинет потребителя АО «ВОЭК»",
@@ -32,14 +55,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="закрыться сразу после первой отрисовки окна (замер запуска)",
     )
-    args = p.parse_args(argv)
-    if args.server:
-        from voek_desktop.settings import server_url_problem
-
-        problem = server_url_problem(args.server)
-        if problem:
-            p.error(f"--server {args.server}: {problem}")
-    return args
+    return p
 
 
 CATEGORIES = ("p14", "p12_1", "p13")

@@ -22,6 +22,8 @@ def init(self, ctx):
     self.first_painted.connect(lambda: print("MODULES " + json.dumps(sorted(sys.modules))))
     qtcore = sys.modules["PySide6.QtCore"]
     self.first_painted.connect(lambda: print("QT_NAMESPACE", "Qt" in vars(qtcore)))
+    qtgui = sys.modules["PySide6.QtGui"]
+    self.first_painted.connect(lambda: print("QICON", "QIcon" in vars(qtgui)))
 MainWindow.__init__ = init
 from voek_desktop.__main__ import main
 sys.exit(main(sys.argv[1:] + ["--exit-when-ready"]))
@@ -47,6 +49,13 @@ NOT_BEFORE_THE_FIRST_PAINT = [
     "voek_desktop.ui.about",  # the help menu, built right after the first paint
     "voek_desktop.domain.applications",  # the «Бланки» menu, likewise
     "importlib.metadata",  # the version in «О программе»: the email package and more
+    "concurrent.futures",  # the worker pools are made at the first job
+    "html",  # html.escape of the demo numbers, filled in after the first paint
+    "socket",  # the demo's port is picked with _socket
+    "voek_desktop.resources",  # the icons come right after the first paint
+    "voek_desktop.ui.sections",  # the cabinet's sections
+    "voek_desktop.ui.kit.file_sizes",  # the file dialog's size delegate
+    "locale",  # argparse's gettext: plain switches are read without argparse
 ]
 
 
@@ -69,3 +78,44 @@ def test_the_login_window_paints_before_the_rest_is_imported(app_dirs: Path, mod
     # PySide builds the ~90 enums of its ``Qt`` namespace at the first touch (15–50 ms, issue
     # 14): the login window paints without it (ui/kit/tasks.py connects at the first job).
     assert "QT_NAMESPACE False" in result.stdout.splitlines()
+    # Nor QIcon's type with its ~100-member ThemeIcon enum (3–6 ms): QPushButton(text, parent)
+    # would build it, resolving the call against the icon overload (ui/kit/widgets.push_button).
+    assert "QICON False" in result.stdout.splitlines()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--demo"],
+        ["--clerk"],
+        ["--exit-when-ready"],
+        ["--demo", "--clerk", "--exit-when-ready"],
+        ["--demo", "--demo"],
+    ],
+)
+def test_the_usual_switches_are_read_as_argparse_reads_them(argv: list[str]) -> None:
+    """A command line of plain switches skips argparse at start-up (its first parse is ~3 ms):
+    it must come out the same as the parser's own reading."""
+    from voek_desktop.__main__ import parse_args, parser
+
+    assert parse_args(argv) == parser().parse_args(argv)
+
+
+@pytest.mark.parametrize("argv", [["--dem"], ["--help"], ["--nonsense"], ["extra"]])
+def test_anything_else_still_goes_to_argparse(argv: list[str], capsys) -> None:
+    """Abbreviations, help and mistakes get argparse's own answer, in Russian."""
+    from voek_desktop.__main__ import parse_args
+
+    if argv == ["--dem"]:
+        assert parse_args(argv).demo is True
+        return
+    with pytest.raises(SystemExit) as exited:
+        parse_args(argv)
+    out = capsys.readouterr()
+    if argv == ["--help"]:
+        assert exited.value.code == 0
+        assert "использование:" in out.out
+    else:
+        assert exited.value.code == 2
+        assert "ошибка:" in out.err

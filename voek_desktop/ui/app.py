@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import sys
 from collections.abc import Callable
-from typing import TypedDict, cast
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication
@@ -18,6 +17,9 @@ from voek_desktop.ui.kit import messages, qt_russian
 from voek_desktop.ui.kit.style import STYLE_SHEET
 from voek_desktop.ui.kit.tasks import Tasks
 from voek_desktop.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    import argparse
 
 DEFAULT_SERVER = "https://lk.voek33.ru"
 

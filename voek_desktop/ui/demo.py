@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +27,19 @@ def pick_port() -> int:
         last = int(path.read_text("ascii").strip())
     except (OSError, ValueError):
         last = PREFERRED_PORT
+    # The socket module's C core: the module itself (its enums, selectors) is ~3 ms before the
+    # login window's first paint (issue 14), and a bind is all that is asked of it here.
+    import _socket
+
     for port in dict.fromkeys((last, PREFERRED_PORT, 0)):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except (OSError, OverflowError):  # busy, or a hand-edited file's nonsense
-                continue
+        s = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM)
+        try:
+            s.bind(("127.0.0.1", port))
             chosen: int = s.getsockname()[1]
+        except (OSError, OverflowError):  # busy, or a hand-edited file's nonsense
+            continue
+        finally:
+            s.close()
         if chosen != last:
             with contextlib.suppress(OSError):  # a read-only home: just not remembered
                 from voek_desktop.settings import write_atomically

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QStackedWidget
 
-from voek_desktop.resources import resource_path
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.identity.login import LoginView
 from voek_desktop.ui.kit import messages
@@ -387,6 +386,7 @@ class MainWindow(QMainWindow):
         docs/design.md "Targets")."""
         from PySide6.QtGui import QIcon
 
+        from voek_desktop.resources import resource_path
         from voek_desktop.ui.kit import forms
         from voek_desktop.ui.kit.widgets import point_at_links
 

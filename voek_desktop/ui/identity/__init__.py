@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QWidget
-
-from voek_desktop.ui.context import Context
-from voek_desktop.ui.sections import PROFILE, Section
-
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from voek_desktop.api.models import Profile  # dataclasses: dear to build at start-up
+    from voek_desktop.ui.context import Context
+    from voek_desktop.ui.sections import Section
 
 
 def sections(ctx: Context, profile: Profile, parent: QWidget) -> list[Section]:
     from voek_desktop.ui.identity.profile import ProfilePage
+    from voek_desktop.ui.sections import PROFILE, Section
 
     return [Section(PROFILE, "Профиль", ProfilePage(ctx, parent))]

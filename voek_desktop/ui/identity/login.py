@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from html import escape
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Signal
@@ -29,6 +28,7 @@ from voek_desktop.ui.kit.widgets import (
     ConsumerTypePicker,
     link_button,
     primary_button,
+    push_button,
     scrolling,
 )
 
@@ -150,7 +150,7 @@ class LoginView(QWidget):
             ctype = CONSUMER_TYPES[demo.consumer_type]
             label = QLabel(f"{ctype.label}: {ctype.login.label} {demo.login}", self.demo_box)
             self.demo_layout.addWidget(label, i, 0)
-            use = QPushButton(tr("Подставить"), self.demo_box)
+            use = push_button(tr("Подставить"), self.demo_box)
             use.setAutoDefault(False)
             use.setObjectName(f"demo_{demo.consumer_type}")
             use.clicked.connect(lambda _=False, d=demo: self.use_demo(d))
@@ -160,7 +160,7 @@ class LoginView(QWidget):
                 tr("Пароль всех демо-потребителей: {}").format(self.ctx.demo_logins[0].password)
             )
             self.demo_layout.addWidget(pw, len(self.ctx.demo_logins) + 1, 0, 1, 2)
-        self.mail_button = QPushButton(tr("Почта (демо)…"), self.demo_box)
+        self.mail_button = push_button(tr("Почта (демо)…"), self.demo_box)
         self.mail_button.setAutoDefault(False)
         row = len(self.ctx.demo_logins) + 2
         self.demo_layout.addWidget(self.mail_button, row - 1, 1)
@@ -210,6 +210,8 @@ class LoginView(QWidget):
         from voek_desktop.ui.demo_panel import registry_summary
 
         def shown(lines: list[str]) -> None:
+            from html import escape  # after the first paint: html.entities is a big table
+
             from PySide6.QtCore import Qt
 
             link = '<a href="#demo-data">{}</a>'.format(tr("Демо-данные…"))

@@ -19,7 +19,6 @@ from voek_desktop.domain import InvalidValue
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
-from voek_desktop.resources import resource_path
 from voek_desktop.ui.kit.dialogs import tr
 
 Check = Callable[[str], str | None]
@@ -113,6 +112,8 @@ class Field(QWidget):
     def add_reveal_action(self) -> None:
         """The eye button that shows the password as typed."""
         from PySide6.QtGui import QAction, QIcon
+
+        from voek_desktop.resources import resource_path
 
         toggle = QAction(
             QIcon(str(resource_path("icons/eye.svg"))), tr("Показать пароль"), self.edit

@@ -10,18 +10,12 @@ dialog's detail view gets a delegate that writes them the app's way («121 КБ�
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
-from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QWidget
-
-if TYPE_CHECKING:
-    from PySide6.QtCore import QModelIndex, QPersistentModelIndex
-    from PySide6.QtWidgets import QStyleOptionViewItem
+from PySide6.QtWidgets import QApplication, QWidget
 
 # The file dialog's classes are touched only when a file dialog is used: the first touch of
 # QFileDialog or QTreeView builds their Python enums, ~15 ms of start-up (docs/design.md
-# "Targets").
+# "Targets"); the size delegate (ui/kit/file_sizes.py) is a QStyledItemDelegate, likewise.
 
 # Better Russian than the old translation, or none at all.
 WORDS = {
@@ -51,28 +45,14 @@ class _MissingWords(QTranslator):
         return False
 
 
-class SizeDelegate(QStyledItemDelegate):
-    """A file's size as the app writes it everywhere (``format_size``: «121 КБ»)."""
-
-    def initStyleOption(
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> None:
-        from PySide6.QtWidgets import QFileSystemModel
-
-        from voek_desktop.domain.formats import format_size
-
-        super().initStyleOption(option, index)
-        model = index.model()
-        if isinstance(model, QFileSystemModel) and not model.isDir(index):
-            option.text = format_size(model.size(index))
-
-
 def _sizes_in_russian(_old: QWidget | None, now: QWidget | None) -> None:
     """A Qt file dialog gets the delegate when the focus first enters it: the static
     QFileDialog.get…() functions give no other moment to reach the dialog they make."""
     dialog = now.window() if now is not None else None
     if dialog is not None and dialog.inherits("QFileDialog") and not dialog.property("voekSizes"):
         from PySide6.QtWidgets import QTreeView
+
+        from voek_desktop.ui.kit.file_sizes import SizeDelegate
 
         dialog.setProperty("voekSizes", True)
         tree = dialog.findChild(QTreeView, "treeView")

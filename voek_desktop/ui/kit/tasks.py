@@ -23,14 +23,16 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Hashable
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal, Slot
 
 from voek_desktop.api.errors import ApiError, TransferCancelled
 from voek_desktop.ui.kit import messages
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 
 class Transfer:
@@ -76,8 +78,10 @@ class Tasks(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voek-api")
-        self._long_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="voek-long")
+        # Made at the first job (_connect): concurrent.futures and its queue, heapq and
+        # threads are milliseconds the login window paints without (issue 14).
+        self._pool: ThreadPoolExecutor | None = None
+        self._long_pool: ThreadPoolExecutor | None = None
         self._running: list[str] = []
         self._closed = False  # shutdown() was called
         self._keyed: dict[Hashable, Future] = {}  # coalesce key → its queued or running job
@@ -93,12 +97,19 @@ class Tasks(QObject):
         Connected at the first job, not in ``__init__`` (the window's start-up, issue 14): the
         first touch of PySide's ``Qt`` namespace builds its ~90 Python enums, 15–50 ms, and the
         login window paints without it. Every emit follows a ``run``/``run_long`` on the GUI
-        thread, so the connection is there before anything is delivered."""
+        thread, so the connection is there before anything is delivered. The worker pools
+        are made here too, for the same reason."""
         if not self._connected:
+            from concurrent.futures import ThreadPoolExecutor
+
             from PySide6.QtCore import Qt
 
             self._deliver.connect(self._call, Qt.ConnectionType.QueuedConnection)
             self._connected = True
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voek-api")
+            if self._long_pool is None:
+                self._long_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="voek-long")
 
     @Slot(object)
     def _call(self, closure: Callable[[], object]) -> None:
@@ -123,10 +134,9 @@ class Tasks(QObject):
         if self._closed:
             # The window is closing: a callback that chains another load (a reload after a
             # reload) starts nothing, and leaves no "busy" behind.
-            future: Future = Future()
-            future.cancel()
-            return future
+            return _cancelled()
         self._connect()
+        assert self._pool is not None
         self._running.append(label)
         self.busy_changed.emit(label)
         future = self._pool.submit(fn)
@@ -152,9 +162,9 @@ class Tasks(QObject):
         self._connect()
         transfer = Transfer(self, on_progress, owner)
         if self._closed:  # as in run(): a chained job after shutdown starts nothing
-            transfer.future = Future()
-            transfer.future.cancel()
+            transfer.future = _cancelled()
             return transfer
+        assert self._long_pool is not None
         self._running.append(label)
         self.busy_changed.emit(label)
         future = self._long_pool.submit(fn, transfer)
@@ -212,8 +222,17 @@ class Tasks(QObject):
 
     def shutdown(self) -> None:
         self._closed = True
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        self._long_pool.shutdown(wait=False, cancel_futures=True)
+        for pool in (self._pool, self._long_pool):
+            if pool is not None:  # None: no job was ever run
+                pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _cancelled() -> Future:
+    from concurrent.futures import Future
+
+    future: Future = Future()
+    future.cancel()
+    return future
 
 
 def _needs_login(exc: BaseException | None) -> bool:

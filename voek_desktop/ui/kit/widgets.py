@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QCoreApplication, QDate, QEvent, QObject, QSize, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
-    QDateEdit,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -21,16 +20,28 @@ from PySide6.QtWidgets import (
 
 from voek_desktop.domain.consumers import CONSUMER_TYPES
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDateEdit
+
+
+def push_button(text: str, parent: QWidget | None = None) -> QPushButton:
+    """``QPushButton(text, parent)`` without its cost at start-up: PySide resolves that call
+    against the ``QPushButton(QIcon, str, parent)`` overload too, which builds QIcon's Python
+    type and its ~100-member ``ThemeIcon`` enum (3–6 ms, issue 14); the login window has none."""
+    button = QPushButton(parent)
+    button.setText(text)
+    return button
+
 
 def link_button(text: str, parent: QWidget | None = None) -> QPushButton:
-    button = QPushButton(text, parent)
+    button = push_button(text, parent)
     button.setObjectName("link")
     button.setFlat(True)
     return button
 
 
 def primary_button(text: str, parent: QWidget | None = None) -> QPushButton:
-    button = QPushButton(text, parent)
+    button = push_button(text, parent)
     button.setObjectName("primary")
     button.setDefault(True)
     button.setAutoDefault(True)
@@ -59,7 +70,7 @@ class ConsumerTypePicker(QWidget):
         self.group = QButtonGroup(self)
         self.buttons: dict[str, QPushButton] = {}
         for ctype in CONSUMER_TYPES.values():
-            button = QPushButton(ctype.label, self)
+            button = push_button(ctype.label, self)
             button.setObjectName("segment")
             button.setCheckable(True)
             button.setAutoDefault(False)
@@ -186,6 +197,9 @@ class CurrentPageStack(QStackedWidget):
 def date_edit(name: str, parent: QWidget) -> QDateEdit:
     """A period's day (ДД.ММ.ГГГГ, with the calendar). Its range is wide on purpose: a day the
     dialog does not allow gets a message next to the field, not a silent clamp."""
+    # Imported here: the login window has no date, and QDateEdit's type and enums cost start-up.
+    from PySide6.QtWidgets import QDateEdit
+
     edit = QDateEdit(parent)
     edit.setDisplayFormat("dd.MM.yyyy")
     edit.setCalendarPopup(True)
