@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import requests
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QApplication, QHeaderView, QMainWindow, QScrollArea, QWidget
 
@@ -383,7 +384,7 @@ def test_the_meters_table_stretches_the_address(qtbot, ctx) -> None:
     panel = MetersPanel(ctx)
     qtbot.addWidget(panel)
     header = panel.table.horizontalHeader()
-    address = panel.model.HEADERS.index("Адрес точки учёта")
+    address = panel.model.HEADERS.index("Адрес\nточки учёта")
     modes = [header.sectionResizeMode(c) for c in range(panel.model.columnCount())]
     assert modes[address] == QHeaderView.ResizeMode.Stretch
     others = [m for i, m in enumerate(modes) if i != address]
@@ -529,3 +530,43 @@ def test_the_contracts_list_shows_every_column_on_a_narrow_window(
     header = view.horizontalHeader()
     for column in range(header.count()):
         assert header.sectionSize(column) >= header.sectionSizeHint(column) - 1
+
+
+def _clipped_headers(table) -> list[str]:
+    """The column titles of ``table`` whose text is wider than the section that shows it."""
+    header = table.horizontalHeader()
+    model = table.model()
+    metrics = header.fontMetrics()
+    clipped = []
+    for column in range(model.columnCount()):
+        text = str(model.headerData(column, Qt.Orientation.Horizontal))
+        width = max(metrics.horizontalAdvance(line) for line in text.splitlines())
+        if width > header.sectionSize(column):
+            clipped.append(f"{text!r}: {width} > {header.sectionSize(column)}")
+    return clipped
+
+
+def test_the_meters_table_titles_fit_their_columns_on_a_small_screen(qtbot, ctx, server) -> None:
+    """At 1024×600 every title of the meters table (e.g. «Дата показаний») is whole."""
+    from voek_desktop.ui.main_window import MainWindow
+
+    requests.post(
+        f"{server.url}/api/v1/dev/clock", json={"now": "2026-11-27T10:00:00+03:00"}, timeout=30
+    ).raise_for_status()
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    show_painted(window)
+    window.show_cabinet(demo.log_in(ctx.session, "individual").profile)
+    window.resize(SCREEN)
+    cabinet = window.cabinet
+    titles = [cabinet.nav.item(r).text() for r in range(cabinet.nav.count())]
+    cabinet.nav.setCurrentRow(titles.index("Лицевые счета"))
+    meters = cabinet.pages.widget(cabinet.nav.currentRow()).meters
+    pump(lambda: meters.model.rowCount() > 0 and not ctx.tasks.is_busy())
+    settle(qtbot)
+    assert not _clipped_headers(meters.table), _clipped_headers(meters.table)
+    # ... and «Дата показаний» in sight, not cut by the table's right edge.
+    header = meters.table.horizontalHeader()
+    column = meters.model.HEADERS.index("Дата\nпоказаний")
+    right = header.sectionViewportPosition(column) + header.sectionSize(column)
+    assert right <= meters.table.viewport().width(), (right, meters.table.viewport().width())

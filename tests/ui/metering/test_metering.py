@@ -109,7 +109,13 @@ def test_add_and_remove_personal_accounts(qtbot, individual_page, monkeypatch, q
         timeout=WAIT,
     )
 
-    # «X» asks first; «Отмена» keeps the account.
+    # The remove button is «×» (not a Latin X), says what it does and, to a screen reader,
+    # which account it removes.
+    remove = page.row_widget("3300000005").remove
+    assert remove.text() == "×"
+    assert remove.toolTip() == "Удалить лицевой счёт"
+    assert remove.accessibleName() == "Удалить лицевой счёт 3300000005"
+    # «×» asks first; «Отмена» keeps the account.
     answers = iter([False, True])
     asked: list[str] = []
     monkeypatch.setattr(

@@ -1,6 +1,6 @@
 """«Лицевые счета» of an individual (docs/design.md "Metering"): the list at the left
 with
-«+ Добавить лицевой счет» and «X», the meters of the chosen account at the right."""
+«+ Добавить лицевой счет» and «×» (remove), the meters of the chosen account at the right."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def check_meter_serial(text: str) -> str | None:
 
 
 class AccountRow(QWidget):
-    """One account in the list: its number and «X»."""
+    """One account in the list: its number and «×» (remove)."""
 
     def __init__(self, page: AccountsPage, account: PersonalAccount) -> None:
         super().__init__()
@@ -69,11 +69,13 @@ class AccountRow(QWidget):
         label = QLabel(text, self)
         label.setWordWrap(True)
         layout.addWidget(label, 1)
-        self.remove = QPushButton("X", self)
+        # The multiplication sign, not a Latin «X»; what it does is in the tooltip and, with
+        # the account's number, in the name a screen reader says.
+        self.remove = QPushButton("×", self)
         self.remove.setObjectName("removeAccount")
         self.remove.setFixedWidth(30)
-        self.remove.setToolTip(tr("Удалить лицевой счет {}").format(account.number))
-        self.remove.setAccessibleName(f"Удалить лицевой счет {account.number}")
+        self.remove.setToolTip(tr("Удалить лицевой счёт"))
+        self.remove.setAccessibleName(tr("Удалить лицевой счёт {}").format(account.number))
         self.remove.setAutoDefault(False)
         self.remove.clicked.connect(lambda: page.remove_account(account.number))
         layout.addWidget(self.remove, 0, Qt.AlignmentFlag.AlignTop)
@@ -194,7 +196,7 @@ class AccountsPage(SectionPage):
             item.setData(Qt.ItemDataRole.UserRole, account.number)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"Лицевой счет {account.number}")
             row = AccountRow(self, account)
-            # As wide as the list (the address wraps), never wider: «X» stays in sight.
+            # As wide as the list (the address wraps), never wider: «×» stays in sight.
             width = self.list.width() - 2 * self.list.frameWidth() - 18
             row.setFixedWidth(width)
             height = row.heightForWidth(width) if row.hasHeightForWidth() else -1

@@ -159,8 +159,9 @@ class MetersPanel(CurrentPageStack):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         # When the window is too narrow for every column the table scrolls sideways, but the
         # address keeps the width of its title rather than shrinking to «рес точки уче».
-        title = self.model.headerData(2, Qt.Orientation.Horizontal)
-        header.setMinimumSectionSize(header.fontMetrics().horizontalAdvance(f"  {title}  "))
+        title = str(self.model.headerData(2, Qt.Orientation.Horizontal))
+        widest = max(title.splitlines(), key=header.fontMetrics().horizontalAdvance)
+        header.setMinimumSectionSize(header.fontMetrics().horizontalAdvance(f"  {widest}  "))
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.table.setMinimumHeight(140)

@@ -19,12 +19,14 @@ from voek_desktop.ui.kit.models import LEFT, Index, RowsModel
 class MetersModel(RowsModel):
     """The meters of a personal account or supply contract (docs/design.md "Metering")."""
 
+    # Two-line titles: on one line they alone are wider than the table's pane at 1024×600 and
+    # the last columns («Дата показаний», the readings) were cut off at its right edge.
     HEADERS = (
-        "Марка, модель",
-        "Номер прибора",
-        "Адрес точки учёта",
-        "Дата показаний",
-        "Показания, кВт·ч",
+        "Марка,\nмодель",
+        "Номер\nприбора",
+        "Адрес\nточки учёта",
+        "Дата\nпоказаний",
+        "Показания,\nкВт·ч",
     )
 
     def __init__(self, parent: Any = None) -> None:
