@@ -247,3 +247,22 @@ def test_survey_once_per_application(server, api: CabinetClient, tmp_path) -> No
     with pytest.raises(ApiError) as caught:
         api.submit_survey(app.id, answers)
     assert caught.value.status == 409
+
+
+def test_the_servers_day_survives_an_offline_copy(client: CabinetClient) -> None:
+    """An application knows the server's day (its moved clock), and a copy kept for offline
+    use, read back days later, still counts from the server's day: the PC's is never used."""
+    import json
+    from dataclasses import asdict
+    from datetime import UTC, date, datetime, timedelta
+
+    client.dev_set_clock(now="2027-03-15T10:00:00+03:00")
+    demo.log_in(client)
+    [app, *_] = client.applications()
+    pc_now = datetime.now(UTC)
+    assert app.server_today(pc_now) == date(2027, 3, 15)
+    kept = Application.from_json(json.loads(json.dumps(asdict(app), default=str)))
+    assert kept.server_today(pc_now + timedelta(days=3)) == date(2027, 3, 18)
+    # A server that does not say its day: the PC's.
+    old = {k: v for k, v in asdict(app).items() if k not in ("server_day_offset", "extra")}
+    assert Application.from_json(json.loads(json.dumps(old, default=str))).server_day_offset is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -13,6 +14,7 @@ from voek_desktop.api.errors import TransferCancelled
 from voek_desktop.api.models import FromJson, checked_id
 from voek_desktop.domain import uploads
 from voek_desktop.domain.deadlines import Deadline
+from voek_desktop.domain.time import moscow_date
 
 if TYPE_CHECKING:
     from voek_desktop.api.client import CabinetClient
@@ -67,6 +69,11 @@ class Application:
     # The statutory terms running now, as the server counted them by its clock (it may be a
     # demo clock set ahead): docs/deadlines.md.
     deadlines: tuple[Deadline, ...] = ()
+    # The server's Moscow day (``as_of``, the day the deadlines are counted for) minus the PC's
+    # Moscow day when the answer came: the PC's clock may be wrong and the demo's clock moved.
+    # Kept with an offline copy, so that a copy from days ago still dates by the server's day.
+    # None from a server that does not say.
+    server_day_offset: int | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -88,8 +95,16 @@ class Application:
             category_title=data.get("category_title") or "",
             consumer_type=data.get("consumer_type") or "",
             deadlines=_deadlines(data.get("deadlines")),
+            server_day_offset=_server_day_offset(data),
             extra={k: v for k, v in data.items() if k not in known},
         )
+
+    def server_today(self, now: datetime | None = None) -> date:
+        """The server's Moscow day at ``now`` (the PC's clock; now if None): what a document
+        made from this application is dated (the претензия), so that its date agrees with
+        the deadlines the server counted. The PC's own day from a server that does not say."""
+        day = moscow_date(now or datetime.now(UTC))
+        return day + timedelta(days=self.server_day_offset or 0)
 
     @property
     def editable(self) -> bool:
@@ -102,6 +117,18 @@ class Application:
             if entry.status == self.status and entry.comment:
                 return entry.comment
         return ""
+
+
+def _server_day_offset(data: dict[str, Any]) -> int | None:
+    """Application.server_day_offset: kept in an offline copy, or counted from ``as_of``."""
+    kept = data.get("server_day_offset")
+    if isinstance(kept, int) and not isinstance(kept, bool):
+        return kept
+    try:
+        server_day = date.fromisoformat(data["as_of"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return (server_day - moscow_date(datetime.now(UTC))).days
 
 
 def _deadlines(value: Any) -> tuple[Deadline, ...]:

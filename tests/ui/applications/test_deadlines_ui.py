@@ -8,6 +8,7 @@ import io
 
 import icalendar
 import pytest
+import requests
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
@@ -63,6 +64,38 @@ def test_overdue_term_is_marked_and_offers_a_claim(qtbot, logged_in, tmp_path, m
     assert saved.read_bytes() == dialog.preview.data
     dialog.reject()
     wait_idle(qtbot, logged_in)
+
+
+def test_the_claim_is_dated_by_the_servers_day_not_the_pcs(qtbot, ctx, server):
+    """The demo's clock moved months ahead of the PC's: the претензия is dated, and counts its
+    late days, by the server's day, the one the term on screen was counted for."""
+    from datetime import UTC, datetime
+
+    from voek_desktop.domain.time import moscow_date
+
+    server_now = "2027-03-15T10:00:00+03:00"  # a Monday, months after this PC's day
+    requests.post(
+        f"{server.url}/api/v1/dev/clock", json={"now": server_now}, timeout=30
+    ).raise_for_status()
+    demo.log_in(ctx.session)
+    page = show(qtbot, ApplicationsPage(ctx, ctx.session.profile))
+    qtbot.waitUntil(lambda: page.active_model.rowCount() >= 3, timeout=10_000)
+    _choose(page, "review")
+    box = page.deadline_box
+    assert box.claim_button.isVisible()
+    qtbot.mouseClick(box.claim_button, Qt.MouseButton.LeftButton)
+    dialog = box.claim_dialog
+    qtbot.waitUntil(lambda: dialog.preview.is_ready(), timeout=15_000)
+    words = " ".join(PdfReader(io.BytesIO(dialog.preview.data)).pages[0].extract_text().split())
+    assert "На 15.03.2027" in words
+    term = next(d for d in page.current.deadlines if d.overdue)
+    assert term.left_text in box.label.text()  # «просрочка N рабочих дней», as on screen
+    assert f"просрочка составляет {-term.working_days_left} " in words
+    pc_day = moscow_date(datetime.now(UTC))
+    if pc_day.year != 2027:
+        assert f"{pc_day:%d.%m.%Y}" not in words
+    dialog.reject()
+    wait_idle(qtbot, ctx)
 
 
 def test_running_term_of_the_applicant_and_the_calendar_file(

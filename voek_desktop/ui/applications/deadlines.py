@@ -25,7 +25,6 @@ from voek_desktop.api.applications import Application
 from voek_desktop.domain import deadlines as dl
 from voek_desktop.domain.company import Requisites
 from voek_desktop.domain.formats import file_name
-from voek_desktop.domain.time import moscow_date
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.dialogs import tr
@@ -135,7 +134,9 @@ class DeadlineBox(QFrame):
             return
         dialog = ClaimDialog(self.ctx, app, self.window())
         self.claim_dialog = dialog
-        today = moscow_date(datetime.now(UTC))
+        # The server's day, not the PC's: the letter's date and its count of late days agree
+        # with the term the server showed (the PC's clock may be wrong; the demo's is moved).
+        today = app.server_today()
         session = self.ctx.session  # the addressee: the kept requisites, no network
         self.ctx.tasks.run_long(
             lambda _t: render_claim_pdf(app, term, today, session.requisites()),

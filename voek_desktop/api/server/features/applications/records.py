@@ -129,10 +129,11 @@ def application_json(app: CabinetApp, row: Row, consumer_type: str) -> dict[str,
     present = {d["kind"] for d in documents}
     category = domain.CATEGORIES[row["category"]]
     entries = [{"status": h["status"], "at": h["at"], "actor": h["actor"]} for h in history]
+    today = moscow_today(app)
     running = deadlines.deadline(
         {"category": row["category"], "status": row["status"], "form": form},
         entries,
-        moscow_today(app),
+        today,
     )
     return {
         "id": row["id"],
@@ -161,6 +162,9 @@ def application_json(app: CabinetApp, row: Row, consumer_type: str) -> dict[str,
         "connection_contract_id": contract["id"] if contract else None,
         # The statutory terms running now, by the server's clock (docs/deadlines.md).
         "deadlines": [d.as_json() for d in running],
+        # The Moscow day they are counted for: the app dates a претензия by the server's day,
+        # not by the PC's clock (which may be wrong, and the demo's clock may be moved).
+        "as_of": today.isoformat(),
         "created_at": row["created_at"],
         "updated_at": row["updated_at"],
         "submitted_at": row["submitted_at"],
@@ -341,6 +345,11 @@ SCHEMAS: dict[str, Any] = {
             "history": {"type": "array", "items": {"$ref": "#/components/schemas/HistoryEntry"}},
             "connection_contract_id": {"type": ["integer", "null"]},
             "deadlines": {"type": "array", "items": {"$ref": "#/components/schemas/Deadline"}},
+            "as_of": {
+                "type": "string",
+                "format": "date",
+                "description": "Московская дата по часам сервера, на которую посчитаны сроки",
+            },
             "created_at": DATE_TIME,
             "updated_at": DATE_TIME,
             "submitted_at": NULLABLE_STR,
