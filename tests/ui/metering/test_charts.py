@@ -240,3 +240,56 @@ def test_a_day_not_polled_yet_says_so_instead_of_a_flat_chart(qtbot, ctx, server
     qtbot.waitUntil(lambda: chart_page.chart_view.isVisible(), timeout=WAIT)
     assert not chart_page.empty.isVisible()
     assert chart_page.selected() == date(2026, 11, 25)
+
+
+def _title_gap(chart: ChartPage) -> int | None:
+    """Rows of background between the top value label and the title's text above it, read
+    off the painted chart in the labels' column; None if the title does not reach over it."""
+    view = chart.chart_view
+    assert view is not None
+    image = view.grab().toImage()
+    plot = chart.chart.plotArea()
+    top = view.mapFromScene(chart.chart.mapToScene(plot.topLeft()))
+    columns = range(4, top.x() - 4)  # the labels' column, not the axis line at the plot
+
+    def inked(y: int) -> bool:
+        return any(image.pixelColor(x, y).lightness() < 150 for x in columns)
+
+    y = top.y()
+    assert inked(y), "the top value label is drawn on the plot's top edge"
+    while y > 0 and inked(y):
+        y -= 1  # up through the label
+    if top.y() - y > QFontMetricsF(chart.axis_x.labelsFont()).height():
+        return 0  # the ink goes on above the label: the title touches it
+    gap = 0
+    while y > 0 and not inked(y):
+        y, gap = y - 1, gap + 1
+    return gap if y > 0 else None
+
+
+@pytest.mark.parametrize(("tab", "width"), [("halfhour", 560), ("daily", 420)])
+def test_the_chart_title_keeps_clear_of_the_top_value_label(qtbot, ctx, server, tab, width):
+    """A narrow chart (the smart-data page at 1024×600): the title, which then reaches over
+    the value labels, stands apart from «0,20» at the top of the axis (they touched)."""
+    page = smart_page(qtbot, ctx, server, "2026-11-27T10:00:00+03:00", width)
+    chart = getattr(page, tab)
+    show_chart(qtbot, page, chart)
+    assert chart.titles[0] in chart.chart.title(), "the full title, the longer one"
+    gap = _title_gap(chart)
+    assert gap is not None, "the title reaches over the labels at this width"
+    assert gap >= 4, (chart.chart.title(), gap)
+
+
+@pytest.mark.parametrize("width", [480, 500, 520, 700])
+def test_a_chart_title_is_never_cut_short(qtbot, ctx, server, width):
+    """The chart's title is the full one or, when that would not fit, the short one, never one
+    QtCharts cuts to «...»: the room it gives the title is the chart less its margins."""
+    page = smart_page(qtbot, ctx, server, "2026-11-27T10:00:00+03:00", width)
+    for chart in (page.halfhour, page.daily):
+        show_chart(qtbot, page, chart)
+        qchart = chart.chart
+        shown = next(t for t in chart.titles if t in qchart.title())
+        margins = qchart.margins()
+        left, _top, right, _bottom = qchart.layout().getContentsMargins()
+        room = qchart.size().width() - margins.left() - margins.right() - left - right
+        assert QFontMetricsF(qchart.titleFont()).horizontalAdvance(shown) + 2 * TEXT_MARGIN <= room

@@ -452,6 +452,22 @@ def _value_axis(scale: chart_axes.Scale, title: str):
     return axis
 
 
+def _spaced_title(text: str, axis) -> str:
+    """The chart's title with room under it: QtCharts puts the title right over the plot, and
+    the value axis' top label (centred on the plot's top edge) stuck out into it on a narrow
+    chart («0,20» under «Средняя мощность…»). A table's bottom margin is the one that QtCharts
+    counts when it lays the title out: half a label's height, and 4 px more."""
+    from html import escape
+
+    from PySide6.QtGui import QFontMetricsF
+
+    room = math.ceil(QFontMetricsF(axis.labelsFont()).height() / 2) + 4
+    return (
+        f"<table cellspacing=0 cellpadding=0 style='margin-bottom:{room}px'>"
+        f"<tr><td>{escape(text)}</td></tr></table>"
+    )
+
+
 def _widest(axis, labels: list[str]) -> float:
     from PySide6.QtGui import QFontMetricsF
 
@@ -594,11 +610,17 @@ class ChartPage(QWidget):
         # The title too is cut to «...» by QtCharts when too long: the short one then.
         from PySide6.QtGui import QFontMetricsF
 
+        # QtCharts gives the title the chart's width less its margins (20 px) and its layout's
+        # (9 px) on each side, and the text's document margin: «width - 40» let titles through
+        # that it then cut («…время москов...» at 1024×600).
         width = self.chart.size().width()
-        room = width - 40 if width > 0 else plot_width
+        margins = self.chart.margins()
+        left, _top, right, _bottom = self.chart.layout().getContentsMargins()
+        sides = margins.left() + margins.right() + left + right + 2 * chart_axes.TEXT_MARGIN
+        room = width - sides - 2 if width > 0 else plot_width
         full, short = self.titles
         fits = QFontMetricsF(self.chart.titleFont()).horizontalAdvance(full) <= room
-        title = full if fits else short
+        title = _spaced_title(full if fits else short, self.axis_x)
         if self.chart.title() != title:
             self.chart.setTitle(title)
 
