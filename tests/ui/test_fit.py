@@ -570,3 +570,82 @@ def test_the_meters_table_titles_fit_their_columns_on_a_small_screen(qtbot, ctx,
     column = meters.model.HEADERS.index("Дата\nпоказаний")
     right = header.sectionViewportPosition(column) + header.sectionSize(column)
     assert right <= meters.table.viewport().width(), (right, meters.table.viewport().width())
+
+
+def _accounts_page(qtbot, ctx, server, size: QSize):
+    """«Лицевые счета» of the demo individual in a window of ``size``, with the account of the
+    three-zone smart meter chosen (the widest table: its serial number and three readings)."""
+    from voek_desktop.ui.main_window import MainWindow
+    from voek_desktop.ui.metering.accounts import AccountsPage
+
+    requests.post(
+        f"{server.url}/api/v1/dev/clock", json={"now": "2026-11-27T10:00:00+03:00"}, timeout=30
+    ).raise_for_status()
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    show_painted(window)
+    window.show_cabinet(demo.log_in(ctx.session, "individual").profile)
+    window.resize(size)
+    cabinet = window.cabinet
+    cabinet.open_section("Лицевые счета")
+    page = cabinet.pages.currentWidget()
+    assert isinstance(page, AccountsPage)
+    meters = page.meters
+    pump(lambda: meters.model.rowCount() > 0 and not ctx.tasks.is_busy())
+    page.list.setCurrentRow(1)
+    pump(lambda: "3300000002" in meters.heading.text() and meters.model.rowCount() > 0)
+    pump(lambda: not ctx.tasks.is_busy())
+    settle(qtbot)
+    return window, page
+
+
+# 1024×600 at 100 %, 1366×768, and 1920×1080 at 200 % (the same 960×540 in the window's
+# pixels, the fonts at the same size in them).
+SIZES = [QSize(1024, 600), QSize(1366, 768), QSize(960, 540)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["1024", "1366", "1920x2"])
+def test_the_meters_table_and_the_accounts_list_fit_side_by_side(qtbot, ctx, server, size):
+    """No sideways scroll bar under the meters table and every column whole; the accounts list
+    takes what is left, between its least (the number and «×») and its most (240 px at this
+    font), and each account's number and address are shown in full."""
+    _window, page = _accounts_page(qtbot, ctx, server, size)
+    table = page.meters.table
+    assert table.horizontalScrollBar().maximum() == 0, "the meters table scrolls sideways"
+    header = table.horizontalHeader()
+    for column in range(header.count()):
+        if column != page.meters.model.ADDRESS:
+            assert header.sectionSize(column) >= table.sizeHintForColumn(column), column
+    assert not _clipped_headers(table), _clipped_headers(table)
+    least, most = page.list_widths()
+    assert least <= page.list.width() <= most
+    if size.width() >= 1366:
+        assert page.list.width() == most, "room enough: the list at its widest"
+    for row in range(page.list.count()):
+        widget = page.list.itemWidget(page.list.item(row))
+        assert widget.remove.isVisible()
+        right = widget.remove.mapTo(page.list.viewport(), widget.remove.rect().topRight()).x()
+        assert right < page.list.viewport().width(), "«×» in sight"
+        [label] = [w for w in widget.children() if type(w).__name__ == "QLabel"]
+        assert label.height() >= label.heightForWidth(label.width()), label.text()
+
+
+@pytest.mark.parametrize("switches", [1, 2])
+def test_a_taller_meter_card_is_not_squeezed(qtbot, ctx, server, switches):
+    """Choosing the account whose meter has three readings: the card grows and the page
+    scrolls; the page kept its old height, the card's rows drawn over each other, until the
+    window was resized."""
+    window, page = _accounts_page(qtbot, ctx, server, SCREEN)
+    cabinet = window.cabinet
+    meters = page.meters
+    for row in [0, 1] * switches:  # the short card, then the tall one
+        page.list.setCurrentRow(row)
+        pump(lambda: meters.model.rowCount() > 0 and not ctx.tasks.is_busy())
+        settle(qtbot)
+    assert "3300000002" in meters.heading.text()
+    assert page.height() >= cabinet.pages.heightForWidth(page.width()), "the page in full"
+    card = meters.card
+    assert card.height() >= card.layout().totalMinimumHeightForWidth(card.width())
+    for i in range(card.grid.count()):
+        label = card.grid.itemAt(i).widget()
+        assert label.height() >= label.fontMetrics().height(), label.text()

@@ -71,9 +71,10 @@ def test_add_and_remove_personal_accounts(qtbot, individual_page, monkeypatch, q
     page = individual_page
     assert page.current_number() == "3300000001"
     table = page.meters.model
-    assert table.text(0, 1) == "41070012"  # serial number
-    assert table.text(0, 3) == "01.11.2026"  # ДД.ММ.ГГГГ
-    assert "Дневная: " in table.text(0, 4) and "," in table.text(0, 4)  # decimal comma
+    assert table.text(0, table.DEVICE).splitlines()[1] == "№ 41070012"  # under the make
+    assert table.text(0, table.READINGS_DATE) == "01.11.2026"  # ДД.ММ.ГГГГ
+    readings = table.text(0, table.READINGS)
+    assert "Дневная: " in readings and "," in readings  # decimal comma
     assert page.meters.card.isVisible() and page.meters.card.smart_button.isVisible()
     qtmodeltester.check(table)
 

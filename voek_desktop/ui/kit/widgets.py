@@ -165,6 +165,9 @@ class CurrentPageStack(QStackedWidget):
 
     def _page_changed(self) -> None:
         self.updateGeometry()
+        self._tell_area()
+
+    def _tell_area(self) -> None:
         area = self.parentWidget()
         area = area.parentWidget() if area is not None else None
         if isinstance(area, QScrollArea) and area.widget() is self:
@@ -192,6 +195,19 @@ class CurrentPageStack(QStackedWidget):
         if layout is None or not page.hasHeightForWidth():
             return page.heightForWidth(width)
         return max(layout.totalMinimumHeightForWidth(width), page.minimumHeight())
+
+
+def page_grew(widget: QWidget) -> None:
+    """``widget``'s content changed its height (another meter's card): every layout up to the
+    page is told at once, and the scroll area around the page measures it again. Without it
+    the page kept its old height until the window was resized, the card's rows drawn over
+    each other at 1024×600: the layout requests stopped short of the area."""
+    current: QWidget | None = widget
+    while current is not None:
+        current.updateGeometry()
+        if isinstance(current, CurrentPageStack):
+            current._tell_area()
+        current = current.parentWidget()
 
 
 def date_edit(name: str, parent: QWidget) -> QDateEdit:

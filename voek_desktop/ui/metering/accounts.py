@@ -8,6 +8,7 @@ import re
 from typing import cast
 
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -24,15 +25,22 @@ from voek_desktop.api.metering import AddedAccount, Meter, PersonalAccount
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit import messages
 from voek_desktop.ui.kit.dialogs import tr
+from voek_desktop.ui.kit.flow import FlowLayout
 from voek_desktop.ui.kit.forms import Field
 from voek_desktop.ui.kit.page import SectionPage
 from voek_desktop.ui.kit.widgets import link_button, primary_button, section_title
 from voek_desktop.ui.metering.labels import offline_note
 from voek_desktop.ui.metering.meters import MetersPanel
 
-# The list column: with the 200 px section list it leaves the meters ≥ 500 px on a 1024×600
-# screen (issue 12 "Fit").
-LIST_WIDTH = 240
+# The list column is sized from the font (issue 12 "Fit"): at least an account's number with
+# «×», the «+ Добавить лицевой счет» link and the add form; at most about this many characters,
+# where an address takes two lines. Between the two it leaves the meters' table beside it its
+# columns whole: a fixed 240 px made the table scroll sideways at 1024×600 and at 200 %.
+WIDEST_CHARS = 40
+# AccountRow: its margins and «×», and the list's room for its scroll bar beside the rows.
+ROW_MARGINS = (8, 4, 4, 4)
+REMOVE_WIDTH = 30
+ROW_SLACK = 18
 
 
 def check_account_number(text: str) -> str | None:
@@ -62,7 +70,7 @@ class AccountRow(QWidget):
         super().__init__()
         self.account = account
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 4, 4, 4)
+        layout.setContentsMargins(*ROW_MARGINS)
         text = f"№ {account.number}"
         if account.address:
             text += f"\n{account.address}"
@@ -73,7 +81,7 @@ class AccountRow(QWidget):
         # the account's number, in the name a screen reader says.
         self.remove = QPushButton("×", self)
         self.remove.setObjectName("removeAccount")
-        self.remove.setFixedWidth(30)
+        self.remove.setFixedWidth(REMOVE_WIDTH)
         self.remove.setToolTip(tr("Удалить лицевой счёт"))
         self.remove.setAccessibleName(tr("Удалить лицевой счёт {}").format(account.number))
         self.remove.setAutoDefault(False)
@@ -91,12 +99,12 @@ class AccountsPage(SectionPage):
         root.setContentsMargins(0, 0, 0, 0)
         root.setSpacing(18)
         self.body.addLayout(root)
+        self.root = root
 
         left = QVBoxLayout()
         left.addWidget(section_title(tr("Лицевые счета"), self))
         self.list = QListWidget(self)
         self.list.setObjectName("accounts")
-        self.list.setFixedWidth(LIST_WIDTH)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
         self.list.currentRowChanged.connect(self._chosen)
@@ -104,7 +112,6 @@ class AccountsPage(SectionPage):
         self.list_status = QLabel(self)
         self.list_status.setObjectName("fieldHint")
         self.list_status.setWordWrap(True)
-        self.list_status.setFixedWidth(LIST_WIDTH)
         left.addWidget(self.list_status)
 
         self.add_button = link_button(tr("+ Добавить лицевой счет"), self)
@@ -112,7 +119,6 @@ class AccountsPage(SectionPage):
         left.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.add_box = QFrame(self)
         self.add_box.setObjectName("card")
-        self.add_box.setFixedWidth(LIST_WIDTH)
         box = QVBoxLayout(self.add_box)
         box.setContentsMargins(10, 8, 10, 8)
         hint = QLabel(
@@ -141,7 +147,7 @@ class AccountsPage(SectionPage):
         self.serial.edit.setMaxLength(60)
         self.serial.edit.returnPressed.connect(self.add_account)
         box.addWidget(self.serial)
-        row = QHBoxLayout()
+        row = FlowLayout()  # side by side, or under each other in a narrow column
         self.submit = primary_button(tr("Добавить"), self.add_box)
         self.submit.clicked.connect(self.add_account)
         self.cancel_add = QPushButton(tr("Отмена"), self.add_box)
@@ -149,14 +155,12 @@ class AccountsPage(SectionPage):
         self.cancel_add.clicked.connect(self.hide_add_form)
         row.addWidget(self.submit)
         row.addWidget(self.cancel_add)
-        row.addStretch(1)
         box.addLayout(row)
         self.add_box.hide()
         left.addWidget(self.add_box)
         self.message = QLabel(self)
         self.message.setObjectName("addMessage")
         self.message.setWordWrap(True)
-        self.message.setFixedWidth(LIST_WIDTH)
         self.message.hide()
         left.addWidget(self.message)
         root.addLayout(left)
@@ -164,6 +168,50 @@ class AccountsPage(SectionPage):
         self.meters = MetersPanel(ctx, self)
         root.addWidget(self.meters, 1)
         self.meters.clear("Выберите лицевой счет слева, чтобы увидеть приборы учёта.")
+        self.meters.model.modelReset.connect(self.fit_list)
+        self.set_list_width(self.list_widths()[1])
+
+    # --- the list column's width ----------------------------------------------------------
+
+    def list_widths(self) -> tuple[int, int]:
+        """The least and the most the list column takes, from the font and what it holds."""
+        metrics = self.list.fontMetrics()
+        left, _top, right, _bottom = ROW_MARGINS
+        number = metrics.horizontalAdvance("№ 0000000000")
+        row = number + left + right + 6 + REMOVE_WIDTH + ROW_SLACK + 2 * self.list.frameWidth()
+        least = max(row, self.add_button.sizeHint().width(), self.add_box.minimumSizeHint().width())
+        return least, max(least, metrics.averageCharWidth() * WIDEST_CHARS)
+
+    def fit_list(self) -> None:
+        """The widest list column, up to list_widths' most, that leaves the meters' table
+        its columns whole; never narrower than the least."""
+        least, most = self.list_widths()
+        margins = self.body.contentsMargins()
+        both = self.width() - margins.left() - margins.right() - self.root.spacing()
+        width = max(least, min(most, both - self.meters.wanted_width()))
+        if width != self.list.width():
+            self.set_list_width(width)
+
+    def set_list_width(self, width: int) -> None:
+        for widget in (self.list, self.list_status, self.add_box, self.message):
+            widget.setFixedWidth(width)
+        self._size_rows()
+
+    def _size_rows(self) -> None:
+        """Each row as wide as the list (the address wraps), never wider: «×» stays in sight."""
+        width = self.list.width() - 2 * self.list.frameWidth() - ROW_SLACK
+        for index in range(self.list.count()):
+            item = self.list.item(index)
+            row = self.list.itemWidget(item)
+            if row is None:
+                continue
+            row.setFixedWidth(width)
+            height = row.heightForWidth(width) if row.hasHeightForWidth() else -1
+            item.setSizeHint(QSize(width, max(height, row.sizeHint().height())))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_list()
 
     # --- list -----------------------------------------------------------------------------
 
@@ -195,13 +243,8 @@ class AccountsPage(SectionPage):
             item = QListWidgetItem(self.list)
             item.setData(Qt.ItemDataRole.UserRole, account.number)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"Лицевой счет {account.number}")
-            row = AccountRow(self, account)
-            # As wide as the list (the address wraps), never wider: «×» stays in sight.
-            width = self.list.width() - 2 * self.list.frameWidth() - 18
-            row.setFixedWidth(width)
-            height = row.heightForWidth(width) if row.hasHeightForWidth() else -1
-            item.setSizeHint(QSize(width, max(height, row.sizeHint().height())))
-            self.list.setItemWidget(item, row)
+            self.list.setItemWidget(item, AccountRow(self, account))
+        self._size_rows()
         self.list.blockSignals(False)
         if not self.accounts:
             self.list_status.setText(

@@ -28,7 +28,12 @@ from voek_desktop.domain.time import moscow_date
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.flow import FlowLayout
-from voek_desktop.ui.kit.widgets import CurrentPageStack, primary_button, section_title
+from voek_desktop.ui.kit.widgets import (
+    CurrentPageStack,
+    page_grew,
+    primary_button,
+    section_title,
+)
 from voek_desktop.ui.metering.labels import offline_note
 from voek_desktop.ui.metering.models import MetersModel
 
@@ -126,6 +131,7 @@ class MeterCard(QFrame):
         self.archive_button.setVisible(meter.is_smart)
         self.report_button.setVisible(meter.is_smart)
         self.not_smart.setVisible(not meter.is_smart)
+        page_grew(self)
 
 
 class MetersPanel(CurrentPageStack):
@@ -156,10 +162,10 @@ class MetersPanel(CurrentPageStack):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(MetersModel.ADDRESS, QHeaderView.ResizeMode.Stretch)
         # When the window is too narrow for every column the table scrolls sideways, but the
         # address keeps the width of its title rather than shrinking to «рес точки уче».
-        title = str(self.model.headerData(2, Qt.Orientation.Horizontal))
+        title = str(self.model.headerData(MetersModel.ADDRESS, Qt.Orientation.Horizontal))
         widest = max(title.splitlines(), key=header.fontMetrics().horizontalAdvance)
         header.setMinimumSectionSize(header.fontMetrics().horizontalAdvance(f"  {widest}  "))
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -175,6 +181,21 @@ class MetersPanel(CurrentPageStack):
         self.smart_page: QWidget | None = None
         self._wanted: int | None = None
         self._loader: Callable[[], list[Meter]] | None = None
+
+    def wanted_width(self) -> int:
+        """The table's width with every column whole and the address at its least: what the
+        list beside it leaves it when it can (AccountsPage.fit_list)."""
+        table = self.table
+        header = table.horizontalHeader()
+        least = header.minimumSectionSize()
+        columns = sum(
+            max(least, table.sizeHintForColumn(c), header.sectionSizeHint(c))
+            for c in range(header.count())
+            if c != MetersModel.ADDRESS
+        )
+        bar = table.verticalScrollBar()
+        beside = bar.sizeHint().width() if bar.isVisible() else 0
+        return columns + least + beside + 2 * table.frameWidth()
 
     def load(
         self, title: str, loader: Callable[[], list[Meter]], select: int | None = None

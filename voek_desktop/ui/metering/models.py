@@ -20,14 +20,15 @@ class MetersModel(RowsModel):
     """The meters of a personal account or supply contract (docs/design.md "Metering")."""
 
     # Two-line titles: on one line they alone are wider than the table's pane at 1024×600 and
-    # the last columns («Дата показаний», the readings) were cut off at its right edge.
+    # the last columns («Дата показаний», the readings) were cut off at its right edge. The
+    # make and the serial number share a column, one under the other, for the same reason.
     HEADERS = (
-        "Марка,\nмодель",
-        "Номер\nприбора",
+        "Прибор\nучёта",
         "Адрес\nточки учёта",
         "Дата\nпоказаний",
         "Показания,\nкВт·ч",
     )
+    DEVICE, ADDRESS, READINGS_DATE, READINGS = range(4)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(self.HEADERS, parent)
@@ -40,15 +41,14 @@ class MetersModel(RowsModel):
 
     def text(self, row: int, column: int) -> str:
         meter = self.meters[row]
-        if column == 0:
-            return meter.title + ("\nинтеллектуальный" if meter.is_smart else "")
-        if column == 1:
-            return meter.serial_number
-        if column == 2:
+        if column == self.DEVICE:
+            lines = [meter.title, f"№ {meter.serial_number}"]
+            return "\n".join(lines + (["интеллектуальный"] if meter.is_smart else []))
+        if column == self.ADDRESS:
             return meter.address
-        if column == 3:
+        if column == self.READINGS_DATE:
             return format_date(meter.readings_date)
-        if column == 4:
+        if column == self.READINGS:
             return readings_text(meter)
         return ""
 
@@ -57,7 +57,7 @@ class MetersModel(RowsModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self.text(index.row(), index.column())
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 2:
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == self.ADDRESS:
             return self.meters[index.row()].address
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return LEFT
