@@ -649,3 +649,23 @@ def test_a_taller_meter_card_is_not_squeezed(qtbot, ctx, server, switches):
     for i in range(card.grid.count()):
         label = card.grid.itemAt(i).widget()
         assert label.height() >= label.fontMetrics().height(), label.text()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["1024", "1366", "1920x2"])
+def test_a_meters_data_shows_all_its_tabs(qtbot, ctx, server, size):
+    """«Получить данные»: the list beside gives way, so that the three tabs are in sight
+    without the tab bar's scroll arrows (at 200 % «Нагрузка за сутки» was cut)."""
+    _window, page = _accounts_page(qtbot, ctx, server, size)
+    meters = page.meters
+    qtbot.mouseClick(meters.card.smart_button, Qt.MouseButton.LeftButton)
+    smart = meters.smart_page
+    assert smart is not None
+    pump(lambda: not ctx.tasks.is_busy())
+    settle(qtbot)
+    bar = smart.tabs.tabBar()
+    whole = sum(bar.tabSizeHint(i).width() for i in range(bar.count()))
+    assert bar.width() >= whole, (bar.width(), whole)
+    back = meters.list_page
+    meters.setCurrentWidget(back)
+    settle(qtbot)
+    assert meters.table.horizontalScrollBar().maximum() == 0

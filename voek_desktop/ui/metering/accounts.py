@@ -169,6 +169,7 @@ class AccountsPage(SectionPage):
         root.addWidget(self.meters, 1)
         self.meters.clear("Выберите лицевой счет слева, чтобы увидеть приборы учёта.")
         self.meters.model.modelReset.connect(self.fit_list)
+        self.meters.currentChanged.connect(lambda _index: self.fit_list())
         self.set_list_width(self.list_widths()[1])
 
     # --- the list column's width ----------------------------------------------------------

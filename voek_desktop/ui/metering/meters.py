@@ -184,7 +184,10 @@ class MetersPanel(CurrentPageStack):
 
     def wanted_width(self) -> int:
         """The table's width with every column whole and the address at its least: what the
-        list beside it leaves it when it can (AccountsPage.fit_list)."""
+        list beside it leaves it when it can (AccountsPage.fit_list). With a meter's data
+        shown, the width that page would like: its tabs and tables whole."""
+        if self.smart_page is not None and self.currentWidget() is self.smart_page:
+            return self.smart_page.sizeHint().width()
         table = self.table
         header = table.horizontalHeader()
         least = header.minimumSectionSize()
