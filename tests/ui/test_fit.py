@@ -669,3 +669,33 @@ def test_a_meters_data_shows_all_its_tabs(qtbot, ctx, server, size):
     meters.setCurrentWidget(back)
     settle(qtbot)
     assert meters.table.horizontalScrollBar().maximum() == 0
+
+
+@pytest.mark.parametrize("size", SIZES[:2], ids=["1024", "1366"])
+def test_the_companys_meters_table_fits_beside_its_contracts(qtbot, ctx, server, size):
+    """«Договоры энергоснабжения» of the demo company: the contracts' column narrows (down to
+    its report button) so that the meters table shows every column without a sideways scroll
+    bar (beside a 280 px tree it scrolled at 1024×600)."""
+    from voek_desktop.ui.main_window import MainWindow
+    from voek_desktop.ui.metering.organization import OrganizationPage
+
+    requests.post(
+        f"{server.url}/api/v1/dev/clock", json={"now": "2026-11-27T10:00:00+03:00"}, timeout=30
+    ).raise_for_status()
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    show_painted(window)
+    profile = demo.log_in(ctx.session, "company").profile
+    ctx.session.client.confirm_organization(SUPPLY_CONTRACTS["company"])
+    window.show_cabinet(profile)
+    window.resize(size)
+    cabinet = window.cabinet
+    cabinet.open_section("Договоры энергоснабжения")
+    page = cabinet.pages.currentWidget()
+    assert isinstance(page, OrganizationPage)
+    pump(lambda: page.meters.model.rowCount() > 0 and not ctx.tasks.is_busy())
+    settle(qtbot)
+    table = page.meters.table
+    assert table.horizontalScrollBar().maximum() == 0, "the meters table scrolls sideways"
+    assert page.tree.width() >= page.report_button.sizeHint().width()
+    assert page.report_button.width() >= page.report_button.sizeHint().width(), "whole"

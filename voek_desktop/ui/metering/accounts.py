@@ -30,7 +30,7 @@ from voek_desktop.ui.kit.forms import Field
 from voek_desktop.ui.kit.page import SectionPage
 from voek_desktop.ui.kit.widgets import link_button, primary_button, section_title
 from voek_desktop.ui.metering.labels import offline_note
-from voek_desktop.ui.metering.meters import MetersPanel
+from voek_desktop.ui.metering.meters import MetersPanel, fit_beside
 
 # The list column is sized from the font (issue 12 "Fit"): at least an account's number with
 # «×», the «+ Добавить лицевой счет» link and the add form; at most about this many characters,
@@ -102,7 +102,8 @@ class AccountsPage(SectionPage):
         self.root = root
 
         left = QVBoxLayout()
-        left.addWidget(section_title(tr("Лицевые счета"), self))
+        self.title = section_title(tr("Лицевые счета"), self)
+        left.addWidget(self.title)
         self.list = QListWidget(self)
         self.list.setObjectName("accounts")
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -169,7 +170,6 @@ class AccountsPage(SectionPage):
         root.addWidget(self.meters, 1)
         self.meters.clear("Выберите лицевой счет слева, чтобы увидеть приборы учёта.")
         self.meters.model.modelReset.connect(self.fit_list)
-        self.meters.currentChanged.connect(lambda _index: self.fit_list())
         self.set_list_width(self.list_widths()[1])
 
     # --- the list column's width ----------------------------------------------------------
@@ -180,7 +180,13 @@ class AccountsPage(SectionPage):
         left, _top, right, _bottom = ROW_MARGINS
         number = metrics.horizontalAdvance("№ 0000000000")
         row = number + left + right + 6 + REMOVE_WIDTH + ROW_SLACK + 2 * self.list.frameWidth()
-        least = max(row, self.add_button.sizeHint().width(), self.add_box.minimumSizeHint().width())
+        title = self.title.fontMetrics().horizontalAdvance(self.title.text())  # on one line
+        least = max(
+            row,
+            title,
+            self.add_button.sizeHint().width(),
+            self.add_box.minimumSizeHint().width(),
+        )
         return least, max(least, metrics.averageCharWidth() * WIDEST_CHARS)
 
     def fit_list(self) -> None:
@@ -189,7 +195,7 @@ class AccountsPage(SectionPage):
         least, most = self.list_widths()
         margins = self.body.contentsMargins()
         both = self.width() - margins.left() - margins.right() - self.root.spacing()
-        width = max(least, min(most, both - self.meters.wanted_width()))
+        width = fit_beside(self.meters, both, least, most)
         if width != self.list.width():
             self.set_list_width(width)
 

@@ -134,6 +134,13 @@ class MeterCard(QFrame):
         page_grew(self)
 
 
+def fit_beside(panel: MetersPanel, both: int, least: int, most: int) -> int:
+    """The width of the column beside ``panel`` (the accounts list, the contracts tree) when
+    the two share ``both`` pixels: as wide as ``most`` if the meters' table still has its
+    columns whole, narrower down to ``least`` if not (issue 12 "Fit")."""
+    return max(least, min(most, both - panel.wanted_width()))
+
+
 class MetersPanel(CurrentPageStack):
     """Page 0: meters and the card; page 1: the smart-meter data of one of them."""
 
@@ -184,10 +191,7 @@ class MetersPanel(CurrentPageStack):
 
     def wanted_width(self) -> int:
         """The table's width with every column whole and the address at its least: what the
-        list beside it leaves it when it can (AccountsPage.fit_list). With a meter's data
-        shown, the width that page would like: its tabs and tables whole."""
-        if self.smart_page is not None and self.currentWidget() is self.smart_page:
-            return self.smart_page.sizeHint().width()
+        list beside it leaves it when it can (fit_beside)."""
         table = self.table
         header = table.horizontalHeader()
         least = header.minimumSectionSize()

@@ -5,7 +5,7 @@ the meters of each."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QFrame,
@@ -29,8 +29,10 @@ from voek_desktop.ui.kit.dialogs import tr
 from voek_desktop.ui.kit.forms import Field
 from voek_desktop.ui.kit.page import SectionPage
 from voek_desktop.ui.kit.widgets import primary_button, section_title
-from voek_desktop.ui.metering.meters import MetersPanel
+from voek_desktop.ui.metering.meters import MetersPanel, fit_beside
 
+# The contracts' column at its widest (fit_tree narrows it for the meters' table).
+TREE_MOST = 360
 DEFAULT_SUPPORT = {"phone": "8 (4922) 00-00-00", "email": "support@voek33.ru"}
 
 
@@ -139,8 +141,8 @@ class OrganizationPage(SectionPage):
         self.tree.setEditTriggers(QTreeView.EditTrigger.NoEditTriggers)
         self.tree.setWordWrap(True)
         self.tree.setStyleSheet("QTreeView::item { padding: 3px 2px; }")
-        self.tree.setMinimumWidth(280)
-        self.tree.setMaximumWidth(360)
+        # Sized by fit_tree: the meters' table beside it keeps its columns whole.
+        self.tree.setFixedWidth(TREE_MOST)
         self.tree.selectionModel().currentChanged.connect(lambda cur, _prev: self._chosen(cur))
         # One report per supply contract over all its meters (issue 13 item 11); above the
         # tree, where a 600 px high window still shows it.
@@ -159,6 +161,23 @@ class OrganizationPage(SectionPage):
         self.meters = MetersPanel(ctx, self.contracts_page)
         body.addWidget(self.meters, 1)
         self.stack.addWidget(self.contracts_page)
+        self.body_row = body
+        self.meters.model.modelReset.connect(self.fit_tree)
+        self.contracts_page.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.contracts_page and event.type() == QEvent.Type.Resize:
+            self.fit_tree()
+        return super().eventFilter(watched, event)
+
+    def fit_tree(self) -> None:
+        """The contracts' column: down to its button's width, so that the meters' table
+        keeps its columns whole (it scrolled sideways at 1024×600 beside a 280 px tree)."""
+        least = self.report_button.sizeHint().width()
+        both = self.contracts_page.width() - self.body_row.spacing()
+        width = fit_beside(self.meters, both, least, max(least, TREE_MOST))
+        if width != self.tree.width():
+            self.tree.setFixedWidth(width)
 
     # --- registry check -------------------------------------------------------------------
 
