@@ -699,3 +699,37 @@ def test_the_companys_meters_table_fits_beside_its_contracts(qtbot, ctx, server,
     assert table.horizontalScrollBar().maximum() == 0, "the meters table scrolls sideways"
     assert page.tree.width() >= page.report_button.sizeHint().width()
     assert page.report_button.width() >= page.report_button.sizeHint().width(), "whole"
+
+
+def _lines(label) -> list[str]:
+    """The lines ``label`` wraps its text into at its width, as Qt lays them out."""
+    from PySide6.QtGui import QTextLayout, QTextOption
+
+    text = label.text()
+    layout = QTextLayout(text, label.font())
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    lines = []
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(label.contentsRect().width())
+        lines.append(text[line.textStart() : line.textStart() + line.textLength()])
+    layout.endLayout()
+    return lines
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["1024", "1366", "1920x2"])
+def test_a_number_sign_stays_with_its_number(qtbot, ctx, server, size):
+    """«Приборы учёта по лицевому счету №» / «3300000002» and «Прибор учёта …, №» /
+    «011552190004318»: where a heading or the card wraps, «№» goes with its number."""
+    _window, page = _accounts_page(qtbot, ctx, server, size)
+    card = page.meters.card
+    labels = [page.meters.heading, card.title]
+    labels += [card.grid.itemAt(i).widget() for i in range(card.grid.count())]
+    for label in labels:
+        lines = _lines(label)
+        assert not any(line.rstrip().endswith("№") for line in lines), lines

@@ -9,6 +9,13 @@ from datetime import datetime
 from voek_desktop.domain.tariffs import schedule
 from voek_desktop.domain.time import MSK
 
+
+def with_number(text: str) -> str:
+    """«№ 1» kept on one line: a no-break space after «№», so that a wrapped heading or value
+    never ends a line with the sign and starts the next with the number."""
+    return text.replace("№ ", "№\u00a0")
+
+
 QUANTITY_NAMES = {
     "A+": "Активная энергия (приём)",
     "A-": "Активная энергия (отдача)",

@@ -34,7 +34,7 @@ from voek_desktop.ui.kit.widgets import (
     primary_button,
     section_title,
 )
-from voek_desktop.ui.metering.labels import offline_note
+from voek_desktop.ui.metering.labels import offline_note, with_number
 from voek_desktop.ui.metering.models import MetersModel
 
 
@@ -99,7 +99,8 @@ class MeterCard(QFrame):
         self.setVisible(meter is not None)
         if meter is None:
             return
-        self.title.setText(tr("Прибор учёта {}, № {}").format(meter.title, meter.serial_number))
+        title = tr("Прибор учёта {}, № {}").format(meter.title, meter.serial_number)
+        self.title.setText(with_number(title))
         rows = [
             ("Марка прибора учёта", meter.title),
             ("Номер прибора учёта", meter.serial_number),
@@ -122,7 +123,7 @@ class MeterCard(QFrame):
         for i, (name, value) in enumerate(rows):
             key = QLabel(name + ":", self)
             key.setObjectName("fieldHint")
-            val = QLabel(value, self)
+            val = QLabel(with_number(value), self)
             val.setWordWrap(True)
             val.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.grid.addWidget(key, i, 0, Qt.AlignmentFlag.AlignTop)
@@ -210,7 +211,7 @@ class MetersPanel(CurrentPageStack):
         """Show the meters ``loader`` fetches (on the API worker)."""
         self._wanted = select
         self.setCurrentWidget(self.list_page)
-        self.heading.setText(title)
+        self.heading.setText(with_number(title))
         self._loader = loader
         self.model.set_meters([])
         self.card.show_meter(None)
