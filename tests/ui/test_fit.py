@@ -699,6 +699,13 @@ def test_the_companys_meters_table_fits_beside_its_contracts(qtbot, ctx, server,
     assert table.horizontalScrollBar().maximum() == 0, "the meters table scrolls sideways"
     assert page.tree.width() >= page.report_button.sizeHint().width()
     assert page.report_button.width() >= page.report_button.sizeHint().width(), "whole"
+    tree, model = page.tree, page.tree_model
+    shown = [model.index(r, 0) for r in range(model.rowCount())]
+    shown += [
+        model.index(c, 0, parent) for parent in list(shown) for c in range(model.rowCount(parent))
+    ]
+    for index in shown:  # no contract or point cut to «…»
+        assert tree.visualRect(index).width() >= tree.sizeHintForIndex(index).width(), index.data()
 
 
 def _lines(label) -> list[str]:

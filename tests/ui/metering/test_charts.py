@@ -280,7 +280,7 @@ def test_the_chart_title_keeps_clear_of_the_top_value_label(qtbot, ctx, server, 
     assert gap >= 4, (chart.chart.title(), gap)
 
 
-@pytest.mark.parametrize("width", [480, 500, 520, 700])
+@pytest.mark.parametrize("width", [480, 500, 516, 520, 700])
 def test_a_chart_title_is_never_cut_short(qtbot, ctx, server, width):
     """The chart's title is the full one or, when that would not fit, the short one, never one
     QtCharts cuts to «...»: the room it gives the title is the chart less its margins."""
@@ -293,3 +293,11 @@ def test_a_chart_title_is_never_cut_short(qtbot, ctx, server, width):
         left, _top, right, _bottom = qchart.layout().getContentsMargins()
         room = qchart.size().width() - margins.left() - margins.right() - left - right
         assert QFontMetricsF(qchart.titleFont()).horizontalAdvance(shown) + 2 * TEXT_MARGIN <= room
+
+
+def test_the_full_title_where_it_fits(qtbot, ctx, server):
+    """The smart-data page at 1024×600 (a 494 px chart): the long title fits QtCharts' room,
+    and is shown, not the short one."""
+    page = smart_page(qtbot, ctx, server, "2026-11-27T10:00:00+03:00", 516)
+    show_chart(qtbot, page, page.halfhour)
+    assert page.halfhour.titles[0] in page.halfhour.chart.title()

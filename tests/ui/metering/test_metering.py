@@ -155,7 +155,7 @@ def test_company_confirms_the_organisation_and_sees_contracts(qtbot, ctx, server
     qtbot.waitUntil(lambda: page.stack.currentWidget() is page.contracts_page, timeout=WAIT)
     qtbot.waitUntil(lambda: page.tree_model.rowCount() == 2, timeout=WAIT)
     first = page.tree_model.item(0)
-    assert first.text().startswith("Договор № ЭС-1001 от ")
+    assert first.text().startswith("Договор №\u00a0ЭС-1001\nот ")  # the date under it
     assert first.rowCount() == 3 and page.tree_model.item(1).rowCount() == 2
     qtbot.waitUntil(lambda: page.meters.model.rowCount() == 3, timeout=WAIT)
 

@@ -289,9 +289,11 @@ class OrganizationPage(SectionPage):
         self.loaded_contract = None
         self.tree_model.removeRows(0, self.tree_model.rowCount())
         for contract in self.contracts:
-            text = f"Договор № {contract.number}"
+            # The date on a line of its own: on one line the bold title was cut to «…» in the
+            # column fit_tree leaves it at 1024×600.
+            text = f"Договор №\u00a0{contract.number}"
             if contract.signed_on:
-                text += f" от {format_date(contract.signed_on)}"
+                text += f"\nот {format_date(contract.signed_on)}"
             item = QStandardItem(text)
             item.setData((contract.number, None), Qt.ItemDataRole.UserRole)
             font = item.font()

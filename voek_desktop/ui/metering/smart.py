@@ -468,6 +468,17 @@ def _spaced_title(text: str, axis) -> str:
     )
 
 
+def _title_width(html: str, font) -> float:
+    """The width QtCharts measures a title with (ChartPresenter::textBoundingRect)."""
+    from PySide6.QtGui import QTextDocument
+
+    document = QTextDocument()
+    document.setDocumentMargin(chart_axes.TEXT_MARGIN)
+    document.setDefaultFont(font)
+    document.setHtml(html)
+    return document.size().width()
+
+
 def _widest(axis, labels: list[str]) -> float:
     from PySide6.QtGui import QFontMetricsF
 
@@ -608,19 +619,16 @@ class ChartPage(QWidget):
             self.tick_step = step
             _set_ticks(self.axis_x, labels(step), self.axis_x.min())
         # The title too is cut to «...» by QtCharts when too long: the short one then.
-        from PySide6.QtGui import QFontMetricsF
-
         # QtCharts gives the title the chart's width less its margins (20 px) and its layout's
-        # (9 px) on each side, and the text's document margin: «width - 40» let titles through
-        # that it then cut («…время москов...» at 1024×600).
+        # (9 px) on each side, and measures it as a text item does, with a 2 px document
+        # margin: «width - 40» let titles through that it then cut («…время москов...»).
         width = self.chart.size().width()
         margins = self.chart.margins()
         left, _top, right, _bottom = self.chart.layout().getContentsMargins()
-        sides = margins.left() + margins.right() + left + right + 2 * chart_axes.TEXT_MARGIN
-        room = width - sides - 2 if width > 0 else plot_width
-        full, short = self.titles
-        fits = QFontMetricsF(self.chart.titleFont()).horizontalAdvance(full) <= room
-        title = _spaced_title(full if fits else short, self.axis_x)
+        room = width - margins.left() - margins.right() - left - right
+        full, short = (_spaced_title(t, self.axis_x) for t in self.titles)
+        fits = width <= 0 or _title_width(full, self.chart.titleFont()) <= room
+        title = full if fits else short
         if self.chart.title() != title:
             self.chart.setTitle(title)
 
