@@ -671,7 +671,7 @@ def test_a_meters_data_shows_all_its_tabs(qtbot, ctx, server, size):
     assert meters.table.horizontalScrollBar().maximum() == 0
 
 
-@pytest.mark.parametrize("size", SIZES[:2], ids=["1024", "1366"])
+@pytest.mark.parametrize("size", SIZES, ids=["1024", "1366", "1920x2"])
 def test_the_companys_meters_table_fits_beside_its_contracts(qtbot, ctx, server, size):
     """«Договоры энергоснабжения» of the demo company: the contracts' column narrows (down to
     its report button) so that the meters table shows every column without a sideways scroll
@@ -696,7 +696,8 @@ def test_the_companys_meters_table_fits_beside_its_contracts(qtbot, ctx, server,
     pump(lambda: page.meters.model.rowCount() > 0 and not ctx.tasks.is_busy())
     settle(qtbot)
     table = page.meters.table
-    assert table.horizontalScrollBar().maximum() == 0, "the meters table scrolls sideways"
+    if size.width() >= 1024:  # at 960 px the table still scrolls: both do not fit
+        assert table.horizontalScrollBar().maximum() == 0, "the meters table scrolls sideways"
     assert page.tree.width() >= page.report_button.sizeHint().width()
     assert page.report_button.width() >= page.report_button.sizeHint().width(), "whole"
     tree, model = page.tree, page.tree_model

@@ -171,9 +171,14 @@ class OrganizationPage(SectionPage):
         return super().eventFilter(watched, event)
 
     def fit_tree(self) -> None:
-        """The contracts' column: down to its button's width, so that the meters' table
-        keeps its columns whole (it scrolled sideways at 1024×600 beside a 280 px tree)."""
-        least = self.report_button.sizeHint().width()
+        """The contracts' column: down to its button's and its items' width (none cut to
+        «…»), so that the meters' table keeps its columns whole (it scrolled sideways at
+        1024×600 beside a 280 px tree)."""
+        tree = self.tree
+        bar = tree.verticalScrollBar()
+        items = tree.sizeHintForColumn(0) + 2 * tree.frameWidth()
+        items += bar.sizeHint().width() if bar.isVisible() else 0
+        least = max(self.report_button.sizeHint().width(), items)
         both = self.contracts_page.width() - self.body_row.spacing()
         width = fit_beside(self.meters, both, least, max(least, TREE_MOST))
         if width != self.tree.width():
@@ -306,6 +311,7 @@ class OrganizationPage(SectionPage):
                 item.appendRow(child)
             self.tree_model.appendRow(item)
         self.tree.expandAll()
+        self.fit_tree()  # the items' width is known now
         if not self.contracts:
             self.contracts_status.setText(tr("Договоры энергоснабжения не найдены."))
             self.meters.clear()
