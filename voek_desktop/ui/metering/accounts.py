@@ -39,6 +39,7 @@ from voek_desktop.ui.metering.meters import MetersPanel, fit_beside
 WIDEST_CHARS = 40
 # AccountRow: its margins and «×», and the list's room for its scroll bar beside the rows.
 ROW_MARGINS = (8, 4, 4, 4)
+ROW_SPACING = 6
 REMOVE_WIDTH = 30
 ROW_SLACK = 18
 
@@ -71,6 +72,7 @@ class AccountRow(QWidget):
         self.account = account
         layout = QHBoxLayout(self)
         layout.setContentsMargins(*ROW_MARGINS)
+        layout.setSpacing(ROW_SPACING)
         text = f"№ {account.number}"
         if account.address:
             text += f"\n{account.address}"
@@ -179,7 +181,8 @@ class AccountsPage(SectionPage):
         metrics = self.list.fontMetrics()
         left, _top, right, _bottom = ROW_MARGINS
         number = metrics.horizontalAdvance("№ 0000000000")
-        row = number + left + right + 6 + REMOVE_WIDTH + ROW_SLACK + 2 * self.list.frameWidth()
+        row = number + left + right + ROW_SPACING + REMOVE_WIDTH + ROW_SLACK
+        row += 2 * self.list.frameWidth()
         title = self.title.fontMetrics().horizontalAdvance(self.title.text())  # on one line
         least = max(
             row,
