@@ -104,8 +104,8 @@ class AccountsPage(SectionPage):
         self.root = root
 
         left = QVBoxLayout()
-        self.title = section_title(tr("Лицевые счета"), self)
-        left.addWidget(self.title)
+        self.list_title = section_title(tr("Лицевые счета"), self)
+        left.addWidget(self.list_title)
         self.list = QListWidget(self)
         self.list.setObjectName("accounts")
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -183,7 +183,9 @@ class AccountsPage(SectionPage):
         number = metrics.horizontalAdvance("№ 0000000000")
         row = number + left + right + ROW_SPACING + REMOVE_WIDTH + ROW_SLACK
         row += 2 * self.list.frameWidth()
-        title = self.title.fontMetrics().horizontalAdvance(self.title.text())  # on one line
+        title = self.list_title.fontMetrics().horizontalAdvance(
+            self.list_title.text()
+        )  # on one line
         least = max(
             row,
             title,
