@@ -49,7 +49,7 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     ) as proc:
         assert proc.stdout is not None
         for line in proc.stdout:
-            if line.strip() == "ready":
+            if line.strip() == "ready" and ready is None:
                 ready = time.perf_counter() - started
             if line.strip() == "settled":
                 settled = time.perf_counter() - started
