@@ -1,6 +1,6 @@
 """Start-up time to the first painted window: voek-desktop vs a bare PySide6 window.
 
-    python bench/startup.py [--runs 9]
+    python bench/startup.py [--runs 9] [--against ../a-worktree-of-main]
 
 Runs each program several times, alternating, from compiled bytecode, and prints the medians of
 the time from process start to the first painted window (each prints "ready" then) and their
@@ -39,17 +39,19 @@ sys.exit(main(["--exit-when-ready"]))
 """
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+def timed(cmd: list[str], env: dict[str, str], cwd: Path | None = None) -> tuple[float, float]:
     """Seconds from starting the process to its "ready" line (printed at the first paint) and
-    to its "settled" line (if any, else the same); interpreter shutdown is not part of it."""
+    to its "settled" line (if any, else the same); interpreter shutdown is not part of it.
+    ``python -m`` run in ``cwd`` imports that checkout's code (the directory comes first on the
+    path)."""
     started = time.perf_counter()
     ready = settled = None
     with subprocess.Popen(
-        cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
     ) as proc:
         assert proc.stdout is not None
         for line in proc.stdout:
-            if line.strip() == "ready":
+            if line.strip() == "ready" and ready is None:
                 ready = time.perf_counter() - started
             if line.strip() == "settled":
                 settled = time.perf_counter() - started
@@ -91,6 +93,12 @@ def imported_before_first_paint(env: dict[str, str]) -> list[tuple[str, float]]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument(
+        "--against",
+        type=Path,
+        metavar="CHECKOUT",
+        help="also time the app of another checkout (e.g. a worktree of main), alternating",
+    )
     args = parser.parse_args()
     env = dict(os.environ)
     if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
@@ -98,30 +106,31 @@ def main() -> None:
     home = tempfile.mkdtemp(prefix="voek-bench-")
     env["VOEK_DATA_DIR"] = f"{home}/data"
     env["VOEK_CONFIG_DIR"] = f"{home}/config"
-    programs = {
-        "bare PySide6 window": [sys.executable, str(HERE / "bare_window.py")],
-        "voek-desktop": [sys.executable, "-m", "voek_desktop", "--exit-when-ready"],
-        "voek-desktop --demo": [
-            sys.executable,
-            "-m",
-            "voek_desktop",
-            "--demo",
-            "--exit-when-ready",
-        ],
+    app = [sys.executable, "-m", "voek_desktop", "--exit-when-ready"]
+    programs: dict[str, tuple[list[str], Path | None]] = {
+        "bare PySide6 window": ([sys.executable, str(HERE / "bare_window.py")], None),
+        "voek-desktop": (app, HERE.parent),
+        "voek-desktop --demo": ([*app, "--demo"], HERE.parent),
     }
+    if args.against is not None:
+        other = args.against.resolve()
+        programs["  (other) voek-desktop"] = (app, other)
+        programs["  (other) --demo"] = ([*app, "--demo"], other)
     # An installed app runs from compiled bytecode (pip and PyInstaller compile it); this
     # checkout may not have it (PYTHONDONTWRITEBYTECODE), and compiling ~30 modules on every
     # start would be measured instead of start-up.
     import compileall
 
-    compileall.compile_dir(str(HERE.parent / "voek_desktop"), quiet=1)
-    for cmd in programs.values():  # warm the file cache once
-        timed(cmd, env)
+    for _cmd, cwd in programs.values():
+        if cwd is not None:
+            compileall.compile_dir(str(cwd / "voek_desktop"), quiet=1)
+    for cmd, cwd in programs.values():  # warm the file cache once
+        timed(cmd, env, cwd)
     ready: dict[str, list[float]] = {name: [] for name in programs}
     settled: dict[str, list[float]] = {name: [] for name in programs}
     for _ in range(args.runs):
-        for name, cmd in programs.items():
-            first, done = timed(cmd, env)
+        for name, (cmd, cwd) in programs.items():
+            first, done = timed(cmd, env, cwd)
             ready[name].append(first)
             settled[name].append(done)
     med = statistics.median

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +25,13 @@ def init(self, ctx):
     self.first_painted.connect(lambda: print("QT_NAMESPACE", "Qt" in vars(qtcore)))
     qtgui = sys.modules["PySide6.QtGui"]
     self.first_painted.connect(lambda: print("QICON", "QIcon" in vars(qtgui)))
+    qtwidgets = sys.modules["PySide6.QtWidgets"]
+    types_built = lambda: sorted(
+        name
+        for module, name in [(qtcore, "QDate"), (qtwidgets, "QDialog"), (qtwidgets, "QProgressBar")]
+        if name in vars(module)
+    )
+    self.first_painted.connect(lambda: print("BUILT " + json.dumps(types_built())))
 MainWindow.__init__ = init
 from voek_desktop.__main__ import main
 sys.exit(main(sys.argv[1:] + ["--exit-when-ready"]))
@@ -56,6 +64,10 @@ NOT_BEFORE_THE_FIRST_PAINT = [
     "voek_desktop.ui.sections",  # the cabinet's sections
     "voek_desktop.ui.kit.file_sizes",  # the file dialog's size delegate
     "locale",  # argparse's gettext: plain switches are read without argparse
+    "datetime",  # the login window shows no date (QDate is built after it too)
+    "voek_desktop.domain.formats",  # dates and numbers as shown: a СНИЛС is an identifier's
+    "voek_desktop.domain.contacts",  # the registration's phone, e-mail and password rules
+    "voek_desktop.domain.time",
 ]
 
 
@@ -81,6 +93,8 @@ def test_the_login_window_paints_before_the_rest_is_imported(app_dirs: Path, mod
     # Nor QIcon's type with its ~100-member ThemeIcon enum (3–6 ms): QPushButton(text, parent)
     # would build it, resolving the call against the icon overload (ui/kit/widgets.push_button).
     assert "QICON False" in result.stdout.splitlines()
+    # Nor the types of what it does not show (~0.3 ms): a date, a dialog, the busy bar.
+    assert "BUILT []" in result.stdout.splitlines()
 
 
 @pytest.mark.parametrize(
@@ -119,3 +133,71 @@ def test_anything_else_still_goes_to_argparse(argv: list[str], capsys) -> None:
     else:
         assert exited.value.code == 2
         assert "ошибка:" in out.err
+
+
+# The same start, recording which modules PySide's import hook reads the source of, and what it
+# concluded for each module it saw (voek_desktop/ui/__init__.py answers for ours and the
+# standard library's without reading them).
+HOOK_AT_FIRST_PAINT = """
+import inspect, json, sys
+import voek_desktop.ui  # PySide6 and its import hook, answered for ours from here on
+read = []
+real_getsource = inspect.getsource
+def getsource(obj):
+    read.append(getattr(obj, "__name__", "?"))
+    return real_getsource(obj)
+inspect.getsource = getsource
+from voek_desktop.ui.main_window import MainWindow
+built = MainWindow.__init__
+def report():
+    inspect.getsource = real_getsource
+    marked = sys.modules["shibokensupport.feature"].pyside_feature_dict
+    differ = {}
+    for name, value in list(marked.items()):
+        module = sys.modules.get(name)
+        try:
+            source = real_getsource(module)
+        except (TypeError, OSError, SyntaxError):
+            source = ""
+        if value != (0 if "PySide6" in source else -1):
+            differ[name] = value
+    print("HOOK " + json.dumps({"read": read, "differ": differ}))
+def init(self, ctx):
+    built(self, ctx)
+    self.first_painted.connect(report)
+MainWindow.__init__ = init
+from voek_desktop.__main__ import main
+sys.exit(main(sys.argv[1:] + ["--exit-when-ready"]))
+"""
+
+
+@pytest.mark.parametrize("mode", [[], ["--demo"]], ids=["server", "demo"])
+def test_pyside_reads_no_source_of_ours_or_the_standard_library(app_dirs: Path, mode) -> None:
+    """PySide's ``__feature__`` import hook reads each new module's source after it is imported
+    (~8 ms of start-up for the modules before the first paint, issue 14); ours and the standard
+    library's are answered without reading, and the answers are PySide's own: 0 ("uses PySide6,
+    no feature") or -1 ("ignore in feature switching"). A UI module PySide would find no
+    "PySide6" in (``ui/kit/style.py``) gets 0, which means the same for code that selects no
+    feature, and none of ours does."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run(
+        [sys.executable, "-c", HOOK_AT_FIRST_PAINT, *mode],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    line = next(line for line in result.stdout.splitlines() if line.startswith("HOOK "))
+    hook = json.loads(line.removeprefix("HOOK "))
+    ours_or_stdlib = [
+        name
+        for name in hook["read"]
+        if name.startswith("voek_desktop") or name.partition(".")[0] in sys.stdlib_module_names
+    ]
+    assert ours_or_stdlib == []
+    assert all(name.startswith("voek_desktop.ui") for name in hook["differ"]), hook["differ"]
+    assert set(hook["differ"].values()) <= {0}
+    sources = Path(__file__).resolve().parents[2] / "voek_desktop"
+    selects = re.compile(r"^\s*(from __feature__ import|import __feature__)", re.MULTILINE)
+    assert not [p for p in sources.rglob("*.py") if selects.search(p.read_text("utf-8"))]

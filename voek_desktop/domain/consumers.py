@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
-from voek_desktop.domain.contacts import check_password_pair, normalize_email, normalize_phone
 from voek_desktop.domain.errors import InvalidValue
 from voek_desktop.domain.identifiers import (
     format_snils,
@@ -76,6 +75,9 @@ def validate_registration(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict
 
     Both the app (as the user types) and the server (on POST /registrations) call this.
     """
+    # Here: the login window uses the table above, not the contacts' rules (and their dates).
+    from voek_desktop.domain.contacts import check_password_pair, normalize_email, normalize_phone
+
     clean: dict[str, Any] = {}
     errors: dict[str, str] = {}
 

@@ -13,6 +13,9 @@ import re
 from datetime import UTC, date, datetime
 from typing import Any
 
+# Kept with the identifiers' rules: the login window shows a СНИЛС before anything imports the
+# dates below (docs/design.md "Targets").
+from voek_desktop.domain.identifiers import format_snils as format_snils
 from voek_desktop.domain.time import MSK
 
 # On screen thousands are split by a narrow no-break space; printed documents use the
@@ -141,13 +144,6 @@ def format_phone(phone: str) -> str:
     local = d[code:]
     head = len(local) - 4
     return f"8 ({d[:code]}) {local[:head]}-{local[head : head + 2]}-{local[head + 2 :]}"
-
-
-def format_snils(digits: str) -> str:
-    """``11223344595`` → ``112-233-445 95``; anything else is returned as it was."""
-    if len(digits) != 11 or not digits.isdigit():
-        return digits
-    return f"{digits[0:3]}-{digits[3:6]}-{digits[6:9]} {digits[9:]}"
 
 
 _WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)

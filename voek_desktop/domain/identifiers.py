@@ -9,12 +9,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from voek_desktop.domain.errors import InvalidValue
-from voek_desktop.domain.formats import format_snils as format_snils  # shown as users see it
 
 _SEPARATORS = str.maketrans("", "", " -\u00a0\t")
 
 # Bodies up to this one were issued before check numbers existed.
 _SNILS_UNCHECKED_MAX = 1001998
+
+
+def format_snils(digits: str) -> str:
+    """``11223344595`` → ``112-233-445 95``; anything else is returned as it was (shown as users
+    see it; :mod:`.formats` has it with the other formats)."""
+    if len(digits) != 11 or not digits.isdigit():
+        return digits
+    return f"{digits[0:3]}-{digits[3:6]}-{digits[6:9]} {digits[9:]}"
 
 
 def _digits(value: str, name: str, length: int) -> str:

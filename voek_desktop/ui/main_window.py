@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QStackedWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget
 
 from voek_desktop.ui.context import Context
 from voek_desktop.ui.identity.login import LoginView
@@ -15,7 +15,7 @@ from voek_desktop.ui.kit.widgets import fit_to_screen
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
-    from PySide6.QtWidgets import QDialog
+    from PySide6.QtWidgets import QDialog, QProgressBar
 
     from voek_desktop.api.applications import Application
     from voek_desktop.api.models import Profile
@@ -46,12 +46,10 @@ class MainWindow(QMainWindow):
         self.cabinet: CabinetView | None = None
 
         self.busy_label = QLabel(self)
-        self.busy_bar = QProgressBar(self)
-        self.busy_bar.setRange(0, 0)
-        self.busy_bar.setMaximumWidth(120)
-        self.busy_bar.hide()
+        # Made at the first network action: hidden until then, and QProgressBar's Python type
+        # costs the first paint (docs/design.md "Targets").
+        self.busy_bar: QProgressBar | None = None
         self.statusBar().addPermanentWidget(self.busy_label)
-        self.statusBar().addPermanentWidget(self.busy_bar)
         ctx.tasks.busy_changed.connect(self._busy)
         ctx.tasks.session_ended.connect(self.session_expired)
         # A bound method, not a lambda: Qt drops the connection when this window is deleted.
@@ -452,7 +450,15 @@ class MainWindow(QMainWindow):
 
     def _busy(self, label: str) -> None:
         self.busy_label.setText(label)
-        self.busy_bar.setVisible(bool(label))
+        if self.busy_bar is None and label:
+            from PySide6.QtWidgets import QProgressBar
+
+            self.busy_bar = QProgressBar(self)
+            self.busy_bar.setRange(0, 0)
+            self.busy_bar.setMaximumWidth(120)
+            self.statusBar().addPermanentWidget(self.busy_bar)
+        if self.busy_bar is not None:
+            self.busy_bar.setVisible(bool(label))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if not self._painted and watched is self and event.type() == QEvent.Type.Paint:

@@ -3,10 +3,17 @@ dialog the user is typing in, and a result is shown inside the dialog, where the
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QBoxLayout, QDialog, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QBoxLayout, QLabel, QPushButton, QWidget
+
+if TYPE_CHECKING:
+    # Its Python type is built where a dialog is first made (start-up time, docs/design.md
+    # "Targets"): tr() is all the login window takes from here.
+    from PySide6.QtWidgets import QDialog
 
 
 def tr(text: str) -> str:
@@ -70,6 +77,8 @@ def show_result(near: QWidget, text: str) -> QLabel | None:
     """Show ``text`` in the dialog that holds ``near`` (a line just above its buttons), so the
     result of an action is not only in the main window's status bar behind it. None when
     ``near`` is in no dialog."""
+    from PySide6.QtWidgets import QDialog
+
     window = near.window()
     if not isinstance(window, QDialog):
         return None

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QCoreApplication, QDate, QEvent, QObject, QSize, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -21,6 +20,10 @@ from PySide6.QtWidgets import (
 from voek_desktop.domain.consumers import CONSUMER_TYPES
 
 if TYPE_CHECKING:
+    # Dates, datetime's and QDate's, are imported where used: the login window shows none.
+    from datetime import date
+
+    from PySide6.QtCore import QDate
     from PySide6.QtWidgets import QDateEdit
 
 
@@ -214,6 +217,7 @@ def date_edit(name: str, parent: QWidget) -> QDateEdit:
     """A period's day (ДД.ММ.ГГГГ, with the calendar). Its range is wide on purpose: a day the
     dialog does not allow gets a message next to the field, not a silent clamp."""
     # Imported here: the login window has no date, and QDateEdit's type and enums cost start-up.
+    from PySide6.QtCore import QDate
     from PySide6.QtWidgets import QDateEdit
 
     edit = QDateEdit(parent)
@@ -227,9 +231,11 @@ def date_edit(name: str, parent: QWidget) -> QDateEdit:
 
 def qdate(day: date) -> QDate:
     """``QDate(day)``, which PySide6 accepts but its stubs do not list."""
+    from PySide6.QtCore import QDate
+
     return QDate(day.year, day.month, day.day)
 
 
 def pydate(value: QDate) -> date:
     """``value.toPython()``, typed: for a QDate PySide6 gives a ``datetime.date``."""
-    return cast(date, value.toPython())
+    return cast("date", value.toPython())
