@@ -107,6 +107,32 @@ def test_smart_data_is_as_of_the_last_poll(mapi):
     assert mapi.get(f"/meters/{SINGLE_PHASE_SMART}/smart-data").json() == after
 
 
+def test_meter_card_follows_the_registry_and_the_poll(mapi):
+    """The card is kept per poll as it was sent (features/metering/meters.py): a changed
+    metering point, a replaced meter and the next month's readings show at once."""
+    mapi.at(datetime(2026, 3, 31, 12, 0, tzinfo=MSK))
+    march = mapi.get(f"/meters/{THREE_ZONE_SMART}").json()
+    assert mapi.get(f"/meters/{THREE_ZONE_SMART}").json() == march
+    app = mapi.server.app
+    with app.db.write() as conn:
+        conn.execute(
+            "UPDATE metering_points SET address = ? WHERE id ="
+            " (SELECT metering_point_id FROM meters WHERE id = ?)",
+            ("г. Владимир, ул. Новая, д. 1", THREE_ZONE_SMART),
+        )
+        conn.execute(
+            "UPDATE meters SET serial_number = ? WHERE id = ?", ("ЗАМЕНА-1", THREE_ZONE_SMART)
+        )
+    changed = mapi.get(f"/meters/{THREE_ZONE_SMART}").json()
+    assert changed["address"] == "г. Владимир, ул. Новая, д. 1"
+    assert changed["serial_number"] == "ЗАМЕНА-1"
+    assert changed["readings"] == march["readings"]
+    mapi.at(datetime(2026, 4, 2, 12, 0, tzinfo=MSK))
+    april = mapi.get(f"/meters/{THREE_ZONE_SMART}").json()
+    assert (march["readings_date"], april["readings_date"]) == ("2026-03-01", "2026-04-01")
+    assert sum(r["value"] for r in april["readings"]) > sum(r["value"] for r in march["readings"])
+
+
 def test_registers_equal_profile_sums_over_http(mapi):
     """Registers at the poll − billing readings at 00:00 of the 1st = the sum of the intervals in
     between, zone by zone, with zones assigned by the docs/design.md "Tariff zones" table."""

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import sqlite3
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -179,8 +179,17 @@ class CabinetApp:
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
+        # The shared /dev clock's offset read once per request (core/clock.py); a test's own
+        # clock may have no such thing.
+        request = getattr(self.clock, "request", None)
+        with request() if request is not None else contextlib.nullcontext():
+            return self._respond(environ, start_response)
+
+    def _respond(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
         started = time.perf_counter()
-        request_id = uuid.uuid4().hex[:16]
+        request_id = os.urandom(8).hex()
         connection = environ.setdefault("voek.connection", {})
         method = environ.get("REQUEST_METHOD", "GET")
         path = environ.get("PATH_INFO", "")

@@ -8,7 +8,9 @@ outlives a restart of voek-server (the app's embedded server starts on the real 
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -21,6 +23,8 @@ class Clock:
         self._offset = timedelta()
         self._lock = threading.Lock()
         self._store: Database | None = None
+        # Within a request (``request()``): the stored offset as first read in it.
+        self._request = threading.local()
 
     def share(self, db: Database, *, fresh: bool = False) -> None:
         """Keep the offset in ``db`` from now on. An offset set before (a test moving the clock
@@ -36,8 +40,25 @@ class Clock:
         with self._lock:
             offset, store = self._offset, self._store
         if store is not None:
-            offset = timedelta(seconds=_stored_offset(store))
+            request = self._request
+            if not getattr(request, "inside", False):
+                offset = timedelta(seconds=_stored_offset(store))
+            else:
+                if request.offset is None:
+                    request.offset = timedelta(seconds=_stored_offset(store))
+                offset = request.offset
         return (datetime.now(UTC) + offset).replace(microsecond=0)
+
+    @contextlib.contextmanager
+    def request(self) -> Iterator[None]:
+        """One request of this thread (app.py): the shared offset is read from the database
+        once in it, not at each ``now()`` (two or three a request: a statement each). Another
+        process's move of the clock counts from the next request on; this one's at once."""
+        self._request.inside, self._request.offset = True, None
+        try:
+            yield
+        finally:
+            self._request.inside = False
 
     def set(self, moment: datetime) -> None:
         if moment.tzinfo is None:
@@ -45,6 +66,7 @@ class Clock:
         with self._lock:
             self._offset = moment.astimezone(UTC) - datetime.now(UTC)
             offset, store = self._offset, self._store
+        self._request.offset = None
         if store is not None:
             _store_offset(store, offset.total_seconds(), relative=False)
 
@@ -52,6 +74,7 @@ class Clock:
         with self._lock:
             self._offset += timedelta(seconds=seconds)
             store = self._store
+        self._request.offset = None
         if store is not None:
             # Relative in the statement: two processes advancing at once both count.
             _store_offset(store, seconds, relative=True)

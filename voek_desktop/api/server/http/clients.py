@@ -15,6 +15,7 @@ client and may be forged.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -57,6 +58,14 @@ def _address(text: str) -> Address | None:
     return found
 
 
+@functools.lru_cache(maxsize=4096)
+def _peer(remote: str) -> str:
+    """``REMOTE_ADDR`` as the client's address, no proxy trusted: parsed once per address
+    (``ipaddress`` is a few µs, every request asks)."""
+    peer = _address(remote)
+    return str(peer) if peer is not None else remote
+
+
 def _trusted(address: Address, trusted: tuple[Network, ...]) -> bool:
     return any(address.version == net.version and address in net for net in trusted)
 
@@ -64,6 +73,8 @@ def _trusted(address: Address, trusted: tuple[Network, ...]) -> bool:
 def client_address(environ: Mapping[str, Any], trusted: tuple[Network, ...] = ()) -> str:
     """The client's address for per-address limits and the log (see the module doc)."""
     remote = str(environ.get("REMOTE_ADDR") or "")
+    if not trusted:
+        return _peer(remote)
     peer = _address(remote)
     if peer is None or not trusted or not _trusted(peer, trusted):
         return str(peer) if peer is not None else remote

@@ -14,7 +14,7 @@ dates) are Moscow dates, since every metering rule counts in Moscow time (docs/d
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from voek_desktop.api.server.core import pacing
@@ -174,9 +174,11 @@ def _readings_date(row: Row, poll_day: date) -> date:
     return (first - timedelta(days=1)).replace(day=25)
 
 
-def meter_json(app: CabinetApp, row: Row) -> dict[str, Any]:
+def meter_json(app: CabinetApp, row: Row, poll: datetime | None = None) -> dict[str, Any]:
+    """The meter's answer at ``poll`` (the last poll of the app's clock when not given)."""
     model = meter_model(row)
-    poll = simulator.last_poll(app.clock.now())
+    if poll is None:
+        poll = simulator.last_poll(app.clock.now())
     readings_day: date | None = _readings_date(row, poll.date())
     commissioned = date.fromisoformat(row["commissioned_at"])
     readings: list[dict[str, Any]] = []

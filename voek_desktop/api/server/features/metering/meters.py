@@ -10,9 +10,10 @@ import logging
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from voek_desktop.api.server.core import pacing
 from voek_desktop.api.server.core.clock import iso
@@ -40,6 +41,7 @@ from voek_desktop.api.server.http.web import (
     Request,
     Response,
     RouteTable,
+    json_bytes,
     validation_failed,
 )
 from voek_desktop.api.server.storage.db import Unavailable
@@ -94,7 +96,30 @@ INSTANT_NAMES = {
     responses={200: {"$ref": "#/components/schemas/Meter"}, 404: None},
 )
 def get_meter(app: CabinetApp, req: Request, id: str) -> Response:
-    return Response.json(meter_json(app, visible_meter(app, req, id)))
+    row = visible_meter(app, req, id)
+    poll = simulator.last_poll(app.clock.now())
+    # The answer follows from the meter's row and the poll alone (its readings are the stored
+    # registers of a day the row's model and the poll fix): kept as the JSON text it was sent
+    # as, which spares the register lookup and ~60 µs of building and encoding per request.
+    key = (poll, *cast(Iterable[Any], row))  # every column: a row of either engine is a tuple
+    with _METER_LOCK:
+        answer = _METER_CACHE.get(key)
+        if answer is not None:
+            _METER_CACHE.move_to_end(key)
+            return Response.encoded(answer)
+    answer = json_bytes(meter_json(app, row, poll))
+    with _METER_LOCK:
+        _METER_CACHE[key] = answer
+        while len(_METER_CACHE) > _METER_CACHE_SIZE:
+            _METER_CACHE.popitem(last=False)
+    return Response.encoded(answer)
+
+
+# Bounded like the smart-data answers below; a changed row (another address, a replaced meter)
+# is another key, and the answers of a past poll age out.
+_METER_CACHE: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+_METER_CACHE_SIZE = 4096
+_METER_LOCK = threading.Lock()
 
 
 @route(
@@ -113,30 +138,32 @@ def smart_data(app: CabinetApp, req: Request, id: str) -> Response:
         raise HttpError(
             409, "no_data_yet", "Прибор учёта еще не опрашивался: данные появятся после опроса"
         )
-    return Response.json(_smart_values(app, row["id"], model, poll))
+    return Response.encoded(_smart_answer(app, row["id"], model, poll))
 
 
-# The values of one poll never change: serve repeats (every client asks after each poll) from
-# memory instead of re-running the simulator. Bounded; the key holds no consumer data.
-_SMART_CACHE: OrderedDict[tuple[int, simulator.MeterModel, datetime], dict] = OrderedDict()
+# The answer of one poll never changes: serve repeats (every client asks after each poll) from
+# memory instead of re-running the simulator, and as the JSON text it was sent as: encoding its
+# ~7 KB again was ~90 µs, more than the rest of the request. Bounded; the key holds no consumer
+# data.
+_SMART_CACHE: OrderedDict[tuple[int, simulator.MeterModel, datetime], bytes] = OrderedDict()
 _SMART_CACHE_SIZE = 1024
 _SMART_LOCK = threading.Lock()
 
 
-def _smart_values(
+def _smart_answer(
     app: CabinetApp, meter_id: int, model: simulator.MeterModel, poll: datetime
-) -> dict:
+) -> bytes:
     key = (meter_id, model, poll)
     with _SMART_LOCK:
         if key in _SMART_CACHE:
             _SMART_CACHE.move_to_end(key)
             return _SMART_CACHE[key]
-    values = _compute_smart_values(app, meter_id, model, poll)
+    answer = json_bytes(_compute_smart_values(app, meter_id, model, poll))
     with _SMART_LOCK:
-        _SMART_CACHE[key] = values
+        _SMART_CACHE[key] = answer
         while len(_SMART_CACHE) > _SMART_CACHE_SIZE:
             _SMART_CACHE.popitem(last=False)
-    return values
+    return answer
 
 
 def _compute_smart_values(
@@ -374,7 +401,7 @@ def save_answers(app: CabinetApp) -> int:
     with _SMART_LOCK:
         kept = [(key, value) for key, value in _SMART_CACHE.items() if key[2] == poll]
     entries = [
-        [meter_id, [m.seed, m.phases, m.zones, m.start.isoformat(), m.initial_wh], value]
+        [meter_id, [m.seed, m.phases, m.zones, m.start.isoformat(), m.initial_wh], value.decode()]
         for (meter_id, m, _), value in kept
     ]
     path = _answers_path(app)
@@ -411,9 +438,12 @@ def load_answers(app: CabinetApp) -> int:
         loaded = []
         for meter_id, (seed, phases, zones, start, initial_wh), value in data["answers"]:
             model = simulator.MeterModel(seed, phases, zones, date.fromisoformat(start), initial_wh)
-            if not isinstance(meter_id, int) or not isinstance(value, dict):
+            # The answer's JSON text, sent as it is: it must be an object of JSON.
+            if not isinstance(meter_id, int) or not isinstance(value, str):
                 raise ValueError("not an answer")
-            loaded.append(((meter_id, model, poll), value))
+            if not isinstance(json.loads(value), dict):
+                raise ValueError("not an answer")
+            loaded.append(((meter_id, model, poll), value.encode()))
     except FileNotFoundError:
         return 0
     except (OSError, ValueError, KeyError, TypeError) as exc:
