@@ -24,8 +24,8 @@ processes), each on its own fresh database, and prints them side by side (issue 
 2 cores gunicorn -w 2 ≥ 1.8× voek-server with p99 ≤ 50 ms and 0 errors). Each round also
 prints the mean latency by Little's law (connections / requests per second: with every client
 waiting on its answer, the latency is mostly queueing), where the two cores went (the server's
-processes, wrk, the rest: PostgreSQL, other work on the machine) and how the connections
-spread over gunicorn's workers. ``--database`` is SQLite by default (a file per server);
+processes, the bench's own PostgreSQL cluster, wrk, the rest: other work on the machine), the
+same as CPU per request, and how the connections spread over gunicorn's workers. ``--database`` is SQLite by default (a file per server);
 ``--database postgres`` starts a throw-away cluster (tools/pg_cluster.sh) for the run, a
 ``postgresql://`` URL names a server on which the bench creates (and drops) a database per
 server measured.
