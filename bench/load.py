@@ -25,10 +25,10 @@ processes), each on its own fresh database, and prints them side by side (issue 
 prints the mean latency by Little's law (connections / requests per second: with every client
 waiting on its answer, the latency is mostly queueing), where the two cores went (the server's
 processes, the bench's own PostgreSQL cluster, wrk, the rest: other work on the machine), the
-same as CPU per request, and how the connections spread over gunicorn's workers. ``--database`` is SQLite by default (a file per server);
-``--database postgres`` starts a throw-away cluster (tools/pg_cluster.sh) for the run, a
-``postgresql://`` URL names a server on which the bench creates (and drops) a database per
-server measured.
+same as CPU per request, and how the connections spread over gunicorn's workers.
+``--database`` is SQLite by default (a file per server); ``--database postgres`` starts a
+throw-away cluster (tools/pg_cluster.sh) for the run, a ``postgresql://`` URL names a server on
+which the bench creates (and drops) a database per server measured.
 """
 
 from __future__ import annotations
