@@ -24,11 +24,11 @@ processes), each on its own fresh database, and prints them side by side (issue 
 2 cores gunicorn -w 2 ≥ 1.8× voek-server with p99 ≤ 50 ms and 0 errors). Each round also
 prints the mean latency by Little's law (connections / requests per second: with every client
 waiting on its answer, the latency is mostly queueing), where the two cores went (the server's
-processes, wrk, the rest: PostgreSQL, other work on the machine) and how the connections
-spread over gunicorn's workers. ``--database`` is SQLite by default (a file per server);
-``--database postgres`` starts a throw-away cluster (tools/pg_cluster.sh) for the run, a
-``postgresql://`` URL names a server on which the bench creates (and drops) a database per
-server measured.
+processes, the bench's own PostgreSQL cluster, wrk, the rest: other work on the machine), the
+same as CPU per request, and how the connections spread over gunicorn's workers.
+``--database`` is SQLite by default (a file per server); ``--database postgres`` starts a
+throw-away cluster (tools/pg_cluster.sh) for the run, a ``postgresql://`` URL names a server on
+which the bench creates (and drops) a database per server measured.
 """
 
 from __future__ import annotations
@@ -139,6 +139,32 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
+def postgres_pids(data_dir: Path) -> list[int]:
+    """The processes of the cluster in ``data_dir`` (its postmaster and the postmaster's
+    children: a backend per pooled connection, the writer, the checkpointer…)."""
+    try:
+        master = int((data_dir / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return []
+    pids = [master]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == master:
+                    pids.append(int(entry.name))
+    return pids
+
+
+def pids_cpu_seconds(pids: list[int]) -> float:
+    """CPU time of these processes alone (not their children)."""
+    total = 0.0
+    for p in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def wait_idle(procs: list[subprocess.Popen], timeout: float = 300) -> None:
     """Until the processes use under 5 % of a core: a fresh demo database backfills its
     registers once (in voek-worker, beside gunicorn), which must not fall into the measurement."""
@@ -165,16 +191,20 @@ def run_wrk(
     script: str | None,
     threads: int = 2,
     watch: list[subprocess.Popen] | None = None,
+    database: Path | None = None,
 ) -> dict:
     """One wrk run; with ``watch`` also where the machine's CPU went meanwhile, in cores: the
-    server's processes, wrk itself (it shares the cores), and everything else (PostgreSQL,
-    other work on the machine)."""
+    server's processes, wrk itself (it shares the cores), the PostgreSQL cluster whose data
+    folder is ``database`` (when the bench started it), and everything else (other work on
+    the machine)."""
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     cmd += ["--timeout", "5s"]
     if script:
         cmd += ["-s", script]
     procs = watch or []
     server_before = sum(cpu_seconds(p.pid) for p in procs)
+    pg = postgres_pids(database) if database else []
+    pg_before = pids_cpu_seconds(pg)
     busy_before, total_before = machine_busy()
     wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
@@ -183,6 +213,7 @@ def run_wrk(
     wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     busy_after, total_after = machine_busy()
     server_cpu = sum(cpu_seconds(p.pid) for p in procs) - server_before
+    pg_cpu = pids_cpu_seconds(pg) - pg_before  # the pool's backends live through the run
     wrk_cpu = (wrk_after.ru_utime - wrk_before.ru_utime) + (
         wrk_after.ru_stime - wrk_before.ru_stime
     )
@@ -212,10 +243,13 @@ def run_wrk(
         # Cores in use over the run (CPU seconds per second of wall time).
         "cpu_server": server_cpu / wall,
         "cpu_wrk": wrk_cpu / wall,
-        "cpu_other": max(0.0, busy - server_cpu - wrk_cpu) / wall,
+        "cpu_pg": pg_cpu / wall,
+        "cpu_other": max(0.0, busy - server_cpu - wrk_cpu - pg_cpu) / wall,
         "cpu_idle": max(0.0, (total_after - total_before) - busy) / wall,
         # CPU of the server per request, all its processes together (µs).
         "us_per_request": server_cpu / max(1, total) * 1e6,
+        "pg_us_per_request": pg_cpu / max(1, total) * 1e6,
+        "wrk_us_per_request": wrk_cpu / max(1, total) * 1e6,
     }
 
 
@@ -360,14 +394,19 @@ def worker_pids(master: int) -> list[int]:
     return []
 
 
-def round_line(label: str, r: dict, connections: int) -> str:
+def round_line(label: str, r: dict, connections: int, postgres: bool = False) -> str:
     spread = f"  conns/worker {'/'.join(map(str, r['spread']))}" if r.get("spread") else ""
+    pg = f" postgres {r['cpu_pg']:.2f}" if postgres else ""
+    per_request = f"server {r['us_per_request']:.0f}"
+    if postgres:
+        per_request += f" + postgres {r['pg_us_per_request']:.0f}"
+    per_request += f" + wrk {r['wrk_us_per_request']:.0f}"
     return (
         f"{label:<16}: {r['rps']:6.0f} req/s  p50 {r['p50']:5.1f}  p90 {r['p90']:5.1f}"
         f"  p99 {r['p99']:6.1f} ms  (mean {connections / r['rps'] * 1000:5.1f} ms)"
-        f"  errors {r['errors']}  cores: server {r['cpu_server']:.2f} wrk {r['cpu_wrk']:.2f}"
+        f"  errors {r['errors']}  cores: server {r['cpu_server']:.2f}{pg} wrk {r['cpu_wrk']:.2f}"
         f" other {r['cpu_other']:.2f} idle {r['cpu_idle']:.2f}"
-        f"  {r['us_per_request']:.0f} µs CPU/req{spread}"
+        f"  µs CPU/req: {per_request}{spread}"
     )
 
 
@@ -388,9 +427,12 @@ def compare_gunicorn(args: argparse.Namespace) -> None:
     load_before = os.getloadavg()
     with contextlib.ExitStack() as stack:
         server_url = None
+        pg_data: Path | None = None
         if args.database:
             engine = "PostgreSQL"
             server_url = stack.enter_context(postgres_server(args.database, tmp))
+            if args.database == "postgres":
+                pg_data = tmp / "pg" / "data"
         try:
             for name in ("voek-server", "gunicorn -w 2"):
                 folder = tmp / name.replace(" ", "")
@@ -462,6 +504,7 @@ def compare_gunicorn(args: argparse.Namespace) -> None:
                         scripts[name],
                         args.wrk_threads,
                         procs,
+                        pg_data,
                     )
                     if workers:
                         sampler.join()
@@ -469,7 +512,9 @@ def compare_gunicorn(args: argparse.Namespace) -> None:
                     runs.setdefault(name, []).append(result)
                     memory[name] = sum(rss_tree_mb(p.pid) for p in procs)
                     print(
-                        f"round {n + 1} " + round_line(name, result, args.connections), flush=True
+                        f"round {n + 1} "
+                        + round_line(name, result, args.connections, pg_data is not None),
+                        flush=True,
                     )
         finally:
             for _, procs in started.values():

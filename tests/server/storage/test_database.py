@@ -310,6 +310,33 @@ def test_no_free_connection_is_unavailable_not_a_hang(tmp_path):
         db.close()
 
 
+@pytest.mark.skipif(not POSTGRES, reason="VOEK_TEST_POSTGRES is not set")
+def test_a_request_runs_its_statements_and_writes_on_one_connection(tmp_path):
+    """Inside ``request()`` (the span of an HTTP request) every statement, a ``write()`` too,
+    runs on one pooled connection, which goes back at the end. (The pool hands its
+    connections out in turn: statements that each borrowed one would alternate between two.)"""
+    db = open_on_postgres(tmp_path / "pg", min_size=2, max_size=2, timeout=0.5)
+    try:
+        db.pool.wait(5)
+        outside = {db.query_row("SELECT pg_backend_pid() AS pid")["pid"] for _ in range(4)}
+        assert len(outside) == 2
+        with db.request():
+            pids = [db.query_row("SELECT pg_backend_pid() AS pid")["pid"] for _ in range(3)]
+            with db.write() as conn:
+                conn.execute(
+                    "INSERT INTO organizations (kind, registry_number, inn, name)"
+                    " VALUES ('company', '1', '1', '1')"
+                )
+                pids.append(conn.execute("SELECT pg_backend_pid() AS pid").fetchone()["pid"])
+            again = db.query_row("SELECT pg_backend_pid() AS pid, count(*) AS n FROM organizations")
+            pids.append(again["pid"])
+            assert again["n"] == 1
+        assert len(set(pids)) == 1, pids
+        assert db.pool.get_stats()["pool_available"] == 2, "the connection must be back"
+    finally:
+        db.close()
+
+
 def test_a_database_that_cannot_be_reached_is_503_in_the_error_format(engine, make_server):
     """The database gone under a running server (its pool closed, as when the server cannot
     reach PostgreSQL): the JSON 503 with Retry-After, never a 500. SQLite's "database is

@@ -203,12 +203,14 @@ class CabinetApp:
                 "GET" if method == "HEAD" else method, path[len(API_PREFIX) :]
             )
             req = Request(environ, params, client)
-            if route.auth:
-                req.consumer, req.session_id = sessions.authenticate(
-                    self.db, req.header("Authorization"), self.clock.now()
-                )
-                authenticated = True
-            response = route.handler(self, req, **params)
+            # All the request's statements on one pooled connection (PostgreSQL).
+            with self.db.request():
+                if route.auth:
+                    req.consumer, req.session_id = sessions.authenticate(
+                        self.db, req.header("Authorization"), self.clock.now()
+                    )
+                    authenticated = True
+                response = route.handler(self, req, **params)
         except HttpError as exc:
             response = Response.json(exc.body(), exc.status, exc.headers)
         except (Unavailable, sqlite3.OperationalError) as exc:

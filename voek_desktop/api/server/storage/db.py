@@ -18,7 +18,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -111,6 +111,11 @@ class Database:
     def in_transaction(self) -> bool:
         """Whether this thread is inside its ``write()``: statements then join it."""
         raise NotImplementedError
+
+    def request(self) -> AbstractContextManager[None]:
+        """The span of one HTTP request (app.py): PostgreSQL runs all its statements on one
+        pooled connection; SQLite's connection is the thread's anyway."""
+        return nullcontext()
 
     def query(self, sql: str, params: Params = ()) -> list[Any]:
         try:

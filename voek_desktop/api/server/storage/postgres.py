@@ -12,6 +12,7 @@ where SQLite's BEGIN IMMEDIATE takes one at a time.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from collections.abc import Iterator, Sequence
@@ -196,8 +197,9 @@ class PgConnection:
 
 
 class _Reads:
-    """``connection()`` outside a transaction: every statement on a connection borrowed from the
-    pool for it (autocommit), or on this thread's open ``write()`` so a read there sees it."""
+    """``connection()`` outside a transaction: every statement on this thread's open ``write()``
+    (a read there sees it), else on the connection its request holds (``request()``), else on
+    one borrowed from the pool for that statement alone (autocommit)."""
 
     def __init__(self, db: PostgresDatabase) -> None:
         self.db = db
@@ -206,6 +208,9 @@ class _Reads:
         current = self.db.current()
         if current is not None:
             return current.execute(sql, params)
+        held = self.db.held()
+        if held is not None:
+            return _run(held, sql, params)
         with _mapped_errors(), self.db.pool.connection() as conn:
             return _run(conn, sql, params)
 
@@ -254,6 +259,38 @@ class PostgresDatabase(Database):
         return _Reads(self)
 
     @contextmanager
+    def request(self) -> Iterator[None]:
+        """One pooled connection for all of a request's statements, borrowed at its first and
+        given back at its end: a bench request makes two or three, and borrowing and returning
+        a connection for each was a tenth of the app's CPU per request (the pool's lock and
+        bookkeeping, the connection's context). A ``write()`` in the request runs on it too,
+        so a request thread never holds two."""
+        if getattr(self._local, "pinned", False):
+            yield  # a request inside a request (a test calling the app from a handler)
+            return
+        self._local.pinned = True
+        try:
+            yield
+        finally:
+            held: psycopg.Connection[Any] | None = getattr(self._local, "held", None)
+            self._local.pinned = False
+            self._local.held = None
+            if held is not None:
+                self.pool.putconn(held)
+
+    def held(self) -> psycopg.Connection[Any] | None:
+        """The connection of this thread's ``request()``, borrowed now if not yet; None outside
+        one."""
+        if not getattr(self._local, "pinned", False):
+            return None
+        held: psycopg.Connection[Any] | None = getattr(self._local, "held", None)
+        if held is None:
+            with _mapped_errors():
+                held = self.pool.getconn()
+            self._local.held = held
+        return held
+
+    @contextmanager
     def write(
         self, *, consumer: int | None = None, lock: str | None = None
     ) -> Iterator[PgConnection]:
@@ -264,7 +301,9 @@ class PostgresDatabase(Database):
         key) where no row stands for what is checked."""
         if self.current() is not None:
             raise RuntimeError("write() inside write(): one transaction per thread")
-        with _mapped_errors(), self.pool.connection() as raw, raw.transaction():
+        held = self.held()
+        borrowed = self.pool.connection() if held is None else contextlib.nullcontext(held)
+        with _mapped_errors(), borrowed as raw, raw.transaction():
             conn = PgConnection(raw)
             if consumer is not None:
                 # NO KEY UPDATE: two of these wait for each other, but the foreign-key checks
