@@ -65,6 +65,8 @@ class EmailChoicesBox(QGroupBox):
                 check.setObjectName(f"email_{kind}")
                 check.toggled.connect(lambda value, k=kind: self._toggled(k, value))
                 self.box.insertWidget(self.box.indexOf(self.error), check)
+                # A layout shows a child added to a shown box only at its next event-loop turn.
+                check.show()
                 self.checks[kind] = check
             check.blockSignals(True)
             check.setChecked(on)
