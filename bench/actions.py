@@ -97,6 +97,7 @@ def main() -> None:
         cabinet.nav.setCurrentRow(nav_row("Профиль"))
         wait(lambda: True)
         accounts.list.clear()
+        accounts.accounts = []  # as on its first show: the same accounts are otherwise kept
 
         def open_accounts() -> None:
             cabinet.nav.setCurrentRow(accounts_row)
@@ -140,7 +141,7 @@ def main() -> None:
 
         cabinet.nav.setCurrentRow(nav_row("Профиль"))
         wait(lambda: True)
-        applications.active_model.set_rows([])
+        applications.active_model.set_records([])  # the refresh then has something to show
 
         def open_applications() -> None:
             cabinet.nav.setCurrentRow(applications_row)
