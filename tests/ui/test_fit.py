@@ -548,22 +548,8 @@ def _clipped_headers(table) -> list[str]:
 
 def test_the_meters_table_titles_fit_their_columns_on_a_small_screen(qtbot, ctx, server) -> None:
     """At 1024×600 every title of the meters table (e.g. «Дата показаний») is whole."""
-    from voek_desktop.ui.main_window import MainWindow
-
-    requests.post(
-        f"{server.url}/api/v1/dev/clock", json={"now": "2026-11-27T10:00:00+03:00"}, timeout=30
-    ).raise_for_status()
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    show_painted(window)
-    window.show_cabinet(demo.log_in(ctx.session, "individual").profile)
-    window.resize(SCREEN)
-    cabinet = window.cabinet
-    titles = [cabinet.nav.item(r).text() for r in range(cabinet.nav.count())]
-    cabinet.nav.setCurrentRow(titles.index("Лицевые счета"))
-    meters = cabinet.pages.widget(cabinet.nav.currentRow()).meters
-    pump(lambda: meters.model.rowCount() > 0 and not ctx.tasks.is_busy())
-    settle(qtbot)
+    _, page = _accounts_page(qtbot, ctx, server, SCREEN)
+    meters = page.meters
     assert not _clipped_headers(meters.table), _clipped_headers(meters.table)
     # ... and «Дата показаний» in sight, not cut by the table's right edge.
     header = meters.table.horizontalHeader()

@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
@@ -71,30 +72,40 @@ NOT_BEFORE_THE_FIRST_PAINT = [
 ]
 
 
-@pytest.mark.parametrize("mode", [[], ["--demo"]], ids=["server", "demo"])
-def test_the_login_window_paints_before_the_rest_is_imported(app_dirs: Path, mode) -> None:
+def _run_to_first_paint(script: str, mode: list[str]) -> list[str]:
+    """Run ``script`` (the app up to its first paint) in a fresh interpreter; what it printed."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     result = subprocess.run(
-        [sys.executable, "-c", AT_FIRST_PAINT, *mode],
+        [sys.executable, "-c", script, *mode],
         env=env,
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    line = next(line for line in result.stdout.splitlines() if line.startswith("MODULES "))
-    loaded = set(json.loads(line.removeprefix("MODULES ")))
+    return result.stdout.splitlines()
+
+
+def _json_after(lines: list[str], tag: str) -> object:
+    line = next(line for line in lines if line.startswith(tag + " "))
+    return json.loads(line.removeprefix(tag + " "))
+
+
+@pytest.mark.parametrize("mode", [[], ["--demo"]], ids=["server", "demo"])
+def test_the_login_window_paints_before_the_rest_is_imported(app_dirs: Path, mode) -> None:
+    lines = _run_to_first_paint(AT_FIRST_PAINT, mode)
+    loaded = set(cast("list[str]", _json_after(lines, "MODULES")))
     assert "voek_desktop.ui.identity.login" in loaded  # it did get to the login window
     too_early = [m for m in NOT_BEFORE_THE_FIRST_PAINT if m in loaded]
     assert too_early == []
     # PySide builds the ~90 enums of its ``Qt`` namespace at the first touch (15–50 ms, issue
     # 14): the login window paints without it (ui/kit/tasks.py connects at the first job).
-    assert "QT_NAMESPACE False" in result.stdout.splitlines()
+    assert "QT_NAMESPACE False" in lines
     # Nor QIcon's type with its ~100-member ThemeIcon enum (3–6 ms): QPushButton(text, parent)
     # would build it, resolving the call against the icon overload (ui/kit/widgets.push_button).
-    assert "QICON False" in result.stdout.splitlines()
+    assert "QICON False" in lines
     # Nor the types of what it does not show (~0.3 ms): a date, a dialog, the busy bar.
-    assert "BUILT []" in result.stdout.splitlines()
+    assert "BUILT []" in lines
 
 
 @pytest.mark.parametrize(
@@ -179,17 +190,9 @@ def test_pyside_reads_no_source_of_ours_or_the_standard_library(app_dirs: Path, 
     no feature") or -1 ("ignore in feature switching"). A UI module PySide would find no
     "PySide6" in (``ui/kit/style.py``) gets 0, which means the same for code that selects no
     feature, and none of ours does."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    result = subprocess.run(
-        [sys.executable, "-c", HOOK_AT_FIRST_PAINT, *mode],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    hook = cast(
+        "dict[str, Any]", _json_after(_run_to_first_paint(HOOK_AT_FIRST_PAINT, mode), "HOOK")
     )
-    assert result.returncode == 0, result.stderr
-    line = next(line for line in result.stdout.splitlines() if line.startswith("HOOK "))
-    hook = json.loads(line.removeprefix("HOOK "))
     ours_or_stdlib = [
         name
         for name in hook["read"]
