@@ -93,10 +93,9 @@ def settle(qtbot) -> None:
     qtbot.wait(50)
 
 
-@pytest.mark.parametrize("consumer_type", ["individual", "entrepreneur", "company"])
-def test_every_cabinet_section_fits_a_small_screen(qtbot, ctx, server, consumer_type) -> None:
-    import requests
-
+def _window_on_the_demo_day(qtbot, ctx, server) -> QMainWindow:
+    """The main window, not yet shown, with the server's clock on the demo's day (27.11.2026),
+    so every screen shows the same data."""
     from voek_desktop.ui.main_window import MainWindow
 
     requests.post(
@@ -104,6 +103,13 @@ def test_every_cabinet_section_fits_a_small_screen(qtbot, ctx, server, consumer_
     ).raise_for_status()
     window = MainWindow(ctx)
     qtbot.addWidget(window)
+    return window
+
+
+@pytest.mark.parametrize("consumer_type", ["individual", "entrepreneur", "company"])
+def test_every_cabinet_section_fits_a_small_screen(qtbot, ctx, server, consumer_type) -> None:
+
+    window = _window_on_the_demo_day(qtbot, ctx, server)
     show_painted(window)
     assert_fits(window, "login")
     profile = demo.log_in(ctx.session, consumer_type).profile
@@ -471,16 +477,10 @@ def test_the_running_term_and_its_buttons_are_on_screen_in_full(qtbot, ctx, serv
     """«Заявки» with the demo's overdue application chosen: the page fits the window without
     scrolling (it always scrolled: the scroll area took the page's preferred height, not its
     least), and the term's two lines are not squeezed under its buttons (a splitter's pane)."""
-    import requests
 
     from voek_desktop.ui.applications.page import ApplicationsPage
-    from voek_desktop.ui.main_window import MainWindow
 
-    requests.post(
-        f"{server.url}/api/v1/dev/clock", json={"now": "2026-11-27T10:00:00+03:00"}, timeout=30
-    ).raise_for_status()
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
+    window = _window_on_the_demo_day(qtbot, ctx, server)
     window.resize(size)
     show_painted(window)
     window.show_cabinet(demo.log_in(ctx.session).profile)
@@ -561,14 +561,9 @@ def test_the_meters_table_titles_fit_their_columns_on_a_small_screen(qtbot, ctx,
 def _accounts_page(qtbot, ctx, server, size: QSize):
     """«Лицевые счета» of the demo individual in a window of ``size``, with the account of the
     three-zone smart meter chosen (the widest table: its serial number and three readings)."""
-    from voek_desktop.ui.main_window import MainWindow
     from voek_desktop.ui.metering.accounts import AccountsPage
 
-    requests.post(
-        f"{server.url}/api/v1/dev/clock", json={"now": "2026-11-27T10:00:00+03:00"}, timeout=30
-    ).raise_for_status()
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
+    window = _window_on_the_demo_day(qtbot, ctx, server)
     show_painted(window)
     window.show_cabinet(demo.log_in(ctx.session, "individual").profile)
     window.resize(size)
@@ -662,14 +657,9 @@ def test_the_companys_meters_table_fits_beside_its_contracts(qtbot, ctx, server,
     """«Договоры энергоснабжения» of the demo company: the contracts' column narrows (down to
     its report button) so that the meters table shows every column without a sideways scroll
     bar (beside a 280 px tree it scrolled at 1024×600)."""
-    from voek_desktop.ui.main_window import MainWindow
     from voek_desktop.ui.metering.organization import OrganizationPage
 
-    requests.post(
-        f"{server.url}/api/v1/dev/clock", json={"now": "2026-11-27T10:00:00+03:00"}, timeout=30
-    ).raise_for_status()
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
+    window = _window_on_the_demo_day(qtbot, ctx, server)
     show_painted(window)
     profile = demo.log_in(ctx.session, "company").profile
     ctx.session.client.confirm_organization(SUPPLY_CONTRACTS["company"])
